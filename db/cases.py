@@ -1,0 +1,267 @@
+"""A student's case file as plain data, and editing it with a version check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN
+
+from db import audit, clock
+from db.models import (Assignment, Case, Contact, Goal, Guardian, SchoolClass,
+                       Staff, Student, Term, database)
+from db.text import clean
+from db.vocab import (CASE_STATUSES, CATEGORIES, CAUSES, OPEN_STATUSES,
+                      RISK_LEVELS, join_codes, split_codes)
+
+CASE_TEXT_FIELDS = ("strengths", "academic_base", "main_problems",
+                    "cause_analysis", "measures")
+CASE_EDIT_FIELDS = ("status", "risk_level", "categories", "causes") + CASE_TEXT_FIELDS
+MAX_CASE_TEXT = 4000
+
+
+@dataclass(slots=True)
+class GuardianView:
+    name: str
+    relation: str
+    phone: str
+    wechat: str
+    lives_with: bool
+
+
+@dataclass(slots=True)
+class ContactView:
+    id: int
+    uuid: str
+    occurred_at: dt.datetime
+    kind: str
+    channel: str
+    author: str
+    participants: str
+    duration_min: int | None
+    discussed: str
+    agreed: str
+    follow_up: str
+    follow_up_due: dt.date | None
+    follow_up_done_on: dt.date | None
+
+
+@dataclass(slots=True)
+class GoalView:
+    horizon: str
+    text: str
+    measure: str
+    due_date: dt.date | None
+    status: str
+
+
+@dataclass(slots=True)
+class TeamMember:
+    staff_id: int
+    name: str
+    role: str
+
+
+@dataclass(slots=True)
+class CaseView:
+    student_id: int
+    student_no: str
+    name: str
+    gender: str
+    class_name: str
+    birth_date: dt.date | None
+    family_flags: list[str]
+    family_notes: str
+    guardians: list[GuardianView]
+    case_id: int | None = None
+    term_name: str = ""
+    status: str = ""
+    risk_level: str = ""
+    categories: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
+    strengths: str = ""
+    academic_base: str = ""
+    main_problems: str = ""
+    cause_analysis: str = ""
+    measures: str = ""
+    opened_on: dt.date | None = None
+    version: int = 0
+    updated_at: dt.datetime | None = None
+    updated_by: str = ""
+    goals: list[GoalView] = field(default_factory=list)
+    team: list[TeamMember] = field(default_factory=list)
+    contacts: list[ContactView] = field(default_factory=list)
+
+    @property
+    def lead(self) -> str:
+        return next((m.name for m in self.team if m.role == "lead"), "")
+
+    def edit_values(self) -> dict:
+        """The editable fields, as ``update_case`` takes them."""
+        return {"status": self.status, "risk_level": self.risk_level,
+                "categories": list(self.categories), "causes": list(self.causes),
+                **{f: getattr(self, f) for f in CASE_TEXT_FIELDS}}
+
+
+def current_case_id(student_id: int) -> int | None:
+    """The student's open case, else the newest one, else ``None``."""
+    rows = list(Case.select(Case.id, Case.status).where(Case.student == student_id)
+                .order_by(Case.id.desc()).tuples())
+    for case_id, status in rows:
+        if status in OPEN_STATUSES:
+            return case_id
+    return rows[0][0] if rows else None
+
+
+def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
+    """Everything the case screen shows, in six queries whatever the size."""
+    row = (Student.select(Student, SchoolClass.name.alias("class_name"))
+           .join(SchoolClass, JOIN.LEFT_OUTER)
+           .where(Student.id == student_id).objects().first())
+    if row is None:
+        return None
+    view = CaseView(
+        student_id=row.id, student_no=row.student_no, name=row.name, gender=row.gender,
+        class_name=row.class_name or "", birth_date=row.birth_date,
+        family_flags=split_codes(row.family_flags), family_notes=row.family_notes,
+        guardians=[GuardianView(g.name, g.relation, g.phone, g.wechat, g.lives_with)
+                   for g in Guardian.select().where(Guardian.student == student_id)
+                   .order_by(Guardian.id)])
+    case_id = case_id or current_case_id(student_id)
+    if case_id is None:
+        return view
+    case = (Case.select(Case, Term.name.alias("term_name"), Staff.name.alias("editor"))
+            .join(Term, JOIN.LEFT_OUTER).switch(Case)
+            .join(Staff, JOIN.LEFT_OUTER, on=(Case.updated_by == Staff.id))
+            .where(Case.id == case_id).objects().first())
+    if case is None:
+        return view
+    view.case_id = case.id
+    view.term_name = case.term_name or ""
+    view.status, view.risk_level = case.status, case.risk_level
+    view.categories, view.causes = split_codes(case.categories), split_codes(case.causes)
+    for name in CASE_TEXT_FIELDS:
+        setattr(view, name, getattr(case, name))
+    view.opened_on, view.version = case.opened_on, case.version
+    view.updated_at, view.updated_by = case.updated_at, case.editor or ""
+    view.goals = [GoalView(g.horizon, g.text, g.measure, g.due_date, g.status)
+                  for g in Goal.select().where(Goal.case == case_id)
+                  .order_by(Goal.horizon.desc(), Goal.due_date, Goal.id)]
+    roles = {"lead": 0, "tutor": 1, "counsellor": 2, "volunteer": 3}
+    team = [TeamMember(sid, name, role) for sid, name, role in
+            Assignment.select(Staff.id, Staff.name, Assignment.role).join(Staff)
+            .where((Assignment.case == case_id) & (Assignment.active == True))  # noqa: E712
+            .tuples()]
+    view.team = sorted(team, key=lambda m: (roles.get(m.role, 9), m.name))
+    view.contacts = [
+        ContactView(c.id, c.uuid, c.occurred_at, c.kind, c.channel, c.author_name,
+                    c.participants, c.duration_min, c.discussed, c.agreed, c.follow_up,
+                    c.follow_up_due, c.follow_up_done_on)
+        for c in Contact.select(Contact, Staff.name.alias("author_name"))
+        .join(Staff).where(Contact.case == case_id)
+        .order_by(Contact.occurred_at.desc(), Contact.id.desc()).objects()]
+    return view
+
+
+class VersionConflict(Exception):
+    """Someone saved the case after it was opened: their values are ``theirs``."""
+
+    def __init__(self, theirs: dict, version: int, by: str, at):
+        super().__init__("version")
+        self.theirs, self.version, self.by, self.at = theirs, version, by, at
+
+
+class CaseValidationError(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _validated(values: dict) -> dict:
+    errors, out = {}, {}
+    for name in CASE_EDIT_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "status":
+            if value not in CASE_STATUSES:
+                errors[name] = "err.choice"
+            out[name] = value
+        elif name == "risk_level":
+            if value not in RISK_LEVELS:
+                errors[name] = "err.choice"
+            out[name] = value
+        elif name in ("categories", "causes"):
+            allowed = CATEGORIES if name == "categories" else CAUSES
+            try:
+                out[name] = join_codes(value, allowed)
+            except ValueError:
+                errors[name] = "err.choice"
+        else:
+            text = clean(value).strip()
+            if len(text) > MAX_CASE_TEXT:
+                errors[name] = "err.too_long"
+            out[name] = text
+    if errors:
+        raise CaseValidationError(errors)
+    return out
+
+
+def _stored_values(case: Case) -> dict:
+    return {"status": case.status, "risk_level": case.risk_level,
+            "categories": case.categories, "causes": case.causes,
+            **{f: getattr(case, f) for f in CASE_TEXT_FIELDS}}
+
+
+def update_case(actor: Staff, case_id: int, expected_version: int, values: dict) -> int:
+    """Save edited case fields if nobody saved since ``expected_version``.
+
+    Returns the new version.  Raises ``VersionConflict`` (nothing written)
+    when the stored version moved on, ``CaseValidationError`` for bad values.
+    """
+    new = _validated(values)
+    with database.atomic():
+        case = Case.get_by_id(case_id)
+        if case.version != expected_version:
+            editor = Staff.get_or_none(Staff.id == case.updated_by_id)
+            theirs = _stored_values(case)
+            theirs["categories"] = split_codes(theirs["categories"])
+            theirs["causes"] = split_codes(theirs["causes"])
+            raise VersionConflict(theirs, case.version, editor.name if editor else "",
+                                  case.updated_at)
+        before = _stored_values(case)
+        changes = audit.diff(before, new)
+        if not changes:
+            return case.version
+        fields = dict(new, version=case.version + 1, updated_at=clock.now(),
+                      updated_by=actor.id)
+        if new.get("status") == "closed" and case.status != "closed":
+            fields["closed_on"] = clock.today()
+        updated = (Case.update(**fields)
+                   .where((Case.id == case_id) & (Case.version == expected_version))
+                   .execute())
+        if updated != 1:  # pragma: no cover - the IMMEDIATE lock prevents this
+            raise VersionConflict(_stored_values(case), case.version, "", None)
+        audit.record(actor, "case_file", case_id, "update",
+                     dict(changes, version=[case.version, case.version + 1]))
+        return case.version + 1
+
+
+def merge_edits(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
+    """Three-way merge of case fields.
+
+    A field only I changed keeps mine, one only they changed takes theirs;
+    a field both changed differently keeps mine and is listed as a conflict
+    for the person to review before saving again.
+    """
+    merged, conflicts = {}, []
+    for name in CASE_EDIT_FIELDS:
+        b, m, t = base.get(name), mine.get(name), theirs.get(name)
+        if m == b:
+            merged[name] = t
+        elif t == b or t == m:
+            merged[name] = m
+        else:
+            merged[name] = m
+            conflicts.append(name)
+    return merged, conflicts

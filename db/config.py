@@ -1,0 +1,99 @@
+"""Where the database is and which language to use.
+
+The file is chosen by ``--db PATH``, else ``BANGFU_DB``, else ``db = "..."`` in
+the config file (``<user config dir>/bangfu/config.toml``), else
+``<user data dir>/bangfu/bangfu.db``, created on first start.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "bangfu"
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(os.environ.get("BANGFU_CONFIG_DIR") or user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("BANGFU_DATA_DIR") or user_data_dir(APP_NAME))
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    db_source: str  # "--db", "BANGFU_DB", "config", "default"
+    lang: str  # "zh" or "en"
+    lang_source: str
+    user: str  # staff name to act as in the CLI ("" = ask)
+
+
+class ConfigError(Exception):
+    """The config file cannot be read; the message says which and why."""
+
+
+def read_config_file() -> dict:
+    path = config_file()
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def lang_from_locale(environ=os.environ) -> str | None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(var, "")
+        if value and value not in ("C", "POSIX"):
+            return "zh" if value.lower().startswith("zh") else "en"
+    return None
+
+
+def normalise_lang(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip().lower()
+    if value.startswith("zh") or value in ("cn", "中文"):
+        return "zh"
+    if value.startswith("en"):
+        return "en"
+    return None
+
+
+def resolve(db_arg: str | None = None, lang_arg: str | None = None,
+            environ=os.environ) -> Settings:
+    cfg = read_config_file()
+    if db_arg:
+        db_path, db_source = Path(db_arg), "--db"
+    elif environ.get("BANGFU_DB"):
+        db_path, db_source = Path(environ["BANGFU_DB"]), "BANGFU_DB"
+    elif cfg.get("db"):
+        db_path, db_source = Path(str(cfg["db"])), "config"
+    else:
+        db_path, db_source = data_dir() / "bangfu.db", "default"
+    db_path = db_path.expanduser()
+
+    for value, source in ((lang_arg, "--lang"), (cfg.get("lang"), "config"),
+                          (lang_from_locale(environ), "LANG")):
+        lang = normalise_lang(value)
+        if lang:
+            break
+    else:
+        lang, source = "en", "default"
+    user = environ.get("BANGFU_USER") or str(cfg.get("user") or "")
+    return Settings(db_path, db_source, lang, source, user)

@@ -1,0 +1,169 @@
+"""Logging a contact: validation shared by the form and the CLI, and the save.
+
+Every entry carries a UUID made by the client when the form is opened, so a
+retried save (busy share, lost reply) never writes it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuidlib
+from dataclasses import dataclass
+
+from db import audit, clock
+from db.connection import hostname, with_retry
+from db.dates import DateError, parse_date, parse_time
+from db.models import Case, Contact, Staff, database
+from db.text import clean, one_line
+from db.vocab import CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS
+
+MAX_TEXT = 4000
+MAX_LINE = 200
+MAX_DURATION = 600
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+@dataclass(slots=True)
+class ContactInput:
+    """What a person typed, as text; ``validate`` turns it into a ``NewContact``."""
+
+    case_id: int | None
+    date: str = "today"
+    time: str = ""
+    kind: str = "family"
+    channel: str = "phone"
+    participants: str = ""
+    duration: str = ""
+    discussed: str = ""
+    agreed: str = ""
+    follow_up: str = ""
+    follow_up_due: str = ""
+    uuid: str = ""
+
+
+@dataclass(slots=True)
+class NewContact:
+    uuid: str
+    case_id: int
+    occurred_at: dt.datetime
+    kind: str
+    channel: str
+    participants: str
+    duration_min: int | None
+    discussed: str
+    agreed: str
+    follow_up: str
+    follow_up_due: dt.date | None
+
+
+class ContactValidationError(ValueError):
+    """``errors`` maps each bad field to a message key of the catalog."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def resolve_choice(value: str, keys: dict[str, str], allowed) -> str | None:
+    value = (value or "").strip().lower()
+    if value in allowed:
+        return value
+    if value in keys:
+        return keys[value]
+    matches = [a for a in allowed if a.startswith(value)] if value else []
+    return matches[0] if len(matches) == 1 else None
+
+
+def validate(data: ContactInput) -> NewContact:
+    errors: dict[str, str] = {}
+    today = clock.today()
+    if data.case_id is None:
+        errors["student"] = "err.student.required"
+    occurred_date = None
+    try:
+        occurred_date = parse_date(data.date or "today", today, prefer="past")
+        if occurred_date > today:
+            errors["date"] = "err.date.future"
+    except DateError as exc:
+        errors["date"] = f"err.date.{exc.code}"
+    occurred_time = None
+    if data.time.strip():
+        try:
+            occurred_time = parse_time(data.time)
+        except DateError:
+            errors["time"] = "err.time"
+    kind = resolve_choice(data.kind, KIND_KEYS, CONTACT_KINDS)
+    if kind is None:
+        errors["kind"] = "err.choice"
+    channel = resolve_choice(data.channel, CHANNEL_KEYS, CHANNELS)
+    if channel is None:
+        errors["channel"] = "err.choice"
+    duration = None
+    if data.duration.strip():
+        raw = data.duration.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_DURATION:
+            errors["duration"] = "err.duration"
+        else:
+            duration = int(raw)
+    discussed = clean(data.discussed).strip()
+    if not discussed:
+        errors["discussed"] = "err.discussed.required"
+    texts = {"discussed": discussed, "agreed": clean(data.agreed).strip(),
+             "follow_up": clean(data.follow_up).strip()}
+    for name, value in texts.items():
+        if len(value) > MAX_TEXT:
+            errors[name] = "err.too_long"
+    participants = one_line(data.participants)
+    if len(participants) > MAX_LINE:
+        errors["participants"] = "err.too_long"
+    due = None
+    if data.follow_up_due.strip():
+        try:
+            due = parse_date(data.follow_up_due, today, prefer="future")
+        except DateError as exc:
+            errors["follow_up_due"] = f"err.date.{exc.code}"
+        if due is not None and not texts["follow_up"]:
+            errors["follow_up"] = "err.follow_up.required"
+    if errors:
+        raise ContactValidationError(errors)
+    if occurred_time is None:
+        now = clock.now()
+        occurred_time = now.time() if occurred_date == now.date() else dt.time(12, 0)
+    return NewContact(
+        uuid=data.uuid or new_uuid(), case_id=data.case_id,
+        occurred_at=dt.datetime.combine(occurred_date, occurred_time).replace(second=0, microsecond=0),
+        kind=kind, channel=channel, participants=participants, duration_min=duration,
+        discussed=texts["discussed"], agreed=texts["agreed"], follow_up=texts["follow_up"],
+        follow_up_due=due)
+
+
+class CaseGone(Exception):
+    """The case was deleted while the form was open."""
+
+
+def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
+    with database.atomic():  # BEGIN IMMEDIATE
+        existing = Contact.get_or_none(Contact.uuid == entry.uuid)
+        if existing is not None:
+            return existing.id, False
+        if not Case.select().where(Case.id == entry.case_id).exists():
+            raise CaseGone(entry.case_id)
+        values = dict(
+            uuid=entry.uuid, case=entry.case_id, author=actor.id,
+            occurred_at=entry.occurred_at, kind=entry.kind, channel=entry.channel,
+            participants=entry.participants, duration_min=entry.duration_min,
+            discussed=entry.discussed, agreed=entry.agreed, follow_up=entry.follow_up,
+            follow_up_due=entry.follow_up_due, created_at=clock.now(), host=hostname())
+        contact = Contact.create(**values)
+        values.pop("case")
+        audit.record(actor, "contact", contact.id, "insert",
+                     dict(values, case=entry.case_id, author=actor.id))
+        return contact.id, True
+
+
+def save_contact(actor: Staff, entry: NewContact, *, on_retry=None) -> tuple[int, bool]:
+    """Write ``entry``; returns ``(id, created)``.  Idempotent by UUID."""
+    return with_retry(lambda: _insert(actor, entry), on_retry=on_retry)

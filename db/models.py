@@ -1,0 +1,179 @@
+"""Peewee models: the current shape of a bangfu database.
+
+The tables are created and changed only by the numbered scripts in
+``db/migrations``; these classes describe the newest schema.  ``database``
+is a proxy so the CLI, the app and the tests choose the file at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value settings stored in the file itself (shared by every client)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "bangfu_meta"
+
+
+class Term(BaseModel):
+    id = AutoField()
+    name = CharField()  # e.g. 2026-2027 第一学期
+    school_year = CharField()  # 2026-2027
+    semester = IntegerField()  # 1 or 2
+    start_date = DateField()
+    end_date = DateField()
+
+
+class Staff(BaseModel):
+    id = AutoField()
+    name = CharField()
+    pinyin = CharField(default="")  # search keys, "|"-separated readings
+    initials = CharField(default="")
+    role = CharField(default="teacher")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=_now)
+
+
+class SchoolClass(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)  # 七年级(3)班
+    code = CharField(default="")  # 7-3
+    grade = IntegerField(default=0)
+    head_teacher = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+
+class Student(BaseModel):
+    id = AutoField()
+    student_no = CharField(unique=True)
+    name = CharField()
+    gender = CharField(default="")  # "M", "F" or ""
+    school_class = ForeignKeyField(SchoolClass, null=True, on_delete="SET NULL")
+    birth_date = DateField(null=True)
+    family_flags = CharField(default="")  # comma list, see db.vocab.FAMILY_FLAGS
+    family_notes = TextField(default="")
+    pinyin = CharField(default="")
+    initials = CharField(default="")
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=_now)
+
+
+class Guardian(BaseModel):
+    id = AutoField()
+    student = ForeignKeyField(Student, backref="guardians", on_delete="CASCADE")
+    name = CharField()
+    relation = CharField(default="")  # see db.vocab.RELATIONS
+    phone = CharField(default="")
+    wechat = CharField(default="")
+    lives_with = BooleanField(default=False)
+    notes = TextField(default="")
+
+
+class Case(BaseModel):
+    id = AutoField()
+    student = ForeignKeyField(Student, backref="cases", on_delete="CASCADE")
+    term = ForeignKeyField(Term, null=True, on_delete="SET NULL")
+    status = CharField(default="identified")  # db.vocab.CASE_STATUSES
+    categories = CharField(default="")  # comma list, db.vocab.CATEGORIES
+    causes = CharField(default="")  # comma list, db.vocab.CAUSES
+    risk_level = CharField(default="medium")  # low / medium / high
+    strengths = TextField(default="")
+    academic_base = TextField(default="")
+    main_problems = TextField(default="")
+    cause_analysis = TextField(default="")
+    measures = TextField(default="")
+    opened_on = DateField(null=True)
+    closed_on = DateField(null=True)
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=_now)
+    updated_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+
+    class Meta:
+        table_name = "case_file"
+
+
+class Assignment(BaseModel):
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="assignments", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, backref="assignments", on_delete="CASCADE")
+    role = CharField(default="lead")  # db.vocab.ASSIGNMENT_ROLES
+    assigned_on = DateField(null=True)
+    active = BooleanField(default=True)
+
+
+class Goal(BaseModel):
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="goals", on_delete="CASCADE")
+    horizon = CharField(default="short")  # short / long
+    text = TextField()
+    measure = TextField(default="")
+    due_date = DateField(null=True)
+    status = CharField(default="open")  # db.vocab.GOAL_STATUSES
+
+
+class Contact(BaseModel):
+    id = AutoField()
+    uuid = CharField(unique=True)  # made by the client: a retry never duplicates
+    case = ForeignKeyField(Case, backref="contacts", on_delete="CASCADE")
+    author = ForeignKeyField(Staff, on_delete="RESTRICT")
+    occurred_at = DateTimeField()
+    kind = CharField()  # family / student / colleague
+    channel = CharField()  # db.vocab.CHANNELS
+    participants = TextField(default="")
+    duration_min = IntegerField(null=True)
+    discussed = TextField(default="")
+    agreed = TextField(default="")
+    follow_up = TextField(default="")
+    follow_up_due = DateField(null=True)
+    follow_up_done_on = DateField(null=True)  # schema version 2
+    created_at = DateTimeField(default=_now)
+    host = CharField(default="")
+
+
+class AuditLog(BaseModel):
+    id = AutoField()
+    at = DateTimeField(default=_now)
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    staff_name = CharField(default="")  # kept even if the account goes
+    host = CharField(default="")
+    table_name = CharField()
+    row_id = CharField(default="")
+    action = CharField()  # insert / update / delete / bulk
+    changes = TextField(default="")  # JSON: {field: [old, new]} or {field: new}
+
+    class Meta:
+        table_name = "audit_log"
+
+
+ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case,
+              Assignment, Goal, Contact, AuditLog]

@@ -1,0 +1,65 @@
+"""Staff accounts (sign-in by name for now; PINs and roles come later)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db import audit, clock
+from db.models import Staff, database
+from db.text import one_line
+
+
+@dataclass(frozen=True, slots=True)
+class StaffView:
+    id: int
+    name: str
+    role: str
+    pinyin: str
+    initials: str
+
+    @property
+    def hay(self) -> str:
+        return "\x01".join([self.name.lower(), self.pinyin, self.initials])
+
+
+def list_staff() -> list[StaffView]:
+    query = (Staff.select(Staff.id, Staff.name, Staff.role, Staff.pinyin, Staff.initials)
+             .where(Staff.active == True)  # noqa: E712
+             .order_by(Staff.name))
+    return [StaffView(*row) for row in query.tuples()]
+
+
+def filter_staff(staff: list[StaffView], query: str) -> list[StaffView]:
+    q = "".join((query or "").lower().split())
+    if not q:
+        return list(staff)
+    first = [s for s in staff if any(k.startswith(q) for k in s.hay.split("\x01") + s.pinyin.split("|") + s.initials.split("|"))]
+    rest = [s for s in staff if s not in first and q in s.hay]
+    return first + rest
+
+
+def get_staff(staff_id: int) -> Staff | None:
+    return Staff.get_or_none(Staff.id == staff_id)
+
+
+def find_staff(query: str) -> list[Staff]:
+    """Active staff whose name (or pinyin) equals, else contains, ``query``."""
+    views = list_staff()
+    q = "".join((query or "").lower().split())
+    exact = [s for s in views if q in (s.name.lower(), *s.pinyin.split("|"))]
+    chosen = exact or filter_staff(views, query)
+    return [Staff.get_by_id(s.id) for s in chosen]
+
+
+def add_staff(actor: Staff | None, name: str, role: str = "teacher") -> Staff:
+    from db.pinyin import name_keys
+
+    name = one_line(name)
+    if not name:
+        raise ValueError("name")
+    pinyin, initials = name_keys(name)
+    with database.atomic():
+        staff = Staff.create(name=name, role=role, pinyin=pinyin, initials=initials,
+                             created_at=clock.now())
+        audit.record(actor, "staff", staff.id, "insert", {"name": name, "role": role})
+    return staff

@@ -1,0 +1,38 @@
+"""Cleaning text that comes from people or from the file.
+
+Control characters and terminal escape sequences are removed on input and
+again before output, so a note can never move the cursor, change colours or
+retitle the terminal.  Markup is never interpreted (callers use plain
+``rich.text.Text``); this module only deals with control characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CSI / OSC / other ESC sequences, then any C0/C1 control except \n and \t.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"      # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS / SOS / PM / APC
+    r"|\x1b[@-Z\\-_]?"              # other two-byte escapes, lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]"       # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str | None, *, multiline: bool = True) -> str:
+    """Return ``text`` without escape sequences and control characters."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    if not multiline:
+        text = " ".join(text.split("\n"))
+    return text
+
+
+def one_line(text: str | None) -> str:
+    """Clean text for a single table cell or line: newlines become spaces."""
+    return " ".join(clean(text).split())

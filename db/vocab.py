@@ -1,0 +1,60 @@
+"""The programme's fixed vocabularies, as stable codes.
+
+Labels in both languages live in ``tui/i18n.py`` (``vocab.<group>.<code>``);
+the database stores only these codes.
+"""
+
+from __future__ import annotations
+
+CASE_STATUSES = ("identified", "active", "improving", "transformed", "closed")
+OPEN_STATUSES = ("identified", "active", "improving")
+
+RISK_LEVELS = ("low", "medium", "high")
+
+CATEGORIES = ("academic", "behaviour", "psychological", "interpersonal",
+              "attendance", "economic")
+
+CAUSES = (
+    # the student
+    "foundation", "methods", "habits", "confidence", "attention", "self_control",
+    # the family
+    "parenting", "grandparent_care", "left_behind", "poverty", "family_change",
+    # the school, society, health
+    "teaching", "relationships", "peers", "society", "health", "other",
+)
+
+FAMILY_FLAGS = ("left_behind_one", "left_behind_both", "grandparent_care",
+                "single_parent", "low_income", "migrant", "orphan", "only_child")
+
+RELATIONS = ("father", "mother", "grandfather", "grandmother", "guardian", "other")
+
+ASSIGNMENT_ROLES = ("lead", "tutor", "counsellor", "volunteer")
+
+GOAL_HORIZONS = ("short", "long")
+GOAL_STATUSES = ("open", "met", "partly", "not_met", "dropped")
+
+CONTACT_KINDS = ("family", "student", "colleague")
+# one letter each, typed in the contact form and accepted by the CLI
+KIND_KEYS = {"f": "family", "s": "student", "c": "colleague"}
+
+CHANNELS = ("phone", "wechat", "sms", "face", "home_visit", "parent_meeting",
+            "group_chat", "other")
+CHANNEL_KEYS = {"p": "phone", "w": "wechat", "s": "sms", "f": "face",
+                "h": "home_visit", "m": "parent_meeting", "g": "group_chat",
+                "o": "other"}
+
+STAFF_ROLES = ("admin", "coordinator", "class_teacher", "teacher", "counsellor",
+               "volunteer")
+
+
+def split_codes(value: str | None) -> list[str]:
+    return [c for c in (value or "").split(",") if c]
+
+
+def join_codes(codes, allowed) -> str:
+    """Store a multi-select as a comma list in the vocabulary's own order."""
+    chosen = set(codes)
+    unknown = chosen - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown code(s): {', '.join(sorted(unknown))}")
+    return ",".join(c for c in allowed if c in chosen)

@@ -1,0 +1,220 @@
+"""Case detail (一生一册): student, family, case file, plan, team and the timeline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Static, TabbedContent, TabPane
+
+from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
+from db.text import clean, one_line
+from tui.i18n import label, labels, t
+from tui.widgets import KeyFooter, PlainStatic
+
+TABS = ("timeline", "file", "family", "plan")
+
+
+def _d(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+def timeline_text(contacts: list[ContactView]) -> Text:
+    text = Text()
+    if not contacts:
+        return Text(t("case.no_contacts"), style="italic")
+    for i, c in enumerate(contacts):
+        if i:
+            text.append("\n")
+        text.append(f"{c.occurred_at:%Y-%m-%d %H:%M}", style="bold")
+        text.append(f"  {label('kind', c.kind)} · {label('channel', c.channel)}", style="bold")
+        text.append(f" · {t('case.entry_by', author=one_line(c.author))}")
+        if c.duration_min:
+            text.append(f" · {t('common.minutes', n=c.duration_min)}")
+        text.append("\n")
+        if c.participants:
+            text.append(f"  {t('case.entry.participants')}: {one_line(c.participants)}\n",
+                        style="dim")
+        for line in clean(c.discussed).split("\n"):
+            text.append(f"  {line}\n")
+        if c.agreed:
+            text.append(f"  {t('case.entry.agreed')}: {one_line(c.agreed)}\n")
+        if c.follow_up:
+            due = f" ({t('case.entry.due', date=c.follow_up_due)})" if c.follow_up_due else ""
+            done = f" ✓ {t('case.entry.done', date=c.follow_up_done_on)}" if c.follow_up_done_on else ""
+            text.append(f"  {t('case.entry.follow_up')}: {one_line(c.follow_up)}{due}{done}\n",
+                        style="yellow" if not c.follow_up_done_on else "dim")
+    return text
+
+
+def case_file_text(view: CaseView) -> Text:
+    if view.case_id is None:
+        return Text(t("case.no_case"), style="italic")
+    text = Text()
+    text.append(f"{t('case.categories')}: ", style="bold")
+    text.append(labels("category", view.categories) or "—")
+    text.append(f"\n{t('case.causes')}: ", style="bold")
+    text.append(labels("cause", view.causes) or "—")
+    for name in CASE_TEXT_FIELDS:
+        text.append(f"\n\n{t('case.field.' + name)}\n", style="bold")
+        text.append(clean(getattr(view, name)) or "—")
+    if view.updated_by:
+        text.append("\n\n" + t("case.edited_by", who=one_line(view.updated_by),
+                               at=f"{view.updated_at:%Y-%m-%d %H:%M}"), style="dim")
+    return text
+
+
+def family_text(view: CaseView) -> Text:
+    text = Text()
+    text.append(f"{t('case.student')}: ", style="bold")
+    text.append(f"{one_line(view.name)} · {label('gender', view.gender)} · "
+                f"{t('case.birth')} {_d(view.birth_date)} · {one_line(view.class_name)} · "
+                f"{view.student_no}")
+    text.append(f"\n{t('case.family')}: ", style="bold")
+    text.append(labels("family", view.family_flags) or "—")
+    if view.family_notes:
+        text.append("\n" + clean(view.family_notes))
+    text.append(f"\n\n{t('case.guardians')}\n", style="bold")
+    if not view.guardians:
+        text.append(t("case.no_guardians"))
+    for g in view.guardians:
+        text.append(f"• {one_line(g.name)} ({label('relation', g.relation)})")
+        if g.phone:
+            text.append(f"  {t('case.phone')} {one_line(g.phone)}")
+        if g.wechat:
+            text.append(f"  {t('case.wechat')} {one_line(g.wechat)}")
+        if g.lives_with:
+            text.append(f"  · {t('case.lives_with')}", style="dim")
+        text.append("\n")
+    return text
+
+
+def plan_text(view: CaseView) -> Text:
+    text = Text()
+    text.append(f"{t('case.goals')}\n", style="bold")
+    if not view.goals:
+        text.append(t("case.no_goals") + "\n")
+    for g in view.goals:
+        text.append("• " + t("case.goal_line", horizon=label("horizon", g.horizon),
+                             text=one_line(g.text), due=_d(g.due_date),
+                             status=label("goal_status", g.status)) + "\n")
+        if g.measure:
+            text.append(f"  {one_line(g.measure)}\n", style="dim")
+    text.append(f"\n{t('case.team')}\n", style="bold")
+    if not view.team:
+        text.append(t("case.no_team"))
+    for m in view.team:
+        text.append(f"• {one_line(m.name)} ({label('role', m.role)})\n")
+    return text
+
+
+class CaseScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "key.back", id="back"),
+        Binding("n", "log", "key.log", id="log"),
+        Binding("e", "edit", "key.edit", id="edit"),
+        Binding("r", "reload", "key.reload", id="reload"),
+        Binding("tab", "next_tab", "key.tab_next", id="next_tab"),
+        Binding("1", "tab('timeline')", show=False),
+        Binding("2", "tab('file')", show=False),
+        Binding("3", "tab('family')", show=False),
+        Binding("4", "tab('plan')", show=False),
+    ]
+
+    def __init__(self, student_id: int):
+        super().__init__()
+        self.student_id = student_id
+        self.view: CaseView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield PlainStatic("", id="case-title", classes="title")
+        yield PlainStatic("", id="case-status", classes="info")
+        with TabbedContent(id="case-tabs"):
+            for i, name in enumerate(TABS, 1):
+                with TabPane(f"{i} {t('case.tab.' + name)}", id=f"tab-{name}"):
+                    with VerticalScroll(id=f"scroll-{name}"):
+                        yield Static("", id=f"body-{name}", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
+    def load(self) -> None:
+        from db.cases import load_case
+        from db.models import database
+
+        with database.connection_context():
+            view = load_case(self.student_id)
+        self.app.call_from_thread(self.show_case, view)
+
+    def show_case(self, view: CaseView | None) -> None:
+        if view is None:
+            self.dismiss()
+            return
+        self.view = view
+        self.query_one("#case-title", PlainStatic).update(
+            t("case.header", name=one_line(view.name), class_name=one_line(view.class_name),
+              number=view.student_no))
+        if view.case_id is None:
+            status = t("case.no_case")
+        else:
+            status = t("case.status_line", status=label("status", view.status),
+                       risk=label("risk", view.risk_level),
+                       lead=one_line(view.lead) or "—", term=one_line(view.term_name))
+        self.query_one("#case-status", PlainStatic).update(status)
+        self.query_one("#body-timeline", Static).update(timeline_text(view.contacts))
+        self.query_one("#body-file", Static).update(case_file_text(view))
+        self.query_one("#body-family", Static).update(family_text(view))
+        self.query_one("#body-plan", Static).update(plan_text(view))
+        self.refresh_bindings()
+        self.query_one("#scroll-timeline").focus()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("log", "edit"):
+            return self.view is not None and self.view.case_id is not None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_tab(self, name: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = f"tab-{name}"
+        self.query_one(f"#scroll-{name}").focus()
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        current = (tabs.active or "tab-timeline").removeprefix("tab-")
+        self.action_tab(TABS[(TABS.index(current) + 1) % len(TABS)])
+
+    def action_log(self) -> None:
+        from screens.contact import ContactScreen
+
+        self.app.push_screen(ContactScreen(student_id=self.student_id),
+                             self._after_contact)
+
+    def _after_contact(self, saved) -> None:
+        if saved:
+            self.action_tab("timeline")
+            self.load()
+
+    def action_edit(self) -> None:
+        if self.view is None or self.view.case_id is None:
+            return
+        from screens.case_edit import CaseEditScreen
+
+        self.app.push_screen(CaseEditScreen(self.view), self._after_edit)
+
+    def _after_edit(self, saved) -> None:
+        if saved:
+            self.notify(t("case.updated"))
+            self.load()
+            self.app.student_saved(self.student_id)

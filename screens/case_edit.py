@@ -1,0 +1,166 @@
+"""Editing the case file fields, refused when someone else saved in between."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, SelectionList, TextArea
+
+from db.cases import (CASE_TEXT_FIELDS, CaseValidationError, CaseView, VersionConflict,
+                      merge_edits, update_case)
+from db.text import one_line
+from db.vocab import CATEGORIES, CAUSES
+from tui.i18n import label, t
+from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+
+STATUS_KEYS = {"i": "identified", "a": "active", "p": "improving", "t": "transformed",
+               "c": "closed"}
+RISK_KEYS = {"l": "low", "m": "medium", "h": "high"}
+
+
+class CaseEditScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="save", priority=True),
+        Binding("ctrl+r", "merge", "key.merge", id="merge", priority=True),
+        Binding("escape", "cancel", "key.back", id="cancel"),
+    ]
+
+    def __init__(self, view: CaseView):
+        super().__init__()
+        self.view = view
+        self.base = view.edit_values()  # what the form started from
+        self.version = view.version
+        self.conflict: VersionConflict | None = None
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        v = self.base
+        yield Header()
+        yield PlainStatic(t("edit.title", name=one_line(self.view.name)), classes="title")
+        with VerticalScroll(id="form"):
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("case.field.status"), classes="label")
+                yield LetterChoice(STATUS_KEYS, "status", v["status"], id="status")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("case.field.risk_level"), classes="label")
+                yield LetterChoice(RISK_KEYS, "risk", v["risk_level"], id="risk_level")
+            yield PlainStatic(f"{t('case.field.categories')} ({t('edit.pick_hint')})",
+                              classes="label-wide")
+            yield SelectionList(*[(label("category", c), c, c in v["categories"])
+                                  for c in CATEGORIES], id="categories", compact=True)
+            yield PlainStatic(t("case.field.causes"), classes="label-wide")
+            yield SelectionList(*[(label("cause", c), c, c in v["causes"]) for c in CAUSES],
+                                id="causes", compact=True)
+            for name in CASE_TEXT_FIELDS:
+                yield PlainStatic(t(f"case.field.{name}"), classes="label-wide",
+                                  id=f"label-{name}")
+                yield TextArea(v[name], id=name, soft_wrap=True, tab_behavior="focus",
+                               classes="edit-text", compact=True)
+        yield PlainStatic("", id="form-status", classes="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#status").focus()
+
+    def values(self) -> dict:
+        out = {"status": self.query_one("#status", LetterChoice).value,
+               "risk_level": self.query_one("#risk_level", LetterChoice).value,
+               "categories": [c for c in CATEGORIES
+                              if c in self.query_one("#categories", SelectionList).selected],
+               "causes": [c for c in CAUSES
+                          if c in self.query_one("#causes", SelectionList).selected]}
+        for name in CASE_TEXT_FIELDS:
+            out[name] = self.query_one(f"#{name}", TextArea).text
+        return out
+
+    def set_values(self, values: dict) -> None:
+        self.query_one("#status", LetterChoice).value = values["status"]
+        self.query_one("#risk_level", LetterChoice).value = values["risk_level"]
+        for name in ("categories", "causes"):
+            widget = self.query_one(f"#{name}", SelectionList)
+            widget.deselect_all()
+            for code in values[name]:
+                widget.select(code)
+        for name in CASE_TEXT_FIELDS:
+            self.query_one(f"#{name}", TextArea).load_text(values[name])
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "merge":
+            return self.conflict is not None
+        return True
+
+    def _status(self, text: str, error: bool = False) -> None:
+        widget = self.query_one("#form-status", PlainStatic)
+        widget.update(text)
+        widget.set_class(error, "error-status")
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        self._status(t("edit.saving"))
+        self.save(self.values(), self.version)
+
+    @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
+    def save(self, values: dict, version: int) -> None:
+        from db.models import database
+
+        try:
+            with database.connection_context():
+                update_case(self.app.staff, self.view.case_id, version, values)
+        except VersionConflict as exc:
+            self.app.call_from_thread(self._conflicted, exc)
+        except CaseValidationError as exc:
+            field = next(iter(exc.errors))
+            self.app.call_from_thread(self._failed, f"{t('case.field.' + field)}: "
+                                      f"{t(exc.errors[field])}")
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, t("form.save_failed",
+                                                      detail=type(exc).__name__))
+        else:
+            self.app.call_from_thread(self.dismiss, True)
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self._status(message, error=True)
+
+    def _conflicted(self, conflict: VersionConflict) -> None:
+        self.saving = False
+        self.conflict = conflict
+        at = f"{conflict.at:%Y-%m-%d %H:%M}" if conflict.at else "?"
+        message = t("edit.conflict", who=one_line(conflict.by) or t("edit.unknown"), at=at)
+        self._status(message, error=True)
+        self.notify(message, severity="error", markup=False, timeout=8)
+        self.refresh_bindings()
+
+    def action_merge(self) -> None:
+        if self.conflict is None:
+            return
+        merged, conflicts = merge_edits(self.base, self.values(), self.conflict.theirs)
+        self.set_values(merged)
+        self.base = dict(self.conflict.theirs)
+        self.version = self.conflict.version
+        self.conflict = None
+        for name in CASE_TEXT_FIELDS + ("categories", "causes", "status", "risk_level"):
+            self.query_one(f"#{name}").set_class(name in conflicts, "invalid")
+        if conflicts:
+            names = ", ".join(t(f"case.field.{n}") for n in conflicts)
+            self._status(t("edit.merged", fields=names), error=True)
+        else:
+            self._status(t("edit.merged_clean"))
+        self.refresh_bindings()
+
+    def action_cancel(self) -> None:
+        if self.values() == self.base:
+            self.dismiss(False)
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmScreen(t("form.discard")), answered)

@@ -1,0 +1,325 @@
+"""The contact form: log a contact with the family or a help session, keyboard only."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Input, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from db import clock
+from db.cases import GuardianView
+from db.contacts import (CaseGone, ContactInput, ContactValidationError, new_uuid,
+                         save_contact, validate)
+from db.search import RosterRow
+from db.text import one_line
+from db.vocab import CHANNEL_KEYS, KIND_KEYS
+from tui.i18n import label, t
+from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+
+TEXT_FIELDS = ("participants", "duration", "discussed", "agreed", "follow_up", "follow_up_due")
+FIELD_WIDGETS = {"student": "#student", "date": "#date", "time": "#time", "kind": "#kind",
+                 "channel": "#channel", "participants": "#participants",
+                 "duration": "#duration", "discussed": "#discussed", "agreed": "#agreed",
+                 "follow_up": "#follow_up", "follow_up_due": "#follow_up_due"}
+
+
+class StudentInput(Input):
+    """The student field: ↑/↓ move through the suggestions, Enter picks one."""
+
+    BINDINGS = [
+        Binding("down", "screen.suggest(1)", show=False),
+        Binding("up", "screen.suggest(-1)", show=False),
+    ]
+
+
+class ParticipantsInput(Input):
+    BINDINGS = [Binding("ctrl+g", "screen.add_guardian", "key.add_guardian", id="add_guardian")]
+
+
+class ContactScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="save", priority=True),
+        Binding("ctrl+n", "save_next", "key.save_next", id="save_next", priority=True),
+        Binding("escape", "cancel", "key.back", id="cancel"),
+    ]
+
+    def __init__(self, student_id: int | None = None):
+        super().__init__()
+        self.initial_student_id = student_id
+        self.row: RosterRow | None = None
+        self.guardians: list[GuardianView] = []
+        self.uuid = new_uuid()
+        self.saving = False
+        self.saved_count = 0
+        self._student_label = ""
+        self._suggestions: list[RosterRow] = []
+
+    # -- layout ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        now = clock.now()
+        yield Header()
+        with VerticalScroll(id="form"):
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.student"), classes="label")
+                yield StudentInput(placeholder=t("form.student.placeholder"), id="student", compact=True)
+            yield OptionList(id="suggestions", compact=True)
+            yield PlainStatic("", id="err-student", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.date"), classes="label")
+                yield Input(now.date().isoformat(), placeholder=t("form.date.placeholder"),
+                            id="date", classes="short", compact=True)
+                yield PlainStatic(t("form.time"), classes="label-short")
+                yield Input(f"{now:%H:%M}", placeholder="HH:MM", id="time", classes="tiny", compact=True)
+                yield PlainStatic(t("form.duration"), classes="label-short")
+                yield Input("", id="duration", classes="tiny", compact=True)
+            yield PlainStatic("", id="err-date", classes="error")
+            yield PlainStatic("", id="err-time", classes="error")
+            yield PlainStatic("", id="err-duration", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.kind"), classes="label")
+                yield LetterChoice(KIND_KEYS, "kind", "family", id="kind")
+            yield PlainStatic("", id="err-kind", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.channel"), classes="label")
+                yield LetterChoice(CHANNEL_KEYS, "channel", "phone", id="channel")
+            yield PlainStatic("", id="err-channel", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.participants"), classes="label")
+                yield ParticipantsInput(placeholder=t("form.participants.placeholder"),
+                                        id="participants", compact=True)
+            yield PlainStatic("", id="guardian-hint", classes="hint")
+            yield PlainStatic("", id="err-participants", classes="error")
+            with Horizontal(classes="row-tall"):
+                yield PlainStatic(t("form.discussed"), classes="label")
+                yield TextArea(id="discussed", soft_wrap=True, tab_behavior="focus", compact=True)
+            yield PlainStatic("", id="err-discussed", classes="error")
+            with Horizontal(classes="row-mid"):
+                yield PlainStatic(t("form.agreed"), classes="label")
+                yield TextArea(id="agreed", soft_wrap=True, tab_behavior="focus", compact=True)
+            yield PlainStatic("", id="err-agreed", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.follow_up"), classes="label")
+                yield Input("", id="follow_up", compact=True)
+            yield PlainStatic("", id="err-follow_up", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.follow_up_due"), classes="label")
+                yield Input("", placeholder=t("form.date.placeholder"), id="follow_up_due",
+                            classes="short", compact=True)
+            yield PlainStatic("", id="err-follow_up_due", classes="error")
+        yield PlainStatic("", id="form-status", classes="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = t("form.title")
+        self.query_one("#suggestions", OptionList).display = False
+        if self.initial_student_id is not None and self.app.index is not None:
+            row = self.app.index.get(self.initial_student_id)
+            if row is not None:
+                self.choose_student(row)
+                self.query_one("#discussed").focus()
+                self._snapshot = self.values()
+                return
+        self.query_one("#student").focus()
+        self._snapshot = self.values()
+
+    # -- values ---------------------------------------------------------------
+    def _text(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        return widget.text if isinstance(widget, TextArea) else widget.value
+
+    def values(self) -> dict:
+        return {"student": self.row.student_id if self.row else None,
+                **{name: self._text(name) for name in TEXT_FIELDS}}
+
+    @property
+    def dirty(self) -> bool:
+        now = self.values()
+        return any(now[k] != self._snapshot.get(k) for k in TEXT_FIELDS)
+
+    # -- the student field ----------------------------------------------------
+    def choose_student(self, row: RosterRow) -> None:
+        self.row = row
+        self._student_label = f"{one_line(row.name)} · {one_line(row.class_name)} · {row.student_no}"
+        field = self.query_one("#student", Input)
+        field.value = self._student_label
+        self.query_one("#suggestions", OptionList).display = False
+        self._set_error("student", "")
+        self.load_guardians(row.student_id)
+
+    @work(thread=True, exclusive=True, group="guardians", exit_on_error=False)
+    def load_guardians(self, student_id: int) -> None:
+        from db.cases import load_case
+        from db.models import database
+
+        with database.connection_context():
+            view = load_case(student_id)
+        guardians = view.guardians if view else []
+        self.app.call_from_thread(self._show_guardians, guardians)
+
+    def _show_guardians(self, guardians: list[GuardianView]) -> None:
+        self.guardians = guardians
+        listing = "  ".join(f"{one_line(g.name)}({label('relation', g.relation)})"
+                            for g in guardians)
+        hint = self.query_one("#guardian-hint", PlainStatic)
+        hint.update(t("form.guardians", list=listing) + "  ^g" if guardians else "")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "student" or event.value == self._student_label:
+            return
+        self.row = None
+        self.guardians = []
+        self.query_one("#guardian-hint", PlainStatic).update("")
+        index = self.app.index
+        options = self.query_one("#suggestions", OptionList)
+        if index is None or not event.value.strip():
+            options.display = False
+            return
+        self._suggestions = [r for r in index.search(event.value, limit=40)
+                             if r.case_id is not None][:6]
+        options.set_options(
+            Option(f"{one_line(r.name)}  {one_line(r.class_name)}  {r.student_no}  "
+                   f"{label('status', r.status)}") for r in self._suggestions)
+        options.display = bool(self._suggestions)
+        if self._suggestions:
+            options.highlighted = 0
+
+    def action_suggest(self, delta: int) -> None:
+        options = self.query_one("#suggestions", OptionList)
+        if options.display and self._suggestions:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self._suggestions) - 1, current + delta))
+        elif delta > 0:
+            self.focus_next()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "student":
+            options = self.query_one("#suggestions", OptionList)
+            if options.display and self._suggestions:
+                self.choose_student(self._suggestions[options.highlighted or 0])
+            elif self.row is None:
+                return
+        self.focus_next()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "suggestions" and event.option_index < len(self._suggestions):
+            self.choose_student(self._suggestions[event.option_index])
+            self.query_one("#date").focus()
+
+    def action_add_guardian(self) -> None:
+        field = self.query_one("#participants", Input)
+        present = field.value
+        for g in self.guardians:
+            name = f"{one_line(g.name)}({label('relation', g.relation)})"
+            if name not in present:
+                field.value = f"{present}, {name}" if present.strip() else name
+                field.cursor_position = len(field.value)
+                return
+
+    # -- saving ---------------------------------------------------------------
+    def _set_error(self, field: str, key: str) -> None:
+        widget = self.query_one(f"#err-{field}", PlainStatic)
+        widget.update(t(key) if key else "")
+        widget.set_class(bool(key), "shown")
+        self.query_one(FIELD_WIDGETS[field]).set_class(bool(key), "invalid")
+
+    def collect(self) -> ContactInput:
+        return ContactInput(
+            case_id=self.row.case_id if self.row else None,
+            date=self._text("date"), time=self._text("time"),
+            kind=self.query_one("#kind", LetterChoice).value,
+            channel=self.query_one("#channel", LetterChoice).value,
+            participants=self._text("participants"), duration=self._text("duration"),
+            discussed=self._text("discussed"), agreed=self._text("agreed"),
+            follow_up=self._text("follow_up"), follow_up_due=self._text("follow_up_due"),
+            uuid=self.uuid)
+
+    def action_save(self) -> None:
+        self._save(keep_open=False)
+
+    def action_save_next(self) -> None:
+        self._save(keep_open=True)
+
+    def _save(self, keep_open: bool) -> None:
+        if self.saving:
+            return
+        for field in FIELD_WIDGETS:
+            self._set_error(field, "")
+        try:
+            entry = validate(self.collect())
+        except ContactValidationError as exc:
+            for field, key in exc.errors.items():
+                self._set_error(field, key)
+            first = next(f for f in FIELD_WIDGETS if f in exc.errors)
+            self.query_one(FIELD_WIDGETS[first]).focus()
+            self._status(t("form.invalid"))
+            return
+        self.saving = True
+        self._status(t("form.saving"))
+        self.save_entry(entry, self.row, keep_open)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_entry(self, entry, row: RosterRow, keep_open: bool) -> None:
+        from db.models import database
+
+        try:
+            with database.connection_context():
+                save_contact(self.app.staff, entry, on_retry=self.app.busy_retry)
+        except CaseGone:
+            self.app.call_from_thread(self._save_failed, t("form.case_gone"))
+        except Exception as exc:  # the share went away, the disk is full …
+            self.app.call_from_thread(self._save_failed,
+                                      t("form.save_failed", detail=type(exc).__name__))
+        else:
+            self.app.call_from_thread(self._saved, entry, row, keep_open)
+
+    def _save_failed(self, message: str) -> None:
+        self.saving = False
+        self._status(message)
+        self.notify(message, severity="error", markup=False)
+
+    def _saved(self, entry, row: RosterRow, keep_open: bool) -> None:
+        self.saving = False
+        self.saved_count += 1
+        self.app.student_saved(row.student_id)
+        if not keep_open:
+            self.dismiss(True)
+            return
+        self.notify(t("form.saved_next", name=one_line(row.name)), markup=False, timeout=2)
+        self.uuid = new_uuid()
+        self.row = None
+        self._student_label = ""
+        self.query_one("#student", Input).value = ""
+        for name in ("discussed", "agreed"):
+            self.query_one(f"#{name}", TextArea).clear()
+        for name in ("duration", "follow_up", "follow_up_due"):
+            self.query_one(f"#{name}", Input).value = ""
+        self.guardians = []
+        self.query_one("#guardian-hint", PlainStatic).update("")
+        self._snapshot = self.values()
+        self._status(t("form.count", n=self.saved_count))
+        self.query_one("#student").focus()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#form-status", PlainStatic).update(text)
+
+    # -- leaving --------------------------------------------------------------
+    def action_cancel(self) -> None:
+        options = self.query_one("#suggestions", OptionList)
+        if options.display:
+            options.display = False
+            return
+        if not self.dirty:
+            self.dismiss(self.saved_count > 0)
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(self.saved_count > 0)
+
+        self.app.push_screen(ConfirmScreen(t("form.discard")), answered)

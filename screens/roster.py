@@ -1,0 +1,175 @@
+"""Roster search: one input, results as you type, from the in-memory index."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Header, Input
+
+from db.search import STATUS_FILTERS, RosterRow
+from tui.i18n import label, t
+from tui.widgets import KeyFooter, PlainStatic, RosterColumns, RosterList
+
+
+def status_name(code: str) -> str:
+    return t(f"status.{code}") if code in ("all", "open", "none") else label("status", code)
+
+
+class RosterResults(RosterList):
+    """The result list; with focus on it, single letters act (n, m, s, /)."""
+
+    BINDINGS = [
+        Binding("n", "screen.log_letter", "key.log", id="log_letter"),
+        Binding("m", "screen.mine_letter", "key.mine", id="mine_letter"),
+        Binding("s", "screen.status_letter", "key.status", id="status_letter"),
+        Binding("slash", "screen.focus_search", "key.search", id="search"),
+    ]
+
+
+class RosterScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "key.open", id="open", priority=True),
+        Binding("ctrl+n", "log", "key.log", id="log"),
+        Binding("ctrl+o", "toggle_mine", "key.mine", id="mine"),
+        Binding("ctrl+f", "cycle_status", "key.status", id="status"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("f2", "switch_user", "key.switch_user", id="switch_user", show=False),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.mine = False
+        self.status = "all"
+        self._searched_for: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=t("roster.placeholder"), id="query")
+        yield PlainStatic("", id="roster-info", classes="info")
+        yield PlainStatic("", id="roster-header", classes="table-header")
+        yield RosterResults(self.app.today, id="roster")
+        yield KeyFooter()
+
+    @property
+    def roster(self) -> RosterList:
+        return self.query_one(RosterList)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#query", Input)
+
+    def on_mount(self) -> None:
+        self.search_input.focus()
+        self.roster_changed()
+
+    def on_resize(self) -> None:
+        self.query_one("#roster-header", PlainStatic).update(
+            RosterColumns(self.size.width - 1).header())
+
+    def roster_changed(self) -> None:
+        """The app's index was (re)loaded: search again, keep the cursor on the student."""
+        keep = self.roster.current
+        self.run_search()
+        if keep is not None:
+            for i, row in enumerate(self.roster.rows):
+                if row.student_id == keep.student_id:
+                    self.roster.cursor = i
+                    break
+
+    def run_search(self) -> None:
+        index = self.app.index
+        info = self.query_one("#roster-info", PlainStatic)
+        if index is None:
+            info.update(t("roster.loading"))
+            return
+        staff_id = self.app.staff.id if (self.mine and self.app.staff) else None
+        self._searched_for = self.search_input.value
+        rows = index.search(self._searched_for, status=self.status, staff_id=staff_id)
+        self.roster.set_rows(rows)
+        scope = t("roster.scope.mine" if self.mine else "roster.scope.all")
+        text = t("roster.filter", scope=scope, status=status_name(self.status))
+        count = t("roster.count", shown=len(rows), total=len(index))
+        empty = f" · {t('roster.empty')}" if not rows else ""
+        info.update(f"{text} · {count}{empty}")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.run_search()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # while the list has focus its single-letter keys are shown instead
+        if action in ("log", "toggle_mine", "cycle_status") and self.focused is self.roster:
+            return False
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_log_letter(self) -> None:
+        self.action_log()
+
+    def action_mine_letter(self) -> None:
+        self.action_toggle_mine()
+
+    def action_status_letter(self) -> None:
+        self.action_cycle_status()
+
+    def action_move(self, delta: int) -> None:
+        self.roster.move(delta)
+
+    def action_page(self, direction: int) -> None:
+        self.roster.action_page(direction)
+
+    def action_focus_search(self) -> None:
+        self.search_input.focus()
+
+    def action_toggle_mine(self) -> None:
+        self.mine = not self.mine
+        self.run_search()
+
+    def action_cycle_status(self) -> None:
+        i = STATUS_FILTERS.index(self.status)
+        self.status = STATUS_FILTERS[(i + 1) % len(STATUS_FILTERS)]
+        self.run_search()
+
+    def action_switch_user(self) -> None:
+        self.app.action_switch_user()
+
+    def _current(self) -> RosterRow | None:
+        if self.search_input.value != self._searched_for:  # keys outran Changed
+            self.run_search()
+        return self.roster.current
+
+    def action_open(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        from screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(row.student_id))
+
+    def action_log(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.case_id is None:
+            self.notify(t("form.no_case", name=row.name), severity="warning", markup=False)
+            return
+        from screens.contact import ContactScreen
+
+        self.app.push_screen(ContactScreen(student_id=row.student_id))
+
+    def on_key(self, event) -> None:
+        # in the list, any other printable key goes back to typing the search
+        if self.focused is self.roster and event.character and event.is_printable \
+                and event.key not in ("n", "m", "s", "slash"):
+            self.search_input.focus()
+            self.search_input.insert_text_at_cursor(event.character)
+            event.stop()

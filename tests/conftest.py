@@ -1,0 +1,95 @@
+"""Shared fixtures: a small, hand-made school in a real SQLite file per test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from db import clock
+from db.connection import close_database, open_database
+from db.models import Contact, SchoolClass, Term
+from db.staff import add_staff
+from db.students import add_guardian, create_student, open_case
+from tui import i18n
+
+TODAY = dt.date(2026, 11, 20)
+NOW = dt.datetime(2026, 11, 20, 15, 30)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    clock.set_today(TODAY, NOW)
+    yield
+    clock.set_today(None)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "school.db"
+    open_database(path, create=True)
+    yield path
+    close_database()
+
+
+@dataclass
+class School:
+    path: object
+    teacher: object  # 王老师, leads 张伟 and 曾小明
+    other: object  # 李老师, leads 赵薇
+    students: dict
+    cases: dict
+
+
+@pytest.fixture
+def school(db_path):
+    return build_small_school(db_path)
+
+
+def build_small_school(db_path) -> School:
+    term = Term.create(name="2026-2027 第一学期", school_year="2026-2027", semester=1,
+                       start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 20))
+    wang = add_staff(None, "王芳", "class_teacher")
+    li = add_staff(None, "李建国", "teacher")
+    add_staff(None, "曾老师", "counsellor")
+    c1 = SchoolClass.create(name="七年级(1)班", code="7-1", grade=7)
+    c2 = SchoolClass.create(name="八年级(2)班", code="8-2", grade=8)
+    specs = [
+        ("20240101", "张伟", "M", c1, "active", wang),
+        ("20240102", "赵薇", "F", c1, "identified", li),
+        ("20240103", "曾小明", "M", c1, "improving", wang),
+        ("20240104", "单田芳", "F", c2, None, None),
+        ("20240105", "周文", "M", c2, None, None),
+        ("20240106", "[bold]王[/", "M", c2, "active", li),
+        ("20240107", "欧阳娜娜", "F", c2, None, None),
+    ]
+    students, cases = {}, {}
+    for no, name, gender, klass, status, lead in specs:
+        s = create_student(None, student_no=no, name=name, gender=gender, class_id=klass.id,
+                           birth_date=dt.date(2013, 3, 4), family_flags=("left_behind_one",),
+                           family_notes="父亲在外务工")
+        add_guardian(None, s.id, name=f"{name[0]}父", relation="father", phone="13800000000",
+                     wechat="wx_dad", lives_with=False)
+        add_guardian(None, s.id, name="刘梅", relation="mother", phone="13900000000",
+                     lives_with=True)
+        students[name] = s
+        if status:
+            cases[name] = open_case(None, s.id, term_id=term.id, status=status,
+                                    categories=("academic",), causes=("habits", "left_behind"),
+                                    lead_id=lead.id, main_problems="作业经常不交",
+                                    measures="每周两次面批")
+    Contact.create(uuid="00000000-0000-4000-8000-000000000001", case=cases["张伟"].id,
+                   author=wang.id, occurred_at=dt.datetime(2026, 11, 2, 16, 0), kind="family",
+                   channel="wechat", participants="张父", duration_min=10,
+                   discussed="Talked about homework [/] and sleep \x1b[31mred\x1b[0m",
+                   agreed="Check homework daily", follow_up="Call again", host="test",
+                   follow_up_due=dt.date(2026, 11, 25), created_at=NOW)
+    return School(db_path, wang, li, students, cases)

@@ -1,0 +1,85 @@
+"""Snapshots of every screen at 80x24, in English and in Chinese.
+
+Update after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import make_app, settle, sign_in
+from tui import i18n
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request):
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")
+
+
+def test_sign_in(snap_compare, school, lang):
+    async def before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_roster_search(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("z")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_case_detail(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_case_file_tab(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_contact_form_with_errors(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")  # back to the date field
+        await pilot.click("#date")
+        await pilot.press("ctrl+u")
+        await pilot.press(*"13-45")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_case_edit(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)

@@ -1,0 +1,282 @@
+"""The ``bangfu`` command: the TUI by default, look-ups and jobs as subcommands.
+
+The look-ups (find, show, log) never import Textual, so they answer fast over
+SSH; the TUI is imported only when it is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tui import i18n
+from tui.i18n import t
+
+
+class CliError(Exception):
+    """A one-line message for stderr; the command exits with ``status``."""
+
+    def __init__(self, message: str, status: int = 1):
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bangfu", description=t("cli.description"))
+    parser.add_argument("--db", metavar="PATH", help="database file (else BANGFU_DB, config, default)")
+    parser.add_argument("--lang", choices=("en", "zh"), help="interface language (else config, LANG)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("find", help="list students matching a query")
+    p.add_argument("query", nargs="+", help="name, pinyin, initials, student number or class")
+    p.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("show", help="print a student's case summary and latest contacts")
+    p.add_argument("student", help="student number, or a query matching one student")
+    p.add_argument("--contacts", type=int, default=10, help="how many contacts to print")
+
+    p = sub.add_parser("log", help="log one contact and print its UUID")
+    p.add_argument("student", help="student number, or a query matching one student")
+    p.add_argument("--kind", default="family", help="family | student | colleague (or f/s/c)")
+    p.add_argument("--channel", default="phone",
+                   help="phone wechat sms face home_visit parent_meeting group_chat other (or p/w/s/f/h/m/g/o)")
+    p.add_argument("--text", required=True, help="what was discussed")
+    p.add_argument("--agreed", default="", help="what was agreed")
+    p.add_argument("--date", default="today", help="today, -1, 11-20 or 2026-11-20")
+    p.add_argument("--time", default="", help="HH:MM")
+    p.add_argument("--duration", default="", help="minutes")
+    p.add_argument("--participants", default="")
+    p.add_argument("--follow-up", default="")
+    p.add_argument("--follow-up-due", default="")
+    p.add_argument("--uuid", default="", help="client UUID (a retry with the same UUID writes nothing new)")
+    p.add_argument("--as", dest="as_staff", default="", help="staff name (else BANGFU_USER)")
+
+    p = sub.add_parser("demo", help="build a demo school in the database file")
+    p.add_argument("--students", type=int, default=1500)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+
+    sub.add_parser("init", help="create an empty database (or upgrade an old one)")
+    return parser
+
+
+def _open(settings, *, create: bool = False):
+    from db.connection import DatabaseError, open_database
+
+    try:
+        return open_database(settings.db_path, create=create)
+    except DatabaseError as exc:
+        key = {"missing": "cli.missing_db", "newer": "cli.newer_db",
+               "unwritable": "cli.unwritable_db"}.get(exc.code, "cli.unreadable_db")
+        raise CliError(t(key, path=exc.path, detail=_safe(exc.detail)), 3) from None
+
+
+def _safe(text: str) -> str:
+    from db.text import one_line
+
+    return one_line(text)
+
+
+def _student(query: str):
+    from db.roster import StudentLookupError, load_index, resolve_student
+
+    index = load_index()
+    try:
+        return resolve_student(index, query)
+    except StudentLookupError as exc:
+        if exc.code == "none":
+            raise CliError(t("cli.no_match", query=_safe(query))) from None
+        listing = "; ".join(f"{_safe(r.name)} {r.student_no} {_safe(r.class_name)}"
+                            for r in exc.candidates)
+        raise CliError(f"{t('cli.many', query=_safe(query))} {listing}") from None
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, markup=False, emoji=False,
+                   width=None if sys.stdout.isatty() else 100)
+
+
+def cmd_find(args, settings) -> int:
+    from rich.table import Table
+    from rich.text import Text
+
+    from db.roster import load_index
+    from db import clock
+    from tui.i18n import label
+
+    _open(settings)
+    rows = load_index().search(" ".join(args.query))
+    if not rows:
+        raise CliError(t("cli.no_match", query=_safe(" ".join(args.query))))
+    table = Table(box=None, pad_edge=False)
+    for key in ("name", "class", "status", "lead", "last", "days"):
+        table.add_column(t(f"roster.col.{key}"))
+    table.add_column("#")
+    today = clock.today()
+    for r in rows[: args.limit]:
+        last = (f"{r.last_date:%m-%d} {label('channel', r.last_channel)}" if r.last_date else "")
+        days = str((today - r.last_date).days) if r.last_date else ""
+        table.add_row(*(Text(_safe(v)) for v in (
+            r.name, r.class_name, label("status", r.status) if r.status else "",
+            r.lead, last, days, r.student_no)))
+    console = _console()
+    console.print(table)
+    console.print(Text(t("cli.found", n=len(rows))))
+    return 0
+
+
+def cmd_show(args, settings) -> int:
+    from rich.text import Text
+
+    from db.cases import load_case
+    from tui.i18n import label, labels
+
+    _open(settings)
+    row = _student(args.student)
+    view = load_case(row.student_id)
+    console = _console()
+    out = console.print
+    out(Text(t("case.header", name=_safe(view.name), class_name=_safe(view.class_name),
+               number=view.student_no), style="bold"))
+    if view.case_id is None:
+        out(Text(t("case.no_case")))
+    else:
+        out(Text(t("case.status_line", status=label("status", view.status),
+                   risk=label("risk", view.risk_level), lead=_safe(view.lead) or "—",
+                   term=_safe(view.term_name))))
+        out(Text(f"{t('case.categories')}: {labels('category', view.categories)}"))
+        out(Text(f"{t('case.causes')}: {labels('cause', view.causes)}"))
+        team = ", ".join(f"{_safe(m.name)} ({label('role', m.role)})" for m in view.team)
+        out(Text(f"{t('case.team')}: {team or '—'}"))
+    for g in view.guardians:
+        out(Text(f"{t('case.guardians')}: {_safe(g.name)} ({label('relation', g.relation)}) "
+                 f"{_safe(g.phone)}"))
+    for name in ("main_problems", "measures"):
+        if view.case_id is not None and getattr(view, name):
+            out(Text(f"{t('case.field.' + name)}: {_safe(getattr(view, name))}"))
+    if view.contacts:
+        out(Text(t("cli.latest"), style="bold"))
+        for c in view.contacts[: args.contacts]:
+            out(Text(f"{c.occurred_at:%Y-%m-%d %H:%M}  {label('kind', c.kind)}/"
+                     f"{label('channel', c.channel)}  {_safe(c.author)}: {_safe(c.discussed)}"))
+    return 0
+
+
+def _actor(settings, name: str):
+    from db.staff import find_staff
+
+    name = name or settings.user
+    if not name:
+        raise CliError(t("cli.who"))
+    found = find_staff(name)
+    if not found:
+        raise CliError(t("cli.who_unknown", name=_safe(name)))
+    if len(found) > 1:
+        raise CliError(t("cli.who_many", name=_safe(name),
+                         list=", ".join(_safe(s.name) for s in found[:8])))
+    return found[0]
+
+
+def cmd_log(args, settings) -> int:
+    from db.contacts import CaseGone, ContactInput, ContactValidationError, save_contact, validate
+
+    _open(settings)
+    actor = _actor(settings, args.as_staff)
+    row = _student(args.student)
+    if row.case_id is None:
+        raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no))
+    data = ContactInput(
+        case_id=row.case_id, date=args.date, time=args.time, kind=args.kind,
+        channel=args.channel, participants=args.participants, duration=args.duration,
+        discussed=args.text, agreed=args.agreed, follow_up=args.follow_up,
+        follow_up_due=args.follow_up_due, uuid=args.uuid)
+    try:
+        entry = validate(data)
+    except ContactValidationError as exc:
+        field, key = next(iter(exc.errors.items()))
+        raise CliError(t("cli.invalid", field=t(f"cli.field.{field}"), message=t(key))) from None
+    try:
+        save_contact(actor, entry)
+    except CaseGone:
+        raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no)) from None
+    print(entry.uuid)
+    return 0
+
+
+def cmd_demo(args, settings) -> int:
+    from db import demo
+    from db.models import Student
+
+    path = Path(settings.db_path)
+    if path.exists() and args.force:
+        path.unlink()
+    _open(settings, create=True)
+    if Student.select().exists():
+        raise CliError(t("cli.demo_exists", path=path))
+    counts = demo.build_demo(students=args.students, seed=args.seed)
+    print(t("cli.demo_done", path=path, students=counts.get("student", 0),
+            cases=counts.get("case_file", 0), contacts=counts.get("contact", 0)))
+    return 0
+
+
+def cmd_init(args, settings) -> int:
+    from db.connection import schema_version
+
+    db = _open(settings, create=True)
+    print(t("cli.init_done", path=settings.db_path, version=schema_version(db)))
+    return 0
+
+
+COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
+            "init": cmd_init}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from db.config import ConfigError, resolve
+
+    argv = sys.argv[1:] if argv is None else argv
+    # the language must be known before argparse renders help text
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    pre.add_argument("--db")
+    known, _ = pre.parse_known_args(argv)
+    try:
+        settings = resolve(known.db, known.lang)
+    except ConfigError as exc:
+        print(f"bangfu: {exc}", file=sys.stderr)
+        return 3
+    i18n.set_language(settings.lang)
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return run_tui(settings)
+        return COMMANDS[args.command](args, settings)
+    except CliError as exc:
+        print(f"bangfu: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print(f"bangfu: {t('cli.interrupted')}", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback with personal data in it
+        if os.environ.get("BANGFU_DEBUG"):
+            raise
+        # the message may quote personal data: name the kind of failure only
+        print(f"bangfu: {type(exc).__name__} (BANGFU_DEBUG=1 shows details)", file=sys.stderr)
+        return 1
+
+
+def run_tui(settings) -> int:
+    db = _open(settings, create=settings.db_source == "default")
+    from tui.app import BangfuApp
+
+    app = BangfuApp(settings=settings, database=db)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
