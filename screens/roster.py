@@ -37,6 +37,7 @@ class RosterScreen(Screen):
         Binding("up", "move(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
+        Binding("ctrl+r", "reload", "key.reload", id="reload", show=False),
         Binding("f2", "switch_user", "key.switch_user", id="switch_user", show=False),
     ]
 
@@ -138,6 +139,9 @@ class RosterScreen(Screen):
         i = STATUS_FILTERS.index(self.status)
         self.status = STATUS_FILTERS[(i + 1) % len(STATUS_FILTERS)]
         self.run_search()
+
+    def action_reload(self) -> None:
+        self.app.load_roster()
 
     def action_switch_user(self) -> None:
         self.app.action_switch_user()

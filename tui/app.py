@@ -29,7 +29,8 @@ class ScreenActions(Provider):
         seen = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+            if not binding.description.startswith("key.") or binding.action in seen \
+                    or not active.enabled:
                 continue
             seen.add(binding.action)
             yield key, active.node, binding
@@ -84,7 +85,8 @@ class BangfuApp(App):
         from screens.signin import SignInScreen
 
         self.push_screen(SignInScreen())
-        self.load_roster()
+        # load the roster once the first screen is on the terminal, not before
+        self.call_after_refresh(self.load_roster)
         self.set_interval(FRESHNESS_SECONDS, self.check_freshness)
 
     def get_system_commands(self, screen):
@@ -182,6 +184,14 @@ class BangfuApp(App):
                 screen.roster_changed()
 
     # -- status -------------------------------------------------------------
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            # name the kind of failure only: messages may quote personal data
+            self.notify(t("app.worker_failed", detail=type(event.worker.error).__name__),
+                        severity="error", timeout=8, markup=False)
+
     def busy_retry(self, attempt: int, delay: float) -> None:
         """Called from a worker thread while the share is busy."""
         self.call_from_thread(self.notify, t("app.busy_retry", attempt=attempt),

@@ -15,7 +15,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.title": ("bangfu — student support", "帮扶 — 学困生帮扶"),
     "app.busy_retry": ("Database busy, retrying ({attempt})…", "数据库忙，正在重试（第 {attempt} 次）…"),
     "app.refreshed": ("Roster refreshed: someone else saved changes.", "名单已刷新：其他人保存了修改。"),
-    "app.db_error": ("Cannot use the database: {detail}", "无法使用数据库：{detail}"),
+    "app.worker_failed": ("Could not read the database ({detail}). Check the share, then reload.",
+                          "无法读取数据库（{detail}）。请检查共享盘后刷新。"),
     "common.none": ("—", "—"),
     "common.yes": ("Yes", "是"),
     "common.no": ("No", "否"),
@@ -305,7 +306,7 @@ def language() -> str:
     return _lang
 
 
-def t(key: str, **values) -> str:
+def t(key: str, /, **values) -> str:
     """The text for ``key`` in the current language, with ``values`` filled in."""
     entry = CATALOG.get(key)
     if entry is None:

@@ -1,0 +1,35 @@
+"""80x24 layout: CJK names stay aligned in the roster's columns."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from tests.helpers import make_app, sign_in
+from tui.widgets import RosterColumns, fit
+
+
+def test_fit_counts_terminal_cells_not_characters():
+    assert cell_len(fit("欧阳娜娜", 6)) == 6
+    assert fit("欧阳娜娜", 6).endswith("…")
+    assert cell_len(fit("张伟", 10)) == 10
+    assert cell_len(fit("abc", 2)) == 2
+
+
+async def test_roster_columns_line_up_with_chinese_and_latin_names(school):
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        roster = app.screen.roster
+        lines = [roster.render_line(y).text for y in range(len(roster.rows))]
+        columns = RosterColumns(roster.size.width)
+        class_start = 1 + columns.widths[0] + 1
+        for line, row in zip(lines, roster.rows):
+            assert cell_len(line) == roster.size.width
+            # the class column starts at the same terminal cell on every line
+            prefix = ""
+            for ch in line:
+                if cell_len(prefix) >= class_start:
+                    break
+                prefix += ch
+            assert cell_len(prefix) == class_start
+            assert line[len(prefix):].startswith(row.class_name[:3]), (line, row.class_name)
