@@ -237,6 +237,8 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
                       updated_by=actor.id)
         if new.get("status") == "closed" and case.status != "closed":
             fields["closed_on"] = clock.today()
+        elif new.get("status", "closed") != "closed" and case.status == "closed":
+            fields["closed_on"] = None  # reopened
         updated = (Case.update(**fields)
                    .where((Case.id == case_id) & (Case.version == expected_version))
                    .execute())

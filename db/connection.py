@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError, SqliteDatabase
 from playhouse.migrations import Runner
 
@@ -67,14 +68,17 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             raise DatabaseError("unwritable", str(path), exc.strerror or "") from None
     db = SqliteDatabase(str(path), pragmas=pragmas(), lock_type="IMMEDIATE",
                         timeout=BUSY_TIMEOUT_MS / 1000)
-    database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         if migrate:
             migrate_database(db)
-    except (OperationalError, sqlite3.DatabaseError) as exc:
+    except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         raise DatabaseError("unreadable", str(path), str(exc)) from None
+    except DatabaseError:
+        db.close()
+        raise
+    database.initialize(db)  # bind the models only to a file that opened
     return db
 
 

@@ -118,7 +118,7 @@ def validate(data: ContactInput) -> NewContact:
             errors[name] = "err.too_long"
     participants = one_line(data.participants)
     if len(participants) > MAX_LINE:
-        errors["participants"] = "err.too_long"
+        errors["participants"] = "err.too_long_line"
     due = None
     if data.follow_up_due.strip():
         try:
@@ -127,6 +127,8 @@ def validate(data: ContactInput) -> NewContact:
             errors["follow_up_due"] = f"err.date.{exc.code}"
         if due is not None and not texts["follow_up"]:
             errors["follow_up"] = "err.follow_up.required"
+        if due is not None and occurred_date is not None and due < occurred_date:
+            errors["follow_up_due"] = "err.follow_up_due.before"
     if errors:
         raise ContactValidationError(errors)
     if occurred_time is None:

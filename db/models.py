@@ -26,7 +26,9 @@ database = DatabaseProxy()
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    from db import clock
+
+    return clock.now()
 
 
 class BaseModel(Model):

@@ -33,7 +33,7 @@ POLYPHONIC_SURNAMES = {
 }
 # surnames whose everyday dictionary reading is wrong and that have no
 # common second reading worth matching
-SURNAME_ONLY = {"万俟": ("moqi",), "尉迟": ("yuchi",)}
+SURNAME_ONLY = {"万俟": (("mo", "qi"),), "尉迟": (("yu", "chi"),)}
 
 SEP = "|"
 
@@ -52,7 +52,7 @@ def readings(name: str) -> list[list[str]]:
     for compound, options in SURNAME_ONLY.items():
         if name.startswith(compound):
             rest = _lazy(name[len(compound):])
-            return [[o] + rest for o in options]
+            return [list(o) + rest for o in options]
     rest = _lazy(name[1:]) if len(name) > 1 else []
     first = name[0]
     if first in POLYPHONIC_SURNAMES:

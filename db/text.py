@@ -15,7 +15,8 @@ _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"      # CSI ... final byte
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS / SOS / PM / APC
-    r"|\x1b[@-Z\\-_]?"              # other two-byte escapes, lone ESC
+    r"|\x1b[ -/]*[0-~]"              # other escapes: ESC, intermediates, final byte
+    r"|\x1b"                          # a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"       # 8-bit CSI
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

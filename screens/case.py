@@ -36,16 +36,16 @@ def timeline_text(contacts: list[ContactView]) -> Text:
             text.append(f" · {t('common.minutes', n=c.duration_min)}")
         text.append("\n")
         if c.participants:
-            text.append(f"  {t('case.entry.participants')}: {one_line(c.participants)}\n",
+            text.append(f"  {t('case.entry.participants')}{t('common.colon')}{one_line(c.participants)}\n",
                         style="dim")
         for line in clean(c.discussed).split("\n"):
             text.append(f"  {line}\n")
         if c.agreed:
-            text.append(f"  {t('case.entry.agreed')}: {one_line(c.agreed)}\n")
+            text.append(f"  {t('case.entry.agreed')}{t('common.colon')}{one_line(c.agreed)}\n")
         if c.follow_up:
             due = f" ({t('case.entry.due', date=c.follow_up_due)})" if c.follow_up_due else ""
             done = f" ✓ {t('case.entry.done', date=c.follow_up_done_on)}" if c.follow_up_done_on else ""
-            text.append(f"  {t('case.entry.follow_up')}: {one_line(c.follow_up)}{due}{done}\n",
+            text.append(f"  {t('case.entry.follow_up')}{t('common.colon')}{one_line(c.follow_up)}{due}{done}\n",
                         style="yellow" if not c.follow_up_done_on else "dim")
     return text
 
@@ -54,9 +54,9 @@ def case_file_text(view: CaseView) -> Text:
     if view.case_id is None:
         return Text(t("case.no_case"), style="italic")
     text = Text()
-    text.append(f"{t('case.categories')}: ", style="bold")
+    text.append(f"{t('case.categories')}{t('common.colon')}", style="bold")
     text.append(labels("category", view.categories) or "—")
-    text.append(f"\n{t('case.causes')}: ", style="bold")
+    text.append(f"\n{t('case.causes')}{t('common.colon')}", style="bold")
     text.append(labels("cause", view.causes) or "—")
     for name in CASE_TEXT_FIELDS:
         text.append(f"\n\n{t('case.field.' + name)}\n", style="bold")
@@ -69,11 +69,11 @@ def case_file_text(view: CaseView) -> Text:
 
 def family_text(view: CaseView) -> Text:
     text = Text()
-    text.append(f"{t('case.student')}: ", style="bold")
+    text.append(f"{t('case.student')}{t('common.colon')}", style="bold")
     text.append(f"{one_line(view.name)} · {label('gender', view.gender)} · "
                 f"{t('case.birth')} {_d(view.birth_date)} · {one_line(view.class_name)} · "
                 f"{view.student_no}")
-    text.append(f"\n{t('case.family')}: ", style="bold")
+    text.append(f"\n{t('case.family')}{t('common.colon')}", style="bold")
     text.append(labels("family", view.family_flags) or "—")
     if view.family_notes:
         text.append("\n" + clean(view.family_notes))

@@ -23,8 +23,8 @@ RISK_KEYS = {"l": "low", "m": "medium", "h": "high"}
 
 class CaseEditScreen(Screen[bool]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", id="save", priority=True),
-        Binding("ctrl+r", "merge", "key.merge", id="merge", priority=True),
+        Binding("ctrl+s", "save", "key.save", id="save"),
+        Binding("ctrl+r", "merge", "key.merge", id="merge"),
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
@@ -115,7 +115,7 @@ class CaseEditScreen(Screen[bool]):
             self.app.call_from_thread(self._conflicted, exc)
         except CaseValidationError as exc:
             field = next(iter(exc.errors))
-            self.app.call_from_thread(self._failed, f"{t('case.field.' + field)}: "
+            self.app.call_from_thread(self._failed, f"{t('case.field.' + field)}{t('common.colon')}"
                                       f"{t(exc.errors[field])}")
         except Exception as exc:
             self.app.call_from_thread(self._failed, t("form.save_failed",

@@ -42,8 +42,8 @@ class ParticipantsInput(Input):
 
 class ContactScreen(Screen[bool]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", id="save", priority=True),
-        Binding("ctrl+n", "save_next", "key.save_next", id="save_next", priority=True),
+        Binding("ctrl+s", "save", "key.save", id="save"),
+        Binding("ctrl+n", "save_next", "key.save_next", id="save_next"),
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 

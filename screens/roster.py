@@ -16,6 +16,12 @@ def status_name(code: str) -> str:
     return t(f"status.{code}") if code in ("all", "open", "none") else label("status", code)
 
 
+class SearchInput(Input):
+    """Enter opens the highlighted student (after every key typed before it)."""
+
+    BINDINGS = [Binding("enter", "submit", "key.open", id="open_from_search")]
+
+
 class RosterResults(RosterList):
     """The result list; with focus on it, single letters act (n, m, s, /)."""
 
@@ -29,7 +35,7 @@ class RosterResults(RosterList):
 
 class RosterScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "key.open", id="open", priority=True),
+        Binding("enter", "open", "key.open", id="open"),
         Binding("ctrl+n", "log", "key.log", id="log"),
         Binding("ctrl+o", "toggle_mine", "key.mine", id="mine"),
         Binding("ctrl+f", "cycle_status", "key.status", id="status"),
@@ -49,7 +55,7 @@ class RosterScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=t("roster.placeholder"), id="query")
+        yield SearchInput(placeholder=t("roster.placeholder"), id="query")
         yield PlainStatic("", id="roster-info", classes="info")
         yield PlainStatic("", id="roster-header", classes="table-header")
         yield RosterResults(self.app.today, id="roster")

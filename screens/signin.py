@@ -17,11 +17,18 @@ from tui.i18n import label, t
 from tui.widgets import KeyFooter, PlainStatic
 
 
+class NameInput(Input):
+    """Enter signs in.  Not a priority binding: keys typed just before Enter
+    must reach the input first."""
+
+    BINDINGS = [Binding("enter", "submit", "key.sign_in", id="sign_in")]
+
+
 class SignInScreen(Screen):
     BINDINGS = [
-        Binding("enter", "sign_in", "key.sign_in", id="sign_in", priority=True),
-        Binding("down", "move(1)", show=False, priority=True),
-        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("enter", "sign_in", "key.sign_in", id="sign_in_list"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
     ]
 
     def __init__(self):
@@ -35,7 +42,7 @@ class SignInScreen(Screen):
         with Vertical(id="signin"):
             yield PlainStatic(t("signin.title"), id="signin-title")
             yield PlainStatic(t("signin.hint"), classes="hint")
-            yield Input(placeholder=t("signin.placeholder"), id="who")
+            yield NameInput(placeholder=t("signin.placeholder"), id="who")
             yield OptionList(id="staff-list")
             yield PlainStatic("", id="signin-message", classes="hint")
         yield KeyFooter()
@@ -79,6 +86,10 @@ class SignInScreen(Screen):
         if self.shown:
             current = options.highlighted or 0
             options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_sign_in()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_sign_in()

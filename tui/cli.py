@@ -24,41 +24,52 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bangfu", description=t("cli.description"))
-    parser.add_argument("--db", metavar="PATH", help="database file (else BANGFU_DB, config, default)")
-    parser.add_argument("--lang", choices=("en", "zh"), help="interface language (else config, LANG)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH",
+                        help=t("cli.help.db"))
+    common.add_argument("--lang", choices=("en", "zh"),
+                        help=t("cli.help.lang"))
+    parser = argparse.ArgumentParser(prog="bangfu", description=t("cli.description"),
+                                     parents=[common])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # --db and --lang are accepted after the subcommand too: bangfu init --db PATH
+    sub_common = argparse.ArgumentParser(add_help=False)
+    sub_common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    sub_common.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS)
 
-    p = sub.add_parser("find", help="list students matching a query")
-    p.add_argument("query", nargs="+", help="name, pinyin, initials, student number or class")
-    p.add_argument("--limit", type=int, default=50)
+    def add_parser(name, **kwargs):
+        return sub.add_parser(name, parents=[sub_common], **kwargs)
 
-    p = sub.add_parser("show", help="print a student's case summary and latest contacts")
-    p.add_argument("student", help="student number, or a query matching one student")
-    p.add_argument("--contacts", type=int, default=10, help="how many contacts to print")
+    p = add_parser("find", help=t("cli.help.find"))
+    p.add_argument("query", nargs="+", help=t("cli.help.query"))
+    p.add_argument("--limit", type=int, default=50, help=t("cli.help.limit"))
 
-    p = sub.add_parser("log", help="log one contact and print its UUID")
-    p.add_argument("student", help="student number, or a query matching one student")
-    p.add_argument("--kind", default="family", help="family | student | colleague (or f/s/c)")
+    p = add_parser("show", help=t("cli.help.show"))
+    p.add_argument("student", help=t("cli.help.student"))
+    p.add_argument("--contacts", type=int, default=10, help=t("cli.help.contacts"))
+
+    p = add_parser("log", help=t("cli.help.log"))
+    p.add_argument("student", help=t("cli.help.student"))
+    p.add_argument("--kind", default="family", help=t("cli.help.kind"))
     p.add_argument("--channel", default="phone",
-                   help="phone wechat sms face home_visit parent_meeting group_chat other (or p/w/s/f/h/m/g/o)")
-    p.add_argument("--text", required=True, help="what was discussed")
-    p.add_argument("--agreed", default="", help="what was agreed")
-    p.add_argument("--date", default="today", help="today, -1, 11-20 or 2026-11-20")
-    p.add_argument("--time", default="", help="HH:MM")
-    p.add_argument("--duration", default="", help="minutes")
-    p.add_argument("--participants", default="")
-    p.add_argument("--follow-up", default="")
-    p.add_argument("--follow-up-due", default="")
-    p.add_argument("--uuid", default="", help="client UUID (a retry with the same UUID writes nothing new)")
-    p.add_argument("--as", dest="as_staff", default="", help="staff name (else BANGFU_USER)")
+                   help=t("cli.help.channel"))
+    p.add_argument("--text", required=True, help=t("cli.help.text"))
+    p.add_argument("--agreed", default="", help=t("cli.help.agreed"))
+    p.add_argument("--date", default="today", help=t("cli.help.date"))
+    p.add_argument("--time", default="", help=t("cli.help.time"))
+    p.add_argument("--duration", default="", help=t("cli.help.duration"))
+    p.add_argument("--participants", default="", help=t("cli.help.participants"))
+    p.add_argument("--follow-up", default="", help=t("cli.help.follow_up"))
+    p.add_argument("--follow-up-due", default="", help=t("cli.help.follow_up_due"))
+    p.add_argument("--uuid", default="", help=t("cli.help.uuid"))
+    p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
 
-    p = sub.add_parser("demo", help="build a demo school in the database file")
-    p.add_argument("--students", type=int, default=1500)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p = add_parser("demo", help=t("cli.help.demo"))
+    p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
+    p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
+    p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
-    sub.add_parser("init", help="create an empty database (or upgrade an old one)")
+    add_parser("init", help=t("cli.help.init"))
     return parser
 
 
@@ -148,12 +159,12 @@ def cmd_show(args, settings) -> int:
         out(Text(t("case.status_line", status=label("status", view.status),
                    risk=label("risk", view.risk_level), lead=_safe(view.lead) or "—",
                    term=_safe(view.term_name))))
-        out(Text(f"{t('case.categories')}: {labels('category', view.categories)}"))
-        out(Text(f"{t('case.causes')}: {labels('cause', view.causes)}"))
+        out(Text(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}"))
+        out(Text(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}"))
         team = ", ".join(f"{_safe(m.name)} ({label('role', m.role)})" for m in view.team)
-        out(Text(f"{t('case.team')}: {team or '—'}"))
+        out(Text(f"{t('case.team')}{t('common.colon')}{team or '—'}"))
     for g in view.guardians:
-        out(Text(f"{t('case.guardians')}: {_safe(g.name)} ({label('relation', g.relation)}) "
+        out(Text(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)} ({label('relation', g.relation)}) "
                  f"{_safe(g.phone)}"))
     for name in ("main_problems", "measures"):
         if view.case_id is not None and getattr(view, name):
