@@ -10,6 +10,7 @@ the roster order holds (open cases first, then by class and number).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from db.vocab import OPEN_STATUSES
@@ -51,7 +52,9 @@ class RosterRow:
 
 
 def normalise_query(text: str) -> str:
-    return "".join((text or "").lower().split()).replace(SEP, "")
+    """Lower case, no spaces, full-width letters and digits (from an IME) folded."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(text.lower().split()).replace(SEP, "")
 
 
 def status_matches(row: RosterRow, status: str) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from db import audit, clock
 from db.models import Staff, database
+from db.search import normalise_query
 from db.text import one_line
 
 
@@ -30,7 +31,7 @@ def list_staff() -> list[StaffView]:
 
 
 def filter_staff(staff: list[StaffView], query: str) -> list[StaffView]:
-    q = "".join((query or "").lower().split())
+    q = normalise_query(query)
     if not q:
         return list(staff)
     first = [s for s in staff if any(k.startswith(q) for k in s.hay.split("\x01") + s.pinyin.split("|") + s.initials.split("|"))]
@@ -45,7 +46,7 @@ def get_staff(staff_id: int) -> Staff | None:
 def find_staff(query: str) -> list[Staff]:
     """Active staff whose name (or pinyin) equals, else contains, ``query``."""
     views = list_staff()
-    q = "".join((query or "").lower().split())
+    q = normalise_query(query)
     exact = [s for s in views if q in (s.name.lower(), *s.pinyin.split("|"))]
     chosen = exact or filter_staff(views, query)
     return [Staff.get_by_id(s.id) for s in chosen]

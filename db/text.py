@@ -13,7 +13,7 @@ import re
 # CSI / OSC / other ESC sequences, then any C0/C1 control except \n and \t.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"      # CSI ... final byte
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC ... BEL or ST (unterminated: see below)
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS / SOS / PM / APC
     r"|\x1b[ -/]*[0-~]"              # other escapes: ESC, intermediates, final byte
     r"|\x1b"                          # a lone ESC

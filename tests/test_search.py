@@ -1,0 +1,298 @@
+"""Search-as-you-type over the in-memory roster (db.search) and name keys (db.pinyin)."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.pinyin import name_keys
+from db.roster import StudentLookupError, load_index, load_rows, resolve_student
+from db.search import RosterIndex, RosterRow
+
+
+@pytest.fixture
+def index(school):
+    return load_index()
+
+
+def names(rows) -> list[str]:
+    return [r.name for r in rows]
+
+
+# --- name keys ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name, keys", [
+    ("张伟", ("zhangwei", "zw")),
+    ("赵薇", ("zhaowei", "zw")),
+    ("周文", ("zhouwen", "zw")),
+    ("张 伟", ("zhangwei", "zw")),
+    ("欧阳娜娜", ("ouyangnana", "oynn")),
+    ("曾小明", ("zengxiaoming|cengxiaoming", "zxm|cxm")),
+    ("单田芳", ("shantianfang|dantianfang", "stf|dtf")),
+    ("解放", ("xiefang|jiefang", "xf|jf")),
+    ("仇英", ("qiuying|chouying", "qy|cy")),
+    ("区洁", ("oujie|qujie", "oj|qj")),
+    ("查良", ("zhaliang|chaliang", "zl|cl")),
+    ("朴树", ("piaoshu|pushu", "ps")),
+    ("盖伦", ("gelun|gailun", "gl")),
+    ("", ("", "")),
+])
+def test_name_keys(name, keys):
+    assert name_keys(name) == keys
+
+
+@pytest.mark.parametrize("name", ["张伟", "王行", "李曾", "王单", "周重", "刘长乐", "张朝阳"])
+def test_only_the_surname_gets_extra_readings(name):
+    full, initials = name_keys(name)
+    assert "|" not in full and "|" not in initials
+
+
+def test_polyphonic_character_outside_the_surname_gets_its_everyday_reading_only():
+    assert name_keys("李曾")[0] in ("liceng", "lizeng")
+    assert name_keys("王单")[0] == "wangdan"
+
+
+@pytest.mark.parametrize("name, full, initials", [
+    ("尉迟恭", "yuchigong", "ycg"),
+    ("万俟卨", "moqixie", "mqx"),
+])
+def test_compound_surnames_have_an_initial_per_syllable(name, full, initials):
+    assert name_keys(name) == (full, initials)
+
+
+# --- matching -------------------------------------------------------------------
+
+def test_all_rows_loaded(index):
+    assert len(index) == 7
+    assert len(index.search("")) == 7
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("张伟", ["张伟"]),
+    ("张", ["张伟"]),
+    ("zhangwei", ["张伟"]),
+    ("zhang wei", ["张伟"]),
+    ("ZhangWei", ["张伟"]),
+    ("zw", ["张伟", "赵薇", "周文"]),
+    ("zhaowei", ["赵薇"]),
+    ("曾", ["曾小明"]),
+    ("zeng", ["曾小明"]),
+    ("ceng", ["曾小明"]),
+    ("cengxiaoming", ["曾小明"]),
+    ("zxm", ["曾小明"]),
+    ("cxm", ["曾小明"]),
+    ("单", ["单田芳"]),
+    ("shan", ["单田芳"]),
+    ("dan", ["单田芳"]),
+    ("dtf", ["单田芳"]),
+    ("stf", ["单田芳"]),
+    ("oy", ["欧阳娜娜"]),
+    ("ouyang", ["欧阳娜娜"]),
+    ("[bold]", ["[bold]王[/"]),
+    ("20240101", ["张伟"]),
+    ("20240105", ["周文"]),
+])
+def test_search(index, query, expected):
+    assert names(index.search(query)) == expected
+
+
+@pytest.mark.parametrize("query", ["changwei", "zhangwéi", "zhangwie", "cw", "xyz", "zengwei",
+                                   "tanxiaoming", "shanxiaoming", "zengtianfang"])
+def test_no_made_up_readings(index, query):
+    assert index.search(query) == []
+
+
+def test_class_name_and_code(index):
+    seven = ["张伟", "赵薇", "曾小明"]
+    assert names(index.search("7-1")) == seven
+    assert names(index.search("七年级(1)班")) == seven
+    assert names(index.search("七年级")) == seven
+    assert names(index.search("8-2")) == ["[bold]王[/", "单田芳", "周文", "欧阳娜娜"]
+
+
+def test_open_cases_come_first(index):
+    rows = index.search("")
+    assert names(rows)[:4] == ["张伟", "赵薇", "曾小明", "[bold]王[/"]
+    assert {r.status for r in rows[4:]} == {""}
+
+
+def test_row_fields(index, school):
+    row = index.search("20240101")[0]
+    assert row.class_name == "七年级(1)班" and row.class_code == "7-1"
+    assert row.status == "active" and row.lead == "王芳"
+    assert row.case_id == school.cases["张伟"].id
+    assert row.staff_ids == frozenset({school.teacher.id})
+    assert row.last_date.isoformat() == "2026-11-02" and row.last_channel == "wechat"
+    none = index.search("20240104")[0]
+    assert (none.case_id, none.status, none.lead, none.last_date) == (None, "", "", None)
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("all", ["张伟", "赵薇", "曾小明", "[bold]王[/", "单田芳", "周文", "欧阳娜娜"]),
+    ("open", ["张伟", "赵薇", "曾小明", "[bold]王[/"]),
+    ("identified", ["赵薇"]),
+    ("active", ["张伟", "[bold]王[/"]),
+    ("improving", ["曾小明"]),
+    ("transformed", []),
+    ("closed", []),
+    ("none", ["单田芳", "周文", "欧阳娜娜"]),
+])
+def test_status_filter(index, status, expected):
+    assert names(index.search("", status=status)) == expected
+
+
+def test_status_filter_with_query(index):
+    assert names(index.search("zw", status="open")) == ["张伟", "赵薇"]
+    assert names(index.search("zw", status="none")) == ["周文"]
+
+
+def test_my_cases(index, school):
+    assert names(index.search("", staff_id=school.teacher.id)) == ["张伟", "曾小明"]
+    assert names(index.search("", staff_id=school.other.id)) == ["赵薇", "[bold]王[/"]
+    assert names(index.search("zw", staff_id=school.teacher.id)) == ["张伟"]
+    assert names(index.search("zw", staff_id=school.other.id)) == ["赵薇"]
+    assert names(index.search("", staff_id=school.teacher.id, status="improving")) == ["曾小明"]
+    assert index.search("", staff_id=99999) == []
+
+
+def test_limit(index):
+    assert names(index.search("zw", limit=2)) == ["张伟", "赵薇"]
+    assert names(index.search("zw")) == ["张伟", "赵薇", "周文"]  # the limit left the cache whole
+
+
+# --- ranking ------------------------------------------------------------------------
+
+def hand_rows() -> list[RosterRow]:
+    def row(sid, no, name, pinyin, initials, status="", code="7-1"):
+        return RosterRow(student_id=sid, student_no=no, name=name, class_name="七年级(1)班",
+                         class_code=code, status=status, pinyin=pinyin, initials=initials)
+    return [
+        row(1, "1001", "王小张", "wangxiaozhang", "wxz", status="active"),
+        row(2, "1002", "李张三", "lizhangsan", "lzs", status="active"),
+        row(3, "1003", "张三", "zhangsan", "zs"),
+        row(4, "1004", "张小", "zhangxiao", "zx", status=""),
+    ]
+
+
+def test_prefix_matches_come_before_substring_matches():
+    index = RosterIndex(hand_rows())
+    # roster order is 王小张, 李张三 (open cases) then 张三, 张小
+    assert names(index.search("")) == ["王小张", "李张三", "张三", "张小"]
+    assert names(index.search("zhang")) == ["张三", "张小", "王小张", "李张三"]
+    assert names(index.search("张")) == ["张三", "张小", "王小张", "李张三"]
+    assert names(index.search("zs")) == ["张三", "李张三"]
+    assert names(index.search("zhangsan")) == ["张三", "李张三"]
+
+
+def test_prefix_of_any_field_counts():
+    index = RosterIndex(hand_rows())
+    assert names(index.search("xiao")) == ["王小张", "张小"]  # both inside only: roster order
+    assert names(index.search("100")) == ["王小张", "李张三", "张三", "张小"]
+    assert names(index.search("7-")) == ["王小张", "李张三", "张三", "张小"]
+
+
+# --- incremental narrowing -------------------------------------------------------
+
+def fresh(rows_factory, query, **kw):
+    return [r.student_id for r in RosterIndex(rows_factory()).search(query, **kw)]
+
+
+SEQUENCES = [
+    ["z", "zh", "zha", "zhan", "zhang", "zhangw", "zhangwe", "zhangwei"],
+    ["z", "zh", "zha", "zh", "zho", "zhou", "zho", "zh", "z", ""],
+    ["c", "ce", "cen", "ceng", "cen", "ce", "c", "", "d", "da", "dan"],
+    ["2", "20", "202", "2024", "20240", "202401", "2024010", "20240101", "2024010", "2024"],
+    ["7", "7-", "7-1", "7-", "7", "", "8", "8-", "8-2"],
+    ["z", "zw", "z", "zx", "zxm", "zx", "z", ""],
+    ["张", "张伟", "张", "", "曾", "曾小"],
+]
+
+
+@pytest.mark.parametrize("sequence", SEQUENCES)
+def test_typing_gives_the_same_result_as_a_fresh_search(school, sequence):
+    index = load_index()
+    for query in sequence:
+        got = [r.student_id for r in index.search(query)]
+        assert got == fresh(load_rows, query), query
+
+
+@pytest.mark.parametrize("sequence", SEQUENCES[:3])
+def test_typing_with_filters_gives_the_same_result(school, sequence):
+    index = load_index()
+    for scope in ({"status": "open"}, {"staff_id": school.teacher.id}, {"status": "none"}):
+        for query in sequence:
+            got = [r.student_id for r in index.search(query, **scope)]
+            assert got == fresh(load_rows, query, **scope), (query, scope)
+
+
+def test_changing_the_filter_while_typing(school, index):
+    assert names(index.search("z", status="open")) == ["张伟", "赵薇", "曾小明"]
+    assert names(index.search("zw", status="all")) == ["张伟", "赵薇", "周文"]
+    assert names(index.search("zw", staff_id=school.other.id)) == ["赵薇"]
+    assert names(index.search("zwx", staff_id=school.other.id)) == []
+    assert names(index.search("zw")) == ["张伟", "赵薇", "周文"]
+
+
+def test_hand_rows_typing_matches_fresh():
+    index = RosterIndex(hand_rows())
+    for query in ["z", "zh", "zha", "zhan", "zhang", "zhangs", "zhang", "zhangx", "zhang",
+                  "zha", "x", "xi", "xiao", ""]:
+        got = [r.student_id for r in index.search(query)]
+        assert got == fresh(hand_rows, query), query
+
+
+def test_upsert_refreshes_results(school, index):
+    assert names(index.search("zh")) == ["张伟", "赵薇", "周文"]
+    changed = index.get(school.students["周文"].id)
+    renamed = RosterRow(student_id=changed.student_id, student_no=changed.student_no,
+                        name="钱文", class_name=changed.class_name,
+                        class_code=changed.class_code, pinyin="qianwen", initials="qw")
+    index.upsert(renamed)
+    assert names(index.search("zho")) == []
+    assert names(index.search("qw")) == ["钱文"]
+    assert len(index) == 7
+
+
+# --- resolve_student ----------------------------------------------------------------
+
+def test_resolve_by_number(index):
+    assert resolve_student(index, "20240101").name == "张伟"
+    assert resolve_student(index, " 20240107 ").name == "欧阳娜娜"
+
+
+@pytest.mark.parametrize("query, name", [
+    ("张伟", "张伟"), ("zhangwei", "张伟"), ("zhang", "张伟"), ("曾小明", "曾小明"),
+    ("ceng", "曾小明"), ("dan", "单田芳"), ("oynn", "欧阳娜娜"), ("[bold]王[/", "[bold]王[/"),
+])
+def test_resolve_unique_query(index, query, name):
+    assert resolve_student(index, query).name == name
+
+
+@pytest.mark.parametrize("query", ["zw", "7-1", "2024010", "z"])
+def test_resolve_ambiguous(index, query):
+    with pytest.raises(StudentLookupError) as info:
+        resolve_student(index, query)
+    assert info.value.code == "many"
+    assert len(info.value.candidates) >= 2
+
+
+def test_resolve_ambiguous_lists_candidates(index):
+    with pytest.raises(StudentLookupError) as info:
+        resolve_student(index, "zw")
+    assert names(info.value.candidates) == ["张伟", "赵薇", "周文"]
+
+
+@pytest.mark.parametrize("query", ["nobody", "", "   ", "99999999"])
+def test_resolve_none(index, query):
+    with pytest.raises(StudentLookupError) as info:
+        resolve_student(index, query)
+    assert info.value.code == "none"
+    assert info.value.candidates == []
+
+
+def test_resolve_exact_name_beats_longer_names():
+    rows = hand_rows()
+    index = RosterIndex(rows)
+    # "张三" is also inside "李张三", but it is exactly one student's name
+    assert resolve_student(index, "张三").student_id == 3
+    assert resolve_student(index, "zhangsan").student_id == 3
+    assert resolve_student(index, "1003").student_id == 3
