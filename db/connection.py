@@ -18,8 +18,6 @@ from typing import Callable, TypeVar
 
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError, SqliteDatabase
-from playhouse.migrations import Runner
-
 from db.models import database
 
 BUSY_TIMEOUT_MS = 5_000
@@ -43,7 +41,6 @@ def pragmas() -> dict:
         "synchronous": "full",
         "foreign_keys": 1,
         "busy_timeout": BUSY_TIMEOUT_MS,
-        "cache_size": -16_000,
     }
 
 
@@ -88,8 +85,19 @@ def close_database() -> None:
         obj.close()
 
 
-def _runner(db) -> Runner:
-    return Runner(db, directory=str(MIGRATIONS_DIR))
+HISTORY_TABLE = "schema_migration"  # playhouse.migrations' record of applied scripts
+
+
+def _runner(db):
+    from playhouse.migrations import Runner  # only when there is something to apply
+
+    return Runner(db, directory=str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
+
+
+def applied_migrations(db) -> set[str]:
+    if not db.table_exists(HISTORY_TABLE):
+        return set()
+    return {name for (name,) in db.execute_sql(f'SELECT name FROM "{HISTORY_TABLE}"')}
 
 
 def known_migrations() -> list[str]:
@@ -98,7 +106,7 @@ def known_migrations() -> list[str]:
 
 def schema_version(db) -> int:
     """How many migrations the file has applied (0 for a new file)."""
-    return len(_runner(db).applied())
+    return len(applied_migrations(db))
 
 
 def migrate_database(db) -> list[str]:
@@ -106,16 +114,15 @@ def migrate_database(db) -> list[str]:
 
     A file made by a newer bangfu (migrations we do not know) is refused.
     """
-    runner = _runner(db)
     known = set(known_migrations())
-    applied = runner.applied()
-    unknown = set(applied) - known
+    applied = applied_migrations(db)
+    unknown = applied - known
     if unknown:
         raise DatabaseError("newer", db.database, ", ".join(sorted(unknown)))
-    if known <= set(applied):
+    if known <= applied:
         return []
     with db.atomic():  # BEGIN IMMEDIATE: one client migrates, others wait
-        return runner.up()
+        return _runner(db).up()
 
 
 def data_version(db) -> int:

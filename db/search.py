@@ -5,6 +5,10 @@ touching the database, so a keystroke never waits on the share.  Matching:
 name, full pinyin (every stored reading), initials, student number and class.
 Matches that start a field come before matches inside one; within each group
 the roster order holds (open cases first, then by class and number).
+
+A query in Latin letters and digits is looked up in ``hay``, one ASCII string
+per student (kept ASCII so Python stores it at one byte a character); a query
+with Chinese characters is looked up in the name and the class name.
 """
 
 from __future__ import annotations
@@ -33,16 +37,28 @@ class RosterRow:
     staff_ids: frozenset = field(default_factory=frozenset)
     last_date: dt.date | None = None
     last_channel: str = ""
-    pinyin: str = ""
-    initials: str = ""
     hay: str = ""
 
-    def build_hay(self) -> None:
-        keys = [self.name.lower(), self.student_no.lower(), self.class_name.lower(),
-                self.class_code.lower()]
-        keys += [k for k in self.pinyin.split("|") if k]
-        keys += [k for k in self.initials.split("|") if k]
+    def build_hay(self, pinyin: str = "", initials: str = "") -> None:
+        """The ASCII search key: lower case, SEP-separated.
+
+        ``db.roster.search_key`` builds the same key in SQL when loading.
+        """
+        keys = [self.name, self.student_no, self.class_name, self.class_code]
+        keys = [k.lower() if k.isascii() else "" for k in keys]
+        keys += pinyin.split("|") + initials.split("|")
         self.hay = SEP + SEP.join(keys)
+
+    def matches(self, q: str) -> bool:
+        if q.isascii():
+            return q in self.hay
+        return q in self.name or q in self.class_name
+
+    def starts(self, q: str) -> bool:
+        """Whether a field starts with ``q`` (ranked before matches inside one)."""
+        if q.isascii():
+            return SEP + q in self.hay
+        return self.name.startswith(q) or self.class_name.startswith(q)
 
     @property
     def tier(self) -> int:
@@ -71,8 +87,9 @@ class RosterIndex:
     def __init__(self, rows: list[RosterRow] | None = None):
         self._rows: list[RosterRow] = []
         self._by_student: dict[int, RosterRow] = {}
-        self._cache_key: tuple | None = None
-        self._cache: list[RosterRow] = []
+        # query -> (matches in roster order, matches ranked), for one scope
+        self._cache: dict[str, tuple[list[RosterRow], list[RosterRow]]] = {}
+        self._cache_scope: tuple | None = None
         self.replace(rows or [])
 
     def __len__(self) -> int:
@@ -85,18 +102,19 @@ class RosterIndex:
         rows.sort(key=lambda r: (r.tier, r.class_code or r.class_name, r.student_no))
         self._rows = rows
         self._by_student = {r.student_id: r for r in rows}
-        self._cache_key = None
+        self._cache.clear()
 
     def upsert(self, row: RosterRow) -> None:
         """Put a changed row in place (after a save) without reloading all."""
-        row.build_hay()
+        if not row.hay:
+            row.build_hay()
         old = self._by_student.get(row.student_id)
         if old is not None:
             self._rows[self._rows.index(old)] = row
         else:
             self._rows.append(row)
         self._by_student[row.student_id] = row
-        self._cache_key = None
+        self._cache.clear()
 
     def get(self, student_id: int) -> RosterRow | None:
         return self._by_student.get(student_id)
@@ -106,28 +124,47 @@ class RosterIndex:
         """Rows matching ``query``; ``staff_id`` keeps only that person's cases."""
         q = normalise_query(query)
         scope = (status, staff_id)
-        if (self._cache_key and self._cache_key[1] == scope
-                and q.startswith(self._cache_key[0])):
-            pool = self._cache  # typing on: narrow the last result
-        else:
-            pool = self._rows
-            if status != "all":
-                pool = [r for r in pool if status_matches(r, status)]
-            if staff_id is not None:
-                pool = [r for r in pool if staff_id in r.staff_ids]
-        if q:
-            pool = [r for r in pool if q in r.hay]
-        self._cache_key, self._cache = (q, scope), pool
-        if q:
-            head = SEP + q
-            first = [r for r in pool if head in r.hay]
-            if len(first) != len(pool):
-                firsts = set(map(id, first))
-                pool = first + [r for r in pool if id(r) not in firsts]
+        if scope != self._cache_scope:
+            self._cache.clear()
+            self._cache_scope = scope
+        cached = self._cache.get(q)
+        if cached is None:
+            # narrow the longest cached query this one extends (typing on, or
+            # back-spacing to a query seen a moment ago); pools keep roster order
+            base = max((k for k in self._cache if q.startswith(k)), key=len, default=None)
+            if base is not None:
+                pool = self._cache[base][0]
+            else:
+                pool = self._rows
+                if status != "all":
+                    pool = [r for r in pool if status_matches(r, status)]
+                if staff_id is not None:
+                    pool = [r for r in pool if staff_id in r.staff_ids]
+                self._cache[""] = (pool, pool)
+            ordered = pool
+            if q and q.isascii():  # the common case, kept to plain `in` for speed
+                pool = [r for r in pool if q in r.hay]
+                head = SEP + q
+                first = [r for r in pool if head in r.hay]
+                ordered = pool
+                if len(first) != len(pool):  # field starts first, then insides
+                    ordered = first + [r for r in pool if head not in r.hay]
+            elif q:
+                pool = [r for r in pool if r.matches(q)]
+                first = [r for r in pool if r.starts(q)]
+                ordered = pool
+                if len(first) != len(pool):
+                    ordered = first + [r for r in pool if not r.starts(q)]
+            if len(self._cache) > 64:
+                self._cache.clear()
+            cached = self._cache[q] = (pool, ordered)
+        pool = cached[1]
         return pool[:limit] if limit else pool
 
     def exact(self, query: str) -> list[RosterRow]:
         """Rows whose number, name or a pinyin reading equals ``query`` exactly."""
         q = normalise_query(query)
+        if not q.isascii():
+            return [r for r in self._rows if r.name == q]
         needle = SEP + q + SEP
         return [r for r in self._rows if needle in r.hay + SEP]

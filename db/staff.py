@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from db import audit, clock
 from db.models import Staff, database
 from db.search import normalise_query
+from db.staff_view import StaffView, filter_staff
 from db.text import one_line
-
-
-@dataclass(frozen=True, slots=True)
-class StaffView:
-    id: int
-    name: str
-    role: str
-    pinyin: str
-    initials: str
-
-    @property
-    def hay(self) -> str:
-        return "\x01".join([self.name.lower(), self.pinyin, self.initials])
 
 
 def list_staff() -> list[StaffView]:
@@ -28,15 +14,6 @@ def list_staff() -> list[StaffView]:
              .where(Staff.active == True)  # noqa: E712
              .order_by(Staff.name))
     return [StaffView(*row) for row in query.tuples()]
-
-
-def filter_staff(staff: list[StaffView], query: str) -> list[StaffView]:
-    q = normalise_query(query)
-    if not q:
-        return list(staff)
-    first = [s for s in staff if any(k.startswith(q) for k in s.hay.split("\x01") + s.pinyin.split("|") + s.initials.split("|"))]
-    rest = [s for s in staff if s not in first and q in s.hay]
-    return first + rest
 
 
 def get_staff(staff_id: int) -> Staff | None:

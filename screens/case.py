@@ -8,14 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Header, Static
 
 from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
 from tui.i18n import label, labels, t
-from tui.widgets import KeyFooter, PlainStatic
+from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
 TABS = ("timeline", "file", "family", "plan")
+FIRST_ENTRIES = 12  # drawn at once; the rest of a long timeline follows from a worker
 
 
 def _d(value) -> str:
@@ -117,31 +118,59 @@ class CaseScreen(Screen):
         Binding("n", "log", "key.log", id="log"),
         Binding("e", "edit", "key.edit", id="edit"),
         Binding("r", "reload", "key.reload", id="reload"),
-        Binding("tab", "next_tab", "key.tab_next", id="next_tab"),
+        Binding("tab", "next_tab", "key.tab_next", id="next_tab", show=False),  # the tab bar shows 1-4
         Binding("1", "tab('timeline')", show=False),
         Binding("2", "tab('file')", show=False),
         Binding("3", "tab('family')", show=False),
         Binding("4", "tab('plan')", show=False),
     ]
 
-    def __init__(self, student_id: int):
+    def __init__(self, student_id: int | None = None, view: CaseView | None = None):
+        """``view``: the case already loaded (by the roster), drawn in the first frame."""
         super().__init__()
         self.student_id = student_id
+        self._preloaded = view
         self.view: CaseView | None = None
+        self._filled: set[str] = set()
+        self._drawn_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield PlainStatic("", id="case-title", classes="title")
         yield PlainStatic("", id="case-status", classes="info")
-        with TabbedContent(id="case-tabs"):
-            for i, name in enumerate(TABS, 1):
-                with TabPane(f"{i} {t('case.tab.' + name)}", id=f"tab-{name}"):
-                    with VerticalScroll(id=f"scroll-{name}"):
-                        yield Static("", id=f"body-{name}", markup=False)
+        yield Static(self.tab_bar("timeline"), id="case-tabbar", markup=False)
+        with ContentSwitcher(initial="timeline", id="case-body"):
+            yield LinesView(id="timeline")
+            for name in TABS[1:]:
+                with VerticalScroll(id=name):
+                    yield Static("", id=f"body-{name}", markup=False)
         yield KeyFooter()
 
+    @staticmethod
+    def tab_bar(current: str) -> Text:
+        text = Text(" ")
+        for i, name in enumerate(TABS, 1):
+            style = "bold reverse" if name == current else "dim"
+            text.append(f" {i} {t('case.tab.' + name)} ", style=style)
+            text.append(" ")
+        return text
+
     def on_mount(self) -> None:
-        self.load()
+        if self._preloaded is not None:
+            self.show_case(self._preloaded)
+        elif self.student_id is not None:
+            self.load()
+
+    def prepare(self, student_id: int, view: CaseView) -> None:
+        """Show another student's case in this (installed, reused) screen."""
+        self.student_id = student_id
+        if not self.is_mounted:
+            self._preloaded = view
+            return
+        self.view = None
+        self.query_one(ContentSwitcher).current = "timeline"
+        self.query_one("#case-tabbar", Static).update(self.tab_bar("timeline"))
+        self.show_case(view)
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def load(self) -> None:
@@ -157,6 +186,7 @@ class CaseScreen(Screen):
             self.dismiss()
             return
         self.view = view
+        self._filled: set[str] = set()
         self.query_one("#case-title", PlainStatic).update(
             t("case.header", name=one_line(view.name), class_name=one_line(view.class_name),
               number=view.student_no))
@@ -167,12 +197,39 @@ class CaseScreen(Screen):
                        risk=label("risk", view.risk_level),
                        lead=one_line(view.lead) or "—", term=one_line(view.term_name))
         self.query_one("#case-status", PlainStatic).update(status)
-        self.query_one("#body-timeline", Static).update(timeline_text(view.contacts))
-        self.query_one("#body-file", Static).update(case_file_text(view))
-        self.query_one("#body-family", Static).update(family_text(view))
-        self.query_one("#body-plan", Static).update(plan_text(view))
+        timeline = self.query_one("#timeline", LinesView)
+        width = timeline.size.width or (self.app.size.width - 2)
+        # the newest entries now, the whole timeline when a worker has drawn it
+        self._drawn_width = width
+        timeline.set_lines(render_strips(timeline_text(view.contacts[:FIRST_ENTRIES]), width,
+                                         self.app.console))
+        if len(view.contacts) > FIRST_ENTRIES:  # after this frame is out
+            self.call_after_refresh(self.draw_timeline, view, width)
+        current = self.query_one(ContentSwitcher).current or "timeline"
+        self.fill(current)
         self.refresh_bindings()
-        self.query_one("#scroll-timeline").focus()
+        self.query_one(f"#{current}").focus()
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def draw_timeline(self, view: CaseView, width: int) -> None:
+        lines = render_strips(timeline_text(view.contacts), width, self.app.console)
+        self.app.call_from_thread(self._timeline_drawn, view, lines)
+
+    def _timeline_drawn(self, view: CaseView, lines) -> None:
+        if view is self.view:
+            self.query_one("#timeline", LinesView).set_lines(lines, keep_scroll=True)
+
+    def on_resize(self, event) -> None:
+        if self.view is not None and event.size.width != self._drawn_width:
+            self.show_case(self.view)
+
+    def fill(self, name: str) -> None:
+        """Fill a tab's text when it is first shown, not before."""
+        if self.view is None or name == "timeline" or name in self._filled:
+            return
+        self._filled.add(name)
+        builder = {"file": case_file_text, "family": family_text, "plan": plan_text}[name]
+        self.query_one(f"#body-{name}", Static).update(builder(self.view))
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("log", "edit"):
@@ -186,13 +243,13 @@ class CaseScreen(Screen):
         self.load()
 
     def action_tab(self, name: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        tabs.active = f"tab-{name}"
-        self.query_one(f"#scroll-{name}").focus()
+        self.query_one(ContentSwitcher).current = name
+        self.query_one("#case-tabbar", Static).update(self.tab_bar(name))
+        self.fill(name)
+        self.query_one(f"#{name}").focus()
 
     def action_next_tab(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        current = (tabs.active or "tab-timeline").removeprefix("tab-")
+        current = self.query_one(ContentSwitcher).current or "timeline"
         self.action_tab(TABS[(TABS.index(current) + 1) % len(TABS)])
 
     def action_log(self) -> None:

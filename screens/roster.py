@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,9 +18,18 @@ def status_name(code: str) -> str:
 
 
 class SearchInput(Input):
-    """Enter opens the highlighted student (after every key typed before it)."""
+    """Enter opens the highlighted student (after every key typed before it).
+
+    The search runs in the value's watcher, synchronously, so the typed letter
+    and its results reach the terminal in the same frame (a Changed message
+    would arrive a frame later).
+    """
 
     BINDINGS = [Binding("enter", "submit", "key.open", id="open_from_search")]
+
+    def watch_value(self, value: str) -> None:
+        if self.is_mounted and isinstance(self.screen, RosterScreen):
+            self.screen.run_search()
 
 
 class RosterResults(RosterList):
@@ -101,10 +111,7 @@ class RosterScreen(Screen):
         text = t("roster.filter", scope=scope, status=status_name(self.status))
         count = t("roster.count", shown=len(rows), total=len(index))
         empty = f" · {t('roster.empty')}" if not rows else ""
-        info.update(f"{text} · {count}{empty}")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.run_search()
+        info.update(f"{text} · {count}{empty}", layout=False)  # one line, fixed height
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -159,11 +166,30 @@ class RosterScreen(Screen):
 
     def action_open(self) -> None:
         row = self._current()
-        if row is None:
-            return
+        if row is not None:
+            self.open_case(row.student_id)
+
+    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
+    def open_case(self, student_id: int) -> None:
+        """Load the case first, then show its screen complete in one frame."""
+        from db.cases import load_case
+        from db.models import database
+
+        with database.connection_context():
+            view = load_case(student_id)
+        self.app.call_from_thread(self._show_case, student_id, view)
+
+    def _show_case(self, student_id: int, view) -> None:
         from screens.case import CaseScreen
 
-        self.app.push_screen(CaseScreen(row.student_id))
+        if self.app.screen is not self or view is None:
+            return
+        # one case screen, kept installed: opening the next case only fills it
+        if not self.app.is_screen_installed("case"):
+            self.app.install_screen(CaseScreen(), "case")
+        screen = self.app.get_screen("case")
+        screen.prepare(student_id, view)
+        self.app.push_screen(screen)
 
     def action_log(self) -> None:
         row = self._current()

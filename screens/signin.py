@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList
 from textual.widgets.option_list import Option
 
-from db.staff import StaffView, filter_staff, list_staff
+from db.staff_view import StaffView, filter_staff
 from db.text import one_line
 from tui.i18n import label, t
 from tui.widgets import KeyFooter, PlainStatic
@@ -49,11 +49,20 @@ class SignInScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#who", Input).focus()
+        if self.app.db_ready:
+            self.load_staff()
+
+    def database_ready(self) -> None:
         self.load_staff()
+
+    def database_failed(self, message: str) -> None:
+        self.query_one("#signin-message", PlainStatic).update(message)
+        self.query_one("#signin-message").add_class("error-status")
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_staff(self) -> None:
         from db.models import database
+        from db.staff import list_staff
 
         with database.connection_context():
             staff = list_staff()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def run_python(code: str, cwd) -> str:
@@ -18,7 +19,7 @@ def run_python(code: str, cwd) -> str:
 def test_the_tui_never_imports_the_pinyin_dictionary(school, tmp_path):
     out = run_python(f"""
         import asyncio, sys
-        sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parent.parent)!r})
+        sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
         from db.connection import open_database
         from tests.helpers import make_app, settle, sign_in
         open_database({str(school.path)!r})
@@ -35,3 +36,12 @@ def test_the_tui_never_imports_the_pinyin_dictionary(school, tmp_path):
         print(any(m == "pypinyin" or m.startswith("pypinyin.") for m in sys.modules))
     """, tmp_path)
     assert out.splitlines()[-1] == "False"
+
+
+def test_start_up_imports_neither_the_orm_nor_pinyin(tmp_path):
+    out = run_python("""
+        import sys
+        import tui.cli, tui.app, screens.signin, screens.roster
+        print(sorted(m for m in ("peewee", "playhouse", "pypinyin", "sqlite3") if m in sys.modules))
+    """, Path(__file__).parent.parent)
+    assert out == "[]"

@@ -185,7 +185,7 @@ async def test_markup_and_escapes_in_data_show_literally(school):
         await pilot.press("escape")
         await pilot.press("ctrl+u", *"20240101", "enter")
         await settle(pilot)
-        timeline = str(app.screen.query_one("#body-timeline").render())
+        timeline = "\n".join(line.text for line in app.screen.query_one("#timeline").lines)
         assert "homework [/] and sleep red" in timeline
         assert "\x1b" not in timeline
 

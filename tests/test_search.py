@@ -163,8 +163,10 @@ def test_limit(index):
 
 def hand_rows() -> list[RosterRow]:
     def row(sid, no, name, pinyin, initials, status="", code="7-1"):
-        return RosterRow(student_id=sid, student_no=no, name=name, class_name="七年级(1)班",
-                         class_code=code, status=status, pinyin=pinyin, initials=initials)
+        r = RosterRow(student_id=sid, student_no=no, name=name, class_name="七年级(1)班",
+                      class_code=code, status=status)
+        r.build_hay(pinyin, initials)
+        return r
     return [
         row(1, "1001", "王小张", "wangxiaozhang", "wxz", status="active"),
         row(2, "1002", "李张三", "lizhangsan", "lzs", status="active"),
@@ -245,7 +247,8 @@ def test_upsert_refreshes_results(school, index):
     changed = index.get(school.students["周文"].id)
     renamed = RosterRow(student_id=changed.student_id, student_no=changed.student_no,
                         name="钱文", class_name=changed.class_name,
-                        class_code=changed.class_code, pinyin="qianwen", initials="qw")
+                        class_code=changed.class_code)
+    renamed.build_hay("qianwen", "qw")
     index.upsert(renamed)
     assert names(index.search("zho")) == []
     assert names(index.search("qw")) == ["钱文"]
@@ -296,3 +299,19 @@ def test_resolve_exact_name_beats_longer_names():
     assert resolve_student(index, "张三").student_id == 3
     assert resolve_student(index, "zhangsan").student_id == 3
     assert resolve_student(index, "1003").student_id == 3
+
+
+def test_search_key_built_by_sqlite_equals_the_python_one(school):
+    from db.models import SchoolClass, Student
+    from db.roster import load_rows
+    from db.search import RosterRow
+    from db.students import create_student
+
+    create_student(None, student_no="X9", name="Tom LI", class_id=None)
+    loaded = {r.student_id: r.hay for r in load_rows()}
+    for s in Student.select():
+        klass = SchoolClass.get_or_none(SchoolClass.id == s.school_class_id)
+        row = RosterRow(s.id, s.student_no, s.name, klass.name if klass else "",
+                        klass.code if klass else "")
+        row.build_hay(s.pinyin, s.initials)
+        assert loaded[s.id] == row.hay, s.name

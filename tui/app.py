@@ -7,12 +7,9 @@ typing never waits on the share) and the command palette provider.
 
 from __future__ import annotations
 
-from functools import partial
-
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
 from textual.message import Message
 
 from db import clock
@@ -20,43 +17,38 @@ from db.search import RosterIndex, RosterRow
 from tui.i18n import t
 
 FRESHNESS_SECONDS = 3.0
+FULL_CHECK_SECONDS = 30.0
 
 
-class ScreenActions(Provider):
-    """Every key of the current screen, by its translated name, in ctrl+p."""
+def release_memory() -> None:
+    """After loading the roster: keep it out of GC passes, give back loader memory.
 
-    def _actions(self):
-        seen = set()
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description.startswith("key.") or binding.action in seen \
-                    or not active.enabled:
-                continue
-            seen.add(binding.action)
-            yield key, active.node, binding
+    ``gc.freeze`` moves everything alive now (the roster) to a generation the
+    collector skips, so later passes do not walk 20,000 rows.  The loader's
+    temporary rows were freed, but glibc keeps such memory in the worker
+    thread's arena unless asked to return it.
+    """
+    import ctypes
+    import gc
 
-    async def discover(self) -> Hits:
-        for key, node, binding in self._actions():
-            yield Hit(1, t(binding.description), partial(self._run, node, binding.action),
-                      help=t("cmd.action.help", key=self.app.get_key_display(binding)))
+    gc.collect()
+    gc.freeze()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for key, node, binding in self._actions():
-            name = t(binding.description)
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name),
-                          partial(self._run, node, binding.action),
-                          help=t("cmd.action.help", key=self.app.get_key_display(binding)))
 
-    async def _run(self, node, action: str) -> None:
-        await self.app.run_action(action, node)
+def screen_actions_provider():
+    """The palette provider, imported when the palette first opens (not at start-up)."""
+    from tui.commands import ScreenActions
+
+    return ScreenActions
 
 
 class BangfuApp(App):
     CSS_PATH = "bangfu.tcss"
-    COMMANDS = {ScreenActions}
+    COMMANDS = {screen_actions_provider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "key.quit", id="quit", priority=True),
         Binding("ctrl+p", "command_palette", "key.palette", id="palette", show=False),
@@ -71,10 +63,13 @@ class BangfuApp(App):
     def __init__(self, settings=None, database=None, **kwargs):
         super().__init__(**kwargs)
         self.settings = settings
-        self.database = database
+        self.database = database  # opened by a worker after the first frame if None
+        self.db_ready = False
         self.staff = None  # db.staff.StaffView once signed in
         self.index: RosterIndex | None = None
         self._marker: int | None = None
+        self._stamp: tuple | None = None  # (mtime, size) of the file at the last check
+        self._full_check = 0.0
         self.title = t("app.title")
 
     @property
@@ -85,9 +80,41 @@ class BangfuApp(App):
         from screens.signin import SignInScreen
 
         self.push_screen(SignInScreen())
-        # load the roster once the first screen is on the terminal, not before
-        self.call_after_refresh(self.load_roster)
+        # open the file and load the roster once the first screen is on the
+        # terminal: nothing slow (or on the share) before the first frame
+        self.call_after_refresh(self.open_database)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_database(self) -> None:
+        if self.database is None:
+            from db.connection import DatabaseError, open_database
+
+            try:
+                self.database = open_database(self.settings.db_path,
+                                              create=self.settings.db_source == "default")
+            except DatabaseError as exc:
+                self.call_from_thread(self._database_failed, exc)
+                return
+            self.database.close()  # this thread's connection; others open their own
+        self.call_from_thread(self._database_ready)
+
+    def _database_ready(self) -> None:
+        self.db_ready = True
+        for screen in self.screen_stack:
+            if hasattr(screen, "database_ready"):
+                screen.database_ready()
+        self.load_roster()
         self.set_interval(FRESHNESS_SECONDS, self.check_freshness)
+
+    def _database_failed(self, exc) -> None:
+        key = {"missing": "cli.missing_db", "newer": "cli.newer_db",
+               "unwritable": "cli.unwritable_db"}.get(exc.code, "cli.unreadable_db")
+        from db.text import one_line
+
+        message = t(key, path=exc.path, detail=one_line(exc.detail)[:200])
+        for screen in self.screen_stack:
+            if hasattr(screen, "database_failed"):
+                screen.database_failed(message)
 
     def get_system_commands(self, screen):
         yield SystemCommand(t("key.quit"), t("cmd.quit.help"), self.action_quit)
@@ -122,9 +149,8 @@ class BangfuApp(App):
             marker = change_marker()
             rows = load_rows()
         index = RosterIndex(rows)
-        import gc
-
-        gc.freeze()  # the roster lives for the whole session: keep it out of GC passes
+        del rows
+        release_memory()
         self.post_message(self.RosterLoaded(index, marker))
 
     def on_bangfu_app_roster_loaded(self, message: RosterLoaded) -> None:
@@ -143,12 +169,25 @@ class BangfuApp(App):
 
     @work(thread=True, exclusive=True, group="freshness", exit_on_error=False)
     def _check_marker(self) -> None:
-        from db.models import database
-        from db.roster import change_marker
+        import os
+        import time
 
         from db.connection import hostname
-        from db.roster import changed_by_others
+        from db.models import database
+        from db.roster import change_marker, changed_by_others
 
+        # every commit rewrites the file, so an unchanged size and mtime mean
+        # nothing new: skip opening a connection (and the share's locks), but
+        # still look properly now and then in case the share's times are coarse
+        try:
+            st = os.stat(database.database)
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        now = time.monotonic()
+        if stamp is not None and stamp == self._stamp and now - self._full_check < FULL_CHECK_SECONDS:
+            return
+        self._stamp, self._full_check = stamp, now
         since = self._marker
         with database.connection_context():
             marker = change_marker()

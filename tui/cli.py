@@ -281,10 +281,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_tui(settings) -> int:
-    db = _open(settings, create=settings.db_source == "default")
+    # only the cheap check here; the app opens (and migrates) the file in a
+    # worker after its first frame and shows any failure on screen
+    if settings.db_source != "default" and not Path(settings.db_path).exists():
+        raise CliError(t("cli.missing_db", path=settings.db_path), 3)
     from tui.app import BangfuApp
 
-    app = BangfuApp(settings=settings, database=db)
+    app = BangfuApp(settings=settings)
     app.run()
     return app.return_code or 0
 

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from db.search import RosterRow
 from db.text import one_line
@@ -23,18 +23,54 @@ from tui.i18n import label, t
 
 
 class KeyFooter(Footer):
-    """Textual's footer with binding descriptions looked up in the catalog.
+    """The footer: the keys that work here, named in the interface language.
 
-    Bindings carry catalog keys (``"key.save"``) as descriptions, so the
-    footer shows them in the language chosen at run time.
+    Bindings carry catalog keys (``"key.save"``) as descriptions; this footer
+    looks them up at run time.  It draws one line of text instead of a widget
+    per key, so a screen switch or a focus change does not rebuild a row of
+    widgets (that alone cost ~18 ms per case opened).
+    """
+
+    DEFAULT_CSS = """
+    KeyFooter { layout: horizontal; }
+    KeyFooter > #footer-keys { width: 1fr; height: 1; background: $footer-background; }
+    KeyFooter > #footer-palette { width: auto; height: 1; background: $footer-background; }
     """
 
     def compose(self):
-        for widget in super().compose():
-            description = getattr(widget, "description", None)
-            if isinstance(description, str) and description.startswith("key."):
-                widget.description = t(description)
-            yield widget
+        yield Static(self._keys_text(), id="footer-keys", markup=False)
+        yield Static(self._palette_text(), id="footer-palette", markup=False)
+
+    def bindings_changed(self, screen) -> None:
+        if self.is_attached and screen is self.screen and self.is_mounted:
+            self.query_one("#footer-keys", Static).update(self._keys_text(), layout=False)
+
+    def _shown_bindings(self):
+        seen = set()
+        palette = self.app.COMMAND_PALETTE_BINDING
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if (not binding.show or not binding.description or key == palette
+                    or binding.action in seen or not active.enabled):
+                continue
+            seen.add(binding.action)
+            yield binding
+
+    def _keys_text(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for binding in self._shown_bindings():
+            text.append(f" {self.app.get_key_display(binding)} ", style="bold")
+            text.append(t(binding.description) if binding.description.startswith("key.")
+                        else binding.description)
+            text.append(" ")
+        return text
+
+    def _palette_text(self) -> Text:
+        text = Text(no_wrap=True)
+        if self.app.ENABLE_COMMAND_PALETTE:
+            text.append(" ^p ", style="bold")
+            text.append(t("key.palette") + " ")
+        return text
 
 
 class PlainStatic(Static):
@@ -57,7 +93,7 @@ class RosterColumns:
     """Column layout of the roster, shared by the header line and the rows."""
 
     KEYS = ("name", "class", "status", "lead", "last", "days")
-    MIN = (10, 12, 8, 8, 13, 5)
+    MIN = (10, 12, 11, 8, 13, 5)
 
     def __init__(self, width: int):
         spare = max(0, width - sum(self.MIN) - len(self.MIN) - 1)
@@ -91,7 +127,7 @@ class RosterList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"roster-list--cursor", "roster-list--dim"}
     DEFAULT_CSS = """
-    RosterList { height: 1fr; }
+    RosterList { height: 1fr; scrollbar-size-vertical: 0; }
     RosterList > .roster-list--cursor { background: $accent 40%; text-style: bold; }
     RosterList:focus > .roster-list--cursor { background: $accent; color: $text; }
     RosterList > .roster-list--dim { color: $text-muted; }
@@ -107,22 +143,20 @@ class RosterList(ScrollView, can_focus=True):
 
     cursor = reactive(0, always_update=True, repaint=False)
 
-    class Highlighted(Message):
-        def __init__(self, row: RosterRow | None):
-            super().__init__()
-            self.row = row
-
     def __init__(self, today: dt.date, **kwargs):
         super().__init__(**kwargs)
         self.rows: list[RosterRow] = []
         self.today = today
         self._columns = RosterColumns(80)
+        self._lines: dict[int, str] = {}  # id(row) -> its formatted line at this width
+        self._styles: tuple[Style, Style, Style] | None = None  # plain, cursor, dim
 
     def set_rows(self, rows: list[RosterRow]) -> None:
         self.rows = rows
         self.virtual_size = Size(self.size.width, len(rows))
-        self.cursor = 0
-        self.scroll_to(y=0, animate=False)
+        self.set_reactive(RosterList.cursor, 0)
+        if self.scroll_offset.y:
+            self.scroll_to(y=0, animate=False)
         self.refresh()
 
     @property
@@ -131,12 +165,32 @@ class RosterList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._columns = RosterColumns(self.size.width)
+        self._lines.clear()
         self.virtual_size = Size(self.size.width, len(self.rows))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def on_focus(self) -> None:
+        self._styles = None
+
+    def on_blur(self) -> None:
+        self._styles = None
+
+    def _line_styles(self) -> tuple[Style, Style, Style]:
+        # computing a widget's rich style is costly: once per style change,
+        # not once per line per keystroke
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = (base,
+                            base + self.get_component_rich_style("roster-list--cursor"),
+                            base + self.get_component_rich_style("roster-list--dim"))
+        return self._styles
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Highlighted(self.current))
 
     def scroll_to_cursor(self) -> None:
         top = self.scroll_offset.y
@@ -163,17 +217,18 @@ class RosterList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self.size.width
+        plain, cursor, dim = self._line_styles()
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, plain)
         row = self.rows[index]
-        text = self._columns.line(roster_cells(row, self.today))
-        if index == self.cursor:
-            style = self.rich_style + self.get_component_rich_style("roster-list--cursor")
-        elif not row.status:
-            style = self.rich_style + self.get_component_rich_style("roster-list--dim")
-        else:
-            style = self.rich_style
-        return Strip([Segment(fit(text, width), style)], width)
+        text = self._lines.get(id(row))
+        if text is None:
+            if len(self._lines) > 2000:
+                self._lines.clear()
+            text = self._lines[id(row)] = fit(
+                self._columns.line(roster_cells(row, self.today)), width)
+        style = cursor if index == self.cursor else (plain if row.status else dim)
+        return Strip([Segment(text, style)], width)
 
 
 class LetterChoice(Widget, can_focus=True):
@@ -230,5 +285,48 @@ class LetterChoice(Widget, can_focus=True):
         self.post_message(self.Changed(self, value))
 
 
-class FieldInput(Input):
-    """An Input that never treats its placeholder or value as markup."""
+def render_strips(renderable, width: int, console) -> list[Strip]:
+    """Rich renderable -> lines of segments at ``width`` (safe in a worker thread)."""
+    options = console.options.update_width(max(1, width))
+    return [Strip(line) for line in console.render_lines(renderable, options, pad=False)]
+
+
+class LinesView(ScrollView, can_focus=True):
+    """Scrollable lines rendered ahead of time: only the visible ones are drawn.
+
+    A Static holding a long timeline is laid out in full on every update (a
+    200-entry case took about 150 ms); this widget costs only the lines shown.
+    """
+
+    DEFAULT_CSS = """
+    LinesView { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("up", "scroll_up", show=False),
+        Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.lines: list[Strip] = []
+
+    def set_lines(self, lines: list[Strip], *, keep_scroll: bool = False) -> None:
+        self.lines = lines
+        width = max((line.cell_length for line in lines), default=0)
+        self.virtual_size = Size(width, len(lines))
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.size.width
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        return (self.lines[index].crop_extend(self.scroll_offset.x, self.scroll_offset.x + width,
+                                              self.rich_style)
+                .apply_style(self.rich_style))
