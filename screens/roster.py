@@ -10,7 +10,7 @@ from textual.widgets import Header, Input
 
 from db.search import STATUS_FILTERS, RosterRow
 from tui.i18n import label, t
-from tui.widgets import KeyFooter, PlainStatic, RosterColumns, RosterList
+from tui.widgets import InfoLine, KeyFooter, PlainStatic, RosterColumns, RosterList
 
 
 def status_name(code: str) -> str:
@@ -62,22 +62,29 @@ class RosterScreen(Screen):
         self.mine = False
         self.status = "all"
         self._searched_for: str | None = None
+        self._roster: RosterList | None = None  # looked up once: used on every key
+        self._input: Input | None = None
+        self._info: InfoLine | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield SearchInput(placeholder=t("roster.placeholder"), id="query")
-        yield PlainStatic("", id="roster-info", classes="info")
+        yield InfoLine(id="roster-info", classes="info")
         yield PlainStatic("", id="roster-header", classes="table-header")
         yield RosterResults(self.app.today, id="roster")
         yield KeyFooter()
 
     @property
     def roster(self) -> RosterList:
-        return self.query_one(RosterList)
+        if self._roster is None:
+            self._roster = self.query_one(RosterList)
+        return self._roster
 
     @property
     def search_input(self) -> Input:
-        return self.query_one("#query", Input)
+        if self._input is None:
+            self._input = self.query_one("#query", Input)
+        return self._input
 
     def on_mount(self) -> None:
         self.search_input.focus()
@@ -99,9 +106,11 @@ class RosterScreen(Screen):
 
     def run_search(self) -> None:
         index = self.app.index
-        info = self.query_one("#roster-info", PlainStatic)
+        if self._info is None:
+            self._info = self.query_one("#roster-info", InfoLine)
+        info = self._info
         if index is None:
-            info.update(t("roster.loading"))
+            info.show(t("roster.loading"))
             return
         staff_id = self.app.staff.id if (self.mine and self.app.staff) else None
         self._searched_for = self.search_input.value
@@ -111,7 +120,7 @@ class RosterScreen(Screen):
         text = t("roster.filter", scope=scope, status=status_name(self.status))
         count = t("roster.count", shown=len(rows), total=len(index))
         empty = f" · {t('roster.empty')}" if not rows else ""
-        info.update(f"{text} · {count}{empty}", layout=False)  # one line, fixed height
+        info.show(f"{text} · {count}{empty}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -33,3 +33,22 @@ async def test_roster_columns_line_up_with_chinese_and_latin_names(school):
                 prefix += ch
             assert cell_len(prefix) == class_start
             assert line[len(prefix):].startswith(row.class_name[:3]), (line, row.class_name)
+
+
+async def test_moving_the_cursor_past_the_bottom_scrolls_the_list(school):
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await sign_in(pilot, "wangfang")
+        roster = app.screen.roster
+        visible = roster.size.height
+        assert 0 < visible < len(roster.rows)
+        for _ in range(len(roster.rows) - 1):
+            await pilot.press("down")
+        await pilot.pause()
+        assert roster.cursor == len(roster.rows) - 1
+        assert roster.scroll_offset.y == len(roster.rows) - visible
+        last = roster.render_line(visible - 1).text
+        assert roster.rows[-1].name in last
+        await pilot.press(*"zw")  # a new search starts at the top again
+        await pilot.pause()
+        assert roster.cursor == 0 and roster.scroll_offset.y == 0

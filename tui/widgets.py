@@ -80,6 +80,23 @@ class PlainStatic(Static):
         super().__init__(content, markup=False, **kwargs)
 
 
+class InfoLine(Widget):
+    """One line of plain text that changes often (cheaper than a Static)."""
+
+    DEFAULT_CSS = "InfoLine { height: 1; }"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._text = Text("")
+
+    def show(self, text: str) -> None:
+        self._text = Text(text, no_wrap=True, overflow="ellipsis")
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._text
+
+
 def fit(text: str, width: int) -> str:
     """Pad or cut ``text`` to exactly ``width`` terminal cells (CJK-aware)."""
     if width <= 0:
@@ -153,7 +170,9 @@ class RosterList(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[RosterRow]) -> None:
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows))
+        # set without the reactive's layout pass: the widget's own size does
+        # not change, and a layout per keystroke costs more than the search
+        self.set_reactive(RosterList.virtual_size, Size(self.size.width, len(rows)))
         self.set_reactive(RosterList.cursor, 0)
         if self.scroll_offset.y:
             self.scroll_to(y=0, animate=False)
