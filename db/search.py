@@ -14,6 +14,7 @@ with Chinese characters is looked up in the name and the class name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -67,6 +68,12 @@ class RosterRow:
         return 1 if self.status else 2
 
 
+def natural_key(text: str) -> tuple:
+    """Sort 7-2 before 7-10: digit runs compare as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
+
+
 def normalise_query(text: str) -> str:
     """Lower case, no spaces, full-width letters and digits (from an IME) folded."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -99,7 +106,8 @@ class RosterIndex:
         for row in rows:
             if not row.hay:
                 row.build_hay()
-        rows.sort(key=lambda r: (r.tier, r.class_code or r.class_name, r.student_no))
+        rows.sort(key=lambda r: (r.tier, natural_key(r.class_code or r.class_name),
+                                 r.student_no))
         self._rows = rows
         self._by_student = {r.student_id: r for r in rows}
         self._cache.clear()

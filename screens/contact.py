@@ -203,12 +203,19 @@ class ContactScreen(Screen[bool]):
                 self.choose_student(self._suggestions[options.highlighted or 0])
             elif self.row is None:
                 return
+            self._after_student()
+            return
         self.focus_next()
+
+    def _after_student(self) -> None:
+        # in a series (save and next) date, channel and participants are kept:
+        # go straight to what was discussed
+        self.query_one("#discussed" if self.saved_count else "#date").focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "suggestions" and event.option_index < len(self._suggestions):
             self.choose_student(self._suggestions[event.option_index])
-            self.query_one("#date").focus()
+            self._after_student()
 
     def action_add_guardian(self) -> None:
         field = self.query_one("#participants", Input)

@@ -323,6 +323,13 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "other": ("other", "其他"),
     },
     "gender": {"M": ("male", "男"), "F": ("female", "女"), "": ("—", "—")},
+    # short channel names for narrow columns (the roster's "last contact")
+    "channel_short": {
+        "phone": ("phone", "电话"), "wechat": ("WeChat", "微信"), "sms": ("SMS", "短信"),
+        "face": ("face", "面谈"), "home_visit": ("visit", "家访"),
+        "parent_meeting": ("meeting", "家长会"), "group_chat": ("group", "群聊"),
+        "other": ("other", "其他"),
+    },
 }
 
 

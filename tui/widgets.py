@@ -128,7 +128,7 @@ class RosterColumns:
 def roster_cells(row: RosterRow, today: dt.date) -> list[str]:
     last = days = ""
     if row.last_date:
-        last = f"{row.last_date:%m-%d} {label('channel', row.last_channel)}"
+        last = f"{row.last_date:%m-%d} {label('channel_short', row.last_channel)}"
         days = str((today - row.last_date).days)
     return [one_line(row.name), one_line(row.class_name),
             label("status", row.status) if row.status else t("common.none"),
