@@ -12,7 +12,7 @@ from db.text import one_line
 def list_staff() -> list[StaffView]:
     query = (Staff.select(Staff.id, Staff.name, Staff.role, Staff.pinyin, Staff.initials)
              .where(Staff.active == True)  # noqa: E712
-             .order_by(Staff.name))
+             .order_by(Staff.pinyin, Staff.name))  # 陈 before 王 for Chinese readers
     return [StaffView(*row) for row in query.tuples()]
 
 

@@ -116,6 +116,13 @@ class BangfuApp(App):
             if hasattr(screen, "database_failed"):
                 screen.database_failed(message)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"),
+                                            id="--command-palette"))
+
     def get_system_commands(self, screen):
         yield SystemCommand(t("key.quit"), t("cmd.quit.help"), self.action_quit)
         if self.staff is not None:
