@@ -113,6 +113,12 @@ def current_case_id(student_id: int) -> int | None:
     return rows[0][0] if rows else None
 
 
+def load_guardians(student_id: int) -> list[GuardianView]:
+    return [GuardianView(g.name, g.relation, g.phone, g.wechat, g.lives_with)
+            for g in Guardian.select().where(Guardian.student == student_id)
+            .order_by(Guardian.id)]
+
+
 def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
     """Everything the case screen shows, in six queries whatever the size."""
     row = (Student.select(Student, SchoolClass.name.alias("class_name"))
@@ -124,9 +130,7 @@ def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
         student_id=row.id, student_no=row.student_no, name=row.name, gender=row.gender,
         class_name=row.class_name or "", birth_date=row.birth_date,
         family_flags=split_codes(row.family_flags), family_notes=row.family_notes,
-        guardians=[GuardianView(g.name, g.relation, g.phone, g.wechat, g.lives_with)
-                   for g in Guardian.select().where(Guardian.student == student_id)
-                   .order_by(Guardian.id)])
+        guardians=load_guardians(student_id))
     case_id = case_id or current_case_id(student_id)
     if case_id is None:
         return view

@@ -21,6 +21,13 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _rows_of(query):
+    """Plain tuples straight from the cursor: no ORM row objects, no result cache
+    (the roster is built from 20,000 of them and stays in memory)."""
+    sql, params = query.sql()
+    return query.model._meta.database.execute_sql(sql, params)
+
+
 def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
     """One row per student: class, current case, lead, last contact.
 
@@ -38,7 +45,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
 
     # the student's current case: an open one if any, else the newest
     current: dict[int, tuple[int, str]] = {}
-    for case_id, student_id, status in cases.tuples().iterator():
+    for case_id, student_id, status in _rows_of(cases):
         held = current.get(student_id)
         if held is None or status in OPEN_STATUSES or held[1] not in OPEN_STATUSES:
             current[student_id] = (case_id, status)
@@ -52,7 +59,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
                    .where(Assignment.active == True))  # noqa: E712
     if student_ids is not None:
         assignments = assignments.where(Assignment.case.in_(case_ids))
-    for case_id, staff_id, role, staff_name in assignments.tuples().iterator():
+    for case_id, staff_id, role, staff_name in _rows_of(assignments):
         team.setdefault(case_id, set()).add(staff_id)
         if role == "lead" and case_id not in leads:
             leads[case_id] = staff_name
@@ -63,7 +70,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
               .group_by(Contact.case))
     if student_ids is not None:
         latest = latest.where(Contact.case.in_(case_ids))
-    for case_id, occurred, channel in latest.tuples().iterator():
+    for case_id, occurred, channel in _rows_of(latest):
         last[case_id] = (_as_date(occurred), channel)
 
     # the roster stays in memory all session: share the values that repeat
@@ -75,7 +82,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
 
     no_staff = frozenset()
     rows = []
-    for sid, no, name, class_name, class_code, hay in students.tuples().iterator():
+    for sid, no, name, class_name, class_code, hay in _rows_of(students):
         case_id, status = current.get(sid, (None, ""))
         last_date, last_channel = last.get(case_id, (None, ""))
         rows.append(RosterRow(

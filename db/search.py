@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from db.vocab import OPEN_STATUSES
 
 SEP = "\x01"
+CACHE_QUERIES = 12  # recent queries whose results are kept (typing on, back-spacing)
 STATUS_FILTERS = ("all", "open", "identified", "active", "improving",
                   "transformed", "closed", "none")
 
@@ -93,7 +94,6 @@ def status_matches(row: RosterRow, status: str) -> bool:
 class RosterIndex:
     def __init__(self, rows: list[RosterRow] | None = None):
         self._rows: list[RosterRow] = []
-        self._by_student: dict[int, RosterRow] = {}
         # query -> (matches in roster order, matches ranked), for one scope
         self._cache: dict[str, tuple[list[RosterRow], list[RosterRow]]] = {}
         self._cache_scope: tuple | None = None
@@ -109,23 +109,24 @@ class RosterIndex:
         rows.sort(key=lambda r: (r.tier, natural_key(r.class_code or r.class_name),
                                  r.student_no))
         self._rows = rows
-        self._by_student = {r.student_id: r for r in rows}
         self._cache.clear()
 
     def upsert(self, row: RosterRow) -> None:
         """Put a changed row in place (after a save) without reloading all."""
         if not row.hay:
             row.build_hay()
-        old = self._by_student.get(row.student_id)
-        if old is not None:
-            self._rows[self._rows.index(old)] = row
+        for i, old in enumerate(self._rows):
+            if old.student_id == row.student_id:
+                self._rows[i] = row
+                break
         else:
             self._rows.append(row)
-        self._by_student[row.student_id] = row
         self._cache.clear()
 
     def get(self, student_id: int) -> RosterRow | None:
-        return self._by_student.get(student_id)
+        # a scan (about a millisecond at 20,000) instead of a dict that would
+        # cost more than a megabyte for the whole session
+        return next((r for r in self._rows if r.student_id == student_id), None)
 
     def search(self, query: str, *, status: str = "all",
                staff_id: int | None = None, limit: int | None = None) -> list[RosterRow]:
@@ -163,8 +164,8 @@ class RosterIndex:
                 ordered = pool
                 if len(first) != len(pool):
                     ordered = first + [r for r in pool if not r.starts(q)]
-            if len(self._cache) > 64:
-                self._cache.clear()
+            while len(self._cache) >= CACHE_QUERIES:  # bounded: each list may hold 20,000
+                del self._cache[next(k for k in self._cache if k)]  # oldest, keep ""
             cached = self._cache[q] = (pool, ordered)
         pool = cached[1]
         return pool[:limit] if limit else pool

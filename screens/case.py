@@ -272,6 +272,6 @@ class CaseScreen(Screen):
 
     def _after_edit(self, saved) -> None:
         if saved:
-            self.notify(t("case.updated"))
+            self.notify(t("case.updated"), markup=False)
             self.load()
             self.app.student_saved(self.student_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -152,12 +155,11 @@ class ContactScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="guardians", exit_on_error=False)
     def load_guardians(self, student_id: int) -> None:
-        from db.cases import load_case
+        from db.cases import load_guardians
         from db.models import database
 
         with database.connection_context():
-            view = load_case(student_id)
-        guardians = view.guardians if view else []
+            guardians = load_guardians(student_id)
         self.app.call_from_thread(self._show_guardians, guardians)
 
     def _show_guardians(self, guardians: list[GuardianView]) -> None:
@@ -178,11 +180,12 @@ class ContactScreen(Screen[bool]):
         if index is None or not event.value.strip():
             options.display = False
             return
-        self._suggestions = [r for r in index.search(event.value, limit=40)
-                             if r.case_id is not None][:6]
+        # only students with a case can have contacts logged
+        self._suggestions = list(islice((r for r in index.search(event.value)
+                                         if r.case_id is not None), 6))
         options.set_options(
-            Option(f"{one_line(r.name)}  {one_line(r.class_name)}  {r.student_no}  "
-                   f"{label('status', r.status)}") for r in self._suggestions)
+            Option(Text(f"{one_line(r.name)}  {one_line(r.class_name)}  {r.student_no}  "
+                        f"{label('status', r.status)}")) for r in self._suggestions)
         options.display = bool(self._suggestions)
         if self._suggestions:
             options.highlighted = 0

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input
 
 from db.search import STATUS_FILTERS, RosterRow
+from db.text import one_line
 from tui.i18n import label, t
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, RosterColumns, RosterList
 
@@ -205,7 +206,7 @@ class RosterScreen(Screen):
         if row is None:
             return
         if row.case_id is None:
-            self.notify(t("form.no_case", name=row.name), severity="warning", markup=False)
+            self.notify(t("form.no_case", name=one_line(row.name)), severity="warning", markup=False)
             return
         from screens.contact import ContactScreen
 

@@ -388,3 +388,13 @@ def test_lookups_import_neither_textual_nor_pypinyin(school, env, args):
 def test_log_does_not_import_textual(school, env):
     tail = probe(env, "--db", school.path, "log", "20240101", "--text", "x", "--as", "王芳")
     assert tail["TEXTUAL"] == "False"
+
+
+@pytest.mark.parametrize("args", [("log", "20240101"), ("fnd", "x"), ("find",),
+                                  ("log", "20240101", "--text", "x", "--bogus")])
+def test_usage_errors_are_one_line_too(env, school, args):
+    before = contact_count()
+    proc = run(env, *args, db=school.path)
+    assert proc.returncode == 2
+    assert_one_line_error(proc)
+    assert contact_count() == before

@@ -33,6 +33,9 @@ async def test_sign_in_search_open_and_log_a_phone_contact(school):
         first = app.screen.view.contacts[0]
         assert first.discussed == "Phoned mother"
         assert first.channel == "phone" and first.author == "王芳"
+        top = [line.text for line in app.screen.query_one("#timeline").lines[:3]]
+        assert "phone" in top[0] and "王芳" in top[0]  # the newest entry, on top
+        assert "Phoned mother" in top[1]
     saved = Contact.get(Contact.discussed == "Phoned mother")
     assert saved.author.name == "王芳"
     assert saved.case_id == school.cases["张伟"].id

@@ -315,3 +315,16 @@ def test_search_key_built_by_sqlite_equals_the_python_one(school):
                         klass.code if klass else "")
         row.build_hay(s.pinyin, s.initials)
         assert loaded[s.id] == row.hay, s.name
+
+
+def test_the_result_cache_stays_bounded_and_correct(school):
+    from db.roster import load_index
+    from db.search import CACHE_QUERIES, RosterIndex
+
+    index = load_index()
+    queries = ["z", "zh", "zw", "w", "wa", "wang", "l", "li", "2024", "7-1", "8", "zeng",
+               "ceng", "shan", "dan", "ou", "ouyang", "zhou", "zhao", "x", "y", "曾", "张"]
+    for q in queries + queries[::-1]:
+        fresh = RosterIndex(list(index._rows)).search(q)
+        assert [r.student_id for r in index.search(q)] == [r.student_id for r in fresh], q
+        assert len(index._cache) <= CACHE_QUERIES

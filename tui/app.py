@@ -168,7 +168,7 @@ class BangfuApp(App):
             if hasattr(screen, "roster_changed"):
                 screen.roster_changed()
         if not first:
-            self.notify(t("app.refreshed"), timeout=3)
+            self.notify(t("app.refreshed"), timeout=3, markup=False)
 
     def check_freshness(self) -> None:
         if self.index is not None:

@@ -15,6 +15,13 @@ from tui import i18n
 from tui.i18n import t
 
 
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line (``bangfu: …``), like every other failure."""
+
+    def error(self, message: str):
+        self.exit(2, f"bangfu: {self.prog.removeprefix('bangfu').strip() or 'usage'}: {message} (--help)\n")
+
+
 class CliError(Exception):
     """A one-line message for stderr; the command exits with ``status``."""
 
@@ -24,16 +31,15 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH",
                         help=t("cli.help.db"))
     common.add_argument("--lang", choices=("en", "zh"),
                         help=t("cli.help.lang"))
-    parser = argparse.ArgumentParser(prog="bangfu", description=t("cli.description"),
-                                     parents=[common])
+    parser = Parser(prog="bangfu", description=t("cli.description"), parents=[common])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # --db and --lang are accepted after the subcommand too: bangfu init --db PATH
-    sub_common = argparse.ArgumentParser(add_help=False)
+    sub_common = Parser(add_help=False)
     sub_common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     sub_common.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS)
 
