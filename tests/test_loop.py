@@ -211,3 +211,23 @@ async def test_my_cases_and_status_filter_keys(school):
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen)
         assert app.screen.row.name == "赵薇"
+
+
+async def test_markup_in_a_name_shows_literally_in_the_form_suggestions(school):
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#student").focus()
+        form.query_one("#student").value = ""
+        await pilot.press(*"20240106")
+        await settle(pilot)
+        options = form.query_one("#suggestions")
+        assert options.display and options.option_count == 1
+        assert "[bold]王[/" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.row.name == "[bold]王[/"
+        assert app.focused.id == "date"
