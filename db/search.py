@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from db.vocab import OPEN_STATUSES
 
 SEP = "\x01"
-CACHE_QUERIES = 12  # recent queries whose results are kept (typing on, back-spacing)
+# results of recently used queries are kept (typing on, back-spacing), up to
+# this many row references in all (8 bytes each): about 1.6 MB at the most
+CACHE_ROWS = 200_000
 STATUS_FILTERS = ("all", "open", "identified", "active", "improving",
                   "transformed", "closed", "none")
 
@@ -136,12 +138,15 @@ class RosterIndex:
         if scope != self._cache_scope:
             self._cache.clear()
             self._cache_scope = scope
-        cached = self._cache.get(q)
-        if cached is None:
+        cached = self._cache.pop(q, None)
+        if cached is not None:
+            self._cache[q] = cached  # most recently used last
+        else:
             # narrow the longest cached query this one extends (typing on, or
             # back-spacing to a query seen a moment ago); pools keep roster order
             base = max((k for k in self._cache if q.startswith(k)), key=len, default=None)
             if base is not None:
+                self._cache[base] = self._cache.pop(base)  # used: keep it
                 pool = self._cache[base][0]
             else:
                 pool = self._rows
@@ -164,11 +169,24 @@ class RosterIndex:
                 ordered = pool
                 if len(first) != len(pool):
                     ordered = first + [r for r in pool if not r.starts(q)]
-            while len(self._cache) >= CACHE_QUERIES:  # bounded: each list may hold 20,000
-                del self._cache[next(k for k in self._cache if k)]  # oldest, keep ""
             cached = self._cache[q] = (pool, ordered)
+            self._evict()
         pool = cached[1]
         return pool[:limit] if limit else pool
+
+    def _evict(self) -> None:
+        """Drop the least recently used results until the cache is within bounds."""
+        def size(entry):
+            pool, ordered = entry
+            return (len(pool) if pool is not self._rows else 0) + \
+                (len(ordered) if ordered is not pool else 0)
+
+        total = sum(size(e) for e in self._cache.values())
+        for key in list(self._cache):
+            if total <= CACHE_ROWS:
+                break
+            if key:  # "" is the roster itself: free to keep
+                total -= size(self._cache.pop(key))
 
     def exact(self, query: str) -> list[RosterRow]:
         """Rows whose number, name or a pinyin reading equals ``query`` exactly."""

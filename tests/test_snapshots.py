@@ -81,3 +81,14 @@ def test_case_edit(snap_compare, school, lang):
         await settle(pilot)
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_discard_question(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"half a note", "escape")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
