@@ -12,7 +12,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 
 from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
-from tui.i18n import label, labels, t
+from tui.i18n import label, labels, paren, t
 from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
 TABS = ("timeline", "file", "family", "plan")
@@ -44,7 +44,7 @@ def timeline_text(contacts: list[ContactView]) -> Text:
         if c.agreed:
             text.append(f"  {t('case.entry.agreed')}{t('common.colon')}{one_line(c.agreed)}\n")
         if c.follow_up:
-            due = f" ({t('case.entry.due', date=c.follow_up_due)})" if c.follow_up_due else ""
+            due = paren(t('case.entry.due', date=c.follow_up_due)) if c.follow_up_due else ""
             done = f" ✓ {t('case.entry.done', date=c.follow_up_done_on)}" if c.follow_up_done_on else ""
             text.append(f"  {t('case.entry.follow_up')}{t('common.colon')}{one_line(c.follow_up)}{due}{done}\n",
                         style="yellow" if not c.follow_up_done_on else "dim")
@@ -82,7 +82,7 @@ def family_text(view: CaseView) -> Text:
     if not view.guardians:
         text.append(t("case.no_guardians"))
     for g in view.guardians:
-        text.append(f"• {one_line(g.name)} ({label('relation', g.relation)})")
+        text.append(f"• {one_line(g.name)}{paren(label('relation', g.relation))}")
         if g.phone:
             text.append(f"  {t('case.phone')} {one_line(g.phone)}")
         if g.wechat:
@@ -108,7 +108,7 @@ def plan_text(view: CaseView) -> Text:
     if not view.team:
         text.append(t("case.no_team"))
     for m in view.team:
-        text.append(f"• {one_line(m.name)} ({label('role', m.role)})\n")
+        text.append(f"• {one_line(m.name)}{paren(label('role', m.role))}\n")
     return text
 
 

@@ -47,8 +47,7 @@ class CaseEditScreen(Screen[bool]):
             with Horizontal(classes="row"):
                 yield PlainStatic(t("case.field.risk_level"), classes="label")
                 yield LetterChoice(RISK_KEYS, "risk", v["risk_level"], id="risk_level")
-            yield PlainStatic(f"{t('case.field.categories')} ({t('edit.pick_hint')})",
-                              classes="label-wide")
+            yield PlainStatic(t("edit.categories_hint"), classes="label-wide")
             yield SelectionList(*[(label("category", c), c, c in v["categories"])
                                   for c in CATEGORIES], id="categories", compact=True)
             yield PlainStatic(t("case.field.causes"), classes="label-wide")

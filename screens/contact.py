@@ -20,7 +20,7 @@ from db.contacts import (CaseGone, ContactInput, ContactValidationError, new_uui
 from db.search import RosterRow
 from db.text import one_line
 from db.vocab import CHANNEL_KEYS, KIND_KEYS
-from tui.i18n import label, t
+from tui.i18n import label, paren, t
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 
 TEXT_FIELDS = ("participants", "duration", "discussed", "agreed", "follow_up", "follow_up_due")
@@ -164,7 +164,7 @@ class ContactScreen(Screen[bool]):
 
     def _show_guardians(self, guardians: list[GuardianView]) -> None:
         self.guardians = guardians
-        listing = "  ".join(f"{one_line(g.name)}({label('relation', g.relation)})"
+        listing = "  ".join(f"{one_line(g.name)}{paren(label('relation', g.relation)).strip()}"
                             for g in guardians)
         hint = self.query_one("#guardian-hint", PlainStatic)
         hint.update(t("form.guardians", list=listing) + "  ^g" if guardians else "")
@@ -224,7 +224,7 @@ class ContactScreen(Screen[bool]):
         field = self.query_one("#participants", Input)
         present = field.value
         for g in self.guardians:
-            name = f"{one_line(g.name)}({label('relation', g.relation)})"
+            name = f"{one_line(g.name)}{paren(label('relation', g.relation)).strip()}"
             if name not in present:
                 field.value = f"{present}, {name}" if present.strip() else name
                 field.cursor_position = len(field.value)

@@ -150,7 +150,7 @@ def cmd_show(args, settings) -> int:
     from rich.text import Text
 
     from db.cases import load_case
-    from tui.i18n import label, labels
+    from tui.i18n import label, labels, paren
 
     _open(settings)
     row = _student(args.student)
@@ -167,10 +167,10 @@ def cmd_show(args, settings) -> int:
                    term=_safe(view.term_name))))
         out(Text(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}"))
         out(Text(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}"))
-        team = ", ".join(f"{_safe(m.name)} ({label('role', m.role)})" for m in view.team)
+        team = ", ".join(f"{_safe(m.name)}{paren(label('role', m.role))}" for m in view.team)
         out(Text(f"{t('case.team')}{t('common.colon')}{team or '—'}"))
     for g in view.guardians:
-        out(Text(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)} ({label('relation', g.relation)}) "
+        out(Text(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)}{paren(label('relation', g.relation))} "
                  f"{_safe(g.phone)}"))
     for name in ("main_problems", "measures"):
         if view.case_id is not None and getattr(view, name):

@@ -126,7 +126,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "已与最新版本合并。请检查后按 ctrl+s。"),
     "edit.unknown": ("someone", "他人"),
     "edit.saving": ("Saving…", "正在保存…"),
-    "edit.pick_hint": ("space toggles, arrows move", "空格选择，方向键移动"),
+    "edit.categories_hint": ("Categories (space toggles, arrows move)", "类型（空格选择，方向键移动）"),
     # contact form
     "form.title": ("Log a contact", "记录联系"),
     "form.student": ("Student", "学生"),
@@ -342,6 +342,11 @@ def t(key: str, /, **values) -> str:
         return key
     text = entry[1] if _lang == "zh" else entry[0]
     return text.format(**values) if values else text
+
+
+def paren(text: str) -> str:
+    """``text`` in brackets as each language writes them: " (x)" or "（x）"."""
+    return f"（{text}）" if _lang == "zh" else f" ({text})"
 
 
 def label(group: str, code: str) -> str:
