@@ -7,7 +7,7 @@ import datetime as dt
 from peewee import JOIN, Case as SqlCase, fn
 
 from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
-from db.search import RosterIndex, RosterRow
+from db.search import RosterIndex, RosterRow, normalise_query
 from db.vocab import OPEN_STATUSES
 
 
@@ -115,8 +115,27 @@ def search_key():
     return key
 
 
-def load_index() -> RosterIndex:
-    return RosterIndex(load_rows())
+def load_index(query: str | None = None) -> RosterIndex:
+    """The roster, or with ``query`` only the students it can match.
+
+    The command line answers one question per process, so it lets SQLite
+    narrow the roster first (a superset: the index then matches exactly)
+    instead of loading every student.
+    """
+    if query is None:
+        return RosterIndex(load_rows())
+    q = normalise_query(query)
+    if not q:
+        return RosterIndex(load_rows())
+    if q.isascii():
+        found = search_key().contains(q)
+    else:
+        found = Student.name.contains(q) | SchoolClass.name.contains(q)
+    ids = [sid for (sid,) in _rows_of(Student.select(Student.id)
+                                      .join(SchoolClass, JOIN.LEFT_OUTER).where(found))]
+    if len(ids) > 5000:  # a broad query: one full load is cheaper than a long IN list
+        return RosterIndex(load_rows())
+    return RosterIndex(load_rows(ids) if ids else [])
 
 
 def refresh_student(index: RosterIndex, student_id: int) -> RosterRow | None:

@@ -333,3 +333,14 @@ def test_the_result_cache_stays_bounded_and_correct(school, monkeypatch):
         kept = sum(len(p) + (len(o) if o is not p else 0)
                    for k, (p, o) in index._cache.items() if k)
         assert kept <= 10 or len(index._cache) <= 2  # the newest result always stays
+
+
+@pytest.mark.parametrize("query", ["zw", "z", "zeng", "ceng", "20240101", "2024", "7-1", "8-2",
+                                   "张", "曾", "七年级", "[bold]", "ouyang", "oy", "x_", "%", "ｚｗ",
+                                   "nobody"])
+def test_the_command_lines_narrowed_roster_finds_the_same_students(school, query):
+    from db.roster import load_index
+
+    full = [r.student_id for r in load_index().search(query)]
+    narrowed = [r.student_id for r in load_index(query).search(query)]
+    assert narrowed == full

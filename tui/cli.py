@@ -99,7 +99,7 @@ def _safe(text: str) -> str:
 def _student(query: str):
     from db.roster import StudentLookupError, load_index, resolve_student
 
-    index = load_index()
+    index = load_index(query)
     try:
         return resolve_student(index, query)
     except StudentLookupError as exc:
@@ -126,7 +126,8 @@ def cmd_find(args, settings) -> int:
     from tui.i18n import label
 
     _open(settings)
-    rows = load_index().search(" ".join(args.query))
+    query = " ".join(args.query)
+    rows = load_index(query).search(query)
     if not rows:
         raise CliError(t("cli.no_match", query=_safe(" ".join(args.query))))
     table = Table(box=None, pad_edge=False)
