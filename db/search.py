@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from db.vocab import OPEN_STATUSES
@@ -93,6 +94,66 @@ def status_matches(row: RosterRow, status: str) -> bool:
     return row.status == status
 
 
+class Ranked(Sequence):
+    """Matches ranked field-starts first, worked out only as far as they are read.
+
+    The screen reads the first screenful of a search; ranking thousands of
+    rows in full on every keystroke would cost more than the search.
+    """
+
+    __slots__ = ("_pool", "_starts", "_done", "_first", "_rest", "_scanned")
+
+    def __init__(self, pool: list[RosterRow], starts):
+        self._pool = pool
+        self._starts = starts  # row -> whether a field starts with the query
+        self._first: list[RosterRow] = []
+        self._rest: list[RosterRow] = []
+        self._scanned = 0  # rows of the pool sorted into first/rest so far
+        self._done = False
+
+    def __len__(self) -> int:
+        return len(self._pool)
+
+    def _fill(self, upto: int) -> None:
+        """Sort pool rows until the first ``upto + 1`` ranked rows are known."""
+        pool, starts, first, rest = self._pool, self._starts, self._first, self._rest
+        i = self._scanned
+        while i < len(pool) and len(first) <= upto:
+            row = pool[i]
+            (first if starts(row) else rest).append(row)
+            i += 1
+        self._scanned = i
+        if i == len(pool):
+            self._done = True
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self._pool):
+            raise IndexError(index)
+        if index >= len(self._first) and not self._done:
+            self._fill(index)
+        if index < len(self._first):
+            return self._first[index]
+        return self._rest[index - len(self._first)]
+
+    def __iter__(self):
+        for i in range(len(self._pool)):
+            yield self[i]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (list, tuple, Ranked)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Ranked({list(self)!r})"
+
+
 class RosterIndex:
     def __init__(self, rows: list[RosterRow] | None = None):
         self._rows: list[RosterRow] = []
@@ -131,7 +192,7 @@ class RosterIndex:
         return next((r for r in self._rows if r.student_id == student_id), None)
 
     def search(self, query: str, *, status: str = "all",
-               staff_id: int | None = None, limit: int | None = None) -> list[RosterRow]:
+               staff_id: int | None = None, limit: int | None = None) -> Sequence[RosterRow]:
         """Rows matching ``query``; ``staff_id`` keeps only that person's cases."""
         q = normalise_query(query)
         scope = (status, staff_id)
@@ -159,25 +220,19 @@ class RosterIndex:
             if q and q.isascii():  # the common case, kept to plain `in` for speed
                 pool = [r for r in pool if q in r.hay]
                 head = SEP + q
-                first = [r for r in pool if head in r.hay]
-                ordered = pool
-                if len(first) != len(pool):  # field starts first, then insides
-                    ordered = first + [r for r in pool if head not in r.hay]
+                ordered = Ranked(pool, lambda r: head in r.hay)
             elif q:
                 pool = [r for r in pool if r.matches(q)]
-                first = [r for r in pool if r.starts(q)]
-                ordered = pool
-                if len(first) != len(pool):
-                    ordered = first + [r for r in pool if not r.starts(q)]
+                ordered = Ranked(pool, lambda r: r.starts(q))
             cached = self._cache[q] = (pool, ordered)
             self._evict()
-        pool = cached[1]
-        return pool[:limit] if limit else pool
+        ordered = cached[1]
+        return ordered[:limit] if limit else ordered
 
     def _evict(self) -> None:
         """Drop the least recently used results until the cache is within bounds."""
         def size(entry):
-            pool, ordered = entry
+            pool, ordered = entry  # a Ranked keeps at most one more list
             return (len(pool) if pool is not self._rows else 0) + \
                 (len(ordered) if ordered is not pool else 0)
 

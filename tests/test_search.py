@@ -344,3 +344,18 @@ def test_the_command_lines_narrowed_roster_finds_the_same_students(school, query
     full = [r.student_id for r in load_index().search(query)]
     narrowed = [r.student_id for r in load_index(query).search(query)]
     assert narrowed == full
+
+
+def test_ranked_results_read_like_a_list():
+    from db.search import Ranked
+
+    rows = hand_rows()
+    eager = [r for r in rows if r.starts("zh")] + [r for r in rows if not r.starts("zh")]
+    ranked = Ranked(rows, lambda r: r.starts("zh"))
+    assert ranked[0] is eager[0]  # the first row is known without ranking the rest
+    assert len(ranked) == len(rows)
+    assert ranked[-1] is eager[-1]
+    assert ranked[1:3] == eager[1:3]
+    assert list(ranked) == eager and ranked == eager
+    with pytest.raises(IndexError):
+        ranked[len(rows)]
