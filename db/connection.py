@@ -125,11 +125,6 @@ def migrate_database(db) -> list[str]:
         return _runner(db).up()
 
 
-def data_version(db) -> int:
-    """SQLite's per-connection change counter: moves when another writer commits."""
-    return db.execute_sql("PRAGMA data_version").fetchone()[0]
-
-
 def is_busy_error(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text

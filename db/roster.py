@@ -138,14 +138,6 @@ def load_index(query: str | None = None) -> RosterIndex:
     return RosterIndex(load_rows(ids) if ids else [])
 
 
-def refresh_student(index: RosterIndex, student_id: int) -> RosterRow | None:
-    rows = load_rows([student_id])
-    if rows:
-        index.upsert(rows[0])
-        return rows[0]
-    return None
-
-
 class StudentLookupError(Exception):
     """``code`` is ``none`` or ``many``; ``candidates`` lists some matches."""
 

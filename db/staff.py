@@ -16,17 +16,12 @@ def list_staff() -> list[StaffView]:
     return [StaffView(*row) for row in query.tuples()]
 
 
-def get_staff(staff_id: int) -> Staff | None:
-    return Staff.get_or_none(Staff.id == staff_id)
-
-
-def find_staff(query: str) -> list[Staff]:
+def find_staff(query: str) -> list[StaffView]:
     """Active staff whose name (or pinyin) equals, else contains, ``query``."""
     views = list_staff()
     q = normalise_query(query)
     exact = [s for s in views if q in (s.name.lower(), *s.pinyin.split("|"))]
-    chosen = exact or filter_staff(views, query)
-    return [Staff.get_by_id(s.id) for s in chosen]
+    return exact or filter_staff(views, query)
 
 
 def add_staff(actor: Staff | None, name: str, role: str = "teacher") -> Staff:

@@ -16,14 +16,21 @@ class StaffView:
     initials: str
 
     @property
-    def hay(self) -> str:
-        return "\x01".join([self.name.lower(), self.pinyin, self.initials])
+    def keys(self) -> list[str]:
+        """What one may type to find this person: name, each reading, initials."""
+        return [self.name.lower(), *self.pinyin.split("|"), *self.initials.split("|")]
 
 
 def filter_staff(staff: list[StaffView], query: str) -> list[StaffView]:
+    """Staff whose name or pinyin starts with ``query`` first, then contains it."""
     q = normalise_query(query)
     if not q:
         return list(staff)
-    first = [s for s in staff if any(k.startswith(q) for k in s.hay.split("\x01") + s.pinyin.split("|") + s.initials.split("|"))]
-    rest = [s for s in staff if s not in first and q in s.hay]
+    first, rest = [], []
+    for person in staff:
+        keys = person.keys
+        if any(k.startswith(q) for k in keys):
+            first.append(person)
+        elif any(q in k for k in keys):
+            rest.append(person)
     return first + rest

@@ -14,7 +14,7 @@ from textual.message import Message
 
 from db import clock
 from db.search import RosterIndex, RosterRow
-from tui.i18n import t
+from tui.i18n import database_error, t
 
 FRESHNESS_SECONDS = 3.0
 FULL_CHECK_SECONDS = 30.0
@@ -98,23 +98,23 @@ class BangfuApp(App):
             self.database.close()  # this thread's connection; others open their own
         self.call_from_thread(self._database_ready)
 
+    def _tell_screens(self, method: str, *args) -> None:
+        """Call ``method`` on every open screen that has it."""
+        for screen in self.screen_stack:
+            if hasattr(screen, method):
+                getattr(screen, method)(*args)
+
     def _database_ready(self) -> None:
         self.db_ready = True
-        for screen in self.screen_stack:
-            if hasattr(screen, "database_ready"):
-                screen.database_ready()
+        self._tell_screens("database_ready")
         self.load_roster()
         self.set_interval(FRESHNESS_SECONDS, self.check_freshness)
 
     def _database_failed(self, exc) -> None:
-        key = {"missing": "cli.missing_db", "newer": "cli.newer_db",
-               "unwritable": "cli.unwritable_db"}.get(exc.code, "cli.unreadable_db")
         from db.text import one_line
 
-        message = t(key, path=exc.path, detail=one_line(exc.detail)[:200])
-        for screen in self.screen_stack:
-            if hasattr(screen, "database_failed"):
-                screen.database_failed(message)
+        self._tell_screens("database_failed",
+                           database_error(exc.code, exc.path, one_line(exc.detail)[:200]))
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -164,9 +164,7 @@ class BangfuApp(App):
         first = self.index is None
         self.index = message.index
         self._marker = message.marker
-        for screen in self.screen_stack:
-            if hasattr(screen, "roster_changed"):
-                screen.roster_changed()
+        self._tell_screens("roster_changed")
         if not first:
             self.notify(t("app.refreshed"), timeout=3, markup=False)
 
@@ -225,9 +223,7 @@ class BangfuApp(App):
             return
         for row in rows:
             self.index.upsert(row)
-        for screen in self.screen_stack:
-            if hasattr(screen, "roster_changed"):
-                screen.roster_changed()
+        self._tell_screens("roster_changed")
 
     # -- status -------------------------------------------------------------
     def on_worker_state_changed(self, event) -> None:

@@ -85,9 +85,7 @@ def _open(settings, *, create: bool = False):
     try:
         return open_database(settings.db_path, create=create)
     except DatabaseError as exc:
-        key = {"missing": "cli.missing_db", "newer": "cli.newer_db",
-               "unwritable": "cli.unwritable_db"}.get(exc.code, "cli.unreadable_db")
-        raise CliError(t(key, path=exc.path, detail=_safe(exc.detail)), 3) from None
+        raise CliError(i18n.database_error(exc.code, exc.path, _safe(exc.detail)), 3) from None
 
 
 def _safe(text: str) -> str:

@@ -324,6 +324,15 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db",
+                   "unwritable": "cli.unwritable_db"}
+
+
+def database_error(code: str, path, detail: str) -> str:
+    """The message for a ``db.connection.DatabaseError`` (CLI and app alike)."""
+    return t(DATABASE_ERRORS.get(code, "cli.unreadable_db"), path=path, detail=detail)
+
+
 def set_language(lang: str) -> None:
     global _lang
     if lang not in LANGS:

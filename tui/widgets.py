@@ -10,7 +10,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -264,12 +263,6 @@ class LetterChoice(Widget, can_focus=True):
 
     value = reactive("", layout=True)
 
-    class Changed(Message):
-        def __init__(self, choice: "LetterChoice", value: str):
-            super().__init__()
-            self.choice = choice
-            self.value = value
-
     def __init__(self, keys: dict[str, str], group: str, value: str, **kwargs):
         super().__init__(**kwargs)
         self.keys = keys  # letter -> code
@@ -299,9 +292,6 @@ class LetterChoice(Widget, can_focus=True):
     def action_step(self, delta: int) -> None:
         i = self.codes.index(self.value) if self.value in self.codes else 0
         self.value = self.codes[(i + delta) % len(self.codes)]
-
-    def watch_value(self, value: str) -> None:
-        self.post_message(self.Changed(self, value))
 
 
 def render_strips(renderable, width: int, console) -> list[Strip]:
