@@ -52,3 +52,18 @@ async def test_moving_the_cursor_past_the_bottom_scrolls_the_list(school):
         await pilot.press(*"zw")  # a new search starts at the top again
         await pilot.pause()
         assert roster.cursor == 0 and roster.scroll_offset.y == 0
+
+
+async def test_a_line_cached_for_a_freed_row_is_not_shown_for_a_new_one(school):
+    from dataclasses import replace
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        roster = app.screen.roster
+        old = roster.rows[0]
+        renamed = replace(old, name="钱文")
+        # as if the reloaded row had been given the freed row's id
+        roster._lines[id(renamed)] = (old, "stale line for " + old.name)
+        roster.set_rows([renamed])
+        assert "钱文" in roster.render_line(0).text

@@ -164,7 +164,9 @@ class RosterList(ScrollView, can_focus=True):
         self.rows: list[RosterRow] = []
         self.today = today
         self._columns = RosterColumns(80)
-        self._lines: dict[int, str] = {}  # id(row) -> its formatted line at this width
+        # id(row) -> (row, its formatted line at this width); the row is kept so
+        # its id cannot be reused by a new row after the roster is reloaded
+        self._lines: dict[int, tuple[RosterRow, str]] = {}
         self._styles: tuple[Style, Style, Style] | None = None  # plain, cursor, dim
 
     def set_rows(self, rows: list[RosterRow]) -> None:
@@ -239,12 +241,14 @@ class RosterList(ScrollView, can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width, plain)
         row = self.rows[index]
-        text = self._lines.get(id(row))
-        if text is None:
+        cached = self._lines.get(id(row))
+        if cached is not None and cached[0] is row:
+            text = cached[1]
+        else:
             if len(self._lines) > 2000:
                 self._lines.clear()
-            text = self._lines[id(row)] = fit(
-                self._columns.line(roster_cells(row, self.today)), width)
+            text = fit(self._columns.line(roster_cells(row, self.today)), width)
+            self._lines[id(row)] = (row, text)
         style = cursor if index == self.cursor else (plain if row.status else dim)
         return Strip([Segment(text, style)], width)
 
