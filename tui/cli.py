@@ -166,14 +166,15 @@ def cmd_show(args, settings) -> int:
                    term=_safe(view.term_name))))
         out(Text(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}"))
         out(Text(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}"))
-        team = ", ".join(f"{_safe(m.name)}{paren(label('role', m.role))}" for m in view.team)
+        team = t("common.list_sep").join(f"{_safe(m.name)}{paren(label('role', m.role))}"
+                                         for m in view.team)
         out(Text(f"{t('case.team')}{t('common.colon')}{team or '—'}"))
     for g in view.guardians:
         out(Text(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)}{paren(label('relation', g.relation))} "
                  f"{_safe(g.phone)}"))
     for name in ("main_problems", "measures"):
         if view.case_id is not None and getattr(view, name):
-            out(Text(f"{t('case.field.' + name)}: {_safe(getattr(view, name))}"))
+            out(Text(f"{t('case.field.' + name)}{t('common.colon')}{_safe(getattr(view, name))}"))
     if view.contacts:
         out(Text(t("cli.latest"), style="bold"))
         for c in view.contacts[: args.contacts]:

@@ -19,6 +19,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "无法读取数据库（{detail}）。请检查共享盘后刷新。"),
     "common.none": ("—", "—"),
     "common.colon": (": ", "："),
+    "common.list_sep": (", ", "、"),
     "common.minutes": ("{n} min", "{n} 分钟"),
     # key descriptions (footer and command palette)
     "key.quit": ("Quit", "退出"),
@@ -366,5 +367,4 @@ def label(group: str, code: str) -> str:
 
 
 def labels(group: str, codes) -> str:
-    sep = "、" if _lang == "zh" else ", "
-    return sep.join(label(group, c) for c in codes)
+    return t("common.list_sep").join(label(group, c) for c in codes)
