@@ -17,9 +17,11 @@ def _plain(value):
 
 
 def record(actor: Staff | None, table: str, row_id, action: str, changes: dict) -> None:
-    """Write one audit row inside the caller's transaction."""
-    AuditLog.create(
-        at=clock.now(),
+    """Write one audit row inside the caller's transaction (and journal the row)."""
+    from db import journal
+
+    row = dict(
+        at=str(clock.now()),  # as peewee stores a datetime, so a replay can match it
         staff=actor.id if actor else None,
         staff_name=actor.name if actor else "",
         host=hostname(),
@@ -30,6 +32,8 @@ def record(actor: Staff | None, table: str, row_id, action: str, changes: dict) 
                             [_plain(x) for x in v] for k, v in changes.items()},
                            ensure_ascii=False, sort_keys=True),
     )
+    AuditLog.insert(**row).execute()
+    journal.note(row)
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from db import audit, clock
+from db import audit, clock, journal
 from db.models import (Assignment, Case, Contact, Goal, Guardian, SchoolClass,
-                       Staff, Student, Term, database)
+                       Staff, Student, Term)
 from db.text import clean
 from db.vocab import (CASE_STATUSES, CATEGORIES, CAUSES, OPEN_STATUSES,
                       RISK_LEVELS, join_codes, split_codes)
@@ -224,7 +224,7 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
     when the stored version moved on, ``CaseValidationError`` for bad values.
     """
     new = _validated(values)
-    with database.atomic():
+    with journal.transaction():
         case = Case.get_by_id(case_id)
         if case.version != expected_version:
             editor = Staff.get_or_none(Staff.id == case.updated_by_id)

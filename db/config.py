@@ -3,6 +3,10 @@
 The file is chosen by ``--db PATH``, else ``BANGFU_DB``, else ``db = "..."`` in
 the config file (``<user config dir>/bangfu/config.toml``), else
 ``<user data dir>/bangfu/bangfu.db``, created on first start.
+
+On a network share every client of one file must use the same locking mode:
+``--locking``, else ``BANGFU_LOCKING``, else ``locking = "dotfile"`` in the
+config, else ``posix``.  ``backups = 14`` says how many daily backups to keep.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ class Settings:
     lang: str  # "zh" or "en"
     lang_source: str
     user: str  # staff name to act as in the CLI ("" = ask)
+    locking: str = "posix"  # "posix" or "dotfile"; every client of one file the same
+    locking_source: str = "default"  # "--locking", "BANGFU_LOCKING", "config", "default"
+    backups: int = 14  # how many daily backups to keep
 
 
 class ConfigError(Exception):
@@ -75,8 +82,18 @@ def normalise_lang(value: str | None) -> str | None:
     return None
 
 
+def state_dir() -> Path:
+    """Local, per-user state: drafts and the outbox (never on the share)."""
+    from platformdirs import user_state_dir
+
+    return Path(os.environ.get("BANGFU_STATE_DIR") or user_state_dir(APP_NAME))
+
+
+LOCKING_MODES = ("posix", "dotfile")
+
+
 def resolve(db_arg: str | None = None, lang_arg: str | None = None,
-            environ=os.environ) -> Settings:
+            environ=os.environ, locking_arg: str | None = None) -> Settings:
     cfg = read_config_file()
     if db_arg:
         db_path, db_source = Path(db_arg), "--db"
@@ -96,4 +113,16 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
     else:
         lang, source = "en", "default"
     user = environ.get("BANGFU_USER") or str(cfg.get("user") or "")
-    return Settings(db_path, db_source, lang, source, user)
+    locking, locking_source = "posix", "default"
+    for value, where in ((locking_arg, "--locking"), (environ.get("BANGFU_LOCKING"), "BANGFU_LOCKING"),
+                         (cfg.get("locking"), "config")):
+        if value:
+            value = str(value).strip().lower()
+            if value not in LOCKING_MODES:
+                raise ConfigError(f"{where}: locking = {value!r}; use \"posix\" or \"dotfile\"")
+            locking, locking_source = value, where
+            break
+    backups = cfg.get("backups", 14)
+    if not isinstance(backups, int) or isinstance(backups, bool) or backups < 1:
+        raise ConfigError(f"{config_file()}: backups = {backups!r}; use a whole number from 1")
+    return Settings(db_path, db_source, lang, source, user, locking, locking_source, backups)

@@ -15,12 +15,15 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Callable, TypeVar
+from urllib.parse import quote
 
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError, SqliteDatabase
 from db.models import database
 
 BUSY_TIMEOUT_MS = 5_000
+LOCKING_MODES = ("posix", "dotfile")
+STALE_LOCK_SECONDS = 60  # far above any real transaction (about 0.1-0.3 s on a share)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 T = TypeVar("T")
 
@@ -48,13 +51,27 @@ def hostname() -> str:
     return socket.gethostname()
 
 
+def _uri(path: Path, locking: str) -> str:
+    """An SQLite URI for ``path``; ``dotfile`` selects the unix-dotfile VFS.
+
+    unix-dotfile locks with ``mkdir(PATH.lock)``, which is atomic across hosts
+    even where a share's POSIX locks are not seen by other clients.
+    """
+    uri = "file:" + quote(str(path.absolute()), safe="/")
+    return uri + "?vfs=unix-dotfile" if locking == "dotfile" else uri
+
+
 def open_database(path: str | os.PathLike, *, create: bool = False,
-                  migrate: bool = True) -> SqliteDatabase:
+                  migrate: bool = True, locking: str = "posix") -> SqliteDatabase:
     """Open (and bind the models to) the database at ``path``.
 
     ``create`` allows making a new file; otherwise a missing file is an error,
     so a mistyped share path never silently starts an empty database.
+    ``locking`` must be the mode stored in the file (every client of one file
+    uses the same); a file without one adopts it.
     """
+    if locking not in LOCKING_MODES:
+        raise ValueError(locking)
     path = Path(path)
     if not path.exists():
         if not create:
@@ -63,12 +80,24 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError("unwritable", str(path), exc.strerror or "") from None
-    db = SqliteDatabase(str(path), pragmas=pragmas(), lock_type="IMMEDIATE",
-                        timeout=BUSY_TIMEOUT_MS / 1000)
+    db = SqliteDatabase(_uri(path, locking), uri=True, pragmas=pragmas(),
+                        lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
+    db.bangfu_path = path  # the file itself (``db.database`` is a URI)
+    db.bangfu_locking = locking
     try:
         db.connect(reuse_if_open=True)
+        stored = stored_locking(db)
+        if stored and stored != locking:
+            raise DatabaseError("locking", str(path), stored)
         if migrate:
             migrate_database(db)
+        if not stored and db.table_exists(META_TABLE):
+            with db.atomic():
+                db.execute_sql(f'INSERT OR IGNORE INTO "{META_TABLE}" (key, value) '
+                               "VALUES ('locking', ?)", (locking,))
+            stored = stored_locking(db)
+            if stored != locking:  # another client stored a different mode first
+                raise DatabaseError("locking", str(path), stored)
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         raise DatabaseError("unreadable", str(path), str(exc)) from None
@@ -77,6 +106,56 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
         raise
     database.initialize(db)  # bind the models only to a file that opened
     return db
+
+
+META_TABLE = "bangfu_meta"
+
+
+def stored_locking(db) -> str:
+    """The locking mode the file's clients agreed on ("" if none is stored)."""
+    if not db.table_exists(META_TABLE):
+        return ""
+    row = db.execute_sql(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',
+                         ("locking",)).fetchone()
+    return row[0] if row else ""
+
+
+def set_stored_locking(db, locking: str) -> None:
+    """Change the shared mode (only while no other client has the file open)."""
+    if locking not in LOCKING_MODES:
+        raise ValueError(locking)
+    with db.atomic():
+        db.execute_sql(f'INSERT OR REPLACE INTO "{META_TABLE}" (key, value) VALUES '
+                       "('locking', ?)", (locking,))
+
+
+def lock_dir(path: str | os.PathLike) -> Path:
+    """Where the unix-dotfile VFS takes its lock (a directory)."""
+    return Path(str(path) + ".lock")
+
+
+def lock_age(path: str | os.PathLike, now: float | None = None) -> float | None:
+    """Seconds since the dot-file lock was taken, or None when there is none."""
+    try:
+        mtime = lock_dir(path).stat().st_mtime
+    except OSError:
+        return None
+    return max(0.0, (time.time() if now is None else now) - mtime)
+
+
+def stale_lock_age(path: str | os.PathLike, threshold: float = STALE_LOCK_SECONDS) -> float | None:
+    """The lock's age when it is older than ``threshold`` (left by a crashed client)."""
+    age = lock_age(path)
+    return age if age is not None and age >= threshold else None
+
+
+def remove_lock(path: str | os.PathLike) -> bool:
+    """Remove the dot-file lock; True when there was one.  Ask the user first."""
+    try:
+        lock_dir(path).rmdir()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def close_database() -> None:
@@ -118,7 +197,7 @@ def migrate_database(db) -> list[str]:
     applied = applied_migrations(db)
     unknown = applied - known
     if unknown:
-        raise DatabaseError("newer", db.database, ", ".join(sorted(unknown)))
+        raise DatabaseError("newer", str(getattr(db, "bangfu_path", db.database)), ", ".join(sorted(unknown)))
     if known <= applied:
         return []
     with db.atomic():  # BEGIN IMMEDIATE: one client migrates, others wait
@@ -149,3 +228,14 @@ def with_retry(fn: Callable[[], T], *, attempts: int = 6, base_delay: float = 0.
                 on_retry(attempt, delay)
             sleep(delay)
     raise AssertionError("unreachable")
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when a write failed because the file could not be reached or written
+    (share gone, permission denied, disk full, locked past the retries, damaged):
+    the entry should wait in the outbox.  Integrity errors are bugs, not outages."""
+    from peewee import IntegrityError
+
+    if isinstance(exc, (IntegrityError, sqlite3.IntegrityError)):
+        return False
+    return isinstance(exc, (PeeweeDatabaseError, sqlite3.DatabaseError, OSError))

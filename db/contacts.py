@@ -10,10 +10,10 @@ import datetime as dt
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from db import audit, clock
+from db import audit, clock, journal
 from db.connection import hostname, with_retry
 from db.dates import DateError, parse_date, parse_time
-from db.models import Case, Contact, Staff, database
+from db.models import Case, Contact, Staff
 from db.text import clean, one_line
 from db.vocab import CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS
 
@@ -147,7 +147,7 @@ class CaseGone(Exception):
 
 
 def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
-    with database.atomic():  # BEGIN IMMEDIATE
+    with journal.transaction():  # BEGIN IMMEDIATE; journaled after commit
         existing = Contact.get_or_none(Contact.uuid == entry.uuid)
         if existing is not None:
             return existing.id, False
@@ -169,3 +169,64 @@ def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
 def save_contact(actor: Staff, entry: NewContact, *, on_retry=None) -> tuple[int, bool]:
     """Write ``entry``; returns ``(id, created)``.  Idempotent by UUID."""
     return with_retry(lambda: _insert(actor, entry), on_retry=on_retry)
+
+
+# -- the outbox: entries saved while the file could not be reached ------------
+def queue_contact(db_path, actor: Staff, entry: NewContact, reason: str) -> None:
+    """Keep ``entry`` in the local outbox; ``flush_outbox`` writes it later, once."""
+    from db.local import entry_to_json, put_outbox
+
+    put_outbox(db_path, actor.id, actor.name, entry_to_json(entry), reason)
+
+
+def entry_from_json(data: dict) -> NewContact:
+    due = data.get("follow_up_due")
+    return NewContact(
+        uuid=data["uuid"], case_id=int(data["case_id"]),
+        occurred_at=dt.datetime.fromisoformat(data["occurred_at"]),
+        kind=data["kind"], channel=data["channel"], participants=data.get("participants", ""),
+        duration_min=data.get("duration_min"), discussed=data["discussed"],
+        agreed=data.get("agreed", ""), follow_up=data.get("follow_up", ""),
+        follow_up_due=dt.date.fromisoformat(due) if due else None)
+
+
+@dataclass
+class FlushResult:
+    written: int = 0  # new in the file
+    present: int = 0  # already there (an earlier attempt did reach it)
+    waiting: int = 0  # still in the outbox: the file is still out of reach
+    problems: list = None  # (path, reason) for entries that can never be written as they are
+
+
+def flush_outbox(db_path, *, on_retry=None) -> FlushResult:
+    """Write every waiting entry (idempotent by UUID); stop at the first unreachable."""
+    from db.connection import is_unreachable
+    from db.local import outbox
+
+    result = FlushResult(problems=[])
+    items = outbox(db_path)
+    for number, (path, data) in enumerate(items):
+        try:
+            entry = entry_from_json(data["entry"])
+            actor = Staff.get_or_none(Staff.id == data["staff_id"])
+            if actor is None:
+                result.problems.append((path, "staff"))
+                continue
+            _, created = save_contact(actor, entry, on_retry=on_retry)
+        except CaseGone:
+            result.problems.append((path, "case"))
+            continue
+        except (KeyError, ValueError, TypeError):
+            result.problems.append((path, "unreadable"))
+            continue
+        except Exception as exc:
+            if is_unreachable(exc):
+                result.waiting = len(items) - number
+                return result
+            raise
+        path.unlink(missing_ok=True)
+        if created:
+            result.written += 1
+        else:
+            result.present += 1
+    return result

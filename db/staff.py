@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from db import audit, clock
-from db.models import Staff, database
+from db import audit, clock, journal
+from db.models import Staff
 from db.search import normalise_query
 from db.staff_view import StaffView, filter_staff
 from db.text import one_line
@@ -31,7 +31,7 @@ def add_staff(actor: Staff | None, name: str, role: str = "teacher") -> Staff:
     if not name:
         raise ValueError("name")
     pinyin, initials = name_keys(name)
-    with database.atomic():
+    with journal.transaction():
         staff = Staff.create(name=name, role=role, pinyin=pinyin, initials=initials,
                              created_at=clock.now())
         audit.record(actor, "staff", staff.id, "insert", {"name": name, "role": role})

@@ -6,8 +6,8 @@ roster never needs the pinyin dictionary.
 
 from __future__ import annotations
 
-from db import audit, clock
-from db.models import Assignment, Case, Guardian, Student, database
+from db import audit, clock, journal
+from db.models import Assignment, Case, Guardian, Student
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES, join_codes
 
@@ -19,7 +19,7 @@ def create_student(actor, *, student_no: str, name: str, gender: str = "",
 
     name = one_line(name)
     pinyin, initials = name_keys(name)
-    with database.atomic():
+    with journal.transaction():
         student = Student.create(
             student_no=one_line(student_no), name=name, gender=gender,
             school_class=class_id, birth_date=birth_date,
@@ -32,7 +32,7 @@ def create_student(actor, *, student_no: str, name: str, gender: str = "",
 
 def add_guardian(actor, student_id: int, *, name: str, relation: str = "",
                  phone: str = "", wechat: str = "", lives_with: bool = False) -> Guardian:
-    with database.atomic():
+    with journal.transaction():
         guardian = Guardian.create(student=student_id, name=one_line(name), relation=relation,
                                    phone=one_line(phone), wechat=one_line(wechat),
                                    lives_with=lives_with)
@@ -44,7 +44,7 @@ def add_guardian(actor, student_id: int, *, name: str, relation: str = "",
 def open_case(actor, student_id: int, *, term_id: int | None = None, status: str = "active",
               categories=(), causes=(), risk_level: str = "medium", lead_id: int | None = None,
               **texts) -> Case:
-    with database.atomic():
+    with journal.transaction():
         case = Case.create(student=student_id, term=term_id, status=status,
                            categories=join_codes(categories, CATEGORIES),
                            causes=join_codes(causes, CAUSES), risk_level=risk_level,

@@ -36,12 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("cli.help.db"))
     common.add_argument("--lang", choices=("en", "zh"),
                         help=t("cli.help.lang"))
+    common.add_argument("--locking", choices=("posix", "dotfile"),
+                        help=t("cli.help.locking"))
     parser = Parser(prog="bangfu", description=t("cli.description"), parents=[common])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # --db and --lang are accepted after the subcommand too: bangfu init --db PATH
     sub_common = Parser(add_help=False)
     sub_common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     sub_common.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS)
+    sub_common.add_argument("--locking", choices=("posix", "dotfile"), default=argparse.SUPPRESS)
 
     def add_parser(name, **kwargs):
         return sub.add_parser(name, parents=[sub_common], **kwargs)
@@ -76,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
+    from tui.cli_share import add_commands
+
+    add_commands(add_parser)
     return parser
 
 
@@ -83,9 +89,10 @@ def _open(settings, *, create: bool = False):
     from db.connection import DatabaseError, open_database
 
     try:
-        return open_database(settings.db_path, create=create)
+        return open_database(settings.db_path, create=create, locking=settings.locking)
     except DatabaseError as exc:
-        raise CliError(i18n.database_error(exc.code, exc.path, _safe(exc.detail)), 3) from None
+        raise CliError(i18n.database_error(exc.code, exc.path, _safe(exc.detail), settings),
+                       3) from None
 
 
 def _safe(text: str) -> str:
@@ -216,10 +223,21 @@ def cmd_log(args, settings) -> int:
     except ContactValidationError as exc:
         field, key = next(iter(exc.errors.items()))
         raise CliError(t("cli.invalid", field=t(f"cli.field.{field}"), message=t(key))) from None
+    from db.connection import is_unreachable
+
     try:
         save_contact(actor, entry)
     except CaseGone:
         raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no)) from None
+    except Exception as exc:
+        if not is_unreachable(exc):
+            raise
+        from db.contacts import queue_contact
+
+        queue_contact(settings.db_path, actor, entry, type(exc).__name__)
+        print(entry.uuid)
+        print(f"bangfu: {t('cli.queued', uuid=entry.uuid)}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: kept locally, written later
     print(entry.uuid)
     return 0
 
@@ -248,6 +266,13 @@ def cmd_init(args, settings) -> int:
     return 0
 
 
+def _share_commands() -> dict:
+    from tui import cli_share
+
+    return {name: getattr(cli_share, f"cmd_{name}")
+            for name in ("backup", "check", "doctor", "unlock", "recover", "outbox")}
+
+
 COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
             "init": cmd_init}
 
@@ -260,9 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--lang")
     pre.add_argument("--db")
+    pre.add_argument("--locking")
     known, _ = pre.parse_known_args(argv)
     try:
-        settings = resolve(known.db, known.lang)
+        settings = resolve(known.db, known.lang, locking_arg=known.locking)
     except ConfigError as exc:
         print(f"bangfu: {exc}", file=sys.stderr)
         return 3
@@ -271,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_tui(settings)
-        return COMMANDS[args.command](args, settings)
+        command = COMMANDS.get(args.command) or _share_commands()[args.command]
+        return command(args, settings)
     except CliError as exc:
         print(f"bangfu: {exc}", file=sys.stderr)
         return exc.status

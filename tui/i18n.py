@@ -239,6 +239,136 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.students": ("how many students", "学生人数"),
     "cli.help.seed": ("random seed (same seed, same school)", "随机种子（种子相同，学校相同）"),
     "cli.interrupted": ("Interrupted.", "已中断。"),
+    "cli.locking_db": ("The database {path} uses {detail} locking, but this computer is set to {mine} "
+                       "(from {source}). Every computer must use the same: set locking = \"{detail}\" "
+                       "in {config}, or BANGFU_LOCKING={detail}, or --locking {detail}.",
+                       "数据库 {path} 使用 {detail} 锁，但本机设置为 {mine}（来自 {source}）。"
+                       "所有电脑必须一致：请在 {config} 中设置 locking = \"{detail}\"，"
+                       "或设置 BANGFU_LOCKING={detail}，或使用 --locking {detail}。"),
+    "cli.help.locking": ("posix (one host / trusted locks) or dotfile (network share); "
+                         "else BANGFU_LOCKING, config", "posix（单机或可靠的锁）或 dotfile（网络共享盘）；"
+                         "否则取 BANGFU_LOCKING、配置文件"),
+    "cli.help.backup": ("copy the database into its backups folder (keeps the last N)",
+                        "把数据库备份到备份文件夹（保留最近 N 份）"),
+    "cli.help.keep": ("how many backups to keep (else config, 14)", "保留多少份备份（否则取配置文件，默认 14）"),
+    "cli.help.check": ("check the file's integrity (exit 0 ok, 1 damaged, 2 cannot open)",
+                       "检查文件完整性（退出码 0 正常、1 损坏、2 无法打开）"),
+    "cli.help.doctor": ("print where the file is and any risk to it", "显示数据库文件的位置、状态和风险"),
+    "cli.help.unlock": ("remove a lock left behind by a crashed client (dotfile locking)",
+                        "删除崩溃客户端遗留的锁（dotfile 锁）"),
+    "cli.help.yes": ("do not ask for confirmation", "不再询问确认"),
+    "cli.help.recover": ("rebuild a damaged file from the newest good backup plus every journal",
+                         "用最新的完好备份加所有日志重建损坏的数据库"),
+    "cli.help.outbox": ("list entries waiting to be written; --flush writes them",
+                        "列出等待写入的记录；--flush 立即写入"),
+    "cli.help.flush": ("write the waiting entries now", "立即写入等待中的记录"),
+    "cli.backup_done": ("Backup written: {path} ({size}). Keeping the last {keep}.",
+                        "备份已写入：{path}（{size}）。保留最近 {keep} 份。"),
+    "cli.backup_failed": ("The backup failed: {detail}. The database itself was not changed.",
+                          "备份失败：{detail}。数据库本身未被修改。"),
+    "cli.check_ok": ("{path}: ok (integrity and foreign keys).", "{path}：正常（完整性与外键检查通过）。"),
+    "cli.check_damaged": ("{path} is damaged ({n} problems). Make sure nobody is using bangfu, then run "
+                          "`bangfu recover --db {path}`: it rebuilds the file from the newest good backup "
+                          "and every workstation's journal.",
+                          "{path} 已损坏（{n} 处问题）。请确认无人在使用帮扶，然后运行 "
+                          "`bangfu recover --db {path}`：用最新的完好备份和各工作站的日志重建数据库。"),
+    "cli.check_cannot": ("Cannot open {path}: {detail}. Check that the network drive is connected and "
+                         "that you may read the file; if another client holds a lock, try again later "
+                         "or see `bangfu doctor`.",
+                         "无法打开 {path}：{detail}。请检查网络盘是否连接、您是否有读取权限；"
+                         "若被其他客户端锁定，请稍后重试或运行 `bangfu doctor`。"),
+    "cli.no_lock": ("No lock on {path}; nothing to remove.", "{path} 没有锁，无需删除。"),
+    "cli.lock_fresh": ("The lock on {path} is {age} old: someone is probably writing right now. "
+                       "Wait a minute and check again.",
+                       "{path} 的锁已存在 {age}：可能有人正在写入。请稍等一分钟后再查看。"),
+    "cli.lock_stale": ("The lock on {path} is {age} old, far longer than any save takes: "
+                       "a client probably crashed while writing.",
+                       "{path} 的锁已存在 {age}，远超任何保存所需时间：可能有客户端在写入时崩溃。"),
+    "cli.unlock_ask": ("Remove it? Only do this if no bangfu is in the middle of saving. [y/N] ",
+                       "删除此锁？仅在没有帮扶正在保存时删除。[y/N] "),
+    "cli.unlock_force": ("Use --force to remove a lock younger than {limit} s.",
+                         "锁未超过 {limit} 秒；如确需删除请加 --force。"),
+    "cli.unlocked": ("Lock removed. The next client to open the file rolls back any half-written "
+                     "change; run `bangfu check` to be sure.",
+                     "锁已删除。下一个打开文件的客户端会回滚未完成的修改；可运行 `bangfu check` 确认。"),
+    "cli.not_removed": ("Nothing removed.", "未删除任何内容。"),
+    "cli.recover_ok": ("{path} is not damaged; journals replayed onto it: {applied} rows restored, "
+                       "{present} already present, {failed} failed.",
+                       "{path} 未损坏；已将日志重放到该文件：恢复 {applied} 行，{present} 行已存在，{failed} 行失败。"),
+    "cli.recover_plan": ("{path} is damaged or unreadable. It will be moved to {aside}, replaced by the "
+                         "backup {backup} and every journal replayed onto it. Nobody may use bangfu meanwhile.",
+                         "{path} 已损坏或无法读取。它将被移到 {aside}，以备份 {backup} 替换，并重放所有日志。"
+                         "期间任何人不得使用帮扶。"),
+    "cli.recover_ask": ("Go on? [y/N] ", "继续？[y/N] "),
+    "cli.recover_done": ("Recovered {path}: {applied} rows restored from {files} journals, {present} were "
+                         "in the backup, {failed} failed, {bad} unreadable lines. Check: {check}.",
+                         "已恢复 {path}：从 {files} 个日志恢复 {applied} 行，{present} 行已在备份中，"
+                         "{failed} 行失败，{bad} 行无法读取。检查结果：{check}。"),
+    "cli.recover_no_backup": ("No good backup of {path} in {folder}; cannot rebuild. Keep the damaged file "
+                              "and the {journal} folder, and ask for help.",
+                              "{folder} 中没有 {path} 的完好备份，无法重建。请保留损坏的文件和 {journal} 文件夹并寻求帮助。"),
+    "cli.outbox_empty": ("No entries waiting for {path}.", "{path} 没有等待写入的记录。"),
+    "cli.outbox_item": ("{queued}  {staff}  {when}  {text}", "{queued}  {staff}  {when}  {text}"),
+    "cli.outbox_count": ("{n} entries waiting (they are written automatically when the file can be "
+                         "reached; --flush writes them now).",
+                         "{n} 条记录等待写入（文件可访问时自动写入；--flush 立即写入）。"),
+    "cli.outbox_flushed": ("Written: {written}; already in the file: {present}; still waiting: {waiting}.",
+                           "已写入：{written}；文件中已有：{present}；仍在等待：{waiting}。"),
+    "cli.outbox_problem": ("Cannot write {path}: {reason}. It stays in the outbox.",
+                           "无法写入 {path}：{reason}。该记录保留在待写队列中。"),
+    "cli.outbox_reason.case": ("its case no longer exists", "其帮扶档案已不存在"),
+    "cli.outbox_reason.staff": ("its author is not in the staff list", "作者不在教职工名单中"),
+    "cli.outbox_reason.unreadable": ("the file is unreadable", "文件无法读取"),
+    "cli.queued": ("The database cannot be reached; the entry waits in the local outbox ({uuid}) and "
+                   "is written when it can be.",
+                   "无法访问数据库；该记录已存入本地待写队列（{uuid}），待可访问时写入。"),
+    "doctor.path": ("File", "文件"),
+    "doctor.fs": ("Filesystem", "文件系统"),
+    "doctor.locking": ("Locking", "锁方式"),
+    "doctor.locking_value": ("{mine} here ({source}); {stored} in the file",
+                             "本机 {mine}（来自 {source}）；文件中为 {stored}"),
+    "doctor.journal": ("Journal mode", "日志模式"),
+    "doctor.schema": ("Schema version", "结构版本"),
+    "doctor.size": ("Size", "大小"),
+    "doctor.backup": ("Last backup", "最近备份"),
+    "doctor.outbox": ("Waiting entries", "等待写入"),
+    "doctor.lock": ("Lock", "锁"),
+    "doctor.lock_none": ("none held", "无"),
+    "doctor.lock_age": ("held for {age}", "已持有 {age}"),
+    "doctor.none": ("none", "无"),
+    "doctor.missing": ("(no such file)", "（文件不存在）"),
+    "doctor.ok": ("No warnings.", "没有警告。"),
+    "doctor.warn.unreadable": ("The file cannot be read: run `bangfu check`.", "文件无法读取：请运行 `bangfu check`。"),
+    "doctor.warn.busy": ("The file stayed locked by another client for 5 s; try again.",
+                         "文件被其他客户端锁定超过 5 秒；请稍后重试。"),
+    "doctor.warn.locking_mismatch": ("This computer's locking differs from the file's: it will refuse to open it.",
+                                     "本机锁方式与文件不一致：将拒绝打开。"),
+    "doctor.warn.posix_on_share": ("The file is on a network filesystem with posix locking: unless every client "
+                                   "runs on this one host, set locking = \"dotfile\" on every client.",
+                                   "文件位于网络文件系统且使用 posix 锁：除非所有客户端都在本机运行，"
+                                   "请在每台电脑上设置 locking = \"dotfile\"。"),
+    "doctor.warn.cifs_cache": ("The SMB share is mounted with client caching: mount it with cache=none, or "
+                               "committed entries can be lost.",
+                               "SMB 共享盘挂载时启用了客户端缓存：请用 cache=none 挂载，否则已保存的记录可能丢失。"),
+    "doctor.warn.nfs_cache": ("The NFS share is mounted with attribute caching: mount it with noac, or "
+                              "committed entries can be lost.",
+                              "NFS 共享盘挂载时启用了属性缓存：请用 noac 挂载，否则已保存的记录可能丢失。"),
+    "doctor.warn.sshfs_cache": ("sshfs caches file data unless mounted with -o direct_io,cache=no: check "
+                                "how this share is mounted.",
+                                "sshfs 默认缓存文件数据，除非用 -o direct_io,cache=no 挂载：请检查挂载方式。"),
+    "doctor.warn.wal": ("The file is in WAL mode (or a -wal file is beside it): on a share this fails. "
+                        "Open it once with bangfu on one computer to switch it back.",
+                        "文件处于 WAL 模式（或旁边有 -wal 文件）：在共享盘上会出错。请在一台电脑上用帮扶打开一次以切换回来。"),
+    "doctor.warn.stale_lock": ("A lock has been held for {age}: a client probably crashed. Run `bangfu unlock`.",
+                               "有一个锁已持有 {age}：可能有客户端崩溃。请运行 `bangfu unlock`。"),
+    "doctor.warn.no_recent_backup": ("No backup in the last two days: run `bangfu backup`.",
+                                     "最近两天没有备份：请运行 `bangfu backup`。"),
+    "doctor.warn.outbox": ("Entries are waiting in this computer's outbox: `bangfu outbox --flush`.",
+                           "本机有等待写入的记录：请运行 `bangfu outbox --flush`。"),
+    "doctor.warnings": ("Warnings", "警告"),
+    "time.seconds": ("{n} s", "{n} 秒"),
+    "time.minutes": ("{n} min", "{n} 分钟"),
+    "time.hours": ("{n} h {m} min", "{n} 小时 {m} 分钟"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
@@ -326,12 +456,28 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 
 
 DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db",
-                   "unwritable": "cli.unwritable_db"}
+                   "unwritable": "cli.unwritable_db", "locking": "cli.locking_db"}
 
 
-def database_error(code: str, path, detail: str) -> str:
+def database_error(code: str, path, detail: str, settings=None) -> str:
     """The message for a ``db.connection.DatabaseError`` (CLI and app alike)."""
-    return t(DATABASE_ERRORS.get(code, "cli.unreadable_db"), path=path, detail=detail)
+    extra = {}
+    if code == "locking":
+        from db.config import config_file
+
+        extra = dict(mine=getattr(settings, "locking", "posix"),
+                     source=getattr(settings, "locking_source", "default"), config=config_file())
+    return t(DATABASE_ERRORS.get(code, "cli.unreadable_db"), path=path, detail=detail, **extra)
+
+
+def duration(seconds: float) -> str:
+    """A lock's age: "45 s", "3 min", "2 h 5 min"."""
+    seconds = int(seconds)
+    if seconds < 120:
+        return t("time.seconds", n=seconds)
+    if seconds < 7200:
+        return t("time.minutes", n=seconds // 60)
+    return t("time.hours", n=seconds // 3600, m=seconds % 3600 // 60)
 
 
 def set_language(lang: str) -> None:

@@ -1,0 +1,232 @@
+"""The per-host journal: every committed write, one JSON line, beside the file.
+
+``<db>.journal/<host>.jsonl`` gets one line per written row after its
+transaction commits (one writer per file, so no lock is needed).  Each line
+carries the row as it is after the write, the author, host, time and the row's
+audit entry, so ``bangfu recover`` can rebuild a damaged file from the newest
+good backup plus every host's journal.  Replaying is idempotent: a contact is
+matched by its client-made UUID, every other row by its id (and version).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import os
+import uuid as uuidlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.models import database
+
+_pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("bangfu_journal",
+                                                                       default=None)
+FORMAT = 1
+JOURNALED_TABLES = ("staff", "term", "school_class", "student", "guardian", "case_file",
+                    "assignment", "goal", "contact")
+
+
+def journal_dir(db_path: str | os.PathLike) -> Path:
+    return Path(str(db_path) + ".journal")
+
+
+def journal_file(db_path: str | os.PathLike, host: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in host) or "host"
+    return journal_dir(db_path) / f"{safe}.jsonl"
+
+
+def bound_path() -> Path | None:
+    """The file the models are bound to (set by ``db.connection.open_database``)."""
+    return getattr(database.obj, "bangfu_path", None)
+
+
+@contextmanager
+def transaction():
+    """A write transaction (``BEGIN IMMEDIATE``) journaled once it has committed.
+
+    Nested use joins the outer transaction; lines are written only after the
+    outermost commit, so a rolled-back write never reaches the journal.
+    """
+    if _pending.get() is not None:
+        with database.atomic():
+            yield
+        return
+    pending: list[dict] = []
+    token = _pending.set(pending)
+    try:
+        with database.atomic():
+            yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        path = bound_path()
+        if path is not None:
+            append(path, pending)
+
+
+def note(audit_row: dict) -> None:
+    """Remember the row an audit entry describes, as it is now (inside the write)."""
+    pending = _pending.get()
+    if pending is None:
+        return
+    table, row_id = audit_row["table_name"], audit_row["row_id"]
+    row = None
+    if audit_row["action"] != "delete" and table in JOURNALED_TABLES:
+        cursor = database.execute_sql(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+        found = cursor.fetchone()
+        if found is not None:
+            row = {d[0]: v for d, v in zip(cursor.description, found)}
+    pending.append({
+        "v": FORMAT,
+        "uuid": (row or {}).get("uuid") or str(uuidlib.uuid4()),
+        "at": audit_row["at"], "host": audit_row["host"],
+        "author": audit_row["staff"], "author_name": audit_row["staff_name"],
+        "table": table, "id": row_id, "action": audit_row["action"],
+        "row": row, "audit": audit_row,
+    })
+
+
+def append(db_path: str | os.PathLike, lines: list[dict]) -> bool:
+    """Append ``lines`` to this host's journal in one write; False if it failed.
+
+    The data is already committed to the file: a journal that cannot be
+    written (share gone a moment later) must not turn the save into an error.
+    """
+    from db.connection import hostname
+
+    data = "".join(json.dumps(line, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+                   for line in lines).encode()
+    target = journal_file(db_path, hostname())
+    try:
+        target.parent.mkdir(mode=0o770, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o660)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class JournalRead:
+    lines: list[dict] = field(default_factory=list)
+    bad: int = 0  # unreadable lines (a torn last line after a crash)
+    files: int = 0
+
+
+def read_all(db_path: str | os.PathLike) -> JournalRead:
+    """Every host's lines, oldest first."""
+    result = JournalRead()
+    folder = journal_dir(db_path)
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else ():
+        result.files += 1
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh):
+                try:
+                    line = json.loads(raw)
+                    if not isinstance(line, dict) or line.get("table") not in JOURNALED_TABLES:
+                        raise ValueError
+                except ValueError:
+                    result.bad += 1
+                    continue
+                line["_order"] = (str(line.get("at", "")), path.name, number)
+                result.lines.append(line)
+    result.lines.sort(key=lambda line: line["_order"])
+    return result
+
+
+@dataclass
+class ReplayReport:
+    applied: int = 0  # rows written (missing or older in the file)
+    present: int = 0  # already in the file as journaled
+    failed: int = 0  # could not be applied (reported, never guessed)
+    bad: int = 0
+    by_table: dict = field(default_factory=dict)
+
+
+def _columns(table: str) -> set[str]:
+    return {row[1] for row in database.execute_sql(f'PRAGMA table_info("{table}")')}
+
+
+def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
+    """Write one journaled row if the file lacks it (or has an older version)."""
+    table, row = line["table"], line.get("row")
+    if line.get("action") == "delete":
+        database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (line["id"],))
+        return True
+    if not row:
+        return False
+    known = columns.setdefault(table, _columns(table))
+    values = {k: v for k, v in row.items() if k in known}
+    if table == "contact":  # the client-made UUID identifies an entry everywhere
+        found = database.execute_sql('SELECT id FROM contact WHERE uuid = ?',
+                                     (values["uuid"],)).fetchone()
+        if found is not None:
+            return False
+        taken = database.execute_sql("SELECT 1 FROM contact WHERE id = ?",
+                                     (values["id"],)).fetchone()
+        if taken is not None:  # another host's entry took that id: a new one
+            values.pop("id")
+    else:
+        current = database.execute_sql(
+            f'SELECT {"version" if "version" in known else "1"} FROM "{table}" WHERE id = ?',
+            (values["id"],)).fetchone()
+        if current is not None:
+            if "version" in known and (current[0] or 0) >= (values.get("version") or 0):
+                return False
+            sets = ", ".join(f'"{k}" = ?' for k in values if k != "id")
+            before = database.execute_sql(
+                f'SELECT {", ".join(chr(34) + k + chr(34) for k in values)} FROM "{table}" '
+                "WHERE id = ?", (values["id"],)).fetchone()
+            if tuple(before) == tuple(values.values()):
+                return False
+            database.execute_sql(f'UPDATE "{table}" SET {sets} WHERE id = ?',
+                                 (*[v for k, v in values.items() if k != "id"], values["id"]))
+            return True
+    names = ", ".join(f'"{k}"' for k in values)
+    marks = ", ".join("?" for _ in values)
+    database.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                         tuple(values.values()))
+    return True
+
+
+def _apply_audit(line: dict) -> None:
+    audit = line.get("audit")
+    if not audit:
+        return
+    found = database.execute_sql(
+        "SELECT 1 FROM audit_log WHERE at = ? AND host = ? AND table_name = ? AND row_id = ? "
+        "AND action = ?", (audit["at"], audit["host"], audit["table_name"],
+                           str(audit["row_id"]), audit["action"])).fetchone()
+    if found is None:
+        names = ("at", "staff_id", "staff_name", "host", "table_name", "row_id", "action", "changes")
+        database.execute_sql(
+            f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            (audit["at"], audit["staff"], audit["staff_name"], audit["host"],
+             audit["table_name"], str(audit["row_id"]), audit["action"], audit["changes"]))
+
+
+def replay(read: JournalRead, progress=None) -> ReplayReport:
+    """Apply every journaled row the bound file lacks, in one transaction."""
+    report = ReplayReport(bad=read.bad)
+    columns: dict[str, set[str]] = {}
+    with database.atomic():
+        for number, line in enumerate(read.lines, 1):
+            try:
+                with database.atomic():  # a savepoint: one bad line never spoils the rest
+                    applied = _apply(line, columns)
+                    _apply_audit(line)
+            except Exception:  # noqa: BLE001 - counted and reported, never guessed
+                report.failed += 1
+                continue
+            if applied:
+                report.applied += 1
+                report.by_table[line["table"]] = report.by_table.get(line["table"], 0) + 1
+            else:
+                report.present += 1
+            if progress and number % 200 == 0:
+                progress(number, len(read.lines))
+    return report

@@ -1,0 +1,244 @@
+"""``bangfu`` commands that look after the file on the share.
+
+backup, check, doctor, unlock, recover and outbox: plain text on stdout, a
+one-line reason on stderr, exit codes a script can test.  No Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from tui.i18n import duration, t
+
+
+def add_commands(add_parser) -> None:
+    p = add_parser("backup", help=t("cli.help.backup"))
+    p.add_argument("--keep", type=int, default=None, help=t("cli.help.keep"))
+    add_parser("check", help=t("cli.help.check"))
+    add_parser("doctor", help=t("cli.help.doctor"))
+    p = add_parser("unlock", help=t("cli.help.unlock"))
+    p.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
+    p.add_argument("--force", action="store_true", help=t("cli.help.force"))
+    p = add_parser("recover", help=t("cli.help.recover"))
+    p.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
+    p = add_parser("outbox", help=t("cli.help.outbox"))
+    p.add_argument("--flush", action="store_true", help=t("cli.help.flush"))
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "—"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(question).strip().lower() in ("y", "yes", "是", "好")
+    except EOFError:
+        return False
+
+
+def cmd_backup(args, settings) -> int:
+    import sqlite3
+
+    from db import storage
+    from tui.cli import CliError, _safe
+
+    path = Path(settings.db_path)
+    if not path.exists():
+        raise CliError(t("cli.missing_db", path=path), 3)
+    keep = args.keep if args.keep is not None else settings.backups
+    try:
+        target = storage.backup(path, settings.locking, keep=max(1, keep))
+    except (sqlite3.Error, OSError) as exc:
+        raise CliError(t("cli.backup_failed", detail=_safe(str(exc))[:200])) from None
+    print(t("cli.backup_done", path=target, size=_size(target.stat().st_size), keep=max(1, keep)))
+    return 0
+
+
+def cmd_check(args, settings) -> int:
+    from db import storage
+    from tui.cli import _safe
+
+    path = Path(settings.db_path)
+    result = storage.check(path, settings.locking)
+    if result.status == 0:
+        print(t("cli.check_ok", path=path))
+    elif result.status == 1:
+        for problem in result.problems[:20]:
+            print(_safe(problem))
+        print(t("cli.check_damaged", path=path, n=len(result.problems)), file=sys.stderr)
+    else:
+        print(t("cli.check_cannot", path=path, detail=_safe("; ".join(result.problems))[:200]),
+              file=sys.stderr)
+    return result.status
+
+
+def cmd_doctor(args, settings) -> int:
+    from db import storage
+    from db.local import outbox_count
+
+    path = Path(settings.db_path)
+    report = storage.doctor(path, settings.locking, outbox=outbox_count(path))
+    colon = t("common.colon")
+
+    def line(key: str, value) -> None:
+        print(f"{t(key)}{colon}{value}")
+
+    line("doctor.path", f"{path.absolute()}" + ("" if report.exists else " " + t("doctor.missing")))
+    if report.mount is not None:
+        line("doctor.fs", f"{report.mount.fstype} ({report.mount.source} on {report.mount.mountpoint}; "
+                          f"{','.join(sorted(report.mount.options))})")
+    else:
+        line("doctor.fs", "—")
+    line("doctor.locking", t("doctor.locking_value", mine=settings.locking,
+                             source=settings.locking_source,
+                             stored=report.locking_stored or "—"))
+    line("doctor.journal", report.journal_mode or "—")
+    line("doctor.schema", "—" if report.schema_version is None else report.schema_version)
+    line("doctor.size", _size(report.size))
+    line("doctor.backup", f"{report.last_backup[1]:%Y-%m-%d %H:%M} ({report.last_backup[0]})"
+         if report.last_backup else t("doctor.none"))
+    line("doctor.outbox", report.outbox)
+    line("doctor.lock", t("doctor.lock_none") if report.lock_age is None
+         else t("doctor.lock_age", age=duration(report.lock_age)))
+    if not report.warnings:
+        print(t("doctor.ok"))
+        return 0
+    print(t("doctor.warnings") + colon.rstrip())
+    for code in report.warnings:
+        print("  ! " + t(f"doctor.warn.{code}", age=duration(report.lock_age or 0)))
+    return 1
+
+
+def cmd_unlock(args, settings) -> int:
+    from db.connection import STALE_LOCK_SECONDS, lock_age, remove_lock
+
+    path = Path(settings.db_path)
+    age = lock_age(path)
+    if age is None:
+        print(t("cli.no_lock", path=path))
+        return 0
+    if age < STALE_LOCK_SECONDS and not args.force:
+        print(t("cli.lock_fresh", path=path, age=duration(age)))
+        print(t("cli.unlock_force", limit=STALE_LOCK_SECONDS))
+        return 1
+    print(t("cli.lock_stale", path=path, age=duration(age)))
+    if not _confirm(t("cli.unlock_ask"), args.yes):
+        print(t("cli.not_removed"))
+        return 1
+    remove_lock(path)
+    print(t("cli.unlocked"))
+    return 0
+
+
+def cmd_recover(args, settings) -> int:
+    from db import journal, storage
+    from db.connection import DatabaseError, close_database, open_database
+    from tui.cli import CliError
+
+    path = Path(settings.db_path)
+    state = storage.check(path, settings.locking)
+    if state.status == 0:
+        _open_for_recovery(path, settings)
+        report = journal.replay(journal.read_all(path))
+        close_database()
+        print(t("cli.recover_ok", path=path, applied=report.applied, present=report.present,
+                failed=report.failed))
+        return 0
+    source = storage.good_backup(path)
+    if source is None:
+        raise CliError(t("cli.recover_no_backup", path=path, folder=storage.backup_dir(path),
+                         journal=journal.journal_dir(path)))
+    aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    print(t("cli.recover_plan", path=path, aside=aside, backup=source))
+    if not _confirm(t("cli.recover_ask"), args.yes):
+        print(t("cli.not_removed"))
+        return 1
+    if path.exists():
+        os.replace(path, aside)
+    for suffix in ("-journal", "-wal", "-shm"):  # the damaged file's, never the backup's
+        side = Path(str(path) + suffix)
+        if side.exists():
+            os.replace(side, Path(str(aside) + suffix))
+    _copy(source, path)
+    try:
+        db = open_database(path, locking=settings.locking)
+    except DatabaseError as exc:
+        if exc.code != "locking":
+            raise
+        # the backup was taken before the mode was changed: adopt this computer's
+        from db.connection import set_stored_locking
+
+        db = open_database(path, locking=exc.detail)
+        set_stored_locking(db, settings.locking)
+    read = journal.read_all(path)
+    report = journal.replay(read)
+    db.close()
+    close_database()
+    after = storage.check(path, settings.locking)
+    print(t("cli.recover_done", path=path, applied=report.applied, present=report.present,
+            failed=report.failed, bad=report.bad, files=read.files,
+            check="ok" if after.status == 0 else "; ".join(after.problems[:3])))
+    return 0 if after.status == 0 and report.failed == 0 else 1
+
+
+def _open_for_recovery(path: Path, settings):
+    from tui.cli import _open
+
+    return _open(settings)
+
+
+def _copy(source: Path, target: Path) -> None:
+    import sqlite3
+
+    partial = target.with_name(target.name + ".restoring")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    os.chmod(partial, 0o660)
+    os.replace(partial, target)
+
+
+def cmd_outbox(args, settings) -> int:
+    from db.contacts import flush_outbox
+    from db.local import outbox
+    from tui.cli import _open, _safe
+
+    path = Path(settings.db_path)
+    items = outbox(path)
+    if not items:
+        print(t("cli.outbox_empty", path=path))
+        return 0
+    if not args.flush:
+        for _, data in items:
+            entry = data["entry"]
+            print(t("cli.outbox_item", queued=str(data.get("queued_at", ""))[:16].replace("T", " "),
+                    staff=_safe(str(data.get("staff_name", ""))),
+                    when=str(entry.get("occurred_at", ""))[:16].replace("T", " "),
+                    text=_safe(str(entry.get("discussed", "")))[:40]))
+        print(t("cli.outbox_count", n=len(items)))
+        return 0
+    _open(settings)
+    result = flush_outbox(path)
+    for item, reason in result.problems:
+        print(t("cli.outbox_problem", path=item.name, reason=t(f"cli.outbox_reason.{reason}")),
+              file=sys.stderr)
+    print(t("cli.outbox_flushed", written=result.written, present=result.present,
+            waiting=result.waiting))
+    return 0 if not result.waiting and not result.problems else 1
