@@ -28,13 +28,15 @@ class CaseEditScreen(Screen[bool]):
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
-    def __init__(self, view: CaseView):
+    def __init__(self, view: CaseView, draft=None):
         super().__init__()
         self.view = view
         self.base = view.edit_values()  # what the form started from
         self.version = view.version
         self.conflict: VersionConflict | None = None
         self.saving = False
+        self.draft = draft  # db.local.Draft to restore (offered after a crash)
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         v = self.base
@@ -63,6 +65,49 @@ class CaseEditScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#status").focus()
+        if self.draft is not None:
+            # the draft's own starting point: a newer save in the file is then a
+            # version conflict, merged with ctrl+r like any other
+            saved = self.draft.values
+            self.base = saved.get("base", self.base)
+            self.version = saved.get("version", self.version)
+            self.set_values(saved.get("values", self.base))
+        self.call_after_refresh(setattr, self, "_ready", True)
+
+    # -- the draft: kept on every change ----------------------------------------
+    def on_text_area_changed(self, event) -> None:
+        self.keep_draft()
+
+    def on_letter_choice_changed(self, event) -> None:
+        self.keep_draft()
+
+    def on_selection_list_selected_changed(self, event) -> None:
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        if not self._ready or self.app.staff is None:
+            return
+        from db.local import save_draft
+
+        values = self.values()
+        if values == self.base and self.draft is None:
+            return
+        try:
+            save_draft(self.app.db_path, self.app.staff.id, "case_edit", str(self.view.case_id),
+                       f"{self.view.name} · {self.view.class_name}",
+                       {"student_id": self.view.student_id, "version": self.version,
+                        "base": self.base, "values": values})
+        except OSError:
+            pass
+
+    def drop_draft(self) -> None:
+        from db.local import discard_draft
+
+        try:
+            discard_draft(self.app.db_path, self.app.staff.id, "case_edit", str(self.view.case_id))
+        except OSError:
+            pass
+        self.draft = None
 
     def values(self) -> dict:
         out = {"status": self.query_one("#status", LetterChoice).value,
@@ -120,7 +165,11 @@ class CaseEditScreen(Screen[bool]):
             self.app.call_from_thread(self._failed, t("form.save_failed",
                                                       detail=type(exc).__name__))
         else:
-            self.app.call_from_thread(self.dismiss, True)
+            self.app.call_from_thread(self._saved)
+
+    def _saved(self) -> None:
+        self.drop_draft()
+        self.dismiss(True)
 
     def _failed(self, message: str) -> None:
         self.saving = False
@@ -153,13 +202,15 @@ class CaseEditScreen(Screen[bool]):
         self.refresh_bindings()
 
     def action_cancel(self) -> None:
-        if self.values() == self.base:
+        if self.values() == self.base and self.draft is None:
+            self.drop_draft()
             self.dismiss(False)
             return
         from screens.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self.drop_draft()
                 self.dismiss(False)
 
         self.app.push_screen(ConfirmScreen(t("form.discard")), answered)

@@ -50,9 +50,10 @@ class ContactScreen(Screen[bool]):
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
-    def __init__(self, student_id: int | None = None):
+    def __init__(self, student_id: int | None = None, draft=None):
         super().__init__()
         self.initial_student_id = student_id
+        self.draft = draft  # db.local.Draft to restore (offered after a crash)
         self.row: RosterRow | None = None
         self.guardians: list[GuardianView] = []
         self.uuid = new_uuid()
@@ -60,6 +61,10 @@ class ContactScreen(Screen[bool]):
         self.saved_count = 0
         self._student_label = ""
         self._suggestions: list[RosterRow] = []
+        self._pending_student: int | None = None  # a draft's student, once the roster is in
+        self._snapshot: dict = {}
+        if draft is not None:
+            self.uuid = draft.key
 
     # -- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -119,6 +124,9 @@ class ContactScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.title = t("form.title")
         self.query_one("#suggestions", OptionList).display = False
+        if self.draft is not None:
+            self._restore(self.draft.values)
+            return
         if self.initial_student_id is not None and self.app.index is not None:
             row = self.app.index.get(self.initial_student_id)
             if row is not None:
@@ -128,6 +136,70 @@ class ContactScreen(Screen[bool]):
                 return
         self.query_one("#student").focus()
         self._snapshot = self.values()
+
+    def _restore(self, values: dict) -> None:
+        """Fill the form from a draft; the snapshot stays empty, so it counts as unsaved."""
+        for name in ("date", "time", *TEXT_FIELDS):
+            if isinstance(values.get(name), str):
+                widget = self.query_one(f"#{name}")
+                if isinstance(widget, TextArea):
+                    widget.load_text(values[name])
+                else:
+                    widget.value = values[name]
+        for name in ("kind", "channel"):
+            choice = self.query_one(f"#{name}", LetterChoice)
+            if values.get(name) in choice.codes:
+                choice.value = values[name]
+        self._snapshot = {}
+        student = values.get("student")
+        if isinstance(student, int):
+            self._pending_student = student
+            self.roster_changed()
+        self.query_one("#discussed").focus()
+
+    def roster_changed(self) -> None:
+        """The app's roster arrived or changed: a restored draft's student can be shown."""
+        if self._pending_student is None or self.app.index is None:
+            return
+        row = self.app.index.get(self._pending_student)
+        self._pending_student = None
+        if row is not None:
+            self.choose_student(row)
+
+    # -- the draft: kept on every change ----------------------------------------
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.keep_draft()
+
+    def on_letter_choice_changed(self, event: LetterChoice.Changed) -> None:
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        """Write what the form holds to the local draft (crash, closed terminal)."""
+        app = self.app
+        if app.staff is None or not self._snapshot and self.draft is None:
+            return  # still opening: the first values are not a change
+        if not self.dirty and self.draft is None:
+            return
+        from db.local import save_draft
+
+        values = {**self.values(), "date": self._text("date"), "time": self._text("time"),
+                  "kind": self.query_one("#kind", LetterChoice).value,
+                  "channel": self.query_one("#channel", LetterChoice).value}
+        title = self._student_label or self._text("student")
+        try:
+            save_draft(app.db_path, app.staff.id, "contact", self.uuid, title, values)
+        except OSError:  # a full local disk must not stop the typing
+            pass
+
+    def drop_draft(self) -> None:
+        from db.local import discard_draft
+
+        if self.app.staff is not None:
+            try:
+                discard_draft(self.app.db_path, self.app.staff.id, "contact", self.uuid)
+            except OSError:
+                pass
+        self.draft = None
 
     # -- values ---------------------------------------------------------------
     def _text(self, name: str) -> str:
@@ -140,6 +212,8 @@ class ContactScreen(Screen[bool]):
 
     @property
     def dirty(self) -> bool:
+        if not self.is_mounted:
+            return False
         now = self.values()
         return any(now[k] != self._snapshot.get(k) for k in TEXT_FIELDS)
 
@@ -170,6 +244,7 @@ class ContactScreen(Screen[bool]):
         hint.update(t("form.guardians", list=listing) + "  ^g" if guardians else "")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.keep_draft()
         if event.input.id != "student" or event.value == self._student_label:
             return
         self.row = None
@@ -276,26 +351,56 @@ class ContactScreen(Screen[bool]):
     def save_entry(self, entry, row: RosterRow, keep_open: bool) -> None:
         from db.models import database
 
+        from db.connection import is_unreachable
+
         try:
             with database.connection_context():
                 save_contact(self.app.staff, entry, on_retry=self.app.busy_retry)
         except CaseGone:
             self.app.call_from_thread(self._save_failed, t("form.case_gone"))
         except Exception as exc:  # the share went away, the disk is full …
-            self.app.call_from_thread(self._save_failed,
-                                      t("form.save_failed", detail=type(exc).__name__))
+            if is_unreachable(exc) and self._queue(entry, exc):
+                self.app.call_from_thread(self._queued, entry, row, keep_open)
+            else:
+                self.app.call_from_thread(self._save_failed,
+                                          t("form.save_failed", detail=type(exc).__name__))
         else:
             self.app.call_from_thread(self._saved, entry, row, keep_open)
+
+    def _queue(self, entry, exc) -> bool:
+        """Keep the entry in the local outbox; False if even that failed."""
+        from db.contacts import queue_contact
+
+        try:
+            queue_contact(self.app.db_path, self.app.staff, entry, type(exc).__name__)
+        except OSError:
+            return False
+        return True
+
+    def _queued(self, entry, row: RosterRow, keep_open: bool) -> None:
+        """Saved locally, not yet in the file: the same as saved for the person typing."""
+        self.drop_draft()
+        self.app.entry_queued()
+        self.notify(t("form.queued"), severity="warning", timeout=8, markup=False)
+        if keep_open:
+            self._saved(entry, row, keep_open, reached=False)
+            return
+        # the form keeps its text (and its UUID: saving again never duplicates it)
+        self.saving = False
+        self._snapshot = self.values()
+        self._status(t("form.queued_status", n=self.app.waiting))
 
     def _save_failed(self, message: str) -> None:
         self.saving = False
         self._status(message)
         self.notify(message, severity="error", markup=False)
 
-    def _saved(self, entry, row: RosterRow, keep_open: bool) -> None:
+    def _saved(self, entry, row: RosterRow, keep_open: bool, reached: bool = True) -> None:
         self.saving = False
         self.saved_count += 1
-        self.app.student_saved(row.student_id)
+        if reached:
+            self.drop_draft()
+            self.app.student_saved(row.student_id)
         if not keep_open:
             self.dismiss(True)
             return
@@ -324,12 +429,14 @@ class ContactScreen(Screen[bool]):
             options.display = False
             return
         if not self.dirty:
+            self.drop_draft()
             self.dismiss(self.saved_count > 0)
             return
         from screens.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self.drop_draft()
                 self.dismiss(self.saved_count > 0)
 
         self.app.push_screen(ConfirmScreen(t("form.discard")), answered)

@@ -26,6 +26,13 @@ def fixed_clock():
 
 
 @pytest.fixture(autouse=True)
+def local_state(tmp_path, monkeypatch):
+    """Drafts and the outbox go to the test's own folder, never the user's."""
+    monkeypatch.setenv("BANGFU_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+@pytest.fixture(autouse=True)
 def english():
     i18n.set_language("en")
     yield

@@ -18,6 +18,7 @@ from tui.i18n import database_error, t
 
 FRESHNESS_SECONDS = 3.0
 FULL_CHECK_SECONDS = 30.0
+OUTBOX_SECONDS = 10.0  # how often waiting entries are tried again
 
 
 def release_memory() -> None:
@@ -68,9 +69,16 @@ class BangfuApp(App):
         self.staff = None  # db.staff.StaffView once signed in
         self.index: RosterIndex | None = None
         self._marker: int | None = None
-        self._stamp: tuple | None = None  # (mtime, size) of the file at the last check
+        self._stamp: int | None = None  # the file's change counter at the last check
         self._full_check = 0.0
+        self.waiting = 0  # entries in this computer's outbox for this file
+        self._lock_asked: float | None = None  # the stale lock already asked about
         self.title = t("app.title")
+
+    @property
+    def db_path(self):
+        """The database file (the share path), whoever opened it."""
+        return getattr(self.database, "bangfu_path", None) or self.settings.db_path
 
     @property
     def today(self):
@@ -91,7 +99,8 @@ class BangfuApp(App):
 
             try:
                 self.database = open_database(self.settings.db_path,
-                                              create=self.settings.db_source == "default")
+                                              create=self.settings.db_source == "default",
+                                              locking=self.settings.locking)
             except DatabaseError as exc:
                 self.call_from_thread(self._database_failed, exc)
                 return
@@ -109,12 +118,18 @@ class BangfuApp(App):
         self._tell_screens("database_ready")
         self.load_roster()
         self.set_interval(FRESHNESS_SECONDS, self.check_freshness)
+        self.set_interval(OUTBOX_SECONDS, self.flush_outbox)
+        self.count_waiting()
+        self.daily_backup()
 
     def _database_failed(self, exc) -> None:
         from db.text import one_line
 
         self._tell_screens("database_failed",
-                           database_error(exc.code, exc.path, one_line(exc.detail)[:200]))
+                           database_error(exc.code, exc.path, one_line(exc.detail)[:200],
+                                          self.settings))
+        if "locked" in exc.detail:
+            self.check_stale_lock()
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -134,14 +149,15 @@ class BangfuApp(App):
         from screens.roster import RosterScreen
 
         self.staff = staff
-        self.sub_title = staff.name
+        self._show_who()
         self.switch_screen(RosterScreen())
+        self.offer_drafts()
 
     def action_switch_user(self) -> None:
         from screens.signin import SignInScreen
 
         self.staff = None
-        self.sub_title = ""
+        self._show_who()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SignInScreen())
@@ -171,24 +187,24 @@ class BangfuApp(App):
     def check_freshness(self) -> None:
         if self.index is not None:
             self._check_marker()
+        if self.settings.locking == "dotfile":
+            self.check_stale_lock()
 
     @work(thread=True, exclusive=True, group="freshness", exit_on_error=False)
     def _check_marker(self) -> None:
-        import os
         import time
 
         from db.connection import hostname
         from db.models import database
         from db.roster import change_marker, changed_by_others
+        from db.storage import change_counter
 
-        # every commit rewrites the file, so an unchanged size and mtime mean
-        # nothing new: skip opening a connection (and the share's locks), but
-        # still look properly now and then in case the share's times are coarse
-        try:
-            st = os.stat(database.database)
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        # every commit bumps the change counter in the file's header: reading
+        # those 100 bytes takes no lock, so an unchanged counter skips opening
+        # a connection (and the share's locks); still look properly now and then
+        stamp = change_counter(self.db_path)
+        if stamp is None:  # the share is out of reach: nothing to look at now
+            return
         now = time.monotonic()
         if stamp is not None and stamp == self._stamp and now - self._full_check < FULL_CHECK_SECONDS:
             return
@@ -224,6 +240,112 @@ class BangfuApp(App):
         for row in rows:
             self.index.upsert(row)
         self._tell_screens("roster_changed")
+
+    # -- the outbox, drafts, the lock, backups --------------------------------
+    def _show_who(self) -> None:
+        if self.staff is None:
+            self.sub_title = t("app.waiting", n=self.waiting) if self.waiting else ""
+            return
+        waiting = f" · {t('app.waiting', n=self.waiting)}" if self.waiting else ""
+        self.sub_title = f"{self.staff.name}{waiting}"
+
+    def count_waiting(self) -> None:
+        from db.local import outbox_count
+
+        try:
+            self.waiting = outbox_count(self.db_path)
+        except OSError:
+            self.waiting = 0
+        self._show_who()
+
+    def entry_queued(self) -> None:
+        """A save went to the outbox: show the count, look at the lock."""
+        self.count_waiting()
+        self.check_stale_lock()
+
+    def flush_outbox(self) -> None:
+        if self.waiting and self.db_ready:
+            self._flush_outbox()
+
+    @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
+    def _flush_outbox(self) -> None:
+        from db.contacts import flush_outbox
+        from db.models import database
+
+        try:
+            with database.connection_context():
+                result = flush_outbox(self.db_path)
+        except Exception:  # noqa: BLE001 - still unreachable: try again later
+            result = None
+        self.call_from_thread(self._flushed, result)
+
+    def _flushed(self, result) -> None:
+        self.count_waiting()
+        if result is None:
+            return
+        if result.written or result.present:
+            self.notify(t("app.outbox_written", n=result.written + result.present),
+                        timeout=4, markup=False)
+            self.load_roster()
+        if result.problems:
+            self.notify(t("app.outbox_problem", n=len(result.problems)), severity="error",
+                        timeout=10, markup=False)
+
+    def check_stale_lock(self) -> None:
+        """Ask (once per lock) whether to remove a dot-file lock a crashed client left."""
+        from db.connection import lock_dir, stale_lock_age
+
+        if self.settings.locking != "dotfile":
+            return
+        age = stale_lock_age(self.db_path)
+        if age is None:
+            return
+        try:
+            taken = lock_dir(self.db_path).stat().st_mtime
+        except OSError:
+            return
+        if taken == self._lock_asked:
+            return
+        self._lock_asked = taken
+        from screens.confirm import ConfirmScreen
+        from tui.i18n import duration
+
+        def answered(remove: bool | None) -> None:
+            from db.connection import remove_lock
+
+            if remove and stale_lock_age(self.db_path) is not None:
+                remove_lock(self.db_path)
+                self.notify(t("app.unlocked"), timeout=5, markup=False)
+                self.flush_outbox()
+
+        self.push_screen(ConfirmScreen(t("app.stale_lock", age=duration(age))), answered)
+
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    def daily_backup(self) -> None:
+        """The first start of a day makes that day's backup (quietly, between writes)."""
+        from db import storage
+
+        try:
+            if not storage.backup_due(self.db_path, clock.today()):
+                return
+            storage.backup(self.db_path, self.settings.locking, keep=self.settings.backups,
+                           now=clock.now())
+        except Exception as exc:  # noqa: BLE001 - told, never fatal
+            self.call_from_thread(self.notify, t("app.backup_failed", detail=type(exc).__name__),
+                                  severity="warning", timeout=8, markup=False)
+
+    def offer_drafts(self) -> None:
+        """After sign-in: forms this person left unsaved (crash, closed terminal)."""
+        from db.local import drafts
+
+        try:
+            found = drafts(self.db_path, self.staff.id)
+        except OSError:
+            return
+        if found:
+            from screens.drafts import DraftsScreen
+
+            self.push_screen(DraftsScreen(found))
 
     # -- status -------------------------------------------------------------
     def on_worker_state_changed(self, event) -> None:

@@ -10,6 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -266,6 +267,15 @@ class LetterChoice(Widget, can_focus=True):
     ]
 
     value = reactive("", layout=True)
+
+    class Changed(Message):
+        def __init__(self, choice: "LetterChoice"):
+            super().__init__()
+            self.choice = choice
+
+    def watch_value(self, old: str, new: str) -> None:
+        if old != new:
+            self.post_message(self.Changed(self))
 
     def __init__(self, keys: dict[str, str], group: str, value: str, **kwargs):
         super().__init__(**kwargs)

@@ -1,0 +1,108 @@
+"""Offered after sign-in: forms this person left unsaved (a crash, a closed terminal,
+a dropped SSH session).  Enter reopens one, d discards it, esc leaves them for later."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from db.local import Draft
+from db.text import one_line
+from tui.i18n import t
+from tui.widgets import KeyFooter, PlainStatic
+
+
+class DraftsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "key.open_draft", id="open_draft"),
+        Binding("d", "discard", "key.discard_draft", id="discard_draft", key_display="d"),
+        Binding("escape", "later", "key.later", id="later"),
+    ]
+
+    def __init__(self, drafts: list[Draft]):
+        super().__init__()
+        self.drafts = list(drafts)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="drafts"):
+            yield PlainStatic(t("drafts.title"), classes="title")
+            yield PlainStatic(t("drafts.hint"), classes="hint")
+            yield OptionList(id="draft-list", compact=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one("#draft-list").focus()
+
+    def _fill(self) -> None:
+        options = self.query_one("#draft-list", OptionList)
+        options.set_options(
+            Option(Text(t(f"drafts.{d.form}", title=one_line(d.title) or "—",
+                          when=d.saved_at[:16].replace("T", " "))))
+            for d in self.drafts)
+        if self.drafts:
+            options.highlighted = 0
+
+    def _current(self) -> Draft | None:
+        index = self.query_one("#draft-list", OptionList).highlighted
+        return self.drafts[index] if index is not None and index < len(self.drafts) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        draft = self._current()
+        if draft is None:
+            return
+        if draft.form == "contact":
+            from screens.contact import ContactScreen
+
+            self.dismiss(None)
+            self.app.push_screen(ContactScreen(draft=draft))
+        elif draft.form == "case_edit":
+            self.open_case_edit(draft)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def open_case_edit(self, draft: Draft) -> None:
+        from db.cases import load_case
+        from db.models import database
+
+        student = draft.values.get("student_id")
+        view = None
+        if isinstance(student, int):
+            with database.connection_context():
+                view = load_case(student)
+        self.app.call_from_thread(self._case_loaded, draft, view)
+
+    def _case_loaded(self, draft: Draft, view) -> None:
+        if view is None or view.case_id is None or str(view.case_id) != draft.key:
+            self.notify(t("drafts.gone"), severity="warning", markup=False)
+            return
+        from screens.case_edit import CaseEditScreen
+
+        self.dismiss(None)
+        self.app.push_screen(CaseEditScreen(view, draft=draft))
+
+    def action_discard(self) -> None:
+        from db.local import discard_draft
+
+        draft = self._current()
+        if draft is None:
+            return
+        discard_draft(self.app.db_path, draft.staff_id, draft.form, draft.key)
+        self.drafts.remove(draft)
+        self.notify(t("drafts.discarded"), timeout=2, markup=False)
+        if not self.drafts:
+            self.dismiss(None)
+            return
+        self._fill()
+
+    def action_later(self) -> None:
+        self.dismiss(None)
