@@ -269,8 +269,9 @@ def cmd_init(args, settings) -> int:
 def _share_commands() -> dict:
     from tui import cli_share
 
-    return {name: getattr(cli_share, f"cmd_{name}")
-            for name in ("backup", "check", "doctor", "unlock", "recover", "outbox")}
+    return {name: getattr(cli_share, f"cmd_{name.replace('-', '_')}")
+            for name in ("backup", "check", "doctor", "unlock", "recover", "outbox",
+                         "set-locking")}
 
 
 COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,

@@ -24,6 +24,9 @@ def add_commands(add_parser) -> None:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
     p = add_parser("recover", help=t("cli.help.recover"))
     p.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
+    p = add_parser("set-locking", help=t("cli.help.set_locking"))
+    p.add_argument("mode", choices=("posix", "dotfile"))
+    p.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
     p = add_parser("outbox", help=t("cli.help.outbox"))
     p.add_argument("--flush", action="store_true", help=t("cli.help.flush"))
 
@@ -213,6 +216,37 @@ def _copy(source: Path, target: Path) -> None:
         dst.close()
     os.chmod(partial, 0o660)
     os.replace(partial, target)
+
+
+def cmd_set_locking(args, settings) -> int:
+    """Change the mode stored in the file (every client must then use the new one)."""
+    from db.connection import DatabaseError, close_database, open_database, set_stored_locking
+    from tui.cli import CliError
+
+    path = Path(settings.db_path)
+    if not path.exists():
+        raise CliError(t("cli.missing_db", path=path), 3)
+    try:
+        db = open_database(path, locking=settings.locking)
+        current = settings.locking
+    except DatabaseError as exc:
+        if exc.code != "locking":
+            raise CliError(t("cli.unreadable_db", path=path, detail=exc.detail), 3) from None
+        current = exc.detail
+        db = open_database(path, locking=current)
+    if current == args.mode:
+        close_database()
+        print(t("cli.locking_same", path=path, mode=current))
+        return 0
+    print(t("cli.locking_plan", path=path, old=current, new=args.mode))
+    if not _confirm(t("cli.recover_ask"), args.yes):
+        close_database()
+        print(t("cli.not_removed"))
+        return 1
+    set_stored_locking(db, args.mode)
+    close_database()
+    print(t("cli.locking_set", path=path, mode=args.mode))
+    return 0
 
 
 def cmd_outbox(args, settings) -> int:

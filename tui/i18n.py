@@ -287,6 +287,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.yes": ("do not ask for confirmation", "不再询问确认"),
     "cli.help.recover": ("rebuild a damaged file from the newest good backup plus every journal",
                          "用最新的完好备份加所有日志重建损坏的数据库"),
+    "cli.help.set_locking": ("change the locking mode stored in the file (close bangfu everywhere first)",
+                             "修改文件中保存的锁方式（请先在所有电脑上关闭帮扶）"),
+    "cli.locking_same": ("{path} already uses {mode} locking.", "{path} 已使用 {mode} 锁。"),
+    "cli.locking_plan": ("{path}: {old} → {new} locking. Close bangfu on every computer first, and set "
+                         "locking = \"{new}\" in every computer's config afterwards.",
+                         "{path}：锁方式 {old} → {new}。请先在所有电脑上关闭帮扶，之后在每台电脑的配置中设置 "
+                         "locking = \"{new}\"。"),
+    "cli.locking_set": ("{path} now uses {mode} locking.", "{path} 现在使用 {mode} 锁。"),
     "cli.help.outbox": ("list entries waiting to be written; --flush writes them",
                         "列出等待写入的记录；--flush 立即写入"),
     "cli.help.flush": ("write the waiting entries now", "立即写入等待中的记录"),
