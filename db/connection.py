@@ -54,11 +54,14 @@ def hostname() -> str:
 def _uri(path: Path, locking: str) -> str:
     """An SQLite URI for ``path``; ``dotfile`` selects the unix-dotfile VFS.
 
+    ``mode=rw`` never creates the file: when the share is gone, a reconnect
+    fails instead of starting an empty database on the bare mount point.
+
     unix-dotfile locks with ``mkdir(PATH.lock)``, which is atomic across hosts
     even where a share's POSIX locks are not seen by other clients.
     """
-    uri = "file:" + quote(str(path.absolute()), safe="/")
-    return uri + "?vfs=unix-dotfile" if locking == "dotfile" else uri
+    uri = "file:" + quote(str(path.absolute()), safe="/") + "?mode=rw"
+    return uri + "&vfs=unix-dotfile" if locking == "dotfile" else uri
 
 
 def open_database(path: str | os.PathLike, *, create: bool = False,
@@ -78,8 +81,9 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             raise DatabaseError("missing", str(path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError("unwritable", str(path), exc.strerror or "") from None
+            sqlite3.connect(path).close()  # an empty file; every connection uses mode=rw
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseError("unwritable", str(path), str(exc)) from None
     db = SqliteDatabase(_uri(path, locking), uri=True, pragmas=pragmas(),
                         lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.bangfu_path = path  # the file itself (``db.database`` is a URI)

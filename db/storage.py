@@ -23,7 +23,7 @@ NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "9p", "afs", "ceph", "glus
 def _connect(path: Path, locking: str, *, readonly: bool = False) -> sqlite3.Connection:
     uri = _uri(Path(path), locking)
     if readonly:
-        uri += ("&" if "?" in uri else "?") + "mode=ro"
+        uri = uri.replace("mode=rw", "mode=ro")
     conn = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn

@@ -90,6 +90,8 @@ class RosterScreen(Screen):
     def on_mount(self) -> None:
         self.search_input.focus()
         self.roster_changed()
+        # once on screen (not before: the switch from sign-in would replace it)
+        self.call_after_refresh(self.app.offer_drafts)
 
     def on_resize(self) -> None:
         self.query_one("#roster-header", PlainStatic).update(

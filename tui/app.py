@@ -150,8 +150,8 @@ class BangfuApp(App):
 
         self.staff = staff
         self._show_who()
-        self.switch_screen(RosterScreen())
-        self.offer_drafts()
+        self._drafts_offered = False
+        self.switch_screen(RosterScreen())  # which offers this person's drafts
 
     def action_switch_user(self) -> None:
         from screens.signin import SignInScreen
@@ -338,6 +338,9 @@ class BangfuApp(App):
         """After sign-in: forms this person left unsaved (crash, closed terminal)."""
         from db.local import drafts
 
+        if self.staff is None or getattr(self, "_drafts_offered", True):
+            return
+        self._drafts_offered = True
         try:
             found = drafts(self.db_path, self.staff.id)
         except OSError:

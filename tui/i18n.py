@@ -30,8 +30,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.backup_failed": ("Today's backup failed ({detail}); run `bangfu backup`.",
                           "今日备份失败（{detail}）；请运行 `bangfu backup`。"),
     "drafts.title": ("Unsaved forms from earlier", "之前未保存的表单"),
-    "drafts.hint": ("bangfu kept these when it was closed before they were saved.",
-                    "帮扶在关闭前保留了这些未保存的内容。"),
+    "drafts.hint": ("bangfu kept these when it was closed before they were saved. "
+                    "Enter reopens one.", "帮扶在关闭前保留了这些未保存的内容。按 Enter 重新打开。"),
     "drafts.contact": ("Contact: {title} · {when}", "联系记录：{title} · {when}"),
     "drafts.case_edit": ("Case file: {title} · {when}", "帮扶档案：{title} · {when}"),
     "drafts.discarded": ("Draft discarded.", "草稿已丢弃。"),
