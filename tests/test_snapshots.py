@@ -92,3 +92,43 @@ def test_discard_question(snap_compare, school, lang):
         await settle(pilot)
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_drafts_offer(snap_compare, school, lang):
+    """After a crash the same person is offered the unsaved form at sign-in."""
+    from db.local import save_draft
+
+    save_draft(school.path, school.teacher.id, "contact", "5f0c6c56-0000-4000-8000-000000000001",
+               "张伟 · 七年级(1)班 · 20240101",
+               {"student": school.students["张伟"].id, "discussed": "电话沟通作业情况"})
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_contact_saved_to_outbox(snap_compare, school, lang, monkeypatch):
+    """The share is gone: the entry waits in the outbox, the header counts it."""
+    from peewee import OperationalError
+
+    import db.contacts
+
+    def unreachable(actor, entry):
+        raise OperationalError("disk I/O error")
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"call")
+        monkeypatch.setattr(db.contacts, "_insert", unreachable)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
