@@ -163,9 +163,12 @@ def remove_lock(path: str | os.PathLike) -> bool:
 
 
 def close_database() -> None:
+    from db import journal
+
     obj = database.obj
     if obj is not None and not obj.is_closed():
         obj.close()
+    journal.close_all()
 
 
 HISTORY_TABLE = "schema_migration"  # playhouse.migrations' record of applied scripts

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import json
 import os
+import threading
 import uuid as uuidlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -87,27 +88,55 @@ def note(audit_row: dict) -> None:
     })
 
 
+_open_files: dict[Path, int] = {}  # journal file -> descriptor, kept open between writes
+_lock = threading.Lock()
+
+
+def _descriptor(target: Path) -> int:
+    with _lock:
+        fd = _open_files.get(target)
+        if fd is None:
+            target.parent.mkdir(mode=0o770, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o660)
+            _open_files[target] = fd
+        return fd
+
+
+def _forget(target: Path) -> None:
+    with _lock:
+        fd = _open_files.pop(target, None)
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
 def append(db_path: str | os.PathLike, lines: list[dict]) -> bool:
     """Append ``lines`` to this host's journal in one write; False if it failed.
 
-    The data is already committed to the file: a journal that cannot be
-    written (share gone a moment later) must not turn the save into an error.
+    The descriptor stays open between saves (on a share every open and close is
+    several round trips); after an error it is opened afresh once.  The data is
+    already committed to the file: a journal that cannot be written (share gone
+    a moment later) must not turn the save into an error.
     """
     from db.connection import hostname
 
     data = "".join(json.dumps(line, ensure_ascii=False, sort_keys=True, default=str) + "\n"
                    for line in lines).encode()
     target = journal_file(db_path, hostname())
-    try:
-        target.parent.mkdir(mode=0o770, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o660)
+    for _ in range(2):
         try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-    except OSError:
-        return False
-    return True
+            os.write(_descriptor(target), data)
+            return True
+        except OSError:
+            _forget(target)  # a stale descriptor (share remounted): try a new one
+    return False
+
+
+def close_all() -> None:
+    for target in list(_open_files):
+        _forget(target)
 
 
 @dataclass
