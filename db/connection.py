@@ -76,6 +76,9 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
     if locking not in LOCKING_MODES:
         raise ValueError(locking)
     path = Path(path)
+    if path.exists() and not create and path.is_file() and path.stat().st_size == 0:
+        # an empty file is not a school's database: never build one in it silently
+        raise DatabaseError("empty", str(path))
     if not path.exists():
         if not create:
             raise DatabaseError("missing", str(path))
@@ -84,10 +87,27 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             sqlite3.connect(path).close()  # an empty file; every connection uses mode=rw
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseError("unwritable", str(path), str(exc)) from None
+    if locking == "dotfile":
+        rollback_hot_journal(path)  # a crashed writer's, if its lock was removed by hand
     db = SqliteDatabase(_uri(path, locking), uri=True, pragmas=pragmas(),
                         lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.bangfu_path = path  # the file itself (``db.database`` is a URI)
     db.bangfu_locking = locking
+    try:
+        # another client may hold the lock for a while: retried like any write
+        with_retry(lambda: _prepare(db, path, locking, migrate))
+    except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
+        db.close()
+        raise DatabaseError("unreadable", str(path), str(exc)) from None
+    except DatabaseError:
+        db.close()
+        raise
+    database.initialize(db)  # bind the models only to a file that opened
+    return db
+
+
+def _prepare(db, path: Path, locking: str, migrate: bool) -> None:
+    """Connect, check the stored locking mode, migrate, store the mode."""
     try:
         db.connect(reuse_if_open=True)
         stored = stored_locking(db)
@@ -102,14 +122,9 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             stored = stored_locking(db)
             if stored != locking:  # another client stored a different mode first
                 raise DatabaseError("locking", str(path), stored)
-    except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
-        db.close()
-        raise DatabaseError("unreadable", str(path), str(exc)) from None
-    except DatabaseError:
-        db.close()
+    except OperationalError:
+        db.close()  # a fresh connection for the next attempt
         raise
-    database.initialize(db)  # bind the models only to a file that opened
-    return db
 
 
 META_TABLE = "bangfu_meta"
@@ -154,11 +169,55 @@ def stale_lock_age(path: str | os.PathLike, threshold: float = STALE_LOCK_SECOND
 
 
 def remove_lock(path: str | os.PathLike) -> bool:
-    """Remove the dot-file lock; True when there was one.  Ask the user first."""
+    """Remove a crashed client's dot-file lock; True when there was one.  Ask first.
+
+    While the stale lock still keeps everyone out, the crashed writer's
+    half-written transaction is rolled back first: the unix-dotfile VFS never
+    does that itself (its own lock directory looks like a live writer to it).
+    """
+    lock = lock_dir(path)
+    if not lock.is_dir():
+        return False
+    rollback_hot_journal(path, holding_lock=True)
     try:
-        lock_dir(path).rmdir()
+        lock.rmdir()
     except FileNotFoundError:
         return False
+    return True
+
+
+def rollback_hot_journal(path: str | os.PathLike, *, holding_lock: bool = False) -> bool:
+    """Play back a rollback journal left by a writer that crashed; True if one was.
+
+    Only done while holding the dot-file lock (taken here unless the caller
+    holds it): a journal with nobody holding the lock is a crashed writer's.
+    The playback opens the file with the ``unix-none`` VFS, which sees no
+    other writer and so restores the pages the journal saved.
+    """
+    path = Path(path)
+    if not Path(str(path) + "-journal").exists():
+        return False
+    lock = lock_dir(path)
+    if not holding_lock:
+        try:
+            lock.mkdir()
+        except FileExistsError:
+            return False  # a writer is active (or a stale lock: bangfu unlock)
+        except OSError:
+            return False
+    try:
+        uri = "file:" + quote(str(path.absolute()), safe="/") + "?mode=rw&vfs=unix-none"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    finally:
+        if not holding_lock:
+            try:
+                lock.rmdir()
+            except OSError:
+                pass
     return True
 
 

@@ -97,7 +97,12 @@ def _descriptor(target: Path) -> int:
         fd = _open_files.get(target)
         if fd is None:
             target.parent.mkdir(mode=0o770, exist_ok=True)
-            fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o660)
+            fd = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o660)
+            # a crash mid-write may have left a torn last line: end it first, so
+            # the next line is not glued to the fragment
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                os.write(fd, b"\n")
             _open_files[target] = fd
         return fd
 
@@ -154,17 +159,32 @@ def read_all(db_path: str | os.PathLike) -> JournalRead:
         result.files += 1
         with path.open("rb") as fh:
             for number, raw in enumerate(fh):
-                try:
-                    line = json.loads(raw)
-                    if not isinstance(line, dict) or line.get("table") not in JOURNALED_TABLES:
-                        raise ValueError
-                except ValueError:
+                if not raw.strip():
+                    continue
+                line = _parse(raw)
+                if line is None:
                     result.bad += 1
                     continue
                 line["_order"] = (str(line.get("at", "")), path.name, number)
                 result.lines.append(line)
     result.lines.sort(key=lambda line: line["_order"])
     return result
+
+
+def _parse(raw: bytes) -> dict | None:
+    """One journal line; a whole line glued after a torn fragment is still found."""
+    text = raw.decode("utf-8", "replace").strip()
+    decoder = json.JSONDecoder()
+    start = 0
+    while start != -1:
+        try:
+            line, end = decoder.raw_decode(text, start)
+        except ValueError:
+            line, end = None, -1
+        if end == len(text) and isinstance(line, dict) and line.get("table") in JOURNALED_TABLES:
+            return line
+        start = text.find('{"', start + 1)
+    return None
 
 
 @dataclass
@@ -228,8 +248,9 @@ def _apply_audit(line: dict) -> None:
         return
     found = database.execute_sql(
         "SELECT 1 FROM audit_log WHERE at = ? AND host = ? AND table_name = ? AND row_id = ? "
-        "AND action = ?", (audit["at"], audit["host"], audit["table_name"],
-                           str(audit["row_id"]), audit["action"])).fetchone()
+        "AND action = ? AND changes = ?", (audit["at"], audit["host"], audit["table_name"],
+                                           str(audit["row_id"]), audit["action"],
+                                           audit["changes"])).fetchone()
     if found is None:
         names = ("at", "staff_id", "staff_name", "host", "table_name", "row_id", "action", "changes")
         database.execute_sql(

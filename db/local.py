@@ -29,13 +29,23 @@ def folder(kind: str, db_path) -> Path:
     return state_dir() / kind / db_key(db_path)
 
 
-def write_json(path: Path, data: dict) -> None:
+def write_json(path: Path, data: dict, *, durable: bool = False) -> None:
+    """Replace ``path`` atomically; ``durable`` also survives a power cut (fsync)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, default=str)
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
+    if durable:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 def read_json(path: Path) -> dict | None:
@@ -105,17 +115,18 @@ def put_outbox(db_path, staff_id: int, staff_name: str, entry: dict, reason: str
     path = _outbox_path(db_path, entry["uuid"])
     write_json(path, {"db": os.path.realpath(os.fspath(db_path)), "staff_id": staff_id,
                       "staff_name": staff_name, "queued_at": clock.now().isoformat(),
-                      "reason": reason, "entry": entry})
+                      "reason": reason, "entry": entry}, durable=True)
     return path
 
 
 def outbox(db_path) -> list[tuple[Path, dict]]:
+    """Every waiting entry, oldest first; an unreadable file comes as ``(path, {})``
+    so it is listed and reported, never silently counted."""
     where = folder("outbox", db_path)
     items = []
     for path in sorted(where.glob("*.json")) if where.is_dir() else ():
         data = read_json(path)
-        if data and isinstance(data.get("entry"), dict):
-            items.append((path, data))
+        items.append((path, data if data and isinstance(data.get("entry"), dict) else {}))
     return sorted(items, key=lambda item: item[1].get("queued_at", ""))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -151,6 +152,10 @@ def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
             rows = [r[0] for r in conn.execute(
                 "PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
             problems = [r for r in rows if r != "ok"]
+            tables = {name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not problems and not {"bangfu_meta", "schema_migration"} <= tables:
+                problems.append("not a bangfu database (its tables are missing)")
             problems += [f"foreign key: {table} row {rowid} -> {parent}"
                          for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
         except sqlite3.DatabaseError as exc:
@@ -185,7 +190,8 @@ class Mount:
 
 
 def _unescape(text: str) -> str:
-    return text.encode().decode("unicode_escape") if "\\" in text else text
+    """mountinfo writes space, tab, newline and backslash as octal escapes (\\040)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), text)
 
 
 def mount_of(path, mountinfo: str | None = None) -> Mount | None:

@@ -242,6 +242,26 @@ class CaseScreen(Screen):
     def action_reload(self) -> None:
         self.load()
 
+    def others_wrote(self) -> None:
+        """Someone on another workstation saved: show it if it touches this case."""
+        if self.is_mounted and self.student_id is not None and self.view is not None:
+            self.refresh_if_changed()
+
+    @work(thread=True, exclusive=True, group="case-fresh", exit_on_error=False)
+    def refresh_if_changed(self) -> None:
+        from db.cases import load_case
+        from db.models import database
+
+        shown = self.view
+        with database.connection_context():
+            view = load_case(self.student_id)
+        if view != shown:  # unchanged: no redraw, the reader's place is kept
+            self.app.call_from_thread(self._refreshed, shown, view)
+
+    def _refreshed(self, shown, view) -> None:
+        if self.view is shown and view is not None:
+            self.show_case(view)
+
     def action_tab(self, name: str) -> None:
         self.query_one(ContentSwitcher).current = name
         self.query_one("#case-tabbar", Static).update(self.tab_bar(name))

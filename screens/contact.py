@@ -58,6 +58,7 @@ class ContactScreen(Screen[bool]):
         self.guardians: list[GuardianView] = []
         self.uuid = new_uuid()
         self.saving = False
+        self.queued = False  # saved to the outbox: the form is read-only now
         self.saved_count = 0
         self._student_label = ""
         self._suggestions: list[RosterRow] = []
@@ -329,8 +330,13 @@ class ContactScreen(Screen[bool]):
     def action_save_next(self) -> None:
         self._save(keep_open=True)
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("save", "save_next", "add_guardian") and self.queued:
+            return False
+        return True
+
     def _save(self, keep_open: bool) -> None:
-        if self.saving:
+        if self.saving or self.queued:
             return
         for field in FIELD_WIDGETS:
             self._set_error(field, "")
@@ -385,9 +391,18 @@ class ContactScreen(Screen[bool]):
         if keep_open:
             self._saved(entry, row, keep_open, reached=False)
             return
-        # the form keeps its text (and its UUID: saving again never duplicates it)
+        # the form keeps its text on screen, read-only: the entry as queued is
+        # what will be written, so a later edit here could never reach the file
         self.saving = False
+        self.queued = True
         self._snapshot = self.values()
+        for widget in self.query(Input):
+            widget.disabled = True
+        for area in self.query(TextArea):
+            area.read_only = True
+        for choice in self.query(LetterChoice):
+            choice.disabled = True
+        self.refresh_bindings()
         self._status(t("form.queued_status", n=self.app.waiting))
 
     def _save_failed(self, message: str) -> None:

@@ -217,9 +217,14 @@ class BangfuApp(App):
             others = changed_by_others(since, self.staff.id if self.staff else None,
                                        hostname())
         if others:
-            self.call_from_thread(self.load_roster)
+            self.call_from_thread(self._others_wrote)
         else:  # only our own saves, already applied row by row
             self._marker = marker
+
+    def _others_wrote(self) -> None:
+        """Another workstation saved: reload the roster, let open screens catch up."""
+        self.load_roster()
+        self._tell_screens("others_wrote")
 
     def student_saved(self, student_id: int) -> None:
         """After our own save: refresh that one row, no full reload."""
@@ -287,9 +292,11 @@ class BangfuApp(App):
             self.notify(t("app.outbox_written", n=result.written + result.present),
                         timeout=4, markup=False)
             self.load_roster()
-        if result.problems:
+        if result.problems and len(result.problems) != getattr(self, "_outbox_problems", 0):
+            # told once per change, not every 10 s
             self.notify(t("app.outbox_problem", n=len(result.problems)), severity="error",
                         timeout=10, markup=False)
+        self._outbox_problems = len(result.problems)
 
     def check_stale_lock(self) -> None:
         """Ask (once per lock) whether to remove a dot-file lock a crashed client left."""
@@ -318,7 +325,8 @@ class BangfuApp(App):
                 self.notify(t("app.unlocked"), timeout=5, markup=False)
                 self.flush_outbox()
 
-        self.push_screen(ConfirmScreen(t("app.stale_lock", age=duration(age))), answered)
+        self.push_screen(ConfirmScreen(t("app.stale_lock", age=duration(age)),
+                                       enter_confirms=False), answered)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def daily_backup(self) -> None:

@@ -327,4 +327,8 @@ def run_tui(settings) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run the module's own main (not __main__'s copy), so the share commands'
+    # ``from tui.cli import CliError`` is the class main() catches
+    from tui.cli import main as _main
+
+    sys.exit(_main())

@@ -260,7 +260,11 @@ def cmd_outbox(args, settings) -> int:
         print(t("cli.outbox_empty", path=path))
         return 0
     if not args.flush:
-        for _, data in items:
+        for item, data in items:
+            if not data:
+                print(t("cli.outbox_problem", path=item.name,
+                        reason=t("cli.outbox_reason.unreadable")))
+                continue
             entry = data["entry"]
             print(t("cli.outbox_item", queued=str(data.get("queued_at", ""))[:16].replace("T", " "),
                     staff=_safe(str(data.get("staff_name", ""))),

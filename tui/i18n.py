@@ -43,8 +43,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "form.queued": ("The database cannot be reached: the entry is kept in this computer's outbox "
                     "and written when the share is back.",
                     "无法访问数据库：该记录已保存在本机待写队列中，共享盘恢复后自动写入。"),
-    "form.queued_status": ("Kept in the outbox ({n} waiting). Esc closes the form.",
-                           "已存入待写队列（{n} 条待写入）。按 Esc 关闭表单。"),
+    "form.queued_status": ("Kept in the outbox as shown ({n} waiting). Esc closes the form.",
+                           "已按所示内容存入待写队列（{n} 条待写入）。按 Esc 关闭表单。"),
     "common.none": ("—", "—"),
     "common.colon": (": ", "："),
     "common.list_sep": (", ", "、"),
@@ -209,6 +209,11 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "or a demo with `bangfu demo --db {path}`.",
                        "{path} 处没有数据库。可用 `bangfu init --db {path}` 新建，"
                        "或用 `bangfu demo --db {path}` 生成演示数据。"),
+    "cli.empty_db": ("The file {path} is empty: it is not a bangfu database. If it was one, run "
+                     "`bangfu recover --db {path}` to restore it from its backups; to start a new one, "
+                     "delete it and run `bangfu init --db {path}`.",
+                     "文件 {path} 是空的，不是帮扶数据库。如果它原本是，请运行 `bangfu recover --db {path}` "
+                     "从备份恢复；如要新建，请删除它后运行 `bangfu init --db {path}`。"),
     "cli.unreadable_db": ("Cannot open the database {path}: {detail}", "无法打开数据库 {path}：{detail}"),
     "cli.newer_db": ("The database {path} was made by a newer bangfu; update bangfu first.",
                      "数据库 {path} 由更新版本的帮扶创建，请先升级帮扶。"),
@@ -491,7 +496,7 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db",
+DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db", "empty": "cli.empty_db",
                    "unwritable": "cli.unwritable_db", "locking": "cli.locking_db"}
 
 
