@@ -6,7 +6,8 @@ the config file (``<user config dir>/bangfu/config.toml``), else
 
 On a network share every client of one file must use the same locking mode:
 ``--locking``, else ``BANGFU_LOCKING``, else ``locking = "dotfile"`` in the
-config, else ``posix``.  ``backups = 14`` says how many daily backups to keep.
+config, else ``posix``.  ``backups = 14`` says how many daily backups to keep;
+``stale_lock_seconds = 60`` when a dot-file lock counts as left by a crash.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Settings:
     locking: str = "posix"  # "posix" or "dotfile"; every client of one file the same
     locking_source: str = "default"  # "--locking", "BANGFU_LOCKING", "config", "default"
     backups: int = 14  # how many daily backups to keep
+    stale_lock: int = 60  # seconds after which a dot-file lock counts as left by a crash
 
 
 class ConfigError(Exception):
@@ -125,4 +127,9 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
     backups = cfg.get("backups", 14)
     if not isinstance(backups, int) or isinstance(backups, bool) or backups < 1:
         raise ConfigError(f"{config_file()}: backups = {backups!r}; use a whole number from 1")
-    return Settings(db_path, db_source, lang, source, user, locking, locking_source, backups)
+    stale = cfg.get("stale_lock_seconds", 60)
+    if not isinstance(stale, int) or isinstance(stale, bool) or stale < 10:
+        raise ConfigError(f"{config_file()}: stale_lock_seconds = {stale!r}; use a whole number "
+                          "of seconds from 10")
+    return Settings(db_path, db_source, lang, source, user, locking, locking_source, backups,
+                    stale)

@@ -89,6 +89,7 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             raise DatabaseError("unwritable", str(path), str(exc)) from None
     if locking == "dotfile":
         rollback_hot_journal(path)  # a crashed writer's, if its lock was removed by hand
+        leave_wal(path)  # the dot-file VFS cannot open a WAL file at all
     db = SqliteDatabase(_uri(path, locking), uri=True, pragmas=pragmas(),
                         lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.bangfu_path = path  # the file itself (``db.database`` is a URI)
@@ -183,6 +184,41 @@ def remove_lock(path: str | os.PathLike) -> bool:
         lock.rmdir()
     except FileNotFoundError:
         return False
+    return True
+
+
+def leave_wal(path: str | os.PathLike) -> bool:
+    """Switch a file in WAL mode back to the rollback journal; True if it was WAL.
+
+    Done while holding the dot-file lock, through the default VFS (which has
+    the shared memory WAL needs); the checkpoint folds the WAL into the file.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    if len(header) < 20 or 2 not in (header[18], header[19]):
+        return False
+    lock = lock_dir(path)
+    try:
+        lock.mkdir()
+    except OSError:
+        return False  # someone holds the lock: the open reports the file busy
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA journal_mode = delete").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    finally:
+        try:
+            lock.rmdir()
+        except OSError:
+            pass
     return True
 
 

@@ -247,7 +247,8 @@ class Doctor:
     warnings: list[str]
 
 
-def doctor(db_path, locking: str, *, outbox: int = 0) -> Doctor:
+def doctor(db_path, locking: str, *, outbox: int = 0,
+           stale_after: float = STALE_LOCK_SECONDS) -> Doctor:
     """Everything ``bangfu doctor`` prints, gathered without writing anything."""
     db_path = Path(db_path)
     exists = db_path.exists()
@@ -256,7 +257,7 @@ def doctor(db_path, locking: str, *, outbox: int = 0) -> Doctor:
     stored, version, mode = "", None, journal_mode_in_header(db_path) if exists else ""
     warnings: list[str] = []
     age = lock_age(db_path)
-    stale = age is not None and age >= STALE_LOCK_SECONDS
+    stale = age is not None and age >= stale_after
     if exists and not stale:  # behind a stale lock a read would only wait and fail
         try:
             conn = _connect(db_path, locking, readonly=True)

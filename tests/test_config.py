@@ -161,3 +161,38 @@ def test_cli_reports_a_broken_config_in_one_line(dirs, capsys):
     assert len(err.strip().splitlines()) == 1
     assert err.startswith("bangfu: ") and "config.toml" in err
     assert "Traceback" not in err
+
+
+def test_stale_lock_threshold_and_backups_come_from_the_config(dirs):
+    cfg, _ = dirs
+    assert resolve(None, environ={}).stale_lock == 60
+    assert resolve(None, environ={}).backups == 14
+    write_config(cfg, "stale_lock_seconds = 300\nbackups = 30\n")
+    s = resolve(None, environ={})
+    assert (s.stale_lock, s.backups) == (300, 30)
+    for bad in ("stale_lock_seconds = 2", 'stale_lock_seconds = "soon"', "backups = 0"):
+        write_config(cfg, bad + "\n")
+        with pytest.raises(ConfigError):
+            resolve(None, environ={})
+
+
+def test_unlock_waits_for_the_configured_threshold(dirs, tmp_path, capsys):
+    import os
+    import time
+
+    from db.connection import lock_dir, open_database, close_database
+    from tui.cli import main
+
+    cfg, _ = dirs
+    path = tmp_path / "s.db"
+    open_database(path, create=True)
+    close_database()
+    lock_dir(path).mkdir()
+    old = time.time() - 120  # two minutes: stale by default, fresh under a 300 s threshold
+    os.utime(lock_dir(path), (old, old))
+    write_config(cfg, "stale_lock_seconds = 300\n")
+    assert main(["--db", str(path), "unlock", "--yes"]) == 1
+    assert lock_dir(path).exists()
+    write_config(cfg, "")
+    assert main(["--db", str(path), "unlock", "--yes"]) == 0
+    assert not lock_dir(path).exists()

@@ -193,9 +193,11 @@ def test_foreign_keys_are_enforced(tmp_path):
                        kind="family", channel="phone")
 
 
-def test_wal_file_is_switched_back_to_delete(tmp_path):
+@pytest.mark.parametrize("locking", ["posix", "dotfile"])
+def test_wal_file_is_switched_back_to_delete(tmp_path, locking):
+    """The dot-file VFS cannot open a WAL file at all: it is switched back first."""
     path = tmp_path / "wal.db"
-    open_database(path, create=True)
+    open_database(path, create=True, locking=locking)
     close_database()
     with sqlite3.connect(path) as conn:
         assert conn.execute("pragma journal_mode=wal").fetchone()[0] == "wal"
@@ -203,7 +205,7 @@ def test_wal_file_is_switched_back_to_delete(tmp_path):
     conn.close()
     assert path.read_bytes()[18:20] == b"\x02\x02"  # WAL in the file header
 
-    db = open_database(path)
+    db = open_database(path, locking=locking)
     assert pragma(db, "journal_mode") == "delete"
     assert db.execute_sql("select value from bangfu_meta where key='k'").fetchone()[0] == "v"
     close_database()

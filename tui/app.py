@@ -304,7 +304,8 @@ class BangfuApp(App):
 
         if self.settings.locking != "dotfile":
             return
-        age = stale_lock_age(self.db_path)
+        threshold = self.settings.stale_lock
+        age = stale_lock_age(self.db_path, threshold)
         if age is None:
             return
         try:
@@ -320,7 +321,7 @@ class BangfuApp(App):
         def answered(remove: bool | None) -> None:
             from db.connection import remove_lock
 
-            if remove and stale_lock_age(self.db_path) is not None:
+            if remove and stale_lock_age(self.db_path, threshold) is not None:
                 remove_lock(self.db_path)
                 self.notify(t("app.unlocked"), timeout=5, markup=False)
                 self.flush_outbox()

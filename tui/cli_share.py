@@ -93,7 +93,8 @@ def cmd_doctor(args, settings) -> int:
     from db.local import outbox_count
 
     path = Path(settings.db_path)
-    report = storage.doctor(path, settings.locking, outbox=outbox_count(path))
+    report = storage.doctor(path, settings.locking, outbox=outbox_count(path),
+                            stale_after=settings.stale_lock)
     colon = t("common.colon")
 
     def line(key: str, value) -> None:
@@ -126,16 +127,16 @@ def cmd_doctor(args, settings) -> int:
 
 
 def cmd_unlock(args, settings) -> int:
-    from db.connection import STALE_LOCK_SECONDS, lock_age, remove_lock
+    from db.connection import lock_age, remove_lock
 
     path = Path(settings.db_path)
     age = lock_age(path)
     if age is None:
         print(t("cli.no_lock", path=path))
         return 0
-    if age < STALE_LOCK_SECONDS and not args.force:
+    if age < settings.stale_lock and not args.force:
         print(t("cli.lock_fresh", path=path, age=duration(age)))
-        print(t("cli.unlock_force", limit=STALE_LOCK_SECONDS))
+        print(t("cli.unlock_force", limit=settings.stale_lock))
         return 1
     print(t("cli.lock_stale", path=path, age=duration(age)))
     if not _confirm(t("cli.unlock_ask"), args.yes):
