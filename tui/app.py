@@ -72,7 +72,9 @@ class BangfuApp(App):
         self._stamp: int | None = None  # the file's change counter at the last check
         self._full_check = 0.0
         self.waiting = 0  # entries in this computer's outbox for this file
+        self._outbox_problems = 0  # waiting entries that cannot be written as they are
         self._lock_asked: float | None = None  # the stale lock already asked about
+        self._drafts_offered = True  # until someone signs in
         self.title = t("app.title")
 
     @property
@@ -292,7 +294,7 @@ class BangfuApp(App):
             self.notify(t("app.outbox_written", n=result.written + result.present),
                         timeout=4, markup=False)
             self.load_roster()
-        if result.problems and len(result.problems) != getattr(self, "_outbox_problems", 0):
+        if result.problems and len(result.problems) != self._outbox_problems:
             # told once per change, not every 10 s
             self.notify(t("app.outbox_problem", n=len(result.problems)), severity="error",
                         timeout=10, markup=False)
@@ -300,18 +302,24 @@ class BangfuApp(App):
 
     def check_stale_lock(self) -> None:
         """Ask (once per lock) whether to remove a dot-file lock a crashed client left."""
+        if self.settings.locking == "dotfile":
+            self._look_at_lock()
+
+    @work(thread=True, exclusive=True, group="lock", exit_on_error=False)
+    def _look_at_lock(self) -> None:
+        # on the share a stat can hang: never on the UI thread
         from db.connection import lock_dir, stale_lock_age
 
-        if self.settings.locking != "dotfile":
-            return
-        threshold = self.settings.stale_lock
-        age = stale_lock_age(self.db_path, threshold)
+        age = stale_lock_age(self.db_path, self.settings.stale_lock)
         if age is None:
             return
         try:
             taken = lock_dir(self.db_path).stat().st_mtime
         except OSError:
             return
+        self.call_from_thread(self._ask_about_lock, age, taken)
+
+    def _ask_about_lock(self, age: float, taken: float) -> None:
         if taken == self._lock_asked:
             return
         self._lock_asked = taken
@@ -319,15 +327,22 @@ class BangfuApp(App):
         from tui.i18n import duration
 
         def answered(remove: bool | None) -> None:
-            from db.connection import remove_lock
-
-            if remove and stale_lock_age(self.db_path, threshold) is not None:
-                remove_lock(self.db_path)
-                self.notify(t("app.unlocked"), timeout=5, markup=False)
-                self.flush_outbox()
+            if remove:
+                self._remove_lock()
 
         self.push_screen(ConfirmScreen(t("app.stale_lock", age=duration(age)),
                                        enter_confirms=False), answered)
+
+    @work(thread=True, exclusive=True, group="lock", exit_on_error=False)
+    def _remove_lock(self) -> None:
+        from db.connection import remove_lock, stale_lock_age
+
+        # still stale? (its owner may have finished meanwhile); the removal also
+        # rolls back the crashed writer's half-written change
+        if stale_lock_age(self.db_path, self.settings.stale_lock) is not None:
+            remove_lock(self.db_path)
+            self.call_from_thread(self.notify, t("app.unlocked"), timeout=5, markup=False)
+            self.call_from_thread(self.flush_outbox)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def daily_backup(self) -> None:
@@ -347,7 +362,7 @@ class BangfuApp(App):
         """After sign-in: forms this person left unsaved (crash, closed terminal)."""
         from db.local import drafts
 
-        if self.staff is None or getattr(self, "_drafts_offered", True):
+        if self.staff is None or self._drafts_offered:
             return
         self._drafts_offered = True
         try:
