@@ -115,6 +115,11 @@ async def test_the_share_vanishes_while_saving_and_the_entry_arrives_once(share)
             assert "waiting" not in app.sub_title
             messages = [n.message for n in app._notifications]
             assert not any("Traceback" in m or "Error:" in m for m in messages), messages
+            await pilot.press("escape")  # the read-only form closes without a question
+            await settle(pilot)
+            case = app.screen
+            assert any(c.discussed == "Called while the share was down"
+                       for c in case.view.contacts)
         assert in_file(share, form.uuid) == 1
     finally:
         close_database()

@@ -224,7 +224,8 @@ class BangfuApp(App):
             self._marker = marker
 
     def _others_wrote(self) -> None:
-        """Another workstation saved: reload the roster, let open screens catch up."""
+        """Another workstation (or the outbox) saved: reload the roster, let open
+        screens catch up."""
         self.load_roster()
         self._tell_screens("others_wrote")
 
@@ -293,7 +294,7 @@ class BangfuApp(App):
         if result.written or result.present:
             self.notify(t("app.outbox_written", n=result.written + result.present),
                         timeout=4, markup=False)
-            self.load_roster()
+            self._others_wrote()  # the roster and any open case show them now
         if result.problems and len(result.problems) != self._outbox_problems:
             # told once per change, not every 10 s
             self.notify(t("app.outbox_problem", n=len(result.problems)), severity="error",
