@@ -12,28 +12,37 @@ from tui.widgets import KeyFooter, PlainStatic
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    YES, NO = "key.confirm_yes", "key.confirm_no"  # what y and n do, as the footer says
     BINDINGS = [
         Binding("y", "answer(True)", "key.confirm_yes", id="yes", key_display="y"),
         Binding("n", "answer(False)", "key.confirm_no", id="no", key_display="n"),
         Binding("escape", "answer(False)", show=False),
-        Binding("enter", "enter", show=False),
+        Binding("enter", "answer(True)", show=False),
     ]
 
-    def __init__(self, question: str, *, enter_confirms: bool = True):
+    def __init__(self, question: str):
         super().__init__()
         self.question = question
-        self.enter_confirms = enter_confirms  # False for risky questions: only y says yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield PlainStatic(t("confirm.title"), classes="title")
             yield PlainStatic(self.question)
-            yield PlainStatic(f"y  {t('key.confirm_yes')}    n  {t('key.confirm_no')}",
+            yield PlainStatic(f"y  {t(self.YES)}    n  {t(self.NO)}",
                               classes="hint")
         yield KeyFooter()
 
-    def action_enter(self) -> None:
-        self.dismiss(self.enter_confirms)
-
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class RemoveLockScreen(ConfirmScreen):
+    """Remove a lock a crashed client left?  Only an explicit y says yes."""
+
+    YES, NO = "key.remove_lock", "key.keep_lock"
+    BINDINGS = [
+        Binding("y", "answer(True)", YES, id="yes", key_display="y"),
+        Binding("n", "answer(False)", NO, id="no", key_display="n"),
+        Binding("escape", "answer(False)", show=False),
+        Binding("enter", "answer(False)", show=False),
+    ]

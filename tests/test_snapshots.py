@@ -132,3 +132,28 @@ def test_contact_saved_to_outbox(snap_compare, school, lang, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_stale_lock_question(snap_compare, school, lang):
+    """A dot-file lock three minutes old: the app asks before removing it."""
+    import os
+    import time
+
+    from db.config import Settings
+    from db.connection import lock_dir
+    from db.models import database
+    from tui.app import BangfuApp
+
+    settings = Settings(db_path=school.path, db_source="--db", lang=lang, lang_source="test",
+                        user="", locking="dotfile", locking_source="test")
+    app = BangfuApp(settings=settings, database=database.obj)
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        lock_dir(school.path).mkdir()
+        old = time.time() - 185
+        os.utime(lock_dir(school.path), (old, old))
+        pilot.app.check_stale_lock()
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)

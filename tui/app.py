@@ -324,15 +324,14 @@ class BangfuApp(App):
         if taken == self._lock_asked:
             return
         self._lock_asked = taken
-        from screens.confirm import ConfirmScreen
+        from screens.confirm import RemoveLockScreen
         from tui.i18n import duration
 
         def answered(remove: bool | None) -> None:
             if remove:
                 self._remove_lock()
 
-        self.push_screen(ConfirmScreen(t("app.stale_lock", age=duration(age)),
-                                       enter_confirms=False), answered)
+        self.push_screen(RemoveLockScreen(t("app.stale_lock", age=duration(age))), answered)
 
     @work(thread=True, exclusive=True, group="lock", exit_on_error=False)
     def _remove_lock(self) -> None:

@@ -24,7 +24,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.stale_lock": ("The database has been locked for {age}, far longer than any save takes: a "
                        "computer probably crashed while saving. Remove the lock? Only if nobody is "
                        "saving right now.",
-                       "数据库已被锁定 {age}，远超任何保存所需时间：可能有电脑在保存时崩溃。"
+                       "数据库已被锁定{age}，远超任何保存所需时间：可能有电脑在保存时崩溃。"
                        "删除此锁？仅在此刻无人保存时删除。"),
     "app.unlocked": ("Lock removed.", "锁已删除。"),
     "app.backup_failed": ("Today's backup failed ({detail}); run `bangfu backup`.",
@@ -69,6 +69,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.add_guardian": ("Add guardian", "添加监护人"),
     "key.confirm_yes": ("Discard", "放弃"),
     "key.confirm_no": ("Keep editing", "继续编辑"),
+    "key.remove_lock": ("Remove the lock", "删除锁"),
+    "key.keep_lock": ("Keep it", "保留"),
     "palette.placeholder": ("Search for an action…", "搜索操作…"),
     "cmd.quit.help": ("Leave bangfu", "退出帮扶"),
     "cmd.switch_user.help": ("Sign in as someone else", "以其他人身份登录"),
@@ -321,10 +323,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.no_lock": ("No lock on {path}; nothing to remove.", "{path} 没有锁，无需删除。"),
     "cli.lock_fresh": ("The lock on {path} is {age} old: someone is probably writing right now. "
                        "Wait a minute and check again.",
-                       "{path} 的锁已存在 {age}：可能有人正在写入。请稍等一分钟后再查看。"),
+                       "{path} 的锁已存在{age}：可能有人正在写入。请稍等一分钟后再查看。"),
     "cli.lock_stale": ("The lock on {path} is {age} old, far longer than any save takes: "
                        "a client probably crashed while writing.",
-                       "{path} 的锁已存在 {age}，远超任何保存所需时间：可能有客户端在写入时崩溃。"),
+                       "{path} 的锁已存在{age}，远超任何保存所需时间：可能有客户端在写入时崩溃。"),
     "cli.unlock_ask": ("Remove it? Only do this if no bangfu is in the middle of saving. [y/N] ",
                        "删除此锁？仅在没有帮扶正在保存时删除。[y/N] "),
     "cli.unlock_force": ("Use --force to remove a lock younger than {limit} s.",
@@ -375,7 +377,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "doctor.outbox": ("Waiting entries", "等待写入"),
     "doctor.lock": ("Lock", "锁"),
     "doctor.lock_none": ("none held", "无"),
-    "doctor.lock_age": ("held for {age}", "已持有 {age}"),
+    "doctor.lock_age": ("held for {age}", "已持有{age}"),
     "doctor.none": ("none", "无"),
     "doctor.missing": ("(no such file)", "（文件不存在）"),
     "doctor.ok": ("No warnings.", "没有警告。"),
@@ -401,15 +403,15 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "Open it once with bangfu on one computer to switch it back.",
                         "文件处于 WAL 模式（或旁边有 -wal 文件）：在共享盘上会出错。请在一台电脑上用帮扶打开一次以切换回来。"),
     "doctor.warn.stale_lock": ("A lock has been held for {age}: a client probably crashed. Run `bangfu unlock`.",
-                               "有一个锁已持有 {age}：可能有客户端崩溃。请运行 `bangfu unlock`。"),
+                               "有一个锁已持有{age}：可能有客户端崩溃。请运行 `bangfu unlock`。"),
     "doctor.warn.no_recent_backup": ("No backup in the last two days: run `bangfu backup`.",
                                      "最近两天没有备份：请运行 `bangfu backup`。"),
     "doctor.warn.outbox": ("Entries are waiting in this computer's outbox: `bangfu outbox --flush`.",
                            "本机有等待写入的记录：请运行 `bangfu outbox --flush`。"),
     "doctor.warnings": ("Warnings", "警告"),
-    "time.seconds": ("{n} s", "{n} 秒"),
-    "time.minutes": ("{n} min", "{n} 分钟"),
-    "time.hours": ("{n} h {m} min", "{n} 小时 {m} 分钟"),
+    "time.seconds": ("{n} s", "{n}秒"),
+    "time.minutes": ("{n} min", "{n}分钟"),
+    "time.hours": ("{n} h {m} min", "{n}小时{m}分钟"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
