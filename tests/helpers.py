@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from db.models import database
 from tui.app import BangfuApp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli_env(tmp_path, state=None) -> dict:
+    """A clean environment for running ``bangfu`` in a subprocess: no user config,
+    no BANGFU_* from the caller (so no BANGFU_LOCKING), English, the test's
+    own config, data and state folders, the date pinned."""
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith("BANGFU_")
+            and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "FORCE_COLOR",
+                          "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")}
+    cfg = tmp_path / "config"
+    cfg.mkdir(exist_ok=True)
+    base.update(BANGFU_TODAY="2026-11-20", BANGFU_CONFIG_DIR=str(cfg),
+                BANGFU_DATA_DIR=str(tmp_path / "data"),
+                BANGFU_STATE_DIR=str(state or tmp_path / "state"),
+                LANG="en_US.UTF-8", PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
+    return base
 
 
 def make_app(path) -> BangfuApp:

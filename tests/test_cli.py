@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
@@ -12,24 +11,16 @@ from pathlib import Path
 import pytest
 
 from db.models import AuditLog, Contact, Student
+from tests.helpers import cli_env
 
 ROOT = Path(__file__).resolve().parent.parent
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(tmp_path, local_state):
     """A clean environment: no user config, no BANGFU_* from the caller, English."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith("BANGFU_")
-            and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "FORCE_COLOR",
-                          "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")}
-    cfg = tmp_path / "config"
-    cfg.mkdir()
-    base.update(BANGFU_TODAY="2026-11-20", BANGFU_CONFIG_DIR=str(cfg),
-                BANGFU_DATA_DIR=str(tmp_path / "data"), LANG="en_US.UTF-8",
-                PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
-    return base
+    return cli_env(tmp_path, local_state)
 
 
 def run(env, *args, db=None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.models import AuditLog, Contact, Staff
+from db.models import AuditLog, Contact
 from screens.case import CaseScreen
 from screens.contact import ContactScreen
 from screens.roster import RosterScreen

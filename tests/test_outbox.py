@@ -9,7 +9,6 @@ vanishes is exercised in tests/test_share.py.)
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from db.contacts import ContactInput, flush_outbox, queue_contact, save_contact,
 from db.local import outbox, outbox_count
 from db.models import AuditLog, Case, Contact
 from screens.contact import ContactScreen
-from tests.helpers import make_app, settle, sign_in
+from tests.helpers import cli_env, make_app, settle, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_INSERT = db.contacts._insert
@@ -49,16 +48,7 @@ def rows_with(uuid: str) -> list[Contact]:
 # == the command line ===========================================================
 @pytest.fixture
 def env(tmp_path, local_state):
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith("BANGFU_")
-            and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "FORCE_COLOR",
-                          "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")}
-    cfg = tmp_path / "config"
-    cfg.mkdir()
-    base.update(BANGFU_TODAY="2026-11-20", BANGFU_CONFIG_DIR=str(cfg),
-                BANGFU_DATA_DIR=str(tmp_path / "data"), BANGFU_STATE_DIR=str(local_state),
-                LANG="en_US.UTF-8", PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
-    return base
+    return cli_env(tmp_path, local_state)
 
 
 # ``bangfu`` in a process whose writes fail as on a share that just went away

@@ -25,6 +25,7 @@ from db.connection import (DatabaseError, close_database, known_migrations, lock
 from db.contacts import ContactInput, queue_contact, validate
 from db.models import Contact
 from tests.conftest import build_small_school
+from tests.helpers import cli_env
 
 ROOT = Path(__file__).resolve().parent.parent
 UUID_LEN = 36
@@ -35,16 +36,7 @@ UUID_LEN = 36
 def env(tmp_path, local_state):
     """No user config, no BANGFU_* from the caller (BANGFU_LOCKING unset), English;
     the test's own state folder, so the CLI's outbox is the one the test reads."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith("BANGFU_")
-            and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "FORCE_COLOR",
-                          "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")}
-    cfg = tmp_path / "config"
-    cfg.mkdir()
-    base.update(BANGFU_TODAY="2026-11-20", BANGFU_CONFIG_DIR=str(cfg),
-                BANGFU_DATA_DIR=str(tmp_path / "data"), BANGFU_STATE_DIR=str(local_state),
-                LANG="en_US.UTF-8", PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
-    return base
+    return cli_env(tmp_path, local_state)
 
 
 def run(env, *args, db=None) -> subprocess.CompletedProcess:
