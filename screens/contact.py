@@ -50,9 +50,11 @@ class ContactScreen(Screen[bool]):
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
-    def __init__(self, student_id: int | None = None, draft=None):
+    def __init__(self, student_id: int | None = None, draft=None, kind: str | None = None,
+                 channel: str | None = None):
         super().__init__()
         self.initial_student_id = student_id
+        self.initial = {"kind": kind, "channel": channel}  # prefilled from My caseload
         self.draft = draft  # db.local.Draft to restore (offered after a crash)
         self.row: RosterRow | None = None
         self.guardians: list[GuardianView] = []
@@ -128,6 +130,10 @@ class ContactScreen(Screen[bool]):
         if self.draft is not None:
             self._restore(self.draft.values)
             return
+        for name, value in self.initial.items():
+            choice = self.query_one(f"#{name}", LetterChoice)
+            if value in choice.codes:
+                choice.value = value
         if self.initial_student_id is not None and self.app.index is not None:
             row = self.app.index.get(self.initial_student_id)
             if row is not None:

@@ -11,7 +11,7 @@ from textual.widgets import Header, Input
 from db.search import STATUS_FILTERS, RosterRow
 from db.text import one_line
 from tui.i18n import label, t
-from tui.widgets import InfoLine, KeyFooter, PlainStatic, RosterColumns, RosterList
+from tui.widgets import CaseloadList, InfoLine, KeyFooter, PlainStatic, RosterColumns, RosterList
 
 
 def status_name(code: str) -> str:
@@ -66,9 +66,13 @@ class RosterScreen(Screen):
         self._roster: RosterList | None = None  # looked up once: used on every key
         self._input: Input | None = None
         self._info: InfoLine | None = None
+        self._caseload: CaseloadList | None = None
+        self._caseload_shown: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # above the search: shift+tab reaches it, tab still goes into the roster
+        yield CaseloadList(self.app.today, id="caseload")
         yield SearchInput(placeholder=t("roster.placeholder"), id="query")
         yield InfoLine(id="roster-info", classes="info")
         yield PlainStatic("", id="roster-header", classes="table-header")
@@ -87,6 +91,12 @@ class RosterScreen(Screen):
             self._input = self.query_one("#query", Input)
         return self._input
 
+    @property
+    def caseload(self) -> CaseloadList:
+        if self._caseload is None:
+            self._caseload = self.query_one(CaseloadList)
+        return self._caseload
+
     def on_mount(self) -> None:
         self.search_input.focus()
         self.roster_changed()
@@ -96,9 +106,73 @@ class RosterScreen(Screen):
     def on_resize(self) -> None:
         self.query_one("#roster-header", PlainStatic).update(
             RosterColumns(self.size.width - 1).header())
+        self.caseload.refresh(layout=True)  # how many items fit depends on the height
+
+    # -- My caseload: shown above the roster while nothing is typed -------------
+    def _show_caseload(self, shown: bool) -> None:
+        if shown != self._caseload_shown:  # only when it changes: not on every key
+            self._caseload_shown = shown
+            self.caseload.display = shown
+
+    def database_ready(self) -> None:
+        self.load_caseload()
+
+    def on_screen_resume(self) -> None:
+        if self.app.db_ready and self.app.staff is not None:
+            self.load_caseload()
+
+    @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
+    def load_caseload(self) -> None:
+        from db import clock
+        from db.models import database
+        from db.workflow import due_items, my_cases
+
+        staff = self.app.staff
+        if staff is None:
+            return
+        with database.connection_context():
+            cases = my_cases(staff.id)
+            items = due_items(cases, clock.today())
+        self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases))
+
+    def action_log_due(self) -> None:
+        """Log the missing entry for the highlighted item, its kind prefilled."""
+        item = self.caseload.current
+        if item is None:
+            return
+        from screens.contact import ContactScreen
+
+        self.app.push_screen(ContactScreen(student_id=item.student_id, kind=item.kind,
+                                           channel=item.channel))
+
+    def action_follow_up_done(self) -> None:
+        item = self.caseload.current
+        if item is None:
+            return
+        if item.what != "follow_up" or item.contact_id is None:
+            self.notify(t("caseload.not_follow_up"), severity="warning", markup=False)
+            return
+        self.mark_done(item.contact_id)
+
+    @work(thread=True, exclusive=True, group="follow-up", exit_on_error=False)
+    def mark_done(self, contact_id: int) -> None:
+        from db.models import database
+        from db.workflow import FollowUpGone, mark_follow_up_done
+
+        try:
+            with database.connection_context():
+                mark_follow_up_done(self.app.staff, contact_id)
+        except FollowUpGone:
+            self.app.call_from_thread(self.notify, t("caseload.gone"), severity="warning",
+                                      markup=False)
+        else:
+            self.app.call_from_thread(self.notify, t("caseload.done"), timeout=2, markup=False)
+        self.app.call_from_thread(self.load_caseload)
 
     def roster_changed(self) -> None:
         """The app's index was (re)loaded: search again, keep the cursor on the student."""
+        if self.app.staff is not None and self.app.db_ready:
+            self.load_caseload()
         keep = self.roster.current
         self.run_search()
         if keep is not None:
@@ -117,6 +191,7 @@ class RosterScreen(Screen):
             return
         staff_id = self.app.staff.id if (self.mine and self.app.staff) else None
         self._searched_for = self.search_input.value
+        self._show_caseload(not self._searched_for and self.status == "all" and not self.mine)
         rows = index.search(self._searched_for, status=self.status, staff_id=staff_id)
         self.roster.set_rows(rows)
         scope = t("roster.scope.mine" if self.mine else "roster.scope.all")
@@ -133,6 +208,8 @@ class RosterScreen(Screen):
         # while the list has focus its single-letter keys are shown instead
         if action in ("log", "toggle_mine", "cycle_status") and self.focused is self.roster:
             return False
+        if action == "log" and self.focused is self.caseload:
+            return False  # n does it there
         return True
 
     def on_descendant_focus(self) -> None:
@@ -148,7 +225,10 @@ class RosterScreen(Screen):
         self.action_cycle_status()
 
     def action_move(self, delta: int) -> None:
-        self.roster.move(delta)
+        if self.focused is self.caseload:
+            self.caseload.move(delta)
+        else:
+            self.roster.move(delta)
 
     def action_page(self, direction: int) -> None:
         self.roster.action_page(direction)
@@ -177,6 +257,11 @@ class RosterScreen(Screen):
         return self.roster.current
 
     def action_open(self) -> None:
+        if self.focused is self.caseload:
+            item = self.caseload.current
+            if item is not None:
+                self.open_case(item.student_id)
+            return
         row = self._current()
         if row is not None:
             self.open_case(row.student_id)
@@ -215,6 +300,12 @@ class RosterScreen(Screen):
         self.app.push_screen(ContactScreen(student_id=row.student_id))
 
     def on_key(self, event) -> None:
+        if self.focused is self.caseload and event.character and event.is_printable \
+                and event.key not in ("n", "d", "slash"):
+            self.search_input.focus()
+            self.search_input.insert_text_at_cursor(event.character)
+            event.stop()
+            return
         # in the list, any other printable key goes back to typing the search
         if self.focused is self.roster and event.character and event.is_printable \
                 and event.key not in ("n", "m", "s", "slash"):

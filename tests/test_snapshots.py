@@ -157,3 +157,21 @@ def test_stale_lock_question(snap_compare, school, lang):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_my_caseload(snap_compare, school, lang):
+    """The home screen after sign-in: what 王芳 owes, most urgent first, the list focused."""
+    import datetime as dt
+
+    from db.models import Case, Contact
+
+    case = school.cases["张伟"]
+    Case.update(opened_on=dt.date(2026, 9, 1)).where(Case.id == case.id).execute()
+    Contact.update(occurred_at=dt.datetime(2026, 10, 1, 16, 0)).where(Contact.case == case.id).execute()
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("shift+tab")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)

@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uuid", default="", help=t("cli.help.uuid"))
     p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
 
+    p = add_parser("due", help=t("cli.help.due"))
+    p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
+    p.add_argument("--days", type=int, default=7, help=t("cli.help.days"))
+
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
@@ -242,6 +246,39 @@ def cmd_log(args, settings) -> int:
     return 0
 
 
+def cmd_due(args, settings) -> int:
+    """My caseload as text: what is overdue or due, for an SSH one-liner."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from db import clock
+    from db.workflow import due_items, my_cases
+    from tui.i18n import due_detail, due_label, due_when
+
+    if args.days < 0:
+        raise CliError(t("cli.invalid", field="--days", message=t("cli.days_negative")), 2)
+    _open(settings)
+    actor = _actor(settings, args.as_staff)
+    today = clock.today()
+    cases = my_cases(actor.id)
+    items = due_items(cases, today, args.days)
+    console = _console()
+    if not items:
+        console.print(Text(t("cli.due_none", name=_safe(actor.name), days=args.days)))
+        return 0
+    table = Table(box=None, pad_edge=False)
+    for key in ("name", "number", "what", "when", "due", "detail"):
+        table.add_column(t(f"cli.due.col.{key}"))
+    for item in items:
+        table.add_row(*(Text(_safe(v)) for v in (
+            item.name, item.student_no, due_label(item.what), due_when(item, today),
+            f"{item.due:%Y-%m-%d}", due_detail(item))))
+    console.print(table)
+    late = sum(1 for i in items if i.due < today)
+    console.print(Text(t("cli.due_count", n=len(items), late=late, cases=len(cases))))
+    return 0
+
+
 def cmd_demo(args, settings) -> int:
     from db import demo
     from db.models import Student
@@ -275,7 +312,7 @@ def _share_commands() -> dict:
 
 
 COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
-            "init": cmd_init}
+            "init": cmd_init, "due": cmd_due}
 
 
 def main(argv: list[str] | None = None) -> int:

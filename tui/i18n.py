@@ -92,6 +92,35 @@ CATALOG: dict[str, tuple[str, str]] = {
     "roster.col.lead": ("Lead", "负责人"),
     "roster.col.last": ("Last contact", "最近联系"),
     "roster.col.days": ("Days", "天数"),
+    "caseload.title": ("My caseload", "我的帮扶任务"),
+    "caseload.summary": ("My caseload · {cases} cases · {late} overdue · {soon} due in 7 days",
+                         "我的帮扶任务 · {cases} 个个案 · {late} 项逾期 · {soon} 项7天内到期"),
+    "caseload.none": ("My caseload · {cases} cases · nothing due in the next 7 days",
+                      "我的帮扶任务 · {cases} 个个案 · 7天内没有到期事项"),
+    "caseload.empty_hint": ("Type a name, pinyin or number to search all students.",
+                            "输入姓名、拼音或学号可查找全部学生。"),
+    "caseload.loading": ("My caseload · loading…", "我的帮扶任务 · 正在加载…"),
+    "caseload.col.when": ("When", "时间"),
+    "caseload.col.name": ("Student", "学生"),
+    "caseload.col.class": ("Class", "班级"),
+    "caseload.col.what": ("Due", "事项"),
+    "caseload.col.detail": ("Last / note", "上次 / 说明"),
+    "caseload.late": ("{n} d late", "逾期{n}天"),
+    "caseload.today": ("today", "今天"),
+    "caseload.in": ("in {n} d", "{n}天后"),
+    "caseload.never": ("never", "从未"),
+    "caseload.last": ("last {date}", "上次 {date}"),
+    "caseload.done": ("Follow-up marked done.", "跟进已标记完成。"),
+    "caseload.not_follow_up": ("Only a follow-up can be marked done; log an entry with n.",
+                               "只有跟进事项可以标记完成；其他事项请按 n 记录。"),
+    "caseload.gone": ("That follow-up was already done or deleted.", "该跟进已完成或已删除。"),
+    "due.help": ("Help session", "个别辅导"),
+    "due.family": ("Family contact", "家校联系"),
+    "due.home_visit": ("Home visit", "家访"),
+    "due.follow_up": ("Follow-up", "跟进"),
+    "due.goal": ("Goal", "目标"),
+    "key.log_due": ("Log it", "记录"),
+    "key.follow_up_done": ("Done", "完成"),
     "roster.count": ("{shown} of {total}", "{shown} / {total}"),
     "roster.scope.all": ("all students", "全部学生"),
     "roster.scope.mine": ("my cases", "我的个案"),
@@ -294,6 +323,21 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.yes": ("do not ask for confirmation", "不再询问确认"),
     "cli.help.recover": ("rebuild a damaged file from the newest good backup plus every journal",
                          "用最新的完好备份加所有日志重建损坏的数据库"),
+    "cli.help.due": ("print what is overdue or due on my cases (My caseload)",
+                     "列出我的个案中逾期或即将到期的事项（我的帮扶任务）"),
+    "cli.help.days": ("also list what falls due within this many days (default 7)",
+                      "同时列出多少天内到期的事项（默认 7）"),
+    "cli.days_negative": ("must be 0 or more", "必须大于或等于 0"),
+    "cli.due_none": ("Nothing overdue or due in the next {days} days for {name}.",
+                     "{name} 在未来 {days} 天内没有逾期或到期的事项。"),
+    "cli.due_count": ("{n} items ({late} overdue) on {cases} cases.",
+                      "共 {n} 项（{late} 项逾期），涉及 {cases} 个个案。"),
+    "cli.due.col.name": ("Student", "学生"),
+    "cli.due.col.number": ("Number", "学号"),
+    "cli.due.col.what": ("Due", "事项"),
+    "cli.due.col.when": ("When", "时间"),
+    "cli.due.col.due": ("Due date", "到期日"),
+    "cli.due.col.detail": ("Last / note", "上次 / 说明"),
     "cli.help.set_locking": ("change the locking mode stored in the file (close bangfu everywhere first)",
                              "修改文件中保存的锁方式（请先在所有电脑上关闭帮扶）"),
     "cli.locking_same": ("{path} already uses {mode} locking.", "{path} 已使用 {mode} 锁。"),
@@ -557,3 +601,30 @@ def label(group: str, code: str) -> str:
 
 def labels(group: str, codes) -> str:
     return t("common.list_sep").join(label(group, c) for c in codes)
+
+
+def due_label(what: str) -> str:
+    """What a due item is: "Help session", "家访" … (a school's own rule: its code)."""
+    key = f"due.{what}"
+    return t(key) if key in CATALOG else what
+
+
+def due_when(item, today) -> str:
+    """"12 d late", "today", "in 3 d" (in the interface language)."""
+    days = (today - item.due).days
+    if days > 0:
+        return t("caseload.late", n=days)
+    if days == 0:
+        return t("caseload.today")
+    return t("caseload.in", n=-days)
+
+
+def due_detail(item) -> str:
+    """A follow-up's or goal's text, else when the rule was last met."""
+    from db.text import one_line
+
+    if item.what in ("follow_up", "goal"):
+        return one_line(item.text)
+    if item.last is None:
+        return t("caseload.never")
+    return t("caseload.last", date=f"{item.last:%m-%d}")

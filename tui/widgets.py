@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from db.search import RosterRow
 from db.text import one_line
-from tui.i18n import label, t
+from tui.i18n import due_detail, due_label, due_when, label, t
 
 
 class KeyFooter(Footer):
@@ -353,3 +353,107 @@ class LinesView(ScrollView, can_focus=True):
         return (self.lines[index].crop_extend(self.scroll_offset.x, self.scroll_offset.x + width,
                                               self.rich_style)
                 .apply_style(self.rich_style))
+
+
+class CaseloadColumns:
+    """Column layout of My caseload: when, student, class, what, detail."""
+
+    KEYS = ("when", "name", "class", "what", "detail")
+    MIN = (10, 8, 12, 14, 10)
+
+    def __init__(self, width: int):
+        spare = max(0, width - sum(self.MIN) - len(self.MIN) - 1)
+        self.widths = list(self.MIN)
+        self.widths[1] += min(4, spare)
+        self.widths[4] += spare - min(4, spare)
+
+    def line(self, cells: list[str]) -> str:
+        return " " + " ".join(fit(c, w) for c, w in zip(cells, self.widths))
+
+    def header(self) -> str:
+        return self.line([t(f"caseload.col.{k}") for k in self.KEYS])
+
+
+class CaseloadList(Widget, can_focus=True):
+    """My caseload on the home screen: a summary line, then one line per thing
+    overdue or due soon, most urgent first.  With focus: up/down move, Enter
+    opens the case, n logs the missing entry, d marks a follow-up done."""
+
+    BINDINGS = [
+        Binding("n", "screen.log_due", "key.log_due", id="log_due"),
+        Binding("d", "screen.follow_up_done", "key.follow_up_done", id="follow_up_done"),
+        Binding("slash", "screen.focus_search", "key.search", id="caseload_search"),
+    ]
+    DEFAULT_CSS = "CaseloadList { height: auto; }"
+
+    @property
+    def max_lines(self) -> int:
+        """Items shown at once (the list scrolls with the cursor): up to 7,
+        fewer on a short terminal so the roster keeps its room."""
+        return max(0, min(7, (self.app.size.height - 14) // 2))
+
+    cursor = reactive(0)
+
+    def __init__(self, today: dt.date, **kwargs):
+        super().__init__(**kwargs)
+        self.today = today
+        self.items: list | None = None  # None until loaded
+        self.cases = 0
+
+    def set_items(self, items: list, today: dt.date, cases: int) -> None:
+        self.items = list(items)
+        self.today = today
+        self.cases = cases
+        self.cursor = min(self.cursor, max(0, len(self.items) - 1))
+        self.refresh(layout=True)
+
+    @property
+    def current(self):
+        items = self.items or []
+        return items[self.cursor] if 0 <= self.cursor < len(items) else None
+
+    def move(self, delta: int) -> None:
+        if self.items:
+            self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def summary(self) -> str:
+        if self.items is None:
+            return t("caseload.loading")
+        if not self.items:
+            return t("caseload.none", cases=self.cases)
+        late = sum(1 for i in self.items if i.due < self.today)
+        return t("caseload.summary", cases=self.cases, late=late, soon=len(self.items) - late)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        shown = min(len(self.items or ()), self.max_lines)
+        return 1 + (1 + shown if shown else 0)
+
+    def render(self) -> Text:
+        columns = CaseloadColumns(self.size.width)
+        text = Text(no_wrap=True, overflow="crop")
+        text.append(" " + self.summary() + "\n", style="bold")
+        lines = self.max_lines
+        if not self.items or not lines:
+            return text
+        text.append(columns.header() + "\n", style="dim")
+        first = max(0, self.cursor - lines + 1)
+        focused = self.has_focus
+        for i, item in enumerate(self.items[first:first + lines], first):
+            late = item.due < self.today
+            style = ("reverse" if focused else "underline") if i == self.cursor else ""
+            if late:
+                style = f"{style} bold red".strip()
+            what = due_label(item.what)
+            line = columns.line([due_when(item, self.today), one_line(item.name),
+                                 one_line(item.class_name), what, due_detail(item)])
+            text.append(line + "\n", style=style)
+        return text
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

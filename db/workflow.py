@@ -1,0 +1,212 @@
+"""What each teacher owes: frequency rules, follow-ups and goals, as a due list.
+
+The school plans ask for a help session with the student at least weekly, a
+contact with the family at least monthly and a home visit at least once a
+term.  A rule counts any entry of its kind, whatever channel it was logged
+under (relabelling an entry never satisfies or breaks a rule); only the home
+visit rule is about the channel itself.  Schools can change the rules: they are
+stored in the file (``bangfu_meta`` key ``rules``, JSON), shared by everyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from db import audit, clock, journal
+from db.models import (Assignment, Case, Contact, Goal, Meta, SchoolClass, Staff, Student,
+                       Term, database)
+from db.vocab import OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str  # "help", "family", "home_visit" or a school's own
+    kind: str = ""  # entries of this kind count ("" = any kind)
+    channel: str = ""  # only entries on this channel count ("" = any channel)
+    every_days: int = 0  # at least once every N days ...
+    per_term: bool = False  # ... or at least once a term
+
+    def counts(self, kind: str, channel: str) -> bool:
+        return (not self.kind or kind == self.kind) and (not self.channel or channel == self.channel)
+
+    @property
+    def log_kind(self) -> str:
+        return self.kind or "family"
+
+    @property
+    def log_channel(self) -> str:
+        return self.channel or ("face" if self.kind == "student" else "phone")
+
+
+DEFAULT_RULES = (
+    Rule("help", kind="student", every_days=7),
+    Rule("family", kind="family", every_days=30),
+    Rule("home_visit", channel="home_visit", per_term=True),
+)
+RULES_KEY = "rules"
+DUE_DAYS = 7  # "due in the next 7 days"
+
+
+def load_rules() -> tuple[Rule, ...]:
+    """The school's rules from the file, else the defaults of the school plans."""
+    row = Meta.get_or_none(Meta.key == RULES_KEY)
+    if row is None:
+        return DEFAULT_RULES
+    try:
+        return tuple(Rule(**{k: v for k, v in item.items() if k in Rule.__slots__})
+                     for item in json.loads(row.value))
+    except (TypeError, ValueError, AttributeError):
+        return DEFAULT_RULES
+
+
+def current_term(today: dt.date) -> Term | None:
+    """The term that contains ``today``, else the latest one that has started."""
+    term = (Term.select().where(Term.start_date <= today, Term.end_date >= today)
+            .order_by(Term.start_date.desc()).first())
+    if term is None:
+        term = (Term.select().where(Term.start_date <= today)
+                .order_by(Term.start_date.desc()).first())
+    return term
+
+
+@dataclass(slots=True)
+class DueItem:
+    case_id: int
+    student_id: int
+    name: str
+    class_name: str
+    student_no: str
+    what: str  # a rule's code, "follow_up" or "goal"
+    due: dt.date
+    last: dt.date | None = None  # when the rule was last met (None: never)
+    text: str = ""  # the follow-up or the goal
+    contact_id: int | None = None  # the entry whose follow-up this is
+    kind: str = "family"  # what `n` logs for it
+    channel: str = "phone"
+
+    def overdue_days(self, today: dt.date) -> int:
+        return (today - self.due).days
+
+
+@dataclass(slots=True)
+class _Case:
+    case_id: int
+    student_id: int
+    name: str
+    class_name: str
+    student_no: str
+    opened_on: dt.date | None
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def my_cases(staff_id: int) -> list[_Case]:
+    """Open cases the staff member is assigned to (any role)."""
+    query = (Case.select(Case.id, Case.opened_on, Student.id, Student.name, Student.student_no,
+                         SchoolClass.name)
+             .join(Assignment, on=(Assignment.case == Case.id))
+             .switch(Case).join(Student)
+             .join(SchoolClass, JOIN.LEFT_OUTER)
+             .where(Assignment.staff == staff_id, Assignment.active == True,  # noqa: E712
+                    Case.status.in_(OPEN_STATUSES))
+             .distinct())
+    return [_Case(cid, sid, name, cls or "", no, _as_date(opened))
+            for cid, opened, sid, name, no, cls in query.tuples()]
+
+
+def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
+              rules: tuple[Rule, ...] | None = None) -> list[DueItem]:
+    """What is overdue or due within ``days`` for ``cases``, most urgent first."""
+    if not cases:
+        return []
+    rules = load_rules() if rules is None else rules
+    term = current_term(today)
+    term_start = term.start_date if term else today.replace(month=1, day=1)
+    term_end = term.end_date if term else today.replace(month=12, day=31)
+    horizon = today + dt.timedelta(days=days)
+    ids = [c.case_id for c in cases]
+    marks = ",".join("?" for _ in ids)
+    # the newest entry of every (case, kind, channel): enough for every rule
+    latest: dict[int, list[tuple[str, str, dt.date]]] = {}
+    in_term: dict[int, list[tuple[str, str]]] = {}
+    rows = database.execute_sql(
+        f"SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
+        f"WHERE case_id IN ({marks}) GROUP BY case_id, kind, channel",
+        (str(term_start), *ids))
+    for case_id, kind, channel, last, this_term in rows:
+        latest.setdefault(case_id, []).append((kind, channel, _as_date(last)))
+        if this_term:
+            in_term.setdefault(case_id, []).append((kind, channel))
+    items: list[DueItem] = []
+    for case in cases:
+        anchor = max(case.opened_on or term_start, term_start)
+        for rule in rules:
+            if rule.per_term:
+                if any(rule.counts(k, c) for k, c in in_term.get(case.case_id, ())):
+                    continue
+                # by the middle of the term (or two weeks after a late opening)
+                middle = term_start + (term_end - term_start) / 2
+                due, last = max(middle, anchor + dt.timedelta(days=14)), None
+                seen = [d for k, c, d in latest.get(case.case_id, ()) if rule.counts(k, c)]
+                last = max(seen) if seen else None
+            else:
+                seen = [d for k, c, d in latest.get(case.case_id, ()) if rule.counts(k, c)]
+                last = max(seen) if seen else None
+                due = (max(last, anchor) if last else anchor) + dt.timedelta(days=rule.every_days)
+            if due <= horizon:
+                items.append(DueItem(case.case_id, case.student_id, case.name, case.class_name,
+                                     case.student_no, rule.code, due, last,
+                                     kind=rule.log_kind, channel=rule.log_channel))
+    by_case = {c.case_id: c for c in cases}
+    follow_ups = (Contact.select(Contact.id, Contact.case, Contact.follow_up, Contact.follow_up_due,
+                                 Contact.kind, Contact.channel)
+                  .where(Contact.case.in_(ids), Contact.follow_up_due.is_null(False),
+                         Contact.follow_up_done_on.is_null(True),
+                         Contact.follow_up_due <= horizon))
+    for cid, case_id, text, due, kind, channel in follow_ups.tuples():
+        c = by_case[case_id]
+        items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
+                             "follow_up", _as_date(due), text=text, contact_id=cid,
+                             kind=kind, channel=channel))
+    goals = (Goal.select(Goal.case, Goal.text, Goal.due_date)
+             .where(Goal.case.in_(ids), Goal.status == "open", Goal.due_date.is_null(False),
+                    Goal.due_date <= horizon))
+    for case_id, text, due in goals.tuples():
+        c = by_case[case_id]
+        items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
+                             "goal", _as_date(due), text=text, kind="student", channel="face"))
+    items.sort(key=lambda i: (i.due, i.name, i.what))
+    return items
+
+
+def my_due(staff_id: int, today: dt.date | None = None, days: int = DUE_DAYS) -> list[DueItem]:
+    """My caseload: what the staff member's open cases need, most urgent first."""
+    return due_items(my_cases(staff_id), today or clock.today(), days)
+
+
+class FollowUpGone(Exception):
+    """The entry was deleted, or its follow-up already marked done."""
+
+
+def mark_follow_up_done(actor: Staff, contact_id: int, on: dt.date | None = None) -> None:
+    """Take a follow-up off the due list (recorded in the audit log)."""
+    on = on or clock.today()
+    with journal.transaction():
+        row = Contact.get_or_none(Contact.id == contact_id)
+        if row is None or row.follow_up_done_on is not None:
+            raise FollowUpGone(contact_id)
+        Contact.update(follow_up_done_on=on).where(Contact.id == contact_id).execute()
+        audit.record(actor, "contact", contact_id, "update",
+                     {"follow_up_done_on": [None, on.isoformat()]})
