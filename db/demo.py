@@ -1014,7 +1014,10 @@ class _Builder:
             if kind == "family" and "attendance" in case.categories and rng.random() < 0.5:
                 follow_up = "了解请假原因"
             due = when.date() + dt.timedelta(days=rng.randint(2, 10))
-            if due < self.today and rng.random() < 0.85:
+            # most follow-ups get done; the old ones that did not would have been
+            # chased long ago, so fewer of those are still open
+            old = due < self.today - dt.timedelta(days=30)
+            if due < self.today and rng.random() < (0.97 if old else 0.8):
                 done = min(due, when.date() + dt.timedelta(days=rng.randint(1, 7)),
                            self.yesterday)
         created = when + dt.timedelta(minutes=duration + rng.randint(2, 90))
