@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db import audit, clock, journal
-from db.models import (Assignment, Case, Contact, Goal, Meta, SchoolClass, Staff, Student,
+from db.models import (Assignment, Case, Contact, Meta, SchoolClass, Staff, Student,
                        Term, database)
 from db.vocab import OPEN_STATUSES
 
@@ -127,8 +127,12 @@ def my_cases(staff_id: int) -> list[_Case]:
 
 
 def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
-              rules: tuple[Rule, ...] | None = None) -> list[DueItem]:
-    """What is overdue or due within ``days`` for ``cases``, most urgent first."""
+              rules: tuple[Rule, ...] | None = None, *, all_open: bool = False) -> list[DueItem]:
+    """What is overdue or due within ``days`` for ``cases``, most urgent first.
+
+    ``all_open`` says ``cases`` are every open case (the leaders' overview): the
+    queries then select by status instead of listing thousands of ids.
+    """
     if not cases:
         return []
     rules = load_rules() if rules is None else rules
@@ -136,15 +140,18 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
     term_start = term.start_date if term else today.replace(month=1, day=1)
     term_end = term.end_date if term else today.replace(month=12, day=31)
     horizon = today + dt.timedelta(days=days)
-    ids = [c.case_id for c in cases]
-    marks = ",".join("?" for _ in ids)
+    if all_open:
+        which = f"case_id IN (SELECT id FROM case_file WHERE status IN ({','.join('?' * len(OPEN_STATUSES))}))"
+        ids: list = list(OPEN_STATUSES)
+    else:
+        ids = [c.case_id for c in cases]
+        which = f"case_id IN ({','.join('?' for _ in ids)})"
     # the newest entry of every (case, kind, channel): enough for every rule
     latest: dict[int, list[tuple[str, str, dt.date]]] = {}
     in_term: dict[int, list[tuple[str, str]]] = {}
     rows = database.execute_sql(
         f"SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
-        f"WHERE case_id IN ({marks}) GROUP BY case_id, kind, channel",
-        (str(term_start), *ids))
+        f"WHERE {which} GROUP BY case_id, kind, channel", (str(term_start), *ids))
     for case_id, kind, channel, last, this_term in rows:
         latest.setdefault(case_id, []).append((kind, channel, _as_date(last)))
         if this_term:
@@ -170,21 +177,26 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
                                      case.student_no, rule.code, due, last,
                                      kind=rule.log_kind, channel=rule.log_channel))
     by_case = {c.case_id: c for c in cases}
-    follow_ups = (Contact.select(Contact.id, Contact.case, Contact.follow_up, Contact.follow_up_due,
-                                 Contact.kind, Contact.channel)
-                  .where(Contact.case.in_(ids), Contact.follow_up_due.is_null(False),
-                         Contact.follow_up_done_on.is_null(True),
-                         Contact.follow_up_due <= horizon))
-    for cid, case_id, text, due, kind, channel in follow_ups.tuples():
-        c = by_case[case_id]
+    # "+case_id": read the few open follow-ups from their partial index, then
+    # check the case, rather than every entry of every case
+    follow_ups = database.execute_sql(
+        "SELECT id, case_id, follow_up, follow_up_due, kind, channel FROM contact "
+        f"WHERE follow_up_due IS NOT NULL AND follow_up_done_on IS NULL "
+        f"AND follow_up_due <= ? AND +{which}", (str(horizon), *ids))
+    for cid, case_id, text, due, kind, channel in follow_ups:
+        c = by_case.get(case_id)
+        if c is None:
+            continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
                              "follow_up", _as_date(due), text=text, contact_id=cid,
                              kind=kind, channel=channel))
-    goals = (Goal.select(Goal.case, Goal.text, Goal.due_date)
-             .where(Goal.case.in_(ids), Goal.status == "open", Goal.due_date.is_null(False),
-                    Goal.due_date <= horizon))
-    for case_id, text, due in goals.tuples():
-        c = by_case[case_id]
+    goals = database.execute_sql(
+        f"SELECT case_id, text, due_date FROM goal WHERE {which} AND status = 'open' "
+        "AND due_date IS NOT NULL AND due_date <= ?", (*ids, str(horizon)))
+    for case_id, text, due in goals:
+        c = by_case.get(case_id)
+        if c is None:
+            continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
                              "goal", _as_date(due), text=text, kind="student", channel="face"))
     items.sort(key=lambda i: (i.due, i.name, i.what))

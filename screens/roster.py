@@ -56,6 +56,7 @@ class RosterScreen(Screen):
         Binding("pageup", "page(-1)", show=False),
         Binding("ctrl+r", "reload", "key.reload", id="reload", show=False),
         Binding("f2", "switch_user", "key.switch_user", id="switch_user", show=False),
+        Binding("f3", "overview", "key.overview", id="overview"),
     ]
 
     def __init__(self):
@@ -251,6 +252,11 @@ class RosterScreen(Screen):
     def action_switch_user(self) -> None:
         self.app.action_switch_user()
 
+    def action_overview(self) -> None:
+        from screens.overview import OverviewScreen
+
+        self.app.push_screen(OverviewScreen())
+
     def _current(self) -> RosterRow | None:
         if self.search_input.value != self._searched_for:  # keys outran Changed
             self.run_search()
@@ -274,19 +280,7 @@ class RosterScreen(Screen):
 
         with database.connection_context():
             view = load_case(student_id)
-        self.app.call_from_thread(self._show_case, student_id, view)
-
-    def _show_case(self, student_id: int, view) -> None:
-        from screens.case import CaseScreen
-
-        if self.app.screen is not self or view is None:
-            return
-        # one case screen, kept installed: opening the next case only fills it
-        if not self.app.is_screen_installed("case"):
-            self.app.install_screen(CaseScreen(), "case")
-        screen = self.app.get_screen("case")
-        screen.prepare(student_id, view)
-        self.app.push_screen(screen)
+        self.app.call_from_thread(self.app.show_case, self, student_id, view)
 
     def action_log(self) -> None:
         row = self._current()

@@ -175,3 +175,21 @@ def test_my_caseload(snap_compare, school, lang):
         await settle(pilot)
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_leaders_overview(snap_compare, school, lang):
+    """F3 from the home screen: this week's shares per class, the overdue count."""
+    import datetime as dt
+
+    from db.models import Case
+
+    Case.update(opened_on=dt.date(2026, 9, 1)).where(Case.id == school.cases["张伟"].id).execute()
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("p")  # this month: 张伟's family contact of 2 November
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)

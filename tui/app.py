@@ -223,6 +223,20 @@ class BangfuApp(App):
         else:  # only our own saves, already applied row by row
             self._marker = marker
 
+    def show_case(self, opener, student_id: int, view) -> None:
+        """Show a loaded case, if the screen that asked is still the one on top.
+
+        One case screen, kept installed: opening the next case only fills it."""
+        from screens.case import CaseScreen
+
+        if self.screen is not opener or view is None:
+            return
+        if not self.is_screen_installed("case"):
+            self.install_screen(CaseScreen(), "case")
+        screen = self.get_screen("case")
+        screen.prepare(student_id, view)
+        self.push_screen(screen)
+
     def _others_wrote(self) -> None:
         """Another workstation (or the outbox) saved: reload the roster, let open
         screens catch up."""

@@ -457,3 +457,62 @@ class CaseloadList(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+class TableList(Widget, can_focus=True):
+    """A plain keyboard table: fixed columns, one cursor line, scrolls with the
+    cursor, draws only the visible lines.  Rows are lists of strings; the
+    screen decides what Enter does with ``cursor``."""
+
+    DEFAULT_CSS = "TableList { height: 1fr; }"
+    BINDINGS = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+        Binding("home", "move(-1000000)", show=False),
+        Binding("end", "move(1000000)", show=False),
+    ]
+
+    cursor = reactive(0)
+
+    def __init__(self, widths: list[int], **kwargs):
+        super().__init__(**kwargs)
+        self.widths = widths  # the last column takes the rest
+        self.rows: list[list[str]] = []
+        self.row_styles: list[str] = []
+
+    def set_rows(self, rows: list[list[str]], styles: list[str] | None = None) -> None:
+        self.rows = rows
+        self.row_styles = styles or [""] * len(rows)
+        self.cursor = min(self.cursor, max(0, len(rows) - 1))
+        self.refresh()
+
+    def line(self, cells: list[str], width: int) -> str:
+        widths = list(self.widths)
+        widths[-1] = max(1, width - sum(widths[:-1]) - len(widths))
+        return " " + " ".join(fit(c, w) for c, w in zip(cells, widths))
+
+    def action_move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        height = max(1, self.size.height)
+        first = max(0, self.cursor - height + 1)
+        text = Text(no_wrap=True, overflow="crop")
+        for i in range(first, min(len(self.rows), first + height)):
+            style = self.row_styles[i]
+            if i == self.cursor:
+                style = f"{style} reverse".strip() if self.has_focus else f"{style} underline".strip()
+            text.append(self.line(self.rows[i], self.size.width) + "\n", style=style)
+        return text
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

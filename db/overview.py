@@ -1,0 +1,107 @@
+"""The leaders' overview: per class or per staff member, how many open cases met
+each rule this week, month or term, and which cases have something overdue.
+
+A case "met" a rule in a period when it has an entry that counts for the rule
+(see ``db.workflow.Rule``) dated within the period: the week since Monday, the
+month since its first day, the term since its start.  A case counts for every
+staff member assigned to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from db.models import database
+from db.vocab import OPEN_STATUSES
+from db.workflow import DueItem, _Case, _as_date, current_term, due_items, load_rules
+
+PERIODS = ("week", "month", "term")
+GROUPINGS = ("class", "staff")
+
+
+def period_start(period: str, today: dt.date) -> dt.date:
+    if period == "week":
+        return today - dt.timedelta(days=today.weekday())
+    if period == "month":
+        return today.replace(day=1)
+    term = current_term(today)
+    return term.start_date if term else today.replace(month=1, day=1)
+
+
+@dataclass(slots=True)
+class GroupRow:
+    key: str  # class id or staff id, as text
+    name: str
+    cases: list[int] = field(default_factory=list)  # case ids
+    met: dict[str, int] = field(default_factory=dict)  # rule code -> cases that met it
+    overdue: int = 0  # cases with something overdue
+
+    def share(self, rule: str) -> float | None:
+        return self.met.get(rule, 0) / len(self.cases) if self.cases else None
+
+
+@dataclass(slots=True)
+class Overview:
+    period: str
+    grouping: str
+    since: dt.date
+    rules: tuple
+    groups: list[GroupRow]
+    total: GroupRow
+    overdue: dict[int, list[DueItem]]  # case id -> its overdue items
+    cases: dict[int, _Case]
+
+
+def overview(today: dt.date, period: str = "week", grouping: str = "class") -> Overview:
+    if period not in PERIODS or grouping not in GROUPINGS:
+        raise ValueError((period, grouping))
+    rules = load_rules()
+    since = period_start(period, today)
+    statuses = ",".join("?" * len(OPEN_STATUSES))
+    # plain cursors: thousands of rows, no model objects needed
+    rows = database.execute_sql(
+        "SELECT f.id, f.opened_on, s.id, s.name, s.student_no, k.id, k.name FROM case_file f "
+        "JOIN student s ON s.id = f.student_id LEFT JOIN school_class k ON k.id = s.school_class_id "
+        f"WHERE f.status IN ({statuses})", OPEN_STATUSES)
+    cases: dict[int, _Case] = {}
+    klass: dict[int, tuple[str, str]] = {}
+    for cid, opened, sid, name, no, class_id, class_name in rows:
+        cases[cid] = _Case(cid, sid, name, class_name or "", no, _as_date(opened))
+        klass[cid] = (str(class_id or ""), class_name or "—")
+    # which (case, kind, channel) had an entry in the period: one grouped pass
+    met_pairs: dict[int, list[tuple[str, str]]] = {}
+    for cid, kind, channel in database.execute_sql(
+            "SELECT DISTINCT c.case_id, c.kind, c.channel FROM contact c "
+            "JOIN case_file f ON f.id = c.case_id "
+            f"WHERE c.occurred_at >= ? AND f.status IN ({','.join('?' * len(OPEN_STATUSES))})",
+            (str(since), *OPEN_STATUSES)):
+        met_pairs.setdefault(cid, []).append((kind, channel))
+    met = {cid: {r.code for r in rules if any(r.counts(k, c) for k, c in pairs)}
+           for cid, pairs in met_pairs.items()}
+    overdue: dict[int, list[DueItem]] = {}
+    for item in due_items(list(cases.values()), today, days=-1, rules=rules, all_open=True):
+        overdue.setdefault(item.case_id, []).append(item)
+    groups: dict[str, GroupRow] = {}
+    if grouping == "class":
+        for cid, (key, name) in klass.items():
+            groups.setdefault(key, GroupRow(key, name)).cases.append(cid)
+    else:
+        names = dict(database.execute_sql("SELECT id, name FROM staff"))
+        for cid, staff_id in database.execute_sql(
+                "SELECT DISTINCT case_id, staff_id FROM assignment WHERE active"):
+            if cid in cases:
+                groups.setdefault(str(staff_id), GroupRow(str(staff_id), names.get(staff_id, "?"))
+                                  ).cases.append(cid)
+    total = GroupRow("", "", list(cases))
+    for row in [*groups.values(), total]:
+        for cid in row.cases:
+            for code in met.get(cid, ()):
+                row.met[code] = row.met.get(code, 0) + 1
+        row.overdue = sum(1 for cid in row.cases if cid in overdue)
+    ordered = sorted(groups.values(), key=lambda g: (-(g.overdue / len(g.cases)), g.name))
+    if grouping == "class":
+        from db.search import natural_key
+
+        ordered = sorted(groups.values(), key=lambda g: natural_key(g.name))
+    return Overview(period, grouping, since, rules, ordered, total, overdue, cases)

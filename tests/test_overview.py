@@ -1,0 +1,97 @@
+"""The leaders' overview: shares of cases meeting each rule, overdue cases, drill-down.
+
+The small school on Friday 2026-11-20: open cases 张伟, 赵薇, 曾小明 (七年级(1)班)
+and [bold]王[/ (八年级(2)班).  The only entry is 张伟's family contact of 2
+November (WeChat).  Here 张伟's case was opened on 1 September, so his weekly
+help session and this term's home visit are overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db.models import Case, Contact
+from db.overview import overview, period_start
+from screens.case import CaseScreen
+from screens.overview import OverviewScreen
+from tests.conftest import TODAY
+from tests.helpers import make_app, settle, sign_in
+from tui.widgets import TableList
+
+
+@pytest.fixture
+def late(school):
+    Case.update(opened_on=dt.date(2026, 9, 1)).where(Case.id == school.cases["张伟"].id).execute()
+    return school
+
+
+def test_periods_start_on_monday_the_first_and_the_term_start(school):
+    assert period_start("week", TODAY) == dt.date(2026, 11, 16)
+    assert period_start("month", TODAY) == dt.date(2026, 11, 1)
+    assert period_start("term", TODAY) == dt.date(2026, 9, 1)
+
+
+def test_shares_by_class_for_each_period(late):
+    week = overview(TODAY, "week", "class")
+    assert [g.name for g in week.groups] == ["七年级(1)班", "八年级(2)班"]
+    assert len(week.total.cases) == 4 and week.total.met == {}
+    month = overview(TODAY, "month", "class")
+    first, second = month.groups
+    assert len(first.cases) == 3 and first.met == {"family": 1}  # 张伟, 2 November
+    assert first.share("family") == pytest.approx(1 / 3)
+    assert second.met == {} and second.share("family") == 0
+    # overdue: only 张伟 (help session since 8 September, home visit by mid-term)
+    assert (first.overdue, second.overdue, month.total.overdue) == (1, 0, 1)
+    whats = {i.what for i in month.overdue[late.cases["张伟"].id]}
+    assert whats == {"help", "home_visit"}
+
+
+def test_a_relabelled_entry_counts_for_its_kind_in_the_overview(late):
+    Contact.create(uuid="00000000-0000-4000-8000-0000000000a1", case=late.cases["赵薇"].id,
+                   author=late.other.id, occurred_at=dt.datetime(2026, 11, 17, 10, 0),
+                   kind="student", channel="other", discussed="Maths help", host="test")
+    week = overview(TODAY, "week", "class")
+    assert week.groups[0].met == {"help": 1}
+
+
+def test_by_staff_a_case_counts_for_everyone_assigned(late):
+    data = overview(TODAY, "term", "staff")
+    by_name = {g.name: g for g in data.groups}
+    assert set(by_name) == {"王芳", "李建国"}
+    assert len(by_name["王芳"].cases) == 2 and by_name["王芳"].overdue == 1
+    assert len(by_name["李建国"].cases) == 2 and by_name["李建国"].overdue == 0
+
+
+async def test_f3_opens_the_overview_and_enter_drills_down_to_a_case(late):
+    app = make_app(late.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        table = screen.query_one(TableList)
+        assert table.rows[0][:2] == ["All", "4"]
+        assert table.rows[1][0] == "七年级(1)班" and table.rows[1][-1] == "1"
+        await pilot.press("down", "enter")  # into 七年级(1)班: its cases, overdue first
+        await settle(pilot)
+        assert [r[0] for r in table.rows][0] == "张伟"
+        assert "Help session" in table.rows[0][3] and "Home visit" in table.rows[0][3]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.view.name == "张伟"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")  # back to the classes
+        assert table.rows[1][0] == "七年级(1)班"
+        await pilot.press("p")  # this month
+        await settle(pilot)
+        assert screen.data.period == "month" and table.rows[1][3] == "33%"
+        await pilot.press("g")  # by staff member
+        await settle(pilot)
+        assert {r[0] for r in table.rows[1:]} == {"王芳", "李建国"}
+        await pilot.press("escape")
+        assert app.screen is not screen
