@@ -6,6 +6,7 @@ retried save (busy share, lost reply) never writes it twice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid as uuidlib
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class NewContact:
     agreed: str
     follow_up: str
     follow_up_due: dt.date | None
+    meeting_id: str | None = None  # shared by the entries of one meeting
 
 
 class ContactValidationError(ValueError):
@@ -158,7 +160,8 @@ def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
             occurred_at=entry.occurred_at, kind=entry.kind, channel=entry.channel,
             participants=entry.participants, duration_min=entry.duration_min,
             discussed=entry.discussed, agreed=entry.agreed, follow_up=entry.follow_up,
-            follow_up_due=entry.follow_up_due, created_at=clock.now(), host=hostname())
+            follow_up_due=entry.follow_up_due, meeting_id=entry.meeting_id,
+            created_at=clock.now(), host=hostname())
         contact = Contact.create(**values)
         values.pop("case")
         audit.record(actor, "contact", contact.id, "insert",
@@ -169,6 +172,64 @@ def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
 def save_contact(actor: Staff, entry: NewContact, *, on_retry=None) -> tuple[int, bool]:
     """Write ``entry``; returns ``(id, created)``.  Idempotent by UUID."""
     return with_retry(lambda: _insert(actor, entry), on_retry=on_retry)
+
+
+# -- meeting mode: one text, one entry per student ----------------------------
+def meeting_entries(entry: NewContact, cases: list[tuple[int, str]]) -> list[NewContact]:
+    """``entry`` once per ``(case id, uuid)``, all sharing ``entry.uuid`` as meeting id."""
+    return [dataclasses.replace(entry, uuid=uuid, case_id=case_id, meeting_id=entry.uuid)
+            for case_id, uuid in cases]
+
+
+def save_meeting(actor: Staff, entries: list[NewContact], *, on_retry=None) -> int:
+    """Write every entry of a meeting in one transaction (all or none); returns
+    how many were new.  Idempotent by UUID, like ``save_contact``."""
+    def write() -> int:
+        with journal.transaction():
+            return sum(_insert(actor, entry)[1] for entry in entries)
+    return with_retry(write, on_retry=on_retry)
+
+
+# -- amending one entry -----------------------------------------------------------
+class EntryGone(Exception):
+    """The entry was deleted while it was being amended."""
+
+
+AMENDABLE = ("occurred_at", "kind", "channel", "participants", "duration_min", "discussed",
+             "agreed", "follow_up", "follow_up_due")
+
+
+def load_entry(contact_id: int) -> tuple[NewContact, int] | None:
+    """An entry as the form edits it, with its student's id (None if gone)."""
+    row = Contact.get_or_none(Contact.id == contact_id)
+    if row is None:
+        return None
+    case = Case.get_by_id(row.case_id)
+    entry = NewContact(uuid=row.uuid, case_id=row.case_id, occurred_at=row.occurred_at,
+                       kind=row.kind, channel=row.channel, participants=row.participants,
+                       duration_min=row.duration_min, discussed=row.discussed, agreed=row.agreed,
+                       follow_up=row.follow_up, follow_up_due=row.follow_up_due,
+                       meeting_id=row.meeting_id)
+    return entry, case.student_id
+
+
+def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *, on_retry=None) -> bool:
+    """Change one entry (only this one, even if it came from a meeting); the audit
+    log keeps what it said before.  Returns False when nothing changed."""
+    def write() -> bool:
+        with journal.transaction():
+            row = Contact.get_or_none(Contact.id == contact_id)
+            if row is None:
+                raise EntryGone(contact_id)
+            before = {name: getattr(row, name) for name in AMENDABLE}
+            after = {name: getattr(entry, name) for name in AMENDABLE}
+            changes = audit.diff(before, after)
+            if not changes:
+                return False
+            Contact.update(**after).where(Contact.id == contact_id).execute()
+            audit.record(actor, "contact", contact_id, "update", changes)
+            return True
+    return with_retry(write, on_retry=on_retry)
 
 
 # -- the outbox: entries saved while the file could not be reached ------------
@@ -187,7 +248,8 @@ def entry_from_json(data: dict) -> NewContact:
         kind=data["kind"], channel=data["channel"], participants=data.get("participants", ""),
         duration_min=data.get("duration_min"), discussed=data["discussed"],
         agreed=data.get("agreed", ""), follow_up=data.get("follow_up", ""),
-        follow_up_due=dt.date.fromisoformat(due) if due else None)
+        follow_up_due=dt.date.fromisoformat(due) if due else None,
+        meeting_id=data.get("meeting_id"))
 
 
 @dataclass

@@ -158,6 +158,7 @@ class Contact(BaseModel):
     follow_up = TextField(default="")
     follow_up_due = DateField(null=True)
     follow_up_done_on = DateField(null=True)  # schema version 2
+    meeting_id = CharField(null=True, index=True)  # schema version 4: meeting mode
     created_at = DateTimeField(default=_now)
     host = CharField(default="")
 

@@ -77,8 +77,15 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
             f"WHERE c.occurred_at >= ? AND f.status IN ({','.join('?' * len(OPEN_STATUSES))})",
             (str(since), *OPEN_STATUSES)):
         met_pairs.setdefault(cid, []).append((kind, channel))
-    met = {cid: {r.code for r in rules if any(r.counts(k, c) for k, c in pairs)}
-           for cid, pairs in met_pairs.items()}
+    counts_for: dict[tuple[str, str], set[str]] = {}
+    met: dict[int, set[str]] = {}
+    for cid, pairs in met_pairs.items():
+        codes: set[str] = set()
+        for pair in pairs:
+            if pair not in counts_for:
+                counts_for[pair] = {r.code for r in rules if r.counts(*pair)}
+            codes |= counts_for[pair]
+        met[cid] = codes
     overdue: dict[int, list[DueItem]] = {}
     for item in due_items(list(cases.values()), today, days=-1, rules=rules, all_open=True):
         overdue.setdefault(item.case_id, []).append(item)

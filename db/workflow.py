@@ -147,31 +147,43 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
         ids = [c.case_id for c in cases]
         which = f"case_id IN ({','.join('?' for _ in ids)})"
     # the newest entry of every (case, kind, channel): enough for every rule
-    latest: dict[int, list[tuple[str, str, dt.date]]] = {}
-    in_term: dict[int, list[tuple[str, str]]] = {}
+    # per case and rule: the newest entry that counts, and whether one is in this
+    # term (which rules an entry counts for depends only on its kind and channel)
+    matches: dict[tuple[str, str], tuple[int, ...]] = {}
+    newest: dict[tuple[int, int], str] = {}  # (case, rule index) -> ISO time
+    in_term: set[tuple[int, int]] = set()
     rows = database.execute_sql(
         f"SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
         f"WHERE {which} GROUP BY case_id, kind, channel", (str(term_start), *ids))
     for case_id, kind, channel, last, this_term in rows:
-        latest.setdefault(case_id, []).append((kind, channel, _as_date(last)))
-        if this_term:
-            in_term.setdefault(case_id, []).append((kind, channel))
+        which_rules = matches.get((kind, channel))
+        if which_rules is None:
+            which_rules = matches[(kind, channel)] = tuple(
+                n for n, rule in enumerate(rules) if rule.counts(kind, channel))
+        last = str(last)
+        for n in which_rules:
+            key = (case_id, n)
+            if newest.get(key, "") < last:
+                newest[key] = last
+            if this_term:
+                in_term.add(key)
+    middle = term_start + (term_end - term_start) / 2
+    steps = [dt.timedelta(days=rule.every_days) for rule in rules]
+    fortnight = dt.timedelta(days=14)
     items: list[DueItem] = []
     for case in cases:
         anchor = max(case.opened_on or term_start, term_start)
-        for rule in rules:
+        for n, rule in enumerate(rules):
+            key = (case.case_id, n)
+            seen = newest.get(key)
+            last = dt.date.fromisoformat(seen[:10]) if seen else None
             if rule.per_term:
-                if any(rule.counts(k, c) for k, c in in_term.get(case.case_id, ())):
+                if key in in_term:
                     continue
                 # by the middle of the term (or two weeks after a late opening)
-                middle = term_start + (term_end - term_start) / 2
-                due, last = max(middle, anchor + dt.timedelta(days=14)), None
-                seen = [d for k, c, d in latest.get(case.case_id, ()) if rule.counts(k, c)]
-                last = max(seen) if seen else None
+                due = max(middle, anchor + fortnight)
             else:
-                seen = [d for k, c, d in latest.get(case.case_id, ()) if rule.counts(k, c)]
-                last = max(seen) if seen else None
-                due = (max(last, anchor) if last else anchor) + dt.timedelta(days=rule.every_days)
+                due = (max(last, anchor) if last else anchor) + steps[n]
             if due <= horizon:
                 items.append(DueItem(case.case_id, case.student_id, case.name, case.class_name,
                                      case.student_no, rule.code, due, last,

@@ -117,6 +117,7 @@ class CaseScreen(Screen):
         Binding("escape", "back", "key.back", id="back"),
         Binding("n", "log", "key.log", id="log"),
         Binding("e", "edit", "key.edit", id="edit"),
+        Binding("a", "amend", "key.amend", id="amend"),
         Binding("r", "reload", "key.reload", id="reload"),
         Binding("tab", "next_tab", "key.tab_next", id="next_tab", show=False),  # the tab bar shows 1-4
         Binding("1", "tab('timeline')", show=False),
@@ -234,6 +235,8 @@ class CaseScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("log", "edit"):
             return self.view is not None and self.view.case_id is not None
+        if action == "amend":
+            return self.view is not None and bool(self.view.contacts)
         return True
 
     def action_back(self) -> None:
@@ -282,6 +285,36 @@ class CaseScreen(Screen):
         if saved:
             self.action_tab("timeline")
             self.load()
+
+    def action_amend(self) -> None:
+        """Pick one of this case's entries and amend it (only that one)."""
+        if self.view is None or not self.view.contacts:
+            return
+        from screens.entries import EntryPickerScreen
+
+        self.app.push_screen(EntryPickerScreen(self.view.contacts), self._amend_picked)
+
+    def _amend_picked(self, contact_id: int | None) -> None:
+        if contact_id is not None:
+            self.load_entry(contact_id)
+
+    @work(thread=True, exclusive=True, group="amend", exit_on_error=False)
+    def load_entry(self, contact_id: int) -> None:
+        from db.contacts import load_entry
+        from db.models import database
+
+        with database.connection_context():
+            found = load_entry(contact_id)
+        self.app.call_from_thread(self._amend_loaded, contact_id, found)
+
+    def _amend_loaded(self, contact_id: int, found) -> None:
+        if found is None:
+            self.notify(t("amend.gone"), severity="warning", markup=False)
+            return
+        from screens.amend import AmendScreen
+
+        entry, student_id = found
+        self.app.push_screen(AmendScreen(contact_id, entry, student_id), self._after_contact)
 
     def action_edit(self) -> None:
         if self.view is None or self.view.case_id is None:

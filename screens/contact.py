@@ -44,6 +44,7 @@ class ParticipantsInput(Input):
 
 
 class ContactScreen(Screen[bool]):
+    DRAFT_FORM = "contact"  # how its drafts are filed (and reopened)
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("ctrl+n", "save_next", "key.save_next", id="save_next"),
@@ -194,7 +195,7 @@ class ContactScreen(Screen[bool]):
                   "channel": self.query_one("#channel", LetterChoice).value}
         title = self._student_label or self._text("student")
         try:
-            save_draft(app.db_path, app.staff.id, "contact", self.uuid, title, values)
+            save_draft(app.db_path, app.staff.id, self.DRAFT_FORM, self.uuid, title, values)
         except OSError:  # a full local disk must not stop the typing
             pass
 
@@ -203,7 +204,7 @@ class ContactScreen(Screen[bool]):
 
         if self.app.staff is not None:
             try:
-                discard_draft(self.app.db_path, self.app.staff.id, "contact", self.uuid)
+                discard_draft(self.app.db_path, self.app.staff.id, self.DRAFT_FORM, self.uuid)
             except OSError:
                 pass
         self.draft = None

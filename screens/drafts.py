@@ -66,6 +66,13 @@ class DraftsScreen(ModalScreen[None]):
 
             self.dismiss(None)
             self.app.push_screen(ContactScreen(draft=draft))
+        elif draft.form == "amend":
+            self.open_amend(draft)
+        elif draft.form == "meeting":
+            from screens.meeting import MeetingScreen
+
+            self.dismiss(None)
+            self.app.push_screen(MeetingScreen(draft=draft))
         elif draft.form == "case_edit":
             self.open_case_edit(draft)
 
@@ -89,6 +96,28 @@ class DraftsScreen(ModalScreen[None]):
 
         self.dismiss(None)
         self.app.push_screen(CaseEditScreen(view, draft=draft))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def open_amend(self, draft: Draft) -> None:
+        from db.contacts import load_entry
+        from db.models import database
+
+        contact_id = draft.values.get("contact_id")
+        found = None
+        if isinstance(contact_id, int):
+            with database.connection_context():
+                found = load_entry(contact_id)
+        self.app.call_from_thread(self._entry_loaded, draft, contact_id, found)
+
+    def _entry_loaded(self, draft: Draft, contact_id, found) -> None:
+        if found is None:
+            self.notify(t("drafts.gone"), severity="warning", markup=False)
+            return
+        from screens.amend import AmendScreen
+
+        entry, student_id = found
+        self.dismiss(None)
+        self.app.push_screen(AmendScreen(contact_id, entry, student_id, draft=draft))
 
     def action_discard(self) -> None:
         from db.local import discard_draft

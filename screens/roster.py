@@ -56,7 +56,9 @@ class RosterScreen(Screen):
         Binding("pageup", "page(-1)", show=False),
         Binding("ctrl+r", "reload", "key.reload", id="reload", show=False),
         Binding("f2", "switch_user", "key.switch_user", id="switch_user", show=False),
-        Binding("f3", "overview", "key.overview", id="overview"),
+        # leaders' keys: in the command palette (ctrl+p) and the README, not the footer
+        Binding("f3", "overview", "key.overview", id="overview", show=False),
+        Binding("ctrl+t", "meeting", "key.meeting", id="meeting"),
     ]
 
     def __init__(self):
@@ -209,8 +211,8 @@ class RosterScreen(Screen):
         # while the list has focus its single-letter keys are shown instead
         if action in ("log", "toggle_mine", "cycle_status") and self.focused is self.roster:
             return False
-        if action == "log" and self.focused is self.caseload:
-            return False  # n does it there
+        if action in ("log", "toggle_mine", "cycle_status") and self.focused is self.caseload:
+            return False  # n does it there; the filters are the roster's
         return True
 
     def on_descendant_focus(self) -> None:
@@ -251,6 +253,11 @@ class RosterScreen(Screen):
 
     def action_switch_user(self) -> None:
         self.app.action_switch_user()
+
+    def action_meeting(self) -> None:
+        from screens.meeting import MeetingScreen
+
+        self.app.push_screen(MeetingScreen())
 
     def action_overview(self) -> None:
         from screens.overview import OverviewScreen

@@ -62,7 +62,7 @@ async def test_command_palette_runs_a_screen_action_by_name(school):
         assert isinstance(app.screen, CaseScreen)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"log contact")
+        await pilot.press(*"log entry")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
