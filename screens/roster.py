@@ -59,6 +59,7 @@ class RosterScreen(Screen):
         # leaders' keys: in the command palette (ctrl+p) and the README, not the footer
         Binding("f3", "overview", "key.overview", id="overview", show=False),
         Binding("ctrl+t", "meeting", "key.meeting", id="meeting"),
+        Binding("f4", "review", "key.review", id="review", show=False),
     ]
 
     def __init__(self):
@@ -133,10 +134,14 @@ class RosterScreen(Screen):
         staff = self.app.staff
         if staff is None:
             return
+        from db.terms import to_review
+
         with database.connection_context():
             cases = my_cases(staff.id)
             items = due_items(cases, clock.today())
-        self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases))
+            _, review = to_review(staff.id)
+        self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases),
+                                  len(review))
 
     def action_log_due(self) -> None:
         """Log the missing entry for the highlighted item, its kind prefilled."""
@@ -253,6 +258,11 @@ class RosterScreen(Screen):
 
     def action_switch_user(self) -> None:
         self.app.action_switch_user()
+
+    def action_review(self) -> None:
+        from screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def action_meeting(self) -> None:
         from screens.meeting import MeetingScreen

@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
     p.add_argument("--days", type=int, default=7, help=t("cli.help.days"))
 
+    p = add_parser("term", help=t("cli.help.term"))
+    p.add_argument("action", choices=("list", "add"))
+    p.add_argument("name", nargs="?", default="", help=t("cli.help.term_name"))
+    p.add_argument("--start", default="", help=t("cli.help.term_start"))
+    p.add_argument("--end", default="", help=t("cli.help.term_end"))
+
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
@@ -279,6 +285,35 @@ def cmd_due(args, settings) -> int:
     return 0
 
 
+def cmd_term(args, settings) -> int:
+    """School terms: list them, or add the next one (then F4 re-reviews the cases)."""
+    import datetime as dt
+
+    from db import clock
+    from db.terms import TermError, add_term, list_terms
+
+    _open(settings)
+    if args.action == "list":
+        for term in list_terms():
+            print(f"{term.start_date} – {term.end_date}  {_safe(term.name)}")
+        return 0
+    dates = {}
+    for field in ("start", "end"):
+        try:
+            dates[field] = dt.date.fromisoformat(getattr(args, field))
+        except ValueError:
+            raise CliError(t("cli.invalid", field=f"--{field}",
+                             message=t("cli.term.date")), 2) from None
+    try:
+        term = add_term(None, args.name, dates["start"], dates["end"])
+    except TermError as exc:
+        raise CliError(t(f"cli.term.{exc.code}"), 2) from None
+    print(t("cli.term_added", name=_safe(term.name), start=term.start_date, end=term.end_date,
+            current=t("cli.term_current") if term.start_date <= clock.today() <= term.end_date
+            else ""))
+    return 0
+
+
 def cmd_demo(args, settings) -> int:
     from db import demo
     from db.models import Student
@@ -312,7 +347,7 @@ def _share_commands() -> dict:
 
 
 COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
-            "init": cmd_init, "due": cmd_due}
+            "init": cmd_init, "due": cmd_due, "term": cmd_term}
 
 
 def main(argv: list[str] | None = None) -> int:

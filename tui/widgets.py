@@ -399,11 +399,13 @@ class CaseloadList(Widget, can_focus=True):
         self.today = today
         self.items: list | None = None  # None until loaded
         self.cases = 0
+        self.review = 0
 
-    def set_items(self, items: list, today: dt.date, cases: int) -> None:
+    def set_items(self, items: list, today: dt.date, cases: int, review: int = 0) -> None:
         self.items = list(items)
         self.today = today
         self.cases = cases
+        self.review = review  # cases still in an earlier term (F4 reviews them)
         self.cursor = min(self.cursor, max(0, len(self.items) - 1))
         self.refresh(layout=True)
 
@@ -422,10 +424,12 @@ class CaseloadList(Widget, can_focus=True):
     def summary(self) -> str:
         if self.items is None:
             return t("caseload.loading")
+        review = f" · {t('caseload.review', n=self.review)}" if self.review else ""
         if not self.items:
-            return t("caseload.none", cases=self.cases)
+            return t("caseload.none", cases=self.cases) + review
         late = sum(1 for i in self.items if i.due < self.today)
-        return t("caseload.summary", cases=self.cases, late=late, soon=len(self.items) - late)
+        return t("caseload.summary", cases=self.cases, late=late,
+                 soon=len(self.items) - late) + review
 
     def get_content_height(self, container, viewport, width: int) -> int:
         shown = min(len(self.items or ()), self.max_lines)
