@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from db.models import database
 from db.vocab import OPEN_STATUSES
-from db.workflow import DueItem, _Case, _as_date, current_term, due_items, load_rules
+from db.workflow import (DueItem, _Case, _as_date, current_term, due_items, latest_entries,
+                         load_rules, term_bounds)
 
 PERIODS = ("week", "month", "term")
 GROUPINGS = ("class", "staff")
@@ -69,14 +70,14 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
     for cid, opened, sid, name, no, class_id, class_name in rows:
         cases[cid] = _Case(cid, sid, name, class_name or "", no, _as_date(opened))
         klass[cid] = (str(class_id or ""), class_name or "—")
-    # which (case, kind, channel) had an entry in the period: one grouped pass
+    # the newest entry per (case, kind, channel) answers both "met in the
+    # period" and the due rules: one grouped read of one index
+    latest = latest_entries(list(cases.values()), term_bounds(today)[0], all_open=True)
+    since_text = str(since)
     met_pairs: dict[int, list[tuple[str, str]]] = {}
-    for cid, kind, channel in database.execute_sql(
-            "SELECT DISTINCT c.case_id, c.kind, c.channel FROM contact c "
-            "JOIN case_file f ON f.id = c.case_id "
-            f"WHERE c.occurred_at >= ? AND f.status IN ({','.join('?' * len(OPEN_STATUSES))})",
-            (str(since), *OPEN_STATUSES)):
-        met_pairs.setdefault(cid, []).append((kind, channel))
+    for cid, kind, channel, last, _ in latest:
+        if str(last) >= since_text:
+            met_pairs.setdefault(cid, []).append((kind, channel))
     counts_for: dict[tuple[str, str], set[str]] = {}
     met: dict[int, set[str]] = {}
     for cid, pairs in met_pairs.items():
@@ -87,7 +88,8 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
             codes |= counts_for[pair]
         met[cid] = codes
     overdue: dict[int, list[DueItem]] = {}
-    for item in due_items(list(cases.values()), today, days=-1, rules=rules, all_open=True):
+    for item in due_items(list(cases.values()), today, days=-1, rules=rules, all_open=True,
+                          latest=latest):
         overdue.setdefault(item.case_id, []).append(item)
     groups: dict[str, GroupRow] = {}
     if grouping == "class":

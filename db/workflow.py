@@ -126,8 +126,34 @@ def my_cases(staff_id: int) -> list[_Case]:
             for cid, opened, sid, name, no, cls in query.tuples()]
 
 
+def _selection(cases: list[_Case], all_open: bool) -> tuple[str, list]:
+    """A WHERE clause (and its parameters) choosing the entries of ``cases``."""
+    if all_open:
+        marks = ",".join("?" * len(OPEN_STATUSES))
+        return f"case_id IN (SELECT id FROM case_file WHERE status IN ({marks}))", list(OPEN_STATUSES)
+    ids = [c.case_id for c in cases]
+    return f"case_id IN ({','.join('?' for _ in ids)})", ids
+
+
+def latest_entries(cases: list[_Case], term_start: dt.date, *, all_open: bool = False) -> list:
+    """``(case, kind, channel, newest time, any this term)`` for every combination
+    the cases have: all the rules and the overview need, read from one index."""
+    which, ids = _selection(cases, all_open)
+    return list(database.execute_sql(
+        f"SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
+        f"WHERE {which} GROUP BY case_id, kind, channel", (str(term_start), *ids)))
+
+
+def term_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    term = current_term(today)
+    if term is None:
+        return today.replace(month=1, day=1), today.replace(month=12, day=31)
+    return term.start_date, term.end_date
+
+
 def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
-              rules: tuple[Rule, ...] | None = None, *, all_open: bool = False) -> list[DueItem]:
+              rules: tuple[Rule, ...] | None = None, *, all_open: bool = False,
+              latest: list | None = None) -> list[DueItem]:
     """What is overdue or due within ``days`` for ``cases``, most urgent first.
 
     ``all_open`` says ``cases`` are every open case (the leaders' overview): the
@@ -136,25 +162,16 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
     if not cases:
         return []
     rules = load_rules() if rules is None else rules
-    term = current_term(today)
-    term_start = term.start_date if term else today.replace(month=1, day=1)
-    term_end = term.end_date if term else today.replace(month=12, day=31)
+    term_start, term_end = term_bounds(today)
     horizon = today + dt.timedelta(days=days)
-    if all_open:
-        which = f"case_id IN (SELECT id FROM case_file WHERE status IN ({','.join('?' * len(OPEN_STATUSES))}))"
-        ids: list = list(OPEN_STATUSES)
-    else:
-        ids = [c.case_id for c in cases]
-        which = f"case_id IN ({','.join('?' for _ in ids)})"
+    which, ids = _selection(cases, all_open)
     # the newest entry of every (case, kind, channel): enough for every rule
     # per case and rule: the newest entry that counts, and whether one is in this
     # term (which rules an entry counts for depends only on its kind and channel)
     matches: dict[tuple[str, str], tuple[int, ...]] = {}
     newest: dict[tuple[int, int], str] = {}  # (case, rule index) -> ISO time
     in_term: set[tuple[int, int]] = set()
-    rows = database.execute_sql(
-        f"SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
-        f"WHERE {which} GROUP BY case_id, kind, channel", (str(term_start), *ids))
+    rows = latest if latest is not None else latest_entries(cases, term_start, all_open=all_open)
     for case_id, kind, channel, last, this_term in rows:
         which_rules = matches.get((kind, channel))
         if which_rules is None:
