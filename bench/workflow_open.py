@@ -224,6 +224,7 @@ async def _ui_headless(path: Path, staff_id: int, who: str, downs: int, repeat: 
     original_display = app._display
     original_set_items = CaseloadList.set_items
     original_loaded = OverviewScreen._loaded
+    original_show_overview = RosterScreen._show_overview
     original_sign_in = app.sign_in
 
     def display(screen, update):
@@ -249,8 +250,8 @@ async def _ui_headless(path: Path, staff_id: int, who: str, downs: int, repeat: 
             state["want"] = None
             state["event"].set()
 
-    def set_items(self, *args, **kwargs):
-        original_set_items(self, *args, **kwargs)
+    def set_items(self, items, *args, **kwargs):
+        original_set_items(self, items, *args, **kwargs)
         marks["set_items"] = time.perf_counter()
         marks["items"] = len(items)
 
@@ -258,6 +259,12 @@ async def _ui_headless(path: Path, staff_id: int, who: str, downs: int, repeat: 
         original_loaded(self, data)
         marks["loaded"] = time.perf_counter()
         marks["rows"] = len(self.table.rows)
+
+    def show_overview(self, data):
+        # the home screen counts first, then opens the overview complete
+        marks["loaded"] = time.perf_counter()
+        marks["rows"] = len(data.groups) + 1
+        original_show_overview(self, data)
 
     def sign_in(person):
         marks["signed_in"] = time.perf_counter()
@@ -283,6 +290,7 @@ async def _ui_headless(path: Path, staff_id: int, who: str, downs: int, repeat: 
     app.sign_in = sign_in
     CaseloadList.set_items = set_items
     OverviewScreen._loaded = loaded
+    RosterScreen._show_overview = show_overview
     results = []
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -323,6 +331,7 @@ async def _ui_headless(path: Path, staff_id: int, who: str, downs: int, repeat: 
     finally:
         CaseloadList.set_items = original_set_items
         OverviewScreen._loaded = original_loaded
+        RosterScreen._show_overview = original_show_overview
     return results
 
 
@@ -402,7 +411,7 @@ def main() -> int:
     print(f"      frame with the caseload            {stats(col('a_caseload_frame'))}"
           f"   max {f_ms(max(col('a_caseload_frame')))}, {rest[0].get('a_items')} items")
     print("  (b) f3 ->")
-    print(f"      first overview frame (loading)     {stats(col('b_overview_frame'))}")
+    print(f"      first overview frame               {stats(col('b_overview_frame'))}")
     print(f"      overview data loaded (worker done) {stats(col('b_loaded'))}")
     print(f"      frame with the table               {stats(col('b_table_frame'))}"
           f"   max {f_ms(max(col('b_table_frame')))}, {rest[0].get('b_rows')} rows")

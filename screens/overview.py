@@ -38,11 +38,11 @@ class OverviewScreen(Screen):
         Binding("escape", "back", "key.back", id="back"),
     ]
 
-    def __init__(self):
+    def __init__(self, data: Overview | None = None):
         super().__init__()
-        self.period = "week"
-        self.grouping = "class"
-        self.data: Overview | None = None
+        self.period = data.period if data else "week"
+        self.grouping = data.grouping if data else "class"
+        self.data: Overview | None = data  # counted before the screen opens, if given
         self.group = None  # the GroupRow drilled into, or None at the top level
         self._group_cursor = 0
 
@@ -60,6 +60,9 @@ class OverviewScreen(Screen):
     def on_mount(self) -> None:
         self.title = t("overview.title")
         self.table.focus()
+        if self.data is not None:
+            self.show()
+            return
         self.query_one(InfoLine).show(t("overview.loading"))
         self.load()
 

@@ -270,9 +270,25 @@ class RosterScreen(Screen):
         self.app.push_screen(MeetingScreen())
 
     def action_overview(self) -> None:
+        self.count_overview()
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def count_overview(self) -> None:
+        """Count first, then show the overview complete in one frame (like a case):
+        no half-empty screen competing with the count for the interpreter."""
+        from db import clock
+        from db.models import database
+        from db.overview import overview
+
+        with database.connection_context():
+            data = overview(clock.today())
+        self.app.call_from_thread(self._show_overview, data)
+
+    def _show_overview(self, data) -> None:
         from screens.overview import OverviewScreen
 
-        self.app.push_screen(OverviewScreen())
+        if self.app.screen is self:
+            self.app.push_screen(OverviewScreen(data))
 
     def _current(self) -> RosterRow | None:
         if self.search_input.value != self._searched_for:  # keys outran Changed
