@@ -14,6 +14,7 @@ from tui.i18n import t
 
 class AmendScreen(ContactScreen):
     DRAFT_FORM = "amend"
+    TITLE_KEY = "amend.title"
 
     def __init__(self, contact_id: int, entry, student_id: int, draft=None):
         super().__init__(student_id=student_id, draft=draft, kind=entry.kind,
@@ -23,8 +24,8 @@ class AmendScreen(ContactScreen):
         self.uuid = entry.uuid  # the entry keeps its identity
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.title = t("amend.title")
+        # runs before ContactScreen.on_mount (Textual calls both, this one first),
+        # which then takes the snapshot of these values and focuses the text
         self.query_one("#student", Input).disabled = True  # an entry stays with its student
         if self.draft is not None:  # reopened after a crash: the draft's text, not the file's
             return
@@ -40,8 +41,6 @@ class AmendScreen(ContactScreen):
                 widget.load_text(value)
             else:
                 widget.value = value
-        self._snapshot = self.values()
-        self.query_one("#discussed").focus()
 
     def values(self) -> dict:
         return {**super().values(), "contact_id": self.contact_id}

@@ -45,6 +45,7 @@ class ParticipantsInput(Input):
 
 class ContactScreen(Screen[bool]):
     DRAFT_FORM = "contact"  # how its drafts are filed (and reopened)
+    TITLE_KEY = "form.title"
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("ctrl+n", "save_next", "key.save_next", id="save_next"),
@@ -126,7 +127,8 @@ class ContactScreen(Screen[bool]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = t("form.title")
+        # subclasses' own on_mount run first (Textual calls every class's handler)
+        self.title = t(self.TITLE_KEY)
         self.query_one("#suggestions", OptionList).display = False
         if self.draft is not None:
             self._restore(self.draft.values)

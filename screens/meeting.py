@@ -21,6 +21,7 @@ from tui.widgets import PlainStatic
 
 class MeetingScreen(ContactScreen):
     DRAFT_FORM = "meeting"
+    TITLE_KEY = "meeting.title"
     BINDINGS = [
         # before the student field's own ctrl+a / ctrl+x (home, cut), only while it has focus
         Binding("ctrl+a", "add_all", "key.add_all", id="add_all", priority=True),
@@ -34,10 +35,9 @@ class MeetingScreen(ContactScreen):
         self._pending_students: list[int] = []  # a draft's, once the roster is in
 
     def on_mount(self) -> None:
+        # runs before ContactScreen.on_mount (Textual calls both, this one first)
         self.query_one("#form").mount(PlainStatic(t("meeting.none"), id="chosen", classes="hint"),
                                       after="#suggestions")
-        super().on_mount()
-        self.title = t("meeting.title")
 
     def _restore(self, values: dict) -> None:
         super()._restore(values)
@@ -77,12 +77,13 @@ class MeetingScreen(ContactScreen):
         self.query_one("#student").focus()  # the next student, or Enter on empty to go on
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        # an empty student field goes on to the date; anything else is the
+        # contact form's (ContactScreen.on_input_submitted runs after this one)
         if event.input.id == "student" and not event.value.strip():
             event.stop()
+            event.prevent_default()
             if self.chosen:
                 self.query_one("#date").focus()
-            return
-        super().on_input_submitted(event)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("add_all", "remove_last"):

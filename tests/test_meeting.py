@@ -22,6 +22,7 @@ async def hold_meeting(pilot, app):
     await settle(pilot)
     form = app.screen
     assert isinstance(form, MeetingScreen)
+    assert form.title == "Meeting: one entry for several students"
     assert form.query_one("#channel", LetterChoice).value == "parent_meeting"
     await pilot.press(*"7-1", "ctrl+a")  # the whole class: every student with a case
     await settle(pilot)
@@ -70,7 +71,9 @@ async def test_one_entry_of_a_meeting_is_amended_alone(school):
         await settle(pilot)
         amend = app.screen
         assert isinstance(amend, AmendScreen)
+        assert amend.title == "Amend an entry"
         assert amend.query_one("#discussed").text == TEXT
+        assert not amend.dirty  # filled from the entry: nothing changed yet
         assert amend.query_one("#student").disabled
         amend.query_one("#discussed").focus()
         await pilot.press("end", *" (left early)")

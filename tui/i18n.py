@@ -125,7 +125,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "meeting.none": ("No students yet: Enter adds the highlighted one, ctrl+a every match "
                      "(type a class code for a whole class).",
                      "尚未选择学生：Enter 添加高亮的学生，ctrl+a 添加全部匹配（输入班级代码可添加整个班）。"),
-    "meeting.chosen": ("{n} students: {names}", "{n} 名学生：{names}"),
+    "meeting.chosen": ("{n} students: {names}", "{n}名学生：{names}"),
     "meeting.case_gone": ("One of these students' cases no longer exists; nothing was saved.",
                           "其中一名学生的帮扶档案已不存在；未保存任何记录。"),
     "meeting.saved": ("Saved one entry for each of {n} students.", "已为 {n} 名学生各保存一条记录。"),
