@@ -73,3 +73,14 @@ def parse_time(text: str) -> dt.time:
     if hour > 23 or minute > 59:
         raise DateError("time")
     return dt.time(hour, minute)
+
+
+def as_date(value) -> dt.date | None:
+    """A date from what a query returns: a date, a datetime or ISO text (or None)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from db.dates import as_date
 from db.models import database
 from db.vocab import OPEN_STATUSES
-from db.workflow import (DueItem, _Case, _as_date, current_term, due_items, latest_entries,
+from db.workflow import (DueItem, _Case, current_term, due_items, latest_entries,
                          load_rules, term_bounds)
 
 PERIODS = ("week", "month", "term")
@@ -68,7 +69,7 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
     cases: dict[int, _Case] = {}
     klass: dict[int, tuple[str, str]] = {}
     for cid, opened, sid, name, no, class_id, class_name in rows:
-        cases[cid] = _Case(cid, sid, name, class_name or "", no, _as_date(opened))
+        cases[cid] = _Case(cid, sid, name, class_name or "", no, as_date(opened))
         klass[cid] = (str(class_id or ""), class_name or "—")
     # the newest entry per (case, kind, channel) answers both "met in the
     # period" and the due rules: one grouped read of one index

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from peewee import JOIN, Case as SqlCase, fn
 
 from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
+from db.dates import as_date
 from db.search import RosterIndex, RosterRow, normalise_query
 from db.vocab import OPEN_STATUSES
 
-
-def _as_date(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _rows_of(query):
@@ -71,7 +62,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
     if student_ids is not None:
         latest = latest.where(Contact.case.in_(case_ids))
     for case_id, occurred, channel in _rows_of(latest):
-        last[case_id] = (_as_date(occurred), channel)
+        last[case_id] = (as_date(occurred), channel)
 
     # the roster stays in memory all session: share the values that repeat
     # (class, status, lead, channel, date) instead of one copy per student

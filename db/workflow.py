@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db import audit, clock, journal
+from db.dates import as_date
 from db.models import (Assignment, Case, Contact, Meta, SchoolClass, Staff, Student,
                        Term, database)
 from db.vocab import OPEN_STATUSES
@@ -102,15 +103,6 @@ class _Case:
     opened_on: dt.date | None
 
 
-def _as_date(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
 
 def my_cases(staff_id: int) -> list[_Case]:
     """Open cases the staff member is assigned to (any role)."""
@@ -122,7 +114,7 @@ def my_cases(staff_id: int) -> list[_Case]:
              .where(Assignment.staff == staff_id, Assignment.active == True,  # noqa: E712
                     Case.status.in_(OPEN_STATUSES))
              .distinct())
-    return [_Case(cid, sid, name, cls or "", no, _as_date(opened))
+    return [_Case(cid, sid, name, cls or "", no, as_date(opened))
             for cid, opened, sid, name, no, cls in query.tuples()]
 
 
@@ -217,7 +209,7 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
         if c is None:
             continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
-                             "follow_up", _as_date(due), text=text, contact_id=cid,
+                             "follow_up", as_date(due), text=text, contact_id=cid,
                              kind=kind, channel=channel))
     goals = database.execute_sql(
         f"SELECT case_id, text, due_date FROM goal WHERE {which} AND status = 'open' "
@@ -227,7 +219,7 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
         if c is None:
             continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
-                             "goal", _as_date(due), text=text, kind="student", channel="face"))
+                             "goal", as_date(due), text=text, kind="student", channel="face"))
     items.sort(key=lambda i: (i.due, i.name, i.what))
     return items
 

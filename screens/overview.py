@@ -146,16 +146,8 @@ class OverviewScreen(Screen):
             self.show()
             return
         case = self.data.cases[self._cases[self.table.cursor]]
-        self.open_case(case.student_id)
+        self.app.open_case(self, case.student_id)
 
-    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
-    def open_case(self, student_id: int) -> None:
-        from db.cases import load_case
-        from db.models import database
-
-        with database.connection_context():
-            view = load_case(student_id)
-        self.app.call_from_thread(self.app.show_case, self, student_id, view)
 
     def action_period(self) -> None:
         self.period = PERIODS[(PERIODS.index(self.period) + 1) % len(PERIODS)]

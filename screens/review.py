@@ -115,16 +115,8 @@ class ReviewScreen(Screen):
 
     def action_open(self) -> None:
         if self.rows:
-            self.open_case(self.rows[self.table.cursor].student_id)
+            self.app.open_case(self, self.rows[self.table.cursor].student_id)
 
-    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
-    def open_case(self, student_id: int) -> None:
-        from db.cases import load_case
-        from db.models import database
-
-        with database.connection_context():
-            view = load_case(student_id)
-        self.app.call_from_thread(self.app.show_case, self, student_id, view)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -299,21 +299,12 @@ class RosterScreen(Screen):
         if self.focused is self.caseload:
             item = self.caseload.current
             if item is not None:
-                self.open_case(item.student_id)
+                self.app.open_case(self, item.student_id)
             return
         row = self._current()
         if row is not None:
-            self.open_case(row.student_id)
+            self.app.open_case(self, row.student_id)
 
-    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
-    def open_case(self, student_id: int) -> None:
-        """Load the case first, then show its screen complete in one frame."""
-        from db.cases import load_case
-        from db.models import database
-
-        with database.connection_context():
-            view = load_case(student_id)
-        self.app.call_from_thread(self.app.show_case, self, student_id, view)
 
     def action_log(self) -> None:
         row = self._current()

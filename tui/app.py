@@ -223,6 +223,16 @@ class BangfuApp(App):
         else:  # only our own saves, already applied row by row
             self._marker = marker
 
+    @work(thread=True, exclusive=True, group="open-case", exit_on_error=False)
+    def open_case(self, opener, student_id: int) -> None:
+        """Load the case first, then show its screen complete in one frame."""
+        from db.cases import load_case
+        from db.models import database
+
+        with database.connection_context():
+            view = load_case(student_id)
+        self.call_from_thread(self.show_case, opener, student_id, view)
+
     def show_case(self, opener, student_id: int, view) -> None:
         """Show a loaded case, if the screen that asked is still the one on top.
 
