@@ -129,13 +129,12 @@ class RosterScreen(Screen):
     def load_caseload(self) -> None:
         from db import clock
         from db.models import database
+        from db.terms import to_review
         from db.workflow import due_items, my_cases
 
         staff = self.app.staff
         if staff is None:
             return
-        from db.terms import to_review
-
         with database.connection_context():
             cases = my_cases(staff.id)
             items = due_items(cases, clock.today())

@@ -357,7 +357,7 @@ class BangfuApp(App):
 
         self.push_screen(RemoveLockScreen(t("app.stale_lock", age=duration(age))), answered)
 
-    @work(thread=True, exclusive=True, group="lock", exit_on_error=False)
+    @work(thread=True, group="lock-remove", exit_on_error=False)  # never cancelled by a look
     def _remove_lock(self) -> None:
         from db.connection import remove_lock, stale_lock_age
 
