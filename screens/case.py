@@ -118,6 +118,7 @@ class CaseScreen(Screen):
         Binding("n", "log", "key.log", id="log"),
         Binding("e", "edit", "key.edit", id="edit"),
         Binding("a", "amend", "key.amend", id="amend"),
+        Binding("t", "team", "key.team", id="team"),
         Binding("r", "reload", "key.reload", id="reload"),
         Binding("tab", "next_tab", "key.tab_next", id="next_tab", show=False),  # the tab bar shows 1-4
         Binding("1", "tab('timeline')", show=False),
@@ -235,6 +236,8 @@ class CaseScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("log", "edit"):
             return self.view is not None and self.view.case_id is not None
+        if action == "team":
+            return self.view is not None and self.view.case_id is not None
         if action == "amend":
             return self.view is not None and bool(self.view.contacts)
         return True
@@ -285,6 +288,18 @@ class CaseScreen(Screen):
         if saved:
             self.action_tab("timeline")
             self.load()
+
+    def action_team(self) -> None:
+        if self.view is None or self.view.case_id is None:
+            return
+        from screens.team import TeamScreen
+
+        self.app.push_screen(TeamScreen(self.view.case_id, self.view.name), self._after_team)
+
+    def _after_team(self, changed) -> None:
+        if changed:
+            self.load()
+            self.app.student_saved(self.student_id)
 
     def action_amend(self) -> None:
         """Pick one of this case's entries and amend it (only that one)."""

@@ -129,6 +129,7 @@ class RosterScreen(Screen):
     def load_caseload(self) -> None:
         from db import clock
         from db.models import database
+        from db.team import recently_assigned
         from db.terms import to_review
         from db.workflow import due_items, my_cases
 
@@ -139,8 +140,9 @@ class RosterScreen(Screen):
             cases = my_cases(staff.id)
             items = due_items(cases, clock.today())
             _, review = to_review(staff.id)
+            new = recently_assigned(staff.id)
         self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases),
-                                  len(review))
+                                  len(review), new)
 
     def action_log_due(self) -> None:
         """Log the missing entry for the highlighted item, its kind prefilled."""

@@ -400,8 +400,11 @@ class CaseloadList(Widget, can_focus=True):
         self.items: list | None = None  # None until loaded
         self.cases = 0
         self.review = 0
+        self.new: list[str] = []
 
-    def set_items(self, items: list, today: dt.date, cases: int, review: int = 0) -> None:
+    def set_items(self, items: list, today: dt.date, cases: int, review: int = 0,
+                  new: list[str] | None = None) -> None:
+        self.new = list(new or ())  # students whose cases I joined in the last two weeks
         self.items = list(items)
         self.today = today
         self.cases = cases
@@ -425,6 +428,9 @@ class CaseloadList(Widget, can_focus=True):
         if self.items is None:
             return t("caseload.loading")
         review = f" · {t('caseload.review', n=self.review)}" if self.review else ""
+        if self.new:
+            names = t("common.list_sep").join(one_line(n) for n in self.new[:3])
+            review += f" · {t('caseload.new', names=names + ('…' if len(self.new) > 3 else ''))}"
         if not self.items:
             return t("caseload.none", cases=self.cases) + review
         late = sum(1 for i in self.items if i.due < self.today)

@@ -1,0 +1,88 @@
+"""Who works on a case: assigning and reassigning staff, with a role each
+(lead, subject tutor, counsellor, volunteer; several per case, 多对一)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from db import audit, clock, journal
+from db.models import Assignment, Case, Staff, Student
+from db.vocab import ASSIGNMENT_ROLES, OPEN_STATUSES
+
+
+class TeamError(Exception):
+    """A change the team cannot take; ``code`` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(slots=True)
+class Member:
+    assignment_id: int
+    staff_id: int
+    name: str
+    role: str
+    since: dt.date | None
+
+
+def members(case_id: int) -> list[Member]:
+    order = {role: i for i, role in enumerate(ASSIGNMENT_ROLES)}
+    query = (Assignment.select(Assignment.id, Staff.id, Staff.name, Assignment.role,
+                               Assignment.assigned_on)
+             .join(Staff).where(Assignment.case == case_id, Assignment.active == True))  # noqa: E712
+    return sorted((Member(*row) for row in query.tuples()),
+                  key=lambda m: (order.get(m.role, 9), m.name))
+
+
+def assign(actor: Staff, case_id: int, staff_id: int, role: str) -> None:
+    """Put a staff member on the case in ``role`` (or change their role)."""
+    if role not in ASSIGNMENT_ROLES:
+        raise TeamError("role")
+    with journal.transaction():
+        if not Case.select().where(Case.id == case_id).exists():
+            raise TeamError("case")
+        current = (Assignment.select().where(Assignment.case == case_id,
+                                             Assignment.staff == staff_id,
+                                             Assignment.active == True).first())  # noqa: E712
+        if current is not None:
+            if current.role == role:
+                return
+            if current.role == "lead" and _leads(case_id) == 1:
+                raise TeamError("last_lead")
+            Assignment.update(role=role).where(Assignment.id == current.id).execute()
+            audit.record(actor, "assignment", current.id, "update", {"role": [current.role, role]})
+            return
+        row = Assignment.create(case=case_id, staff=staff_id, role=role,
+                                assigned_on=clock.today())
+        audit.record(actor, "assignment", row.id, "insert",
+                     {"case": case_id, "staff": staff_id, "role": role})
+
+
+def unassign(actor: Staff, assignment_id: int) -> None:
+    """Take a staff member off the case (the row stays, inactive, for the record)."""
+    with journal.transaction():
+        row = Assignment.get_or_none(Assignment.id == assignment_id)
+        if row is None or not row.active:
+            return
+        if row.role == "lead" and _leads(row.case_id) == 1:
+            raise TeamError("last_lead")
+        Assignment.update(active=False).where(Assignment.id == assignment_id).execute()
+        audit.record(actor, "assignment", assignment_id, "update", {"active": [True, False]})
+
+
+def _leads(case_id: int) -> int:
+    return (Assignment.select().where(Assignment.case == case_id, Assignment.role == "lead",
+                                      Assignment.active == True).count())  # noqa: E712
+
+
+def recently_assigned(staff_id: int, today: dt.date | None = None, days: int = 14) -> list[str]:
+    """Names of the students whose open cases I joined in the last ``days`` days."""
+    since = (today or clock.today()) - dt.timedelta(days=days)
+    query = (Student.select(Student.name).join(Case).join(Assignment)
+             .where(Assignment.staff == staff_id, Assignment.active == True,  # noqa: E712
+                    Assignment.assigned_on >= since, Case.status.in_(OPEN_STATUSES))
+             .order_by(Assignment.assigned_on.desc()).distinct())
+    return [name for (name,) in query.tuples()]

@@ -1,0 +1,169 @@
+"""A case's team: who works on it and as what.  In the list: a adds someone
+(type a name or pinyin, Enter), r changes the highlighted person's role
+(lead, subject tutor, counsellor, volunteer), x takes them off the case."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Header, Input, OptionList
+from textual.widgets.option_list import Option
+
+from db.staff_view import filter_staff
+from db.text import one_line
+from db.vocab import ASSIGNMENT_ROLES
+from tui.i18n import label, t
+from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
+
+WIDTHS = [12, 16, 10]  # name, role, since
+
+
+class TeamScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("a", "add", "key.team_add", id="team_add"),
+        Binding("r", "role", "key.team_role", id="team_role"),
+        Binding("x", "remove", "key.team_remove", id="team_remove"),
+        Binding("escape", "back", "key.back", id="back"),
+    ]
+
+    def __init__(self, case_id: int, student_name: str):
+        super().__init__()
+        self.case_id = case_id
+        self.student_name = student_name
+        self.members: list = []
+        self.staff: list = []
+        self.shown: list = []
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield InfoLine(id="team-info", classes="info")
+        yield PlainStatic("", id="team-header", classes="table-header")
+        yield TableList(WIDTHS, id="team-table")
+        yield Input(placeholder=t("team.add_placeholder"), id="team-add", compact=True)
+        yield OptionList(id="team-suggestions", compact=True)
+        yield KeyFooter()
+
+    @property
+    def table(self) -> TableList:
+        return self.query_one(TableList)
+
+    def on_mount(self) -> None:
+        self.title = t("team.title")
+        self.query_one("#team-add").display = False
+        self.query_one("#team-suggestions").display = False
+        self.table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
+    def load(self) -> None:
+        from db.models import database
+        from db.staff import list_staff
+        from db.team import members
+
+        with database.connection_context():
+            found = members(self.case_id)
+            staff = self.staff or list_staff()
+        self.app.call_from_thread(self._loaded, found, staff)
+
+    def _loaded(self, found, staff) -> None:
+        self.members, self.staff = found, staff
+        self.query_one(InfoLine).show(t("team.info", name=one_line(self.student_name),
+                                        n=len(found)))
+        table = self.table
+        self.query_one("#team-header", PlainStatic).update(table.line(
+            [t("team.col.name"), t("team.col.role"), t("team.col.since")],
+            table.size.width or self.app.size.width))
+        table.set_rows([[one_line(m.name), label("role", m.role),
+                         f"{m.since:%Y-%m-%d}" if m.since else ""] for m in found])
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("role", "remove"):
+            return self.focused is self.table and bool(self.members)
+        if action == "add":
+            return self.focused is self.table
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def _current(self):
+        return self.members[self.table.cursor] if self.members else None
+
+    # -- adding ------------------------------------------------------------------
+    def action_add(self) -> None:
+        field = self.query_one("#team-add", Input)
+        field.display = True
+        field.value = ""
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.shown = [s for s in filter_staff(self.staff, event.value)
+                      if s.id not in {m.staff_id for m in self.members}][:6]
+        options = self.query_one("#team-suggestions", OptionList)
+        options.set_options(Option(Text(f"{one_line(s.name)}  ·  {label('staff_role', s.role)}"))
+                            for s in self.shown)
+        options.display = bool(self.shown and event.value.strip())
+        if self.shown:
+            options.highlighted = 0
+
+    def on_key(self, event) -> None:
+        if self.focused is not None and self.focused.id == "team-add":
+            options = self.query_one("#team-suggestions", OptionList)
+            if event.key in ("down", "up") and options.display:
+                event.stop()
+                current = options.highlighted or 0
+                options.highlighted = max(0, min(len(self.shown) - 1,
+                                                 current + (1 if event.key == "down" else -1)))
+            elif event.key == "escape":
+                event.stop()
+                self._close_add()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#team-suggestions", OptionList)
+        if options.display and self.shown:
+            person = self.shown[options.highlighted or 0]
+            self.save("assign", person.id, "tutor")
+            self._close_add()
+
+    def _close_add(self) -> None:
+        self.query_one("#team-add").display = False
+        self.query_one("#team-suggestions").display = False
+        self.table.focus()
+
+    # -- changing ----------------------------------------------------------------
+    def action_role(self) -> None:
+        member = self._current()
+        if member is not None:
+            i = ASSIGNMENT_ROLES.index(member.role) if member.role in ASSIGNMENT_ROLES else -1
+            self.save("assign", member.staff_id, ASSIGNMENT_ROLES[(i + 1) % len(ASSIGNMENT_ROLES)])
+
+    def action_remove(self) -> None:
+        member = self._current()
+        if member is not None:
+            self.save("unassign", member.assignment_id, "")
+
+    @work(thread=True, exclusive=True, group="team-save", exit_on_error=False)
+    def save(self, what: str, ident: int, role: str) -> None:
+        from db.models import database
+        from db.team import TeamError, assign, unassign
+
+        try:
+            with database.connection_context():
+                if what == "assign":
+                    assign(self.app.staff, self.case_id, ident, role)
+                else:
+                    unassign(self.app.staff, ident)
+        except TeamError as exc:
+            self.app.call_from_thread(self.notify, t(f"team.error.{exc.code}"),
+                                      severity="warning", markup=False)
+            return
+        self.changed = True
+        self.app.call_from_thread(self.load)
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
