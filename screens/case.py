@@ -119,7 +119,9 @@ class CaseScreen(Screen):
         Binding("e", "edit", "key.edit", id="edit"),
         Binding("a", "amend", "key.amend", id="amend"),
         Binding("t", "team", "key.team", id="team"),
-        Binding("r", "reload", "key.reload", id="reload"),
+        Binding("g", "goals", "key.goals", id="goals"),
+        # another workstation's entries show by themselves: r is rarely needed
+        Binding("r", "reload", "key.reload", id="reload", show=False),
         Binding("tab", "next_tab", "key.tab_next", id="next_tab", show=False),  # the tab bar shows 1-4
         Binding("1", "tab('timeline')", show=False),
         Binding("2", "tab('file')", show=False),
@@ -236,7 +238,7 @@ class CaseScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("log", "edit"):
             return self.view is not None and self.view.case_id is not None
-        if action == "team":
+        if action in ("team", "goals"):
             return self.view is not None and self.view.case_id is not None
         if action == "amend":
             return self.view is not None and bool(self.view.contacts)
@@ -288,6 +290,13 @@ class CaseScreen(Screen):
         if saved:
             self.action_tab("timeline")
             self.load()
+
+    def action_goals(self) -> None:
+        if self.view is None or self.view.case_id is None:
+            return
+        from screens.goals import GoalsScreen
+
+        self.app.push_screen(GoalsScreen(self.view.case_id, self.view.name), self._after_team)
 
     def action_team(self) -> None:
         if self.view is None or self.view.case_id is None:

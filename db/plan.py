@@ -1,0 +1,82 @@
+"""The plan (一生一策): a case's short- and long-term goals, each with a
+measure, a due date and a status; every change is in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from db import audit, clock, journal
+from db.dates import DateError, parse_date
+from db.models import Case, Goal, Staff
+from db.text import clean, one_line
+from db.vocab import GOAL_HORIZONS, GOAL_STATUSES
+
+MAX_GOAL = 500
+
+
+class GoalValidationError(Exception):
+    """``errors`` maps a field to a catalog key."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+@dataclass(slots=True)
+class GoalRow:
+    id: int
+    horizon: str
+    text: str
+    measure: str
+    due_date: dt.date | None
+    status: str
+
+
+def goals(case_id: int) -> list[GoalRow]:
+    query = (Goal.select(Goal.id, Goal.horizon, Goal.text, Goal.measure, Goal.due_date,
+                         Goal.status)
+             .where(Goal.case == case_id).order_by(Goal.horizon.desc(), Goal.due_date, Goal.id))
+    return [GoalRow(*row) for row in query.tuples()]
+
+
+def add_goal(actor: Staff, case_id: int, horizon: str, text: str, measure: str = "",
+             due: str = "") -> int:
+    """Validate and add a goal; raises ``GoalValidationError`` with nothing written."""
+    errors: dict[str, str] = {}
+    text, measure = one_line(clean(text)).strip(), one_line(clean(measure)).strip()
+    if horizon not in GOAL_HORIZONS:
+        errors["horizon"] = "err.choice"
+    if not text:
+        errors["text"] = "err.goal.required"
+    for name, value in (("text", text), ("measure", measure)):
+        if len(value) > MAX_GOAL and name not in errors:
+            errors[name] = "err.goal.too_long"
+    due_date = None
+    if due.strip():
+        try:
+            due_date = parse_date(due, clock.today(), prefer="future")
+        except DateError as exc:
+            errors["due"] = f"err.date.{exc.code}"
+    if errors:
+        raise GoalValidationError(errors)
+    with journal.transaction():
+        if not Case.select().where(Case.id == case_id).exists():
+            raise GoalValidationError({"text": "form.case_gone"})
+        goal = Goal.create(case=case_id, horizon=horizon, text=text, measure=measure,
+                           due_date=due_date, status="open")
+        audit.record(actor, "goal", goal.id, "insert",
+                     {"case": case_id, "horizon": horizon, "text": text, "measure": measure,
+                      "due_date": due_date})
+    return goal.id
+
+
+def set_goal_status(actor: Staff, goal_id: int, status: str) -> None:
+    if status not in GOAL_STATUSES:
+        raise ValueError(status)
+    with journal.transaction():
+        goal = Goal.get_or_none(Goal.id == goal_id)
+        if goal is None or goal.status == status:
+            return
+        Goal.update(status=status).where(Goal.id == goal_id).execute()
+        audit.record(actor, "goal", goal_id, "update", {"status": [goal.status, status]})
