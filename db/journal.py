@@ -214,7 +214,19 @@ def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
         found = database.execute_sql('SELECT id FROM contact WHERE uuid = ?',
                                      (values["uuid"],)).fetchone()
         if found is not None:
-            return False
+            if line.get("action") != "update":
+                return False
+            # an amendment or a follow-up marked done: the entry as it was then
+            names = [k for k in values if k != "id"]
+            before = database.execute_sql(
+                f'SELECT {", ".join(chr(34) + k + chr(34) for k in names)} FROM contact '
+                "WHERE id = ?", (found[0],)).fetchone()
+            if tuple(before) == tuple(values[k] for k in names):
+                return False
+            database.execute_sql(
+                f'UPDATE contact SET {", ".join(chr(34) + k + chr(34) + " = ?" for k in names)} '
+                "WHERE id = ?", (*[values[k] for k in names], found[0]))
+            return True
         taken = database.execute_sql("SELECT 1 FROM contact WHERE id = ?",
                                      (values["id"],)).fetchone()
         if taken is not None:  # another host's entry took that id: a new one
@@ -263,11 +275,21 @@ def replay(read: JournalRead, progress=None) -> ReplayReport:
     """Apply every journaled row the bound file lacks, in one transaction."""
     report = ReplayReport(bad=read.bad)
     columns: dict[str, set[str]] = {}
+
+    def key(line: dict):
+        row = line.get("row") or {}
+        if line["table"] == "contact" and row.get("uuid"):
+            return ("contact", row["uuid"])
+        return (line["table"], str(line.get("id")))
+
+    # each line carries the whole row as it was then: only a row's newest line
+    # needs writing (every line's audit entry is restored all the same)
+    newest = {key(line): n for n, line in enumerate(read.lines)}
     with database.atomic():
         for number, line in enumerate(read.lines, 1):
             try:
                 with database.atomic():  # a savepoint: one bad line never spoils the rest
-                    applied = _apply(line, columns)
+                    applied = newest[key(line)] == number - 1 and _apply(line, columns)
                     _apply_audit(line)
             except Exception:  # noqa: BLE001 - counted and reported, never guessed
                 report.failed += 1

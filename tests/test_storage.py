@@ -774,3 +774,33 @@ def test_replay_gives_another_hosts_entry_a_new_id_when_its_id_is_taken(tmp_path
     assert sql(path, "SELECT count(*) FROM audit_log WHERE host = 'staffroom-2'") == [(1,)]
     report = journal.replay(journal.read_all(path))
     assert report.applied == 0 and report.failed == 0
+
+
+def test_recover_brings_back_an_amendment_and_a_follow_up_marked_done(school, tmp_path):
+    """Updates of an entry are journaled too: after a restore from an older backup
+    the entry comes back as amended, its follow-up done."""
+    import shutil
+
+    from db.connection import close_database, open_database
+    from db.contacts import amend_contact, load_entry
+    from db.workflow import mark_follow_up_done
+
+    path = school.path
+    backup = tmp_path / "before.db"
+    contact = Contact.get(Contact.uuid == "00000000-0000-4000-8000-000000000001")
+    close_database()
+    shutil.copy(path, backup)  # the file as it was before the two updates
+    open_database(path)
+    entry, _ = load_entry(contact.id)
+    entry.discussed = "Corrected text"
+    amend_contact(school.teacher, contact.id, entry)
+    mark_follow_up_done(school.teacher, contact.id)
+    close_database()
+    shutil.copy(backup, path)  # as if restored from the older backup
+    open_database(path)
+    report = journal.replay(journal.read_all(path))
+    row = Contact.get_by_id(contact.id)
+    assert row.discussed == "Corrected text" and row.follow_up_done_on is not None
+    assert report.applied == 1  # one row, written once in its newest state
+    again = journal.replay(journal.read_all(path))
+    assert again.applied == 0  # idempotent
