@@ -200,6 +200,19 @@ def _columns(table: str) -> set[str]:
     return {row[1] for row in database.execute_sql(f'PRAGMA table_info("{table}")')}
 
 
+def _update_row(table: str, row_id, values: dict) -> bool:
+    """Give row ``row_id`` the journaled ``values`` (all but the id); False if it had them."""
+    names = [k for k in values if k != "id"]
+    quoted = [f'"{k}"' for k in names]
+    before = database.execute_sql(f'SELECT {", ".join(quoted)} FROM "{table}" WHERE id = ?',
+                                  (row_id,)).fetchone()
+    if tuple(before) == tuple(values[k] for k in names):
+        return False
+    database.execute_sql(f'UPDATE "{table}" SET {", ".join(q + " = ?" for q in quoted)} '
+                         "WHERE id = ?", (*[values[k] for k in names], row_id))
+    return True
+
+
 def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
     """Write one journaled row if the file lacks it (or has an older version)."""
     table, row = line["table"], line.get("row")
@@ -214,19 +227,8 @@ def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
         found = database.execute_sql('SELECT id FROM contact WHERE uuid = ?',
                                      (values["uuid"],)).fetchone()
         if found is not None:
-            if line.get("action") != "update":
-                return False
             # an amendment or a follow-up marked done: the entry as it was then
-            names = [k for k in values if k != "id"]
-            before = database.execute_sql(
-                f'SELECT {", ".join(chr(34) + k + chr(34) for k in names)} FROM contact '
-                "WHERE id = ?", (found[0],)).fetchone()
-            if tuple(before) == tuple(values[k] for k in names):
-                return False
-            database.execute_sql(
-                f'UPDATE contact SET {", ".join(chr(34) + k + chr(34) + " = ?" for k in names)} '
-                "WHERE id = ?", (*[values[k] for k in names], found[0]))
-            return True
+            return line.get("action") == "update" and _update_row(table, found[0], values)
         taken = database.execute_sql("SELECT 1 FROM contact WHERE id = ?",
                                      (values["id"],)).fetchone()
         if taken is not None:  # another host's entry took that id: a new one
@@ -238,15 +240,7 @@ def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
         if current is not None:
             if "version" in known and (current[0] or 0) >= (values.get("version") or 0):
                 return False
-            sets = ", ".join(f'"{k}" = ?' for k in values if k != "id")
-            before = database.execute_sql(
-                f'SELECT {", ".join(chr(34) + k + chr(34) for k in values)} FROM "{table}" '
-                "WHERE id = ?", (values["id"],)).fetchone()
-            if tuple(before) == tuple(values.values()):
-                return False
-            database.execute_sql(f'UPDATE "{table}" SET {sets} WHERE id = ?',
-                                 (*[v for k, v in values.items() if k != "id"], values["id"]))
-            return True
+            return _update_row(table, values["id"], values)
     names = ", ".join(f'"{k}"' for k in values)
     marks = ", ".join("?" for _ in values)
     database.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',

@@ -67,10 +67,6 @@ class Draft:
     title: str  # what the offer shows (student name, class)
     values: dict
 
-    @property
-    def path(self) -> Path:  # set by load
-        return self._path
-
 
 def _draft_path(db_path, staff_id: int, form: str, key: str) -> Path:
     safe = "".join(c for c in str(key) if c.isalnum() or c in "-_")

@@ -109,9 +109,10 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
             for code in met.get(cid, ()):
                 row.met[code] = row.met.get(code, 0) + 1
         row.overdue = sum(1 for cid in row.cases if cid in overdue)
-    ordered = sorted(groups.values(), key=lambda g: (-(g.overdue / len(g.cases)), g.name))
     if grouping == "class":
         from db.search import natural_key
 
         ordered = sorted(groups.values(), key=lambda g: natural_key(g.name))
+    else:  # people: the most behind first
+        ordered = sorted(groups.values(), key=lambda g: (-(g.overdue / len(g.cases)), g.name))
     return Overview(period, grouping, since, rules, ordered, total, overdue, cases)

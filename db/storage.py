@@ -168,7 +168,7 @@ def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
     return CheckResult(1 if problems else 0, problems)
 
 
-def good_backup(db_path, locking: str = "posix") -> Path | None:
+def good_backup(db_path) -> Path | None:
     """The newest backup that passes the integrity check."""
     for path in backups(db_path):
         if check(path, "posix").status == 0:

@@ -44,6 +44,7 @@ class OverviewScreen(Screen):
         self.grouping = data.grouping if data else "class"
         self.data: Overview | None = data  # counted before the screen opens, if given
         self.group = None  # the GroupRow drilled into, or None at the top level
+        self._cases: list[int] = []  # the drilled-into group's case ids, as listed
         self._group_cursor = 0
 
     def compose(self) -> ComposeResult:

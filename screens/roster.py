@@ -121,10 +121,6 @@ class RosterScreen(Screen):
     def database_ready(self) -> None:
         self.load_caseload()
 
-    def on_screen_resume(self) -> None:
-        if self.app.db_ready and self.app.staff is not None:
-            self.load_caseload()
-
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
     def load_caseload(self) -> None:
         from db import clock

@@ -155,7 +155,9 @@ def cmd_recover(args, settings) -> int:
     path = Path(settings.db_path)
     state = storage.check(path, settings.locking)
     if state.status == 0:
-        _open_for_recovery(path, settings)
+        from tui.cli import _open
+
+        _open(settings)
         report = journal.replay(journal.read_all(path))
         close_database()
         print(t("cli.recover_ok", path=path, applied=report.applied, present=report.present,
@@ -196,12 +198,6 @@ def cmd_recover(args, settings) -> int:
             failed=report.failed, bad=report.bad, files=read.files,
             check="ok" if after.status == 0 else "; ".join(after.problems[:3])))
     return 0 if after.status == 0 and report.failed == 0 else 1
-
-
-def _open_for_recovery(path: Path, settings):
-    from tui.cli import _open
-
-    return _open(settings)
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -374,7 +374,31 @@ class CaseloadColumns:
         return self.line([t(f"caseload.col.{k}") for k in self.KEYS])
 
 
-class CaseloadList(Widget, can_focus=True):
+class CursorList(Widget, can_focus=True):
+    """A list drawn by the widget itself with one cursor line (the lists of
+    My caseload and the plain tables); subclasses say how many lines there are."""
+
+    cursor = reactive(0)
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def move(self, delta: int) -> None:
+        n = self.count()
+        if n:
+            self.cursor = max(0, min(n - 1, self.cursor + delta))
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor line shows focus
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+class CaseloadList(CursorList):
     """My caseload on the home screen: a summary line, then one line per thing
     overdue or due soon, most urgent first.  With focus: up/down move, Enter
     opens the case, n logs the missing entry, d marks a follow-up done."""
@@ -386,13 +410,14 @@ class CaseloadList(Widget, can_focus=True):
     ]
     DEFAULT_CSS = "CaseloadList { height: auto; }"
 
+    def count(self) -> int:
+        return len(self.items or ())
+
     @property
     def max_lines(self) -> int:
         """Items shown at once (the list scrolls with the cursor): up to 7,
         fewer on a short terminal so the roster keeps its room."""
         return max(0, min(7, (self.app.size.height - 14) // 2))
-
-    cursor = reactive(0)
 
     def __init__(self, today: dt.date, **kwargs):
         super().__init__(**kwargs)
@@ -416,13 +441,6 @@ class CaseloadList(Widget, can_focus=True):
     def current(self):
         items = self.items or []
         return items[self.cursor] if 0 <= self.cursor < len(items) else None
-
-    def move(self, delta: int) -> None:
-        if self.items:
-            self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
-
-    def watch_cursor(self) -> None:
-        self.refresh()
 
     def summary(self) -> str:
         if self.items is None:
@@ -462,14 +480,8 @@ class CaseloadList(Widget, can_focus=True):
             text.append(line + "\n", style=style)
         return text
 
-    def on_focus(self) -> None:
-        self.refresh()
 
-    def on_blur(self) -> None:
-        self.refresh()
-
-
-class TableList(Widget, can_focus=True):
+class TableList(CursorList):
     """A plain keyboard table: fixed columns, one cursor line, scrolls with the
     cursor, draws only the visible lines.  Rows are lists of strings; the
     screen decides what Enter does with ``cursor``."""
@@ -484,13 +496,17 @@ class TableList(Widget, can_focus=True):
         Binding("end", "move(1000000)", show=False),
     ]
 
-    cursor = reactive(0)
-
     def __init__(self, widths: list[int], **kwargs):
         super().__init__(**kwargs)
         self.widths = widths  # the last column takes the rest
         self.rows: list[list[str]] = []
         self.row_styles: list[str] = []
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def action_move(self, delta: int) -> None:
+        self.move(delta)
 
     def set_rows(self, rows: list[list[str]], styles: list[str] | None = None) -> None:
         self.rows = rows
@@ -503,13 +519,6 @@ class TableList(Widget, can_focus=True):
         widths[-1] = max(1, width - sum(widths[:-1]) - len(widths))
         return " " + " ".join(fit(c, w) for c, w in zip(cells, widths))
 
-    def action_move(self, delta: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
-
-    def watch_cursor(self) -> None:
-        self.refresh()
-
     def render(self) -> Text:
         height = max(1, self.size.height)
         first = max(0, self.cursor - height + 1)
@@ -520,9 +529,3 @@ class TableList(Widget, can_focus=True):
                 style = f"{style} reverse".strip() if self.has_focus else f"{style} underline".strip()
             text.append(self.line(self.rows[i], self.size.width) + "\n", style=style)
         return text
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
