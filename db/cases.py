@@ -90,6 +90,8 @@ class CaseView:
     updated_by: str = ""
     goals: list[GoalView] = field(default_factory=list)
     team: list[TeamMember] = field(default_factory=list)
+    peers: list = field(default_factory=list)  # db.team.Peer: students paired as helpers
+    reviews: list = field(default_factory=list)  # db.reviews.ReviewRow, newest first
     contacts: list[ContactView] = field(default_factory=list)
 
     @property
@@ -120,7 +122,7 @@ def load_guardians(student_id: int) -> list[GuardianView]:
 
 
 def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
-    """Everything the case screen shows, in six queries whatever the size."""
+    """Everything the case screen shows, in nine queries whatever the size."""
     row = (Student.select(Student, SchoolClass.name.alias("class_name"))
            .join(SchoolClass, JOIN.LEFT_OUTER)
            .where(Student.id == student_id).objects().first())
@@ -157,6 +159,11 @@ def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
             .where((Assignment.case == case_id) & (Assignment.active == True))  # noqa: E712
             .tuples()]
     view.team = sorted(team, key=lambda m: (roles.get(m.role, 9), m.name))
+    from db.reviews import reviews
+    from db.team import peers
+
+    view.peers = peers(case_id)
+    view.reviews = reviews(case_id)
     view.contacts = [
         ContactView(c.id, c.uuid, c.occurred_at, c.kind, c.channel, c.author_name,
                     c.participants, c.duration_min, c.discussed, c.agreed, c.follow_up,

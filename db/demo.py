@@ -23,12 +23,25 @@ from typing import Callable
 from peewee import fn
 
 from db import clock
-from db.models import (Assignment, AuditLog, Case, Contact, Goal, Guardian,
-                       SchoolClass, Staff, Student, Term, database)
+from db.models import (Assignment, AuditLog, Case, Contact, Goal, Guardian, PeerPair,
+                       SchoolClass, StageReview, Staff, Student, Term, database)
 from db.pinyin import name_keys
 from db.vocab import CATEGORIES, CAUSES, FAMILY_FLAGS
 
 HOST = "demo"
+
+REVIEW_SUMMARIES = (
+    "本阶段{subj}作业基本能按时上交，订正及时；课堂听讲仍易走神，需继续提醒。",
+    "{name}上课能主动举手两三次，{subj}小测有进步；家长反映在家学习时间仍不固定。",
+    "学习习惯有改善，错题本坚持在用；{subj}基础知识掌握仍不牢，需继续面批。",
+    "情绪比上阶段稳定，与同学交往增多；{subj}成绩波动，计划下阶段加强课后辅导。",
+    "出勤正常，作业完成率明显提高；阅读习惯尚未养成，家校需共同督促。",
+    "本阶段目标部分达成：{subj}作业质量提高，但考试时间分配不当，需专项练习。",
+    "{name}自信心增强，愿意在小组里发言；{subj}计算仍粗心，继续每周两次面批。",
+    "进步不明显：作业拖欠情况反复，已与家长沟通，下阶段调整为每天放学前检查。",
+)
+PEER_FOCUS = ("数学作业互查", "英语单词听写", "语文背诵检查", "错题订正", "课间答疑",
+              "物理实验复习", "每日作业提醒", "")
 ProgressFn = Callable[[int, int], None]
 
 # ---------------------------------------------------------------------------
@@ -418,6 +431,9 @@ class _Builder:
     def __init__(self, students: int, seed: int, today: dt.date):
         self.n = students
         self.rng = random.Random(seed)
+        # stage reviews and peer pairs draw from their own generator, so adding
+        # them left every other row of a seed's school as it was
+        self.rng2 = random.Random(seed * 7919 + 5)
         self.today = today
         self.yesterday = today - dt.timedelta(days=1)
         self.term, self.prev = terms_for(today)
@@ -960,6 +976,60 @@ class _Builder:
                      self.goal_status(case, case.term.end)))
         return rows
 
+    def reviews_and_peers(self, base: dict[str, int]) -> None:
+        """A stage review about every month of each case, a few open cases behind
+        with theirs; a peer helper from the class for about a third of the cases."""
+        rng = self.rng2
+        goals: dict[int, list[tuple]] = {}
+        for row in self.rows["goal"]:
+            goals.setdefault(row[1], []).append(row)
+        supported = {c.student.id for c in self.cases}
+        helpers: dict[int, list[_Student]] = {}
+        for st in self.students:
+            if st.id not in supported:
+                helpers.setdefault(id(st.cls), []).append(st)
+        reviews, pairs = [], []
+        rid, pid = base["stage_review"], base["peer_pair"]
+        open_now = ("identified", "active", "improving")
+        for case in self.cases:
+            end = min(case.closed or case.term.end, self.yesterday)
+            days = []
+            day = case.opened + dt.timedelta(days=rng.randint(26, 33))
+            while day <= end:
+                days.append(_next_school_day(day) if _next_school_day(day) <= end else day)
+                day = days[-1] + dt.timedelta(days=rng.randint(27, 35))
+            behind = case.term is self.term and case.status in open_now and rng.random() < 0.12
+            if behind and days:
+                days.pop()  # the latest review was never held
+            for day in days:
+                team = self.team_on(case, day)
+                author = next((m.staff for m in team if m.role == "lead"),
+                              team[0].staff if team else case.team[0].staff)
+                judged = [[g[0], g[3], g[6] if g[5] and g[5] <= day else "open"]
+                          for g in goals.get(case.id, ())]
+                st = case.student
+                summary = self.pick_from(rng, REVIEW_SUMMARIES).format(
+                    name=st.given if len(st.given) > 1 else st.name,
+                    subj=rng.choice(case.subjects))
+                reviews.append((rid, str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                                case.id, day, summary, json.dumps(judged, ensure_ascii=False),
+                                day + dt.timedelta(days=30), author,
+                                dt.datetime.combine(day, dt.time(17, rng.randrange(50)))))
+                rid += 1
+            pool = helpers.get(id(case.student.cls), [])
+            if pool and case.term is self.term and rng.random() < 0.35:
+                helper = rng.choice(pool)
+                since = min(case.opened + dt.timedelta(days=rng.randint(3, 14)), self.today)
+                ended = case.status in ("closed", "transformed")
+                pairs.append((pid, case.id, helper.id, rng.choice(PEER_FOCUS), since, not ended))
+                pid += 1
+        self.rows["stage_review"] = reviews
+        self.rows["peer_pair"] = pairs
+
+    @staticmethod
+    def pick_from(rng: random.Random, seq):
+        return seq[rng.randrange(len(seq))]
+
     def goal_status(self, case: _Case, due: dt.date) -> str:
         status = case.status
         if due >= self.today and status not in ("closed", "transformed"):
@@ -1220,6 +1290,11 @@ FIELDS = {
                    Assignment.assigned_on, Assignment.active),
     "goal": (Goal.id, Goal.case, Goal.horizon, Goal.text, Goal.measure, Goal.due_date,
              Goal.status),
+    "stage_review": (StageReview.id, StageReview.uuid, StageReview.case,
+                     StageReview.review_date, StageReview.summary, StageReview.goals,
+                     StageReview.next_review, StageReview.author, StageReview.created_at),
+    "peer_pair": (PeerPair.id, PeerPair.case, PeerPair.helper, PeerPair.focus, PeerPair.since,
+                  PeerPair.active),
     "contact": (Contact.id, Contact.uuid, Contact.case, Contact.author, Contact.occurred_at,
                 Contact.kind, Contact.channel, Contact.participants, Contact.duration_min,
                 Contact.discussed, Contact.agreed, Contact.follow_up, Contact.follow_up_due,
@@ -1230,7 +1305,8 @@ FIELDS = {
 }
 MODELS = {"term": Term, "staff": Staff, "school_class": SchoolClass, "student": Student,
           "guardian": Guardian, "case_file": Case, "assignment": Assignment, "goal": Goal,
-          "contact": Contact, "audit_log": AuditLog}
+          "stage_review": StageReview, "peer_pair": PeerPair, "contact": Contact,
+          "audit_log": AuditLog}
 # SQLite allows 32,766 bound variables per statement since 3.32, 999 before
 MAX_VARIABLES = 32_000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
 
@@ -1284,10 +1360,11 @@ def build_demo(students: int = 1500, seed: int = 1,
         builder.build_cases(base)
         builder.case_rows(base)
         builder.build_contacts(base)
+        builder.reviews_and_peers(base)
         report(3 * students, total)
 
         order = ("term", "staff", "school_class", "student", "guardian", "case_file",
-                 "assignment", "goal", "contact")
+                 "assignment", "goal", "stage_review", "peer_pair", "contact")
         n_rows = sum(len(builder.rows[name]) for name in order) or 1
         written = 0
         for name in order:

@@ -4,8 +4,9 @@
 transaction commits (one writer per file, so no lock is needed).  Each line
 carries the row as it is after the write, the author, host, time and the row's
 audit entry, so ``bangfu recover`` can rebuild a damaged file from the newest
-good backup plus every host's journal.  Replaying is idempotent: a contact is
-matched by its client-made UUID, every other row by its id (and version).
+good backup plus every host's journal.  Replaying is idempotent: a contact or a
+stage review is matched by its client-made UUID, every other row by its id (and
+version).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("bangfu_j
                                                                        default=None)
 FORMAT = 1
 JOURNALED_TABLES = ("staff", "term", "school_class", "student", "guardian", "case_file",
-                    "assignment", "goal", "contact")
+                    "assignment", "goal", "contact", "stage_review", "peer_pair")
+# the school's settings (its rules, db/rules.py): rows by key, the newest value wins
+SETTINGS_TABLE = "bangfu_meta"
 
 
 def journal_dir(db_path: str | os.PathLike) -> Path:
@@ -78,6 +81,10 @@ def note(audit_row: dict) -> None:
         found = cursor.fetchone()
         if found is not None:
             row = {d[0]: v for d, v in zip(cursor.description, found)}
+    elif table == SETTINGS_TABLE:  # a setting as it is now; None: back to the default
+        found = database.execute_sql(f'SELECT key, value FROM "{table}" WHERE key = ?',
+                                     (row_id,)).fetchone()
+        row = {"key": found[0], "value": found[1]} if found is not None else None
     pending.append({
         "v": FORMAT,
         "uuid": (row or {}).get("uuid") or str(uuidlib.uuid4()),
@@ -181,7 +188,8 @@ def _parse(raw: bytes) -> dict | None:
             line, end = decoder.raw_decode(text, start)
         except ValueError:
             line, end = None, -1
-        if end == len(text) and isinstance(line, dict) and line.get("table") in JOURNALED_TABLES:
+        if end == len(text) and isinstance(line, dict) and (
+                line.get("table") in JOURNALED_TABLES or line.get("table") == SETTINGS_TABLE):
             return line
         start = text.find('{"', start + 1)
     return None
@@ -213,9 +221,27 @@ def _update_row(table: str, row_id, values: dict) -> bool:
     return True
 
 
+def _apply_setting(key: str, row: dict | None) -> bool:
+    """Give setting ``key`` its journaled value (no row: the default, key removed)."""
+    found = database.execute_sql(f'SELECT value FROM "{SETTINGS_TABLE}" WHERE key = ?',
+                                 (key,)).fetchone()
+    if row is None:
+        if found is None:
+            return False
+        database.execute_sql(f'DELETE FROM "{SETTINGS_TABLE}" WHERE key = ?', (key,))
+        return True
+    if found is not None and found[0] == row["value"]:
+        return False
+    database.execute_sql(f'INSERT OR REPLACE INTO "{SETTINGS_TABLE}" (key, value) VALUES (?, ?)',
+                         (key, row["value"]))
+    return True
+
+
 def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
     """Write one journaled row if the file lacks it (or has an older version)."""
     table, row = line["table"], line.get("row")
+    if table == SETTINGS_TABLE:
+        return _apply_setting(str(line["id"]), row)
     if line.get("action") == "delete":
         database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (line["id"],))
         return True
@@ -223,13 +249,13 @@ def _apply(line: dict, columns: dict[str, set[str]]) -> bool:
         return False
     known = columns.setdefault(table, _columns(table))
     values = {k: v for k, v in row.items() if k in known}
-    if table == "contact":  # the client-made UUID identifies an entry everywhere
-        found = database.execute_sql('SELECT id FROM contact WHERE uuid = ?',
+    if "uuid" in known:  # entries, stage reviews: the client-made UUID identifies them
+        found = database.execute_sql(f'SELECT id FROM "{table}" WHERE uuid = ?',
                                      (values["uuid"],)).fetchone()
         if found is not None:
             # an amendment or a follow-up marked done: the entry as it was then
             return line.get("action") == "update" and _update_row(table, found[0], values)
-        taken = database.execute_sql("SELECT 1 FROM contact WHERE id = ?",
+        taken = database.execute_sql(f'SELECT 1 FROM "{table}" WHERE id = ?',
                                      (values["id"],)).fetchone()
         if taken is not None:  # another host's entry took that id: a new one
             values.pop("id")
@@ -272,8 +298,8 @@ def replay(read: JournalRead, progress=None) -> ReplayReport:
 
     def key(line: dict):
         row = line.get("row") or {}
-        if line["table"] == "contact" and row.get("uuid"):
-            return ("contact", row["uuid"])
+        if row.get("uuid"):  # a contact or a stage review
+            return (line["table"], row["uuid"])
         return (line["table"], str(line.get("id")))
 
     # each line carries the whole row as it was then: only a row's newest line

@@ -141,6 +141,38 @@ class Goal(BaseModel):
     measure = TextField(default="")
     due_date = DateField(null=True)
     status = CharField(default="open")  # db.vocab.GOAL_STATUSES
+    review = IntegerField(null=True, column_name="review_id")  # v5: set by this stage review
+
+
+class StageReview(BaseModel):
+    """A dated review of a case's plan (阶段评估): schema version 5."""
+
+    id = AutoField()
+    uuid = CharField(unique=True)
+    case = ForeignKeyField(Case, backref="reviews", on_delete="CASCADE")
+    review_date = DateField()
+    summary = TextField()
+    goals = TextField()  # JSON: [[goal id, text, status], ...] as judged
+    next_review = DateField(null=True)
+    author = ForeignKeyField(Staff, on_delete="RESTRICT")
+    created_at = DateTimeField(default=_now)
+
+    class Meta:
+        table_name = "stage_review"
+
+
+class PeerPair(BaseModel):
+    """A student paired with the supported student (结对 / 生帮生): version 5."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="peers", on_delete="CASCADE")
+    helper = ForeignKeyField(Student, on_delete="CASCADE")
+    focus = CharField(default="")
+    since = DateField(null=True)
+    active = BooleanField(default=True)
+
+    class Meta:
+        table_name = "peer_pair"
 
 
 class Contact(BaseModel):
@@ -179,4 +211,4 @@ class AuditLog(BaseModel):
 
 
 ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case,
-              Assignment, Goal, Contact, AuditLog]
+              Assignment, Goal, StageReview, PeerPair, Contact, AuditLog]

@@ -40,9 +40,18 @@ def goals(case_id: int) -> list[GoalRow]:
     return [GoalRow(*row) for row in query.tuples()]
 
 
-def add_goal(actor: Staff, case_id: int, horizon: str, text: str, measure: str = "",
-             due: str = "") -> int:
-    """Validate and add a goal; raises ``GoalValidationError`` with nothing written."""
+@dataclass(slots=True)
+class NewGoal:
+    """A goal as validated, ready to write."""
+
+    horizon: str
+    text: str
+    measure: str
+    due_date: dt.date | None
+
+
+def validate_goal(horizon: str, text: str, measure: str = "", due: str = "") -> NewGoal:
+    """The goal cleaned and checked; ``GoalValidationError`` names the bad fields."""
     errors: dict[str, str] = {}
     text, measure = one_line(clean(text)).strip(), one_line(clean(measure)).strip()
     if horizon not in GOAL_HORIZONS:
@@ -60,23 +69,42 @@ def add_goal(actor: Staff, case_id: int, horizon: str, text: str, measure: str =
             errors["due"] = f"err.date.{exc.code}"
     if errors:
         raise GoalValidationError(errors)
+    return NewGoal(horizon, text, measure, due_date)
+
+
+def write_goal(actor: Staff, case_id: int, goal: NewGoal, review_id: int | None = None) -> int:
+    """Insert a validated goal inside the caller's transaction (audited)."""
+    row = Goal.create(case=case_id, horizon=goal.horizon, text=goal.text, measure=goal.measure,
+                      due_date=goal.due_date, status="open", review=review_id)
+    audit.record(actor, "goal", row.id, "insert",
+                 {"case": case_id, "horizon": goal.horizon, "text": goal.text,
+                  "measure": goal.measure, "due_date": goal.due_date,
+                  **({"review": review_id} if review_id else {})})
+    return row.id
+
+
+def add_goal(actor: Staff, case_id: int, horizon: str, text: str, measure: str = "",
+             due: str = "") -> int:
+    """Validate and add a goal; raises ``GoalValidationError`` with nothing written."""
+    goal = validate_goal(horizon, text, measure, due)
     with journal.transaction():
         if not Case.select().where(Case.id == case_id).exists():
             raise GoalValidationError({"text": "form.case_gone"})
-        goal = Goal.create(case=case_id, horizon=horizon, text=text, measure=measure,
-                           due_date=due_date, status="open")
-        audit.record(actor, "goal", goal.id, "insert",
-                     {"case": case_id, "horizon": horizon, "text": text, "measure": measure,
-                      "due_date": due_date})
-    return goal.id
+        return write_goal(actor, case_id, goal)
 
 
 def set_goal_status(actor: Staff, goal_id: int, status: str) -> None:
     if status not in GOAL_STATUSES:
         raise ValueError(status)
     with journal.transaction():
-        goal = Goal.get_or_none(Goal.id == goal_id)
-        if goal is None or goal.status == status:
-            return
-        Goal.update(status=status).where(Goal.id == goal_id).execute()
-        audit.record(actor, "goal", goal_id, "update", {"status": [goal.status, status]})
+        write_goal_status(actor, goal_id, status)
+
+
+def write_goal_status(actor: Staff, goal_id: int, status: str) -> bool:
+    """Change a goal's status inside the caller's transaction; False if unchanged."""
+    goal = Goal.get_or_none(Goal.id == goal_id)
+    if goal is None or goal.status == status:
+        return False
+    Goal.update(status=status).where(Goal.id == goal_id).execute()
+    audit.record(actor, "goal", goal_id, "update", {"status": [goal.status, status]})
+    return True

@@ -1,5 +1,6 @@
 """Who works on a case: assigning and reassigning staff, with a role each
-(lead, subject tutor, counsellor, volunteer; several per case, 多对一)."""
+(lead, subject tutor, counsellor, volunteer; several per case, 多对一), and the
+peer helpers: students paired with the supported student (结对 / 生帮生)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from db import audit, clock, journal
-from db.models import Assignment, Case, Staff, Student
+from peewee import JOIN
+
+from db.models import Assignment, Case, PeerPair, SchoolClass, Staff, Student
 from db.vocab import ASSIGNMENT_ROLES, OPEN_STATUSES
 
 
@@ -86,3 +89,61 @@ def recently_assigned(staff_id: int, today: dt.date | None = None, days: int = 1
                     Assignment.assigned_on >= since, Case.status.in_(OPEN_STATUSES))
              .order_by(Assignment.assigned_on.desc()).distinct())
     return [name for (name,) in query.tuples()]
+
+
+@dataclass(slots=True)
+class Peer:
+    pair_id: int
+    student_id: int
+    name: str
+    class_name: str
+    focus: str
+    since: dt.date | None
+
+
+def peers(case_id: int) -> list[Peer]:
+    """The case's active peer helpers, longest paired first."""
+    query = (PeerPair.select(PeerPair.id, Student.id, Student.name, SchoolClass.name,
+                             PeerPair.focus, PeerPair.since)
+             .join(Student, on=(PeerPair.helper == Student.id))
+             .join(SchoolClass, JOIN.LEFT_OUTER)
+             .where(PeerPair.case == case_id, PeerPair.active == True)  # noqa: E712
+             .order_by(PeerPair.since, PeerPair.id))
+    return [Peer(pid, sid, name, cls or "", focus, since)
+            for pid, sid, name, cls, focus, since in query.tuples()]
+
+
+def pair(actor: Staff, case_id: int, helper_id: int, focus: str = "") -> int | None:
+    """Pair student ``helper_id`` with the case's student as a peer helper.
+
+    Returns the pair's id (``None`` when they were already paired); a student
+    cannot help themself (``TeamError("self")``).
+    """
+    from db.text import clean, one_line
+
+    focus = one_line(clean(focus)).strip()[:100]
+    with journal.transaction():
+        case = Case.get_or_none(Case.id == case_id)
+        if case is None:
+            raise TeamError("case")
+        if case.student_id == helper_id:
+            raise TeamError("self")
+        if not Student.select().where(Student.id == helper_id).exists():
+            raise TeamError("student")
+        if (PeerPair.select().where(PeerPair.case == case_id, PeerPair.helper == helper_id,
+                                    PeerPair.active == True).exists()):  # noqa: E712
+            return None
+        row = PeerPair.create(case=case_id, helper=helper_id, focus=focus, since=clock.today())
+        audit.record(actor, "peer_pair", row.id, "insert",
+                     {"case": case_id, "helper": helper_id, "focus": focus})
+    return row.id
+
+
+def unpair(actor: Staff, pair_id: int) -> None:
+    """End a pairing (the row stays, inactive, for the record)."""
+    with journal.transaction():
+        row = PeerPair.get_or_none(PeerPair.id == pair_id)
+        if row is None or not row.active:
+            return
+        PeerPair.update(active=False).where(PeerPair.id == pair_id).execute()
+        audit.record(actor, "peer_pair", pair_id, "update", {"active": [True, False]})

@@ -50,6 +50,8 @@ DEFAULT_RULES = (
 )
 RULES_KEY = "rules"
 DUE_DAYS = 7  # "due in the next 7 days"
+REVIEW_KEY = "review_days"  # a stage review at least every N days (bangfu_meta)
+DEFAULT_REVIEW_DAYS = 30
 
 
 def load_rules() -> tuple[Rule, ...]:
@@ -62,6 +64,16 @@ def load_rules() -> tuple[Rule, ...]:
                      for item in json.loads(row.value))
     except (TypeError, ValueError, AttributeError):
         return DEFAULT_RULES
+
+
+def load_review_days() -> int:
+    """How often a case's plan is reviewed (阶段评估), unless a review set the next date."""
+    row = Meta.get_or_none(Meta.key == REVIEW_KEY)
+    try:
+        days = int(row.value) if row is not None else DEFAULT_REVIEW_DAYS
+    except ValueError:
+        return DEFAULT_REVIEW_DAYS
+    return days if days > 0 else DEFAULT_REVIEW_DAYS
 
 
 def current_term(today: dt.date) -> Term | None:
@@ -220,6 +232,18 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
             continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
                              "goal", as_date(due), text=text, kind="student", channel="face"))
+    # stage reviews: on the date the last review set, else every N days
+    reviewed = {case_id: (as_date(last), as_date(next_due)) for case_id, last, next_due in
+                database.execute_sql(
+                    "SELECT case_id, MAX(review_date), next_review FROM stage_review "
+                    f"WHERE {which} GROUP BY case_id", ids)}
+    every = dt.timedelta(days=load_review_days())
+    for c in cases:
+        last, next_due = reviewed.get(c.case_id, (None, None))
+        due = next_due or ((last or max(c.opened_on or term_start, term_start)) + every)
+        if due <= horizon:
+            items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
+                                 "review", due, last, kind="student", channel="face"))
     items.sort(key=lambda i: (i.due, i.name, i.what))
     return items
 

@@ -16,6 +16,7 @@ from tui.i18n import label, labels, paren, t
 from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
 TABS = ("timeline", "file", "family", "plan")
+REVIEWS_SHOWN = 3  # the latest stage reviews on the plan tab
 FIRST_ENTRIES = 12  # drawn at once; the rest of a long timeline follows from a worker
 
 
@@ -104,11 +105,34 @@ def plan_text(view: CaseView) -> Text:
                              status=label("goal_status", g.status)) + "\n")
         if g.measure:
             text.append(f"  {one_line(g.measure)}\n", style="dim")
+    text.append(f"\n{t('case.reviews')}\n", style="bold")
+    if not view.reviews:
+        text.append(t("case.no_reviews") + "\n")
+    for r in view.reviews[:REVIEWS_SHOWN]:
+        text.append(f"{r.review_date:%Y-%m-%d}", style="bold")
+        text.append(f" · {t('case.entry_by', author=one_line(r.author))}")
+        if r.next_review:
+            text.append(f" · {t('case.review_next', date=r.next_review)}")
+        text.append("\n")
+        for line in clean(r.summary).split("\n"):
+            text.append(f"  {line}\n")
+        if r.goals:
+            text.append("  " + t("common.list_sep").join(
+                f"{one_line(goal)}{paren(label('goal_status', status))}"
+                for goal, status in r.goals) + "\n", style="dim")
+        if r.new_goals:
+            text.append(f"  {t('case.review_new_goals')}{t('common.colon')}"
+                        + t("common.list_sep").join(one_line(g) for g in r.new_goals) + "\n")
+    if len(view.reviews) > REVIEWS_SHOWN:
+        text.append(t("case.reviews_more", n=len(view.reviews) - REVIEWS_SHOWN) + "\n", style="dim")
     text.append(f"\n{t('case.team')}\n", style="bold")
-    if not view.team:
+    if not view.team and not view.peers:
         text.append(t("case.no_team"))
     for m in view.team:
         text.append(f"• {one_line(m.name)}{paren(label('role', m.role))}\n")
+    for p in view.peers:
+        focus = f" · {one_line(p.focus)}" if p.focus else ""
+        text.append(f"• {one_line(p.name)}{paren(t('team.peer'))} {one_line(p.class_name)}{focus}\n")
     return text
 
 
@@ -120,6 +144,7 @@ class CaseScreen(Screen):
         Binding("a", "amend", "key.amend", id="amend"),
         Binding("t", "team", "key.team", id="team"),
         Binding("g", "goals", "key.goals", id="goals"),
+        Binding("v", "review", "key.stage_review", id="stage_review"),
         # another workstation's entries show by themselves: r is rarely needed
         Binding("r", "reload", "key.reload", id="reload", show=False),
         Binding("tab", "next_tab", "key.tab_next", id="next_tab", show=False),  # the tab bar shows 1-4
@@ -238,7 +263,7 @@ class CaseScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("log", "edit"):
             return self.view is not None and self.view.case_id is not None
-        if action in ("team", "goals"):
+        if action in ("team", "goals", "review"):
             return self.view is not None and self.view.case_id is not None
         if action == "amend":
             return self.view is not None and bool(self.view.contacts)
@@ -297,6 +322,20 @@ class CaseScreen(Screen):
         from screens.goals import GoalsScreen
 
         self.app.push_screen(GoalsScreen(self.view.case_id, self.view.name), self._after_team)
+
+    def action_review(self) -> None:
+        if self.view is None or self.view.case_id is None:
+            return
+        from screens.stage_review import StageReviewScreen
+
+        self.app.push_screen(StageReviewScreen(self.view.case_id, self.view.name),
+                             self._after_review)
+
+    def _after_review(self, saved) -> None:
+        if saved:
+            self.notify(t("stage.saved"), markup=False)
+            self.action_tab("plan")
+            self._after_team(True)
 
     def action_team(self) -> None:
         if self.view is None or self.view.case_id is None:

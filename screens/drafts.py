@@ -75,6 +75,16 @@ class DraftsScreen(ModalScreen[None]):
             self.app.push_screen(MeetingScreen(draft=draft))
         elif draft.form == "case_edit":
             self.open_case_edit(draft)
+        elif draft.form == "stage_review":
+            case_id = draft.values.get("case_id")
+            if not isinstance(case_id, int):
+                self.notify(t("drafts.gone"), severity="warning", markup=False)
+                return
+            from screens.stage_review import StageReviewScreen
+
+            self.dismiss(None)
+            self.app.push_screen(StageReviewScreen(case_id, str(draft.values.get("name", "")),
+                                                   draft=draft))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def open_case_edit(self, draft: Draft) -> None:

@@ -1,6 +1,7 @@
 """The leaders' overview: per class or per staff member, the share of open cases
 that met each rule this week / month / term, and the cases with something
-overdue.  Enter drills down (group -> its cases -> a case); esc goes back up."""
+overdue.  Enter drills down (group -> its cases -> a case); esc goes back up;
+u opens the school's rules (screens/rules.py), and a change recounts."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ GROUP_WIDTHS = [16, 6, 9, 9, 11, 8]  # name, cases, one per rule (3), overdue
 CASE_WIDTHS = [10, 12, 10, 20]  # student, class, worst, overdue items
 
 
-def rule_label(code: str) -> str:
-    """A rule's short column name (a school's own rule: its code)."""
-    key = f"overview.rule.{code}"
-    return t(key) if t(key) != key else due_label(code)
+def rule_label(rule) -> str:
+    """A rule's short column name (a school's own rule: what it counts)."""
+    key = f"overview.rule.{rule.code}"
+    return t(key) if t(key) != key else due_label(rule.code, (rule,))
 
 
 def percent(part: int, whole: int) -> str:
@@ -35,6 +36,7 @@ class OverviewScreen(Screen):
         Binding("enter", "drill", "key.drill", id="drill"),
         Binding("p", "period", "key.period", id="period"),
         Binding("g", "grouping", "key.grouping", id="grouping"),
+        Binding("u", "rules", "key.rules", id="rules"),
         Binding("escape", "back", "key.back", id="back"),
     ]
 
@@ -86,7 +88,7 @@ class OverviewScreen(Screen):
         data = self.data
         if data is None:
             return
-        rules = [r.code for r in data.rules][:3]
+        rules = list(data.rules)[:3]
         info = self.query_one(InfoLine)
         header = self.query_one("#overview-header", PlainStatic)
         table = self.table
@@ -97,13 +99,13 @@ class OverviewScreen(Screen):
                         grouping=t(f"overview.by.{data.grouping}"),
                         cases=len(data.total.cases), overdue=data.total.overdue))
             names = [t(f"overview.col.{data.grouping}"), t("overview.col.cases"),
-                     *[rule_label(code) for code in rules], t("overview.col.overdue")]
+                     *[rule_label(rule) for rule in rules], t("overview.col.overdue")]
             header.update(table.line(names, table.size.width or self.app.size.width))
             rows, styles = [], []
             for group in [data.total, *data.groups]:
                 n = len(group.cases)
                 name = t("overview.all") if group is data.total else one_line(group.name)
-                rows.append([name, str(n), *[percent(group.met.get(code, 0), n) for code in rules],
+                rows.append([name, str(n), *[percent(group.met.get(r.code, 0), n) for r in rules],
                              str(group.overdue)])
                 styles.append("bold" if group is data.total else
                               ("red" if n and group.overdue / n >= 0.5 else ""))
@@ -127,7 +129,8 @@ class OverviewScreen(Screen):
             worst = max(((today - i.due).days for i in items), default=0)
             rows.append([one_line(case.name), one_line(case.class_name),
                          t("caseload.late", n=worst) if items else t("overview.ok"),
-                         t("common.list_sep").join(dict.fromkeys(due_label(i.what) for i in items))])
+                         t("common.list_sep").join(dict.fromkeys(due_label(i.what, data.rules)
+                                                                 for i in items))])
             styles.append("red" if items else "")
         self._cases = cases
         table.set_rows(rows, styles)
@@ -166,6 +169,16 @@ class OverviewScreen(Screen):
             self.show()
             return
         self.dismiss()
+
+    def action_rules(self) -> None:
+        """The school's rules; a change recounts the overview."""
+        from screens.rules import RulesScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.load()
+
+        self.app.push_screen(RulesScreen(), closed)
 
     def others_wrote(self) -> None:
         self.load()

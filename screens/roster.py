@@ -127,23 +127,30 @@ class RosterScreen(Screen):
         from db.models import database
         from db.team import recently_assigned
         from db.terms import to_review
-        from db.workflow import due_items, my_cases
+        from db.workflow import due_items, load_rules, my_cases
 
         staff = self.app.staff
         if staff is None:
             return
         with database.connection_context():
             cases = my_cases(staff.id)
-            items = due_items(cases, clock.today())
+            rules = load_rules()
+            items = due_items(cases, clock.today(), rules=rules)
             _, review = to_review(staff.id)
             new = recently_assigned(staff.id)
         self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases),
-                                  len(review), new)
+                                  len(review), new, rules)
 
     def action_log_due(self) -> None:
         """Log the missing entry for the highlighted item, its kind prefilled."""
         item = self.caseload.current
         if item is None:
+            return
+        if item.what == "review":  # not an entry: the stage review form
+            from screens.stage_review import StageReviewScreen
+
+            self.app.push_screen(StageReviewScreen(item.case_id, item.name),
+                                 lambda saved: saved and self.load_caseload())
             return
         from screens.contact import ContactScreen
 
@@ -173,6 +180,11 @@ class RosterScreen(Screen):
         else:
             self.app.call_from_thread(self.notify, t("caseload.done"), timeout=2, markup=False)
         self.app.call_from_thread(self.load_caseload)
+
+    def rules_changed(self) -> None:
+        """The school's rules changed (screens/rules.py): count My caseload again."""
+        if self.app.staff is not None and self.app.db_ready:
+            self.load_caseload()
 
     def roster_changed(self) -> None:
         """The app's index was (re)loaded: search again, keep the cursor on the student."""

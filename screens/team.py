@@ -1,6 +1,7 @@
 """A case's team: who works on it and as what.  In the list: a adds someone
-(type a name or pinyin, Enter), r changes the highlighted person's role
-(lead, subject tutor, counsellor, volunteer), x takes them off the case."""
+(type a name or pinyin, Enter), p pairs a student as peer helper (生帮生; type
+a name, pinyin or class), r changes the highlighted person's role (lead,
+subject tutor, counsellor, volunteer), x takes them off the case."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ WIDTHS = [12, 16, 10]  # name, role, since
 class TeamScreen(Screen[bool]):
     BINDINGS = [
         Binding("a", "add", "key.team_add", id="team_add"),
+        Binding("p", "add_peer", "key.peer_add", id="peer_add"),
         Binding("r", "role", "key.team_role", id="team_role"),
         Binding("x", "remove", "key.team_remove", id="team_remove"),
         Binding("escape", "back", "key.back", id="back"),
@@ -34,7 +36,9 @@ class TeamScreen(Screen[bool]):
         self.case_id = case_id
         self.student_name = student_name
         self.members: list = []
+        self.peers: list = []  # db.team.Peer, listed after the staff
         self.staff: list = []
+        self.adding_peer = False
         self.shown: list = []
         self.changed = False
 
@@ -56,34 +60,43 @@ class TeamScreen(Screen[bool]):
         self.query_one("#team-add").display = False
         self.query_one("#team-suggestions").display = False
         self.table.focus()
+        # r applies to staff only: the footer follows the cursor
+        self.watch(self.table, "cursor", lambda _: self.refresh_bindings(), init=False)
         self.load()
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
     def load(self) -> None:
         from db.models import database
         from db.staff import list_staff
-        from db.team import members
+        from db.team import members, peers
 
         with database.connection_context():
             found = members(self.case_id)
+            paired = peers(self.case_id)
             staff = self.staff or list_staff()
-        self.app.call_from_thread(self._loaded, found, staff)
+        self.app.call_from_thread(self._loaded, found, staff, paired)
 
-    def _loaded(self, found, staff) -> None:
-        self.members, self.staff = found, staff
+    def _loaded(self, found, staff, paired=()) -> None:
+        self.members, self.staff, self.peers = found, staff, list(paired)
         self.query_one(InfoLine).show(t("team.info", name=one_line(self.student_name),
-                                        n=len(found)))
+                                        n=len(found) + len(self.peers)))
         table = self.table
         self.query_one("#team-header", PlainStatic).update(table.line(
             [t("team.col.name"), t("team.col.role"), t("team.col.since")],
             table.size.width or self.app.size.width))
         table.set_rows([[one_line(m.name), label("role", m.role),
-                         f"{m.since:%Y-%m-%d}" if m.since else ""] for m in found])
+                         f"{m.since:%Y-%m-%d}" if m.since else ""] for m in found]
+                       + [[one_line(p.name), t("team.peer"),
+                           " · ".join(x for x in (f"{p.since:%Y-%m-%d}" if p.since else "",
+                                                  one_line(p.class_name), one_line(p.focus)) if x)]
+                          for p in self.peers])
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action in ("role", "remove"):
-            return self.focused is self.table and bool(self.members)
-        if action == "add":
+        if action == "role":
+            return self.focused is self.table and self._current() is not None
+        if action == "remove":
+            return self.focused is self.table and (self._current() or self._current_peer()) is not None
+        if action in ("add", "add_peer"):
             return self.focused is self.table
         return True
 
@@ -91,21 +104,41 @@ class TeamScreen(Screen[bool]):
         self.refresh_bindings()
 
     def _current(self):
-        return self.members[self.table.cursor] if self.members else None
+        cursor = self.table.cursor
+        return self.members[cursor] if cursor < len(self.members) else None
+
+    def _current_peer(self):
+        cursor = self.table.cursor - len(self.members)
+        return self.peers[cursor] if 0 <= cursor < len(self.peers) else None
+
 
     # -- adding ------------------------------------------------------------------
-    def action_add(self) -> None:
+    def action_add(self, peer: bool = False) -> None:
+        self.adding_peer = peer
         field = self.query_one("#team-add", Input)
+        field.placeholder = t("team.peer_placeholder" if peer else "team.add_placeholder")
         field.display = True
         field.value = ""
         field.focus()
 
+    def action_add_peer(self) -> None:
+        self.action_add(peer=True)
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.shown = [s for s in filter_staff(self.staff, event.value)
-                      if s.id not in {m.staff_id for m in self.members}][:6]
+        if self.adding_peer:
+            index = self.app.index
+            taken = {p.student_id for p in self.peers}
+            self.shown = [] if index is None or not event.value.strip() else [
+                r for r in index.search(event.value)[:20]
+                if r.student_id not in taken and r.case_id != self.case_id][:6]
+            lines = [f"{one_line(r.name)}  ·  {one_line(r.class_name)}  ·  {r.student_no}"
+                     for r in self.shown]
+        else:
+            self.shown = [s for s in filter_staff(self.staff, event.value)
+                          if s.id not in {m.staff_id for m in self.members}][:6]
+            lines = [f"{one_line(s.name)}  ·  {label('staff_role', s.role)}" for s in self.shown]
         options = self.query_one("#team-suggestions", OptionList)
-        options.set_options(Option(Text(f"{one_line(s.name)}  ·  {label('staff_role', s.role)}"))
-                            for s in self.shown)
+        options.set_options(Option(Text(line)) for line in lines)
         options.display = bool(self.shown and event.value.strip())
         if self.shown:
             options.highlighted = 0
@@ -126,8 +159,11 @@ class TeamScreen(Screen[bool]):
         event.stop()
         options = self.query_one("#team-suggestions", OptionList)
         if options.display and self.shown:
-            person = self.shown[options.highlighted or 0]
-            self.save("assign", person.id, "tutor")
+            chosen = self.shown[options.highlighted or 0]
+            if self.adding_peer:
+                self.save("pair", chosen.student_id, "")
+            else:
+                self.save("assign", chosen.id, "tutor")
             self._close_add()
 
     def _close_add(self) -> None:
@@ -143,19 +179,25 @@ class TeamScreen(Screen[bool]):
             self.save("assign", member.staff_id, ASSIGNMENT_ROLES[(i + 1) % len(ASSIGNMENT_ROLES)])
 
     def action_remove(self) -> None:
-        member = self._current()
+        member, peer = self._current(), self._current_peer()
         if member is not None:
             self.save("unassign", member.assignment_id, "")
+        elif peer is not None:
+            self.save("unpair", peer.pair_id, "")
 
     @work(thread=True, exclusive=True, group="team-save", exit_on_error=False)
     def save(self, what: str, ident: int, role: str) -> None:
         from db.models import database
-        from db.team import TeamError, assign, unassign
+        from db.team import TeamError, assign, pair, unassign, unpair
 
         try:
             with database.connection_context():
                 if what == "assign":
                     assign(self.app.staff, self.case_id, ident, role)
+                elif what == "pair":
+                    pair(self.app.staff, self.case_id, ident)
+                elif what == "unpair":
+                    unpair(self.app.staff, ident)
                 else:
                     unassign(self.app.staff, ident)
         except TeamError as exc:

@@ -3,8 +3,9 @@
 The small school (tests/conftest.py) on 2026-11-20.  王芳 leads 张伟 and
 曾小明.  Here 张伟's case was opened on 1 September, its only family contact is
 moved to 1 October (so the monthly family contact is 20 days late) and a help
-session on 18 November keeps the weekly rule in hand: the family contact is the
-most urgent thing 王芳 owes.
+session on 18 November keeps the weekly rule in hand, and a stage review on
+2 November set the next one for 2 December: the family contact is the most
+urgent thing 王芳 owes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import pytest
 
 from db import workflow
-from db.models import AuditLog, Case, Contact
+from db.models import AuditLog, Case, Contact, StageReview
 from screens.contact import ContactScreen
 from tests.conftest import TODAY
 from tests.helpers import ROOT, cli_env, make_app, settle, sign_in
@@ -34,6 +35,9 @@ def owed(school):
     Contact.create(uuid="00000000-0000-4000-8000-000000000002", case=case.id,
                    author=school.teacher.id, occurred_at=dt.datetime(2026, 11, 18, 15, 0),
                    kind="student", channel="face", discussed="Homework help", host="test")
+    StageReview.create(uuid="review-zhangwei-1", case=case.id, review_date=dt.date(2026, 11, 2),
+                       summary="Homework handed in more often", goals="[]",
+                       next_review=dt.date(2026, 12, 2), author=school.teacher.id)
     return school
 
 

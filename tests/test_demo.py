@@ -13,8 +13,8 @@ import pytest
 from db import clock
 from db.connection import close_database, open_database
 from db.demo import build_demo, terms_for
-from db.models import (Assignment, AuditLog, Case, Contact, Goal, Guardian, SchoolClass,
-                       Staff, Student, Term)
+from db.models import (Assignment, AuditLog, Case, Contact, Goal, Guardian, PeerPair,
+                       SchoolClass, StageReview, Staff, Student, Term)
 from db.pinyin import name_keys
 from db.vocab import (CASE_STATUSES, CATEGORIES, CAUSES, CHANNELS, CONTACT_KINDS,
                       FAMILY_FLAGS, GOAL_STATUSES, RELATIONS, STAFF_ROLES, split_codes)
@@ -51,6 +51,7 @@ def test_counts_match_the_tables(school):
     for name, model in (("term", Term), ("staff", Staff), ("school_class", SchoolClass),
                         ("guardian", Guardian), ("case_file", Case),
                         ("assignment", Assignment), ("goal", Goal), ("contact", Contact),
+                        ("stage_review", StageReview), ("peer_pair", PeerPair),
                         ("audit_log", AuditLog)):
         assert school[name] == model.select().count(), name
     assert school["term"] == 2
@@ -136,6 +137,42 @@ def test_some_open_cases_are_overdue_for_a_family_contact(school):
     assert sum(g < 35 for g in gaps) > len(gaps) / 2
 
 
+def test_stage_reviews_come_about_monthly_and_a_few_open_cases_are_behind(school):
+    from db.workflow import load_review_days
+
+    term = current_term()
+    behind, on_time = 0, 0
+    for case in Case.select().where((Case.term == term)
+                                    & Case.status.in_(("identified", "active", "improving"))):
+        days = [r.review_date for r in StageReview.select().where(StageReview.case == case)
+                .order_by(StageReview.review_date)]
+        assert all(case.opened_on < d < TODAY for d in days)
+        assert all(25 <= (b - a).days <= 40 for a, b in zip(days, days[1:]))
+        last = days[-1] if days else case.opened_on
+        if (TODAY - last).days > load_review_days() + 3:
+            behind += 1
+        else:
+            on_time += 1
+    assert 0 < behind < on_time
+    # each review by someone on the case, with the goals as judged then
+    for review in StageReview.select().limit(50):
+        assert Assignment.select().where((Assignment.case == review.case_id)
+                                         & (Assignment.staff == review.author_id)).exists()
+        judged = json.loads(review.goals)
+        assert judged and all(status in GOAL_STATUSES for _, _, status in judged)
+        assert re.search(r"[\u4e00-\u9fff]", review.summary)
+
+
+def test_peer_helpers_are_unsupported_classmates(school):
+    pairs = list(PeerPair.select())
+    assert len(pairs) > Case.select().where(Case.term == current_term()).count() / 10
+    supported = {c.student_id for c in Case.select(Case.student)}
+    for p in pairs:
+        helper, case = Student.get_by_id(p.helper_id), Case.get_by_id(p.case_id)
+        assert p.helper_id not in supported
+        assert helper.school_class_id == case.student.school_class_id
+
+
 def test_goals_plan_each_case(school):
     for case in Case.select():
         goals = list(Goal.select().where(Goal.case == case))
@@ -178,7 +215,7 @@ def test_audit_log_has_one_bulk_row_per_table(school):
     rows = list(AuditLog.select())
     assert {r.table_name for r in rows} == {
         "term", "staff", "school_class", "student", "guardian", "case_file",
-        "assignment", "goal", "contact"}
+        "assignment", "goal", "stage_review", "peer_pair", "contact"}
     for r in rows:
         assert r.action == "bulk" and r.staff_id is None and r.staff_name == "demo"
         assert json.loads(r.changes) == {"rows": school[r.table_name], "source": "demo",

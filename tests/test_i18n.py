@@ -238,3 +238,16 @@ def test_t_and_labels():
     assert label("status", "nope") == "nope"
     with pytest.raises(ValueError):
         i18n.set_language("fr")
+
+
+def test_no_catalog_key_is_written_twice():
+    """A second entry for a key silently replaces the first in the dict, so one
+    screen's text (and placeholders) would change under another's feet."""
+    import ast
+    from collections import Counter
+
+    tree = ast.parse(Path(i18n.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and len(node.keys) > 50:
+            seen = Counter(k.value for k in node.keys if isinstance(k, ast.Constant))
+            assert [k for k, n in seen.items() if n > 1] == []

@@ -3,7 +3,8 @@
 The small school on Friday 2026-11-20: open cases 张伟, 赵薇, 曾小明 (七年级(1)班)
 and [bold]王[/ (八年级(2)班).  The only entry is 张伟's family contact of 2
 November (WeChat).  Here 张伟's case was opened on 1 September, so his weekly
-help session and this term's home visit are overdue.
+help session, this term's home visit and his first stage review (due a month
+after the case opened) are overdue.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ def test_shares_by_class_for_each_period(late):
     assert len(first.cases) == 3 and first.met == {"family": 1}  # 张伟, 2 November
     assert first.share("family") == pytest.approx(1 / 3)
     assert second.met == {} and second.share("family") == 0
-    # overdue: only 张伟 (help session since 8 September, home visit by mid-term)
+    # overdue: only 张伟 (help session since 8 September, home visit by mid-term,
+    # the first stage review since 1 October)
     assert (first.overdue, second.overdue, month.total.overdue) == (1, 0, 1)
     whats = {i.what for i in month.overdue[late.cases["张伟"].id]}
-    assert whats == {"help", "home_visit"}
+    assert whats == {"help", "home_visit", "review"}
 
 
 def test_a_relabelled_entry_counts_for_its_kind_in_the_overview(late):

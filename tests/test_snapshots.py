@@ -193,3 +193,23 @@ def test_leaders_overview(snap_compare, school, lang):
         await settle(pilot)
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_rules_screen(snap_compare, school, lang):
+    """u in the leaders' overview: the school's rules, one of its own among them,
+    and the form for adding one more (kind and channel by letter, the interval)."""
+    from db.rules import add_rule
+    from db.workflow import Rule
+
+    add_rule(school.teacher, Rule("family_home_visit", "family", "home_visit", per_term=True))
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("a", "s", "tab", "f", "tab", *"14")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)

@@ -83,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", default="", help=t("cli.help.term_start"))
     p.add_argument("--end", default="", help=t("cli.help.term_end"))
 
+    p = add_parser("rules", help=t("cli.help.rules"))
+    p.add_argument("action", nargs="?", default="list",
+                   choices=("list", "set", "add", "remove", "reset", "review-days"),
+                   help=t("cli.help.rules_action"))
+    p.add_argument("code", nargs="?", default="", help=t("cli.help.rule_code"))
+    p.add_argument("--every", metavar="N", default=None, help=t("cli.help.every"))
+    p.add_argument("--per-term", action="store_true", help=t("cli.help.per_term"))
+    p.add_argument("--kind", default="", help=t("cli.help.rule_kind"))
+    p.add_argument("--channel", default="", help=t("cli.help.rule_channel"))
+    p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
+
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
@@ -258,7 +269,7 @@ def cmd_due(args, settings) -> int:
     from rich.text import Text
 
     from db import clock
-    from db.workflow import due_items, my_cases
+    from db.workflow import due_items, load_rules, my_cases
     from tui.i18n import due_detail, due_label, due_when
 
     if args.days < 0:
@@ -267,7 +278,8 @@ def cmd_due(args, settings) -> int:
     actor = _actor(settings, args.as_staff)
     today = clock.today()
     cases = my_cases(actor.id)
-    items = due_items(cases, today, args.days)
+    rules = load_rules()
+    items = due_items(cases, today, args.days, rules)
     console = _console()
     if not items:
         console.print(Text(t("cli.due_none", name=_safe(actor.name), days=args.days)))
@@ -277,7 +289,7 @@ def cmd_due(args, settings) -> int:
         table.add_column(t(f"cli.due.col.{key}"))
     for item in items:
         table.add_row(*(Text(_safe(v)) for v in (
-            item.name, item.student_no, due_label(item.what), due_when(item, today),
+            item.name, item.student_no, due_label(item.what, rules), due_when(item, today),
             f"{item.due:%Y-%m-%d}", due_detail(item))))
     console.print(table)
     late = sum(1 for i in items if i.due < today)
@@ -314,6 +326,108 @@ def cmd_term(args, settings) -> int:
     return 0
 
 
+def _rule_error(exc) -> CliError:
+    """A ``db.rules.RuleError`` as a one-line usage error (exit 2)."""
+    message = t(f"err.rule.{exc.code}")
+    return CliError(f"{_safe(exc.rule)}: {message}" if exc.rule else message, 2)
+
+
+def _rule_interval(args) -> tuple[int, bool]:
+    """``--every N`` or ``--per-term``: exactly one of them."""
+    from db.rules import RuleError, check_days
+
+    if (args.every is None) == (not args.per_term):
+        raise CliError(t("cli.rules.interval"), 2)
+    if args.per_term:
+        return 0, True
+    try:
+        return check_days(int(args.every.strip())), False
+    except (ValueError, RuleError):
+        raise CliError(t("cli.invalid", field="--every", message=t("err.rule.days")), 2) from None
+
+
+def _print_rules(console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from db.workflow import load_review_days, load_rules
+    from tui.i18n import rule_counts, rule_label, rule_often
+
+    table = Table(box=None, pad_edge=False)
+    for key in ("code", "rule", "counts", "often"):
+        table.add_column(t(f"rules.col.{key}"))
+    for rule in load_rules():
+        table.add_row(*(Text(_safe(v)) for v in (rule.code, rule_label(rule), rule_counts(rule),
+                                                 rule_often(rule))))
+    table.add_row(*(Text(v) for v in ("review-days", t("rules.review"), t("rules.review_counts"),
+                                      t("rules.every", n=load_review_days()))))
+    console.print(table)
+
+
+def cmd_rules(args, settings) -> int:
+    """The school's rules: list them, or change one (audited, as --as NAME)."""
+    from rich.text import Text
+
+    from db import rules as school_rules
+    from db.contacts import resolve_choice
+    from db.vocab import CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS
+    from db.workflow import Rule
+
+    action, code = args.action, args.code.strip()
+    console = _console()
+    if action == "list":
+        _open(settings)
+        _print_rules(console)
+        return 0
+    # the input first: a mistyped command never opens (or waits on) the file
+    if action in ("set", "add", "remove") and not code:
+        raise CliError(t("cli.rules.need_code", action=action), 2)
+    if action in ("set", "add"):
+        days, per_term = _rule_interval(args)
+    if action == "add":
+        kind = channel = ""
+        if args.kind:
+            kind = resolve_choice(args.kind.replace("-", "_"), KIND_KEYS, CONTACT_KINDS)
+            if kind is None:
+                raise CliError(t("cli.invalid", field="--kind", message=t("err.rule.kind")), 2)
+        if args.channel:
+            channel = resolve_choice(args.channel.replace("-", "_"), CHANNEL_KEYS, CHANNELS)
+            if channel is None:
+                raise CliError(t("cli.invalid", field="--channel",
+                                 message=t("err.rule.channel")), 2)
+        rule = Rule(code, kind, channel, 0 if per_term else days, per_term)
+        try:
+            school_rules.validate([rule])
+        except school_rules.RuleError as exc:
+            raise _rule_error(exc) from None
+    if action == "review-days":
+        try:
+            review_days = school_rules.check_days(int(code))
+        except (ValueError, school_rules.RuleError):
+            raise CliError(t("cli.invalid", field="review-days", message=t("err.rule.days")),
+                           2) from None
+    _open(settings)
+    actor = _actor(settings, args.as_staff)
+    try:
+        if action == "set":
+            changed = school_rules.set_interval(actor, code, days, per_term)
+        elif action == "add":
+            school_rules.add_rule(actor, rule)
+            changed = True
+        elif action == "remove":
+            school_rules.remove_rule(actor, code)
+            changed = True
+        elif action == "reset":
+            changed = school_rules.reset_rules(actor)
+        else:
+            changed = school_rules.set_review_days(actor, review_days)
+    except school_rules.RuleError as exc:
+        raise _rule_error(exc) from None
+    console.print(Text(t("cli.rules.saved" if changed else "cli.rules.unchanged")))
+    _print_rules(console)
+    return 0
+
+
 def cmd_demo(args, settings) -> int:
     from db import demo
     from db.models import Student
@@ -347,7 +461,7 @@ def _share_commands() -> dict:
 
 
 COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
-            "init": cmd_init, "due": cmd_due, "term": cmd_term}
+            "init": cmd_init, "due": cmd_due, "term": cmd_term, "rules": cmd_rules}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,8 +116,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.goal_add": ("Add", "添加"),
     "key.goal_status": ("Status", "状态"),
     "team.title": ("Team", "帮扶团队"),
-    "team.info": ("{name}: {n} on the team · a add · r change role · x remove",
-                  "{name}：团队 {n} 人 · a 添加 · r 更改角色 · x 移除"),
+    "team.info": ("{name}: {n} on the team · a add staff · p pair a student · r role · x remove",
+                  "{name}：团队 {n} 人 · a 添加教师 · p 结对学生 · r 更改角色 · x 移除"),
     "team.add_placeholder": ("add: type a staff name or pinyin, Enter", "添加：输入教职工姓名或拼音，按 Enter"),
     "team.col.name": ("Name", "姓名"),
     "team.col.role": ("Role", "角色"),
@@ -165,6 +165,38 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.remove_last": ("Remove last", "移除最后一名"),
     "key.meeting": ("Meeting", "会议"),
     "drafts.meeting": ("Meeting: {title} · {when}", "会议记录：{title} · {when}"),
+    # stage reviews (阶段评估) and peer helpers (生帮生)
+    "drafts.stage_review": ("Stage review: {title} · {when}", "阶段评估：{title} · {when}"),
+    "key.stage_review": ("Review", "评估"),
+    "key.peer_add": ("Peer", "结对"),
+    "stage.title": ("Stage review", "阶段评估"),
+    "stage.info": ("{name}: summary, goals as judged now, next stage's goals",
+                    "{name}：阶段总结、目标达成情况、下阶段目标"),
+    "stage.date": ("Date", "评估日期"),
+    "stage.summary": ("Summary", "阶段总结"),
+    "stage.goals": ("Goals", "目标"),
+    "stage.goals_hint": ("Goals as judged now (s on the list: next status)",
+                          "目标达成情况（在列表上按 s 更改状态）"),
+    "stage.next_goals": ("Next stage's goals", "下阶段目标"),
+    "stage.next_goal": ("Goal {n}", "目标 {n}"),
+    "stage.next_review": ("Next review", "下次评估"),
+    "stage.due_placeholder": ("e.g. 12-20", "如 12-20"),
+    "stage.next_placeholder": ("blank: {date}", "留空则为 {date}"),
+    "stage.saved": ("Stage review saved.", "阶段评估已保存。"),
+    "err.review.future": ("A review cannot be dated in the future.", "评估日期不能晚于今天。"),
+    "err.review.summary_required": ("Write a short summary.", "请填写阶段总结。"),
+    "err.review.next_before": ("Must be after the review date.", "须晚于本次评估日期。"),
+    "case.reviews": ("Stage reviews", "阶段评估"),
+    "case.no_reviews": ("No stage review yet.", "尚无阶段评估。"),
+    "case.review_next": ("next review {date}", "下次评估 {date}"),
+    "case.review_new_goals": ("Next stage", "下阶段目标"),
+    "case.reviews_more": ("{n} earlier reviews not shown.", "另有 {n} 次较早的评估未显示。"),
+    "due.review": ("Stage review", "阶段评估"),
+    "team.peer": ("peer helper", "生帮生"),
+    "team.peer_placeholder": ("pair a student: type a name, pinyin or class, Enter",
+                              "结对学生：输入姓名、拼音或班级，按 Enter"),
+    "team.error.self": ("A student cannot be their own peer helper.", "学生不能与自己结对。"),
+    "team.error.student": ("That student is no longer on the roster.", "该学生已不在名册中。"),
     "overview.title": ("Leaders' overview", "帮扶工作总览"),
     "overview.loading": ("Counting…", "正在统计…"),
     "overview.info": ("{period} · by {grouping} · {cases} cases, {overdue} overdue",
@@ -190,7 +222,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "overview.ok": ("on track", "正常"),
     "key.overview": ("Overview", "总览"),
     "key.drill": ("Open", "打开"),
-    "key.period": ("Week/Month/Term", "周/月/学期"),
+    "key.period": ("Period", "周/月/学期"),
     "key.grouping": ("Class/Staff", "班级/教职工"),
     "caseload.summary": ("My caseload · {cases} cases · {late} overdue · {soon} due in 7 days",
                          "我的帮扶任务 · {cases} 个个案 · {late} 项逾期 · {soon} 项7天内到期"),
@@ -567,6 +599,83 @@ CATALOG: dict[str, tuple[str, str]] = {
     "time.seconds": ("{n} s", "{n}秒"),
     "time.minutes": ("{n} min", "{n}分钟"),
     "time.hours": ("{n} h {m} min", "{n}小时{m}分钟"),
+    # the school's rules: screens/rules.py (u in the overview) and `bangfu rules`
+    "rules.title": ("Rules", "帮扶规则"),
+    "rules.info": ("{n} rules for every open case · My caseload and the overview follow them",
+                   "{n} 条规则适用于所有在帮个案 · 我的帮扶任务和总览据此计算"),
+    "rules.loading": ("Reading the rules…", "正在读取规则…"),
+    "rules.col.rule": ("Rule", "规则"),
+    "rules.col.counts": ("Entries that count", "计入的记录"),
+    "rules.col.often": ("How often", "频次"),
+    "rules.col.code": ("Code", "代码"),
+    "rules.name.family": ("Family contact", "家校联系"),
+    "rules.name.student": ("Student contact", "学生帮扶"),
+    "rules.name.colleague": ("Colleague talk", "同事沟通"),
+    "rules.name.any": ("Any entry", "任何记录"),
+    "rules.counts.family": ("family entries", "家长类记录"),
+    "rules.counts.student": ("student entries", "学生类记录"),
+    "rules.counts.colleague": ("colleague entries", "同事类记录"),
+    "rules.counts.any": ("any kind", "任何类型"),
+    "rules.any_channel": ("any channel", "任何方式"),
+    "rules.counts": ("{kind} · {channel}", "{kind} · {channel}"),
+    "rules.every": ("every {n} days", "每 {n} 天一次"),
+    "rules.per_term": ("once a term", "每学期一次"),
+    "rules.review": ("Stage review", "阶段评估"),
+    "rules.review_counts": ("a review of the case's plan", "帮扶计划阶段评估"),
+    "rules.kind": ("Kind", "类型"),
+    "rules.channel": ("Channel", "方式"),
+    "rules.interval": ("How often", "频次"),
+    "rules.interval.placeholder": ("days (e.g. 14), or t for once a term", "天数（如 14），或 t 表示每学期一次"),
+    "rules.days.placeholder": ("days, e.g. 30", "天数，如 30"),
+    "rules.editing": ("{rule}: how often? Enter saves, esc cancels.", "{rule}：多久一次？Enter 保存，Esc 取消。"),
+    "rules.adding": ("A new rule: which entries count and how often. Enter or ctrl+s saves.",
+                     "新规则：计入哪些记录、多久一次。Enter 或 ctrl+s 保存。"),
+    "rules.remove_ask": ("Remove the rule \u201c{rule}\u201d? Cases are no longer asked for it.",
+                         "删除规则\u201c{rule}\u201d？个案将不再按此要求。"),
+    "rules.reset_ask": ("Restore the rules and the review interval of the school plans? "
+                        "The school's own rules and changes go.",
+                        "恢复学校方案中的规则和阶段评估间隔？本校自定的规则和修改将被删除。"),
+    "rules.saved": ("Rules saved: the due lists follow them now.", "规则已保存：待办清单即按新规则计算。"),
+    "rules.removed": ("Rule removed.", "规则已删除。"),
+    "rules.reset_done": ("The school plans' rules are back.", "已恢复学校方案中的规则。"),
+    "rules.unchanged": ("Nothing changed.", "没有改动。"),
+    "key.rules": ("Rules", "规则"),
+    "key.rule_edit": ("Change", "修改"),
+    "key.rule_add": ("Add", "添加"),
+    "key.rule_remove": ("Remove", "删除"),
+    "key.rules_reset": ("Defaults", "恢复默认"),
+    "key.rule_yes": ("Yes", "是"),
+    "key.rule_no": ("No", "否"),
+    "err.rule.code": ("A rule's code is 1 to 40 lower-case letters, digits or _.",
+                      "规则代码应为 1 到 40 个小写字母、数字或下划线。"),
+    "err.rule.reserved": ("follow_up, goal and review are taken by the due list; choose another code.",
+                          "follow_up、goal 和 review 已被待办清单使用，请换一个代码。"),
+    "err.rule.duplicate": ("A rule with that code exists already.", "已有使用该代码的规则。"),
+    "err.rule.kind": ("Kind must be family, student or colleague.", "类型应为 family、student 或 colleague。"),
+    "err.rule.channel": ("Unknown channel: phone, wechat, sms, face, home_visit, parent_meeting, "
+                         "group_chat or other.",
+                         "未知方式：应为 phone、wechat、sms、face、home_visit、parent_meeting、"
+                         "group_chat 或 other。"),
+    "err.rule.what": ("Say which entries count: a kind, a channel or both.", "请说明计入哪些记录：类型、方式或两者。"),
+    "err.rule.interval": ("Give a number of days (1 to 366), or t for once a term.",
+                          "请填写天数（1 到 366），或 t 表示每学期一次。"),
+    "err.rule.days": ("Days must be a whole number from 1 to 366.", "天数应为 1 到 366 的整数。"),
+    "err.rule.unknown": ("No rule has that code (bangfu rules lists them).", "没有该代码的规则（bangfu rules 可列出全部）。"),
+    "cli.help.rules": ("show or change the school's rules: how often each open case needs an entry",
+                       "查看或修改本校帮扶规则：每个在帮个案多久需要一次记录"),
+    "cli.help.rules_action": ("list (default), set, add, remove, reset or review-days",
+                              "list（默认）、set、add、remove、reset 或 review-days"),
+    "cli.help.rule_code": ("the rule's code (review-days: the number of days)", "规则代码（review-days：天数）"),
+    "cli.help.every": ("at least every N days", "至少每 N 天一次"),
+    "cli.help.per_term": ("at least once a term", "每学期至少一次"),
+    "cli.help.rule_kind": ("entries of this kind count: family, student or colleague",
+                           "计入此类型的记录：family、student 或 colleague"),
+    "cli.help.rule_channel": ("only entries on this channel count", "只计入此方式的记录"),
+    "cli.rules.need_code": ("Say which rule: bangfu rules {action} CODE.", "请指明规则：bangfu rules {action} 代码。"),
+    "cli.rules.interval": ("Give --every N (days, 1 to 366) or --per-term: one of them.",
+                           "请给出 --every N（1 到 366 天）或 --per-term，二者选一。"),
+    "cli.rules.saved": ("Rules saved.", "规则已保存。"),
+    "cli.rules.unchanged": ("Nothing changed: the rules were so already.", "没有改动：规则本来如此。"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
@@ -714,10 +823,37 @@ def labels(group: str, codes) -> str:
     return t("common.list_sep").join(label(group, c) for c in codes)
 
 
-def due_label(what: str) -> str:
-    """What a due item is: "Help session", "家访" … (a school's own rule: its code)."""
+def due_label(what: str, rules=()) -> str:
+    """What a due item is: "Help session", "家访" … A school's own rule is named
+    from what it counts when its ``Rule`` is among ``rules``, else by its code."""
     key = f"due.{what}"
-    return t(key) if key in CATALOG else what
+    if key in CATALOG:
+        return t(key)
+    for rule in rules:
+        if rule.code == what:
+            return rule_label(rule)
+    return what
+
+
+def rule_label(rule) -> str:
+    """A rule (``db.workflow.Rule``) in words: the school plans' own by name, a
+    school's own from what it counts: "Family contact (phone)", "家校联系（电话）"."""
+    key = f"due.{rule.code}"
+    if key in CATALOG:
+        return t(key)
+    name = t(f"rules.name.{rule.kind or 'any'}")
+    return name + paren(label("channel", rule.channel)) if rule.channel else name
+
+
+def rule_counts(rule) -> str:
+    """Which entries count for a rule: "family entries · any channel"."""
+    channel = label("channel", rule.channel) if rule.channel else t("rules.any_channel")
+    return t("rules.counts", kind=t(f"rules.counts.{rule.kind or 'any'}"), channel=channel)
+
+
+def rule_often(rule) -> str:
+    """"every 7 days", "once a term"."""
+    return t("rules.per_term") if rule.per_term else t("rules.every", n=rule.every_days)
 
 
 def due_when(item, today) -> str:

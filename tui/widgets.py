@@ -290,9 +290,12 @@ class LetterChoice(Widget, can_focus=True):
             chosen = code == self.value
             text.append(letter, style="bold underline" if not chosen else "bold reverse")
             text.append(" ")
-            text.append(label(self.group, code), style="reverse" if chosen else "")
+            text.append(self.option_label(code), style="reverse" if chosen else "")
             text.append("  ")
         return text
+
+    def option_label(self, code: str) -> str:
+        return label(self.group, code)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return key in self.keys
@@ -426,9 +429,11 @@ class CaseloadList(CursorList):
         self.cases = 0
         self.review = 0
         self.new: list[str] = []
+        self.rules: tuple = ()  # the school's rules: names for its own rules' items
 
     def set_items(self, items: list, today: dt.date, cases: int, review: int = 0,
-                  new: list[str] | None = None) -> None:
+                  new: list[str] | None = None, rules: tuple = ()) -> None:
+        self.rules = tuple(rules)
         self.new = list(new or ())  # students whose cases I joined in the last two weeks
         self.items = list(items)
         self.today = today
@@ -474,7 +479,7 @@ class CaseloadList(CursorList):
             style = ("reverse" if focused else "underline") if i == self.cursor else ""
             if late:
                 style = f"{style} bold red".strip()
-            what = due_label(item.what)
+            what = due_label(item.what, self.rules)
             line = columns.line([due_when(item, self.today), one_line(item.name),
                                  one_line(item.class_name), what, due_detail(item)])
             text.append(line + "\n", style=style)
