@@ -7,10 +7,14 @@ typing never waits on the share) and the command palette provider.
 
 from __future__ import annotations
 
-from textual import work
+import asyncio
+from collections import deque
+
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.widgets import Input
 
 from db import clock
 from db.search import RosterIndex, RosterRow
@@ -75,7 +79,77 @@ class BangfuApp(App):
         self._outbox_problems = 0  # waiting entries that cannot be written as they are
         self._lock_asked: float | None = None  # the stale lock already asked about
         self._drafts_offered = True  # until someone signs in
+        self._key_queue: deque = deque()  # keys typed ahead of the one being handled
+        self._key_busy = False
+        self._key_task: asyncio.Task | None = None
         self.title = t("app.title")
+
+    # -- type-ahead ------------------------------------------------------------
+    KEY_SETTLE_SECONDS = 0.25  # a key's round trip waits at most this long; never a hang
+
+    async def on_event(self, event) -> None:
+        """Keys typed ahead reach the field they were typed for.
+
+        Textual hands a key to the focused widget and goes straight on to the
+        next key; a Tab or Enter that moves the focus is acted on only when the
+        key has bubbled back up to the app, behind the keys that came with it.
+        Keys that arrive in one burst (a fast typist, an SSH packet carrying
+        several keystrokes) then land in the old field, or a Tab is lost.  So
+        while one key is on its way, the keys after it wait here, in order, and
+        each is dispatched once the one before has been handled.
+        """
+        if not isinstance(event, events.Key) or event.is_forwarded or not self.is_running:
+            await super().on_event(event)
+            return
+        if self._key_busy:
+            self._key_queue.append(event)
+            return
+        if self._stays_in_field(event):
+            await super().on_event(event)  # typing: no round trip needed (and none paid)
+            return
+        await self._dispatch_key(event)
+
+    EDIT_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end"})
+
+    def _stays_in_field(self, event) -> bool:
+        """A character or an edit key for the focused text field: it is handled
+        there and moves no focus, so the next key may follow at once."""
+        focused = self.focused
+        # by name: TextArea is imported only when a form first needs it
+        if not (event.is_printable or event.key in self.EDIT_KEYS):
+            return False
+        return isinstance(focused, Input) or any(
+            base.__name__ == "TextArea" for base in type(focused).__mro__)
+
+    async def _dispatch_key(self, event) -> None:
+        self._key_busy = True
+        target = self.focused or self.screen
+        await super().on_event(event)  # priority bindings, else to the focused widget
+        chain = []
+        node = target
+        while node is not None and node is not self:
+            chain.append(node)
+            node = node.parent
+        self._key_task = asyncio.create_task(self._key_handled(chain))
+
+    async def _key_handled(self, chain: list) -> None:
+        """Wait until the key went through the widget and its containers (so a
+        bubbled key is in the app's queue), then let the next key go, after it."""
+        for node in chain:
+            done = asyncio.Event()
+            if not node.call_later(done.set):
+                continue  # gone (a closed screen): nothing more to wait for there
+            try:
+                await asyncio.wait_for(done.wait(), self.KEY_SETTLE_SECONDS)
+            except TimeoutError:
+                break
+        if not self.call_later(self._next_key):
+            self._key_busy = False
+
+    async def _next_key(self) -> None:
+        self._key_busy = False
+        if self._key_queue:
+            await self._dispatch_key(self._key_queue.popleft())
 
     @property
     def db_path(self):

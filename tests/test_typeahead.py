@@ -1,0 +1,57 @@
+"""Keys typed ahead (one burst: a fast typist, an SSH packet with several
+keystrokes) reach the fields they were typed for, in order."""
+
+from __future__ import annotations
+
+from textual import events
+
+from db.plan import add_goal
+from screens.contact import ContactScreen
+from screens.stage_review import StageReviewScreen
+from tests.helpers import make_app, settle, sign_in
+
+
+def burst(app, *keys: str) -> None:
+    """Queue every key at once, as a terminal read delivers a burst."""
+    for key in keys:
+        character = {"tab": "\t", "enter": "\r", "down": None}.get(key, key)
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_burst_with_tabs_fills_each_field_in_turn(school):
+    case = school.cases["张伟"].id
+    add_goal(school.teacher, case, "short", "Homework every day", due="12-30")
+    add_goal(school.teacher, case, "long", "Maths 80", due="2027-01-15")
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StageReviewScreen)
+        burst(app, *"abc", "tab", "down", "s", "tab", *"xyz", "tab", *"12-20", "tab")
+        await settle(pilot)
+        values = screen.values()
+        assert values["summary"] == "abc"
+        assert values["statuses"] == {"1": "open", "2": "met"}  # s on the second goal
+        assert values["goals"][0] == ["xyz", "12-20"]
+        assert screen.focused.id == "next-goal-2"
+
+
+async def test_a_burst_through_the_contact_form_keeps_every_field(school):
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await pilot.press("ctrl+n")  # for the highlighted student
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        screen.query_one("#participants").focus()
+        await pilot.pause()
+        burst(app, *"Dad", "tab", *"Talked", "tab", *"Ok", "tab", *"Call", "tab", *"+7")
+        await settle(pilot)
+        values = screen.values()
+        assert [values[k] for k in ("participants", "discussed", "agreed", "follow_up",
+                                    "follow_up_due")] == ["Dad", "Talked", "Ok", "Call", "+7"]
