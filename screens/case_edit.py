@@ -202,15 +202,6 @@ class CaseEditScreen(Screen[bool]):
         self.refresh_bindings()
 
     def action_cancel(self) -> None:
-        if self.values() == self.base and self.draft is None:
-            self.drop_draft()
-            self.dismiss(False)
-            return
-        from screens.confirm import ConfirmScreen
+        from screens.confirm import leave_form
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.drop_draft()
-                self.dismiss(False)
-
-        self.app.push_screen(ConfirmScreen(t("form.discard")), answered)
+        leave_form(self, self.values() == self.base and self.draft is None, self.drop_draft)

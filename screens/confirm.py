@@ -46,3 +46,18 @@ class RemoveLockScreen(ConfirmScreen):
         Binding("escape", "answer(False)", show=False),
         Binding("enter", "answer(False)", show=False),
     ]
+
+
+def leave_form(screen, unchanged: bool, drop_draft, result=False) -> None:
+    """Leave a form: at once when nothing was typed, else only after y; either
+    way its draft goes and the form is dismissed with ``result``."""
+
+    def leave(discard: bool | None = True) -> None:
+        if discard:
+            drop_draft()
+            screen.dismiss(result)
+
+    if unchanged:
+        leave()
+    else:
+        screen.app.push_screen(ConfirmScreen(t("form.discard")), leave)

@@ -452,15 +452,6 @@ class ContactScreen(Screen[bool]):
         if options.display:
             options.display = False
             return
-        if not self.dirty:
-            self.drop_draft()
-            self.dismiss(self.saved_count > 0)
-            return
-        from screens.confirm import ConfirmScreen
+        from screens.confirm import leave_form
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.drop_draft()
-                self.dismiss(self.saved_count > 0)
-
-        self.app.push_screen(ConfirmScreen(t("form.discard")), answered)
+        leave_form(self, not self.dirty, self.drop_draft, self.saved_count > 0)

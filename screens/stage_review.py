@@ -269,15 +269,8 @@ class StageReviewScreen(Screen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        if not self._ready or (not self.dirty and self.draft is None):
-            self.drop_draft()
-            self.dismiss(False)
-            return
-        from screens.confirm import ConfirmScreen
+        from screens.confirm import leave_form
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.drop_draft()
-                self.dismiss(False)
-
-        self.app.push_screen(ConfirmScreen(t("form.discard")), answered)
+        # a restored draft is never dropped without asking, loaded or not
+        leave_form(self, self.draft is None and (not self._ready or not self.dirty),
+                   self.drop_draft)
