@@ -14,7 +14,7 @@ from tests.helpers import make_app, settle, sign_in
 def burst(app, *keys: str) -> None:
     """Queue every key at once, as a terminal read delivers a burst."""
     for key in keys:
-        character = {"tab": "\t", "enter": "\r", "down": None}.get(key, key)
+        character = {"tab": "\t", "enter": "\r", "down": None, "backspace": "\x7f"}.get(key, key)
         app.post_message(events.Key(key, character))
 
 
@@ -55,3 +55,24 @@ async def test_a_burst_through_the_contact_form_keeps_every_field(school):
         values = screen.values()
         assert [values[k] for k in ("participants", "discussed", "agreed", "follow_up",
                                     "follow_up_due")] == ["Dad", "Talked", "Ok", "Call", "+7"]
+
+
+async def test_enter_right_after_typing_saves_what_was_typed(school):
+    """Enter saves the rules form at once (a priority key): the digits typed
+    just before it in the same burst are in the field first."""
+    from db.workflow import load_rules
+    from screens.rules import RulesScreen
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, RulesScreen)
+        await pilot.press("enter")  # change the help rule's interval
+        await settle(pilot)
+        burst(app, "backspace", "1", "4", "enter")
+        await settle(pilot)
+    assert load_rules()[0].every_days == 14

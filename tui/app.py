@@ -82,6 +82,7 @@ class BangfuApp(App):
         self._key_queue: deque = deque()  # keys typed ahead of the one being handled
         self._key_busy = False
         self._key_task: asyncio.Task | None = None
+        self._typed_into = None  # the text field the last typed letters went to
         self.title = t("app.title")
 
     # -- type-ahead ------------------------------------------------------------
@@ -105,36 +106,45 @@ class BangfuApp(App):
             self._key_queue.append(event)
             return
         if self._stays_in_field(event):
+            self._typed_into = self.focused
             await super().on_event(event)  # typing: no round trip needed (and none paid)
             return
+        if self._typed_into is not None:
+            # what was typed is taken in first: a priority binding (Enter that
+            # saves, say) acts at once and must not overtake the last letters
+            await self._through(self._chain(self._typed_into))
+            self._typed_into = None
         await self._dispatch_key(event)
 
-    EDIT_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end"})
-
     def _stays_in_field(self, event) -> bool:
-        """A character or an edit key for the focused text field: it is handled
-        there and moves no focus, so the next key may follow at once."""
-        focused = self.focused
-        # by name: TextArea is imported only when a form first needs it
-        if not (event.is_printable or event.key in self.EDIT_KEYS):
+        """A character for the focused text field: it is taken in there and
+        moves no focus, so the next key may follow at once.  (Backspace, the
+        arrows and the like are the field's bindings, resolved only when the
+        key bubbles back up to the app: they take the round trip.)"""
+        if not event.is_printable:
             return False
+        focused = self.focused
+        # TextArea by name: it is imported only when a form first needs it
         return isinstance(focused, Input) or any(
             base.__name__ == "TextArea" for base in type(focused).__mro__)
 
     async def _dispatch_key(self, event) -> None:
         self._key_busy = True
-        target = self.focused or self.screen
+        chain = self._chain(self.focused or self.screen)
         await super().on_event(event)  # priority bindings, else to the focused widget
-        chain = []
-        node = target
-        while node is not None and node is not self:
-            chain.append(node)
-            node = node.parent
         self._key_task = asyncio.create_task(self._key_handled(chain))
 
-    async def _key_handled(self, chain: list) -> None:
-        """Wait until the key went through the widget and its containers (so a
-        bubbled key is in the app's queue), then let the next key go, after it."""
+    def _chain(self, widget) -> list:
+        """The widget and its containers up to the screen: where a key bubbles."""
+        chain = []
+        while widget is not None and widget is not self:
+            chain.append(widget)
+            widget = widget.parent
+        return chain
+
+    async def _through(self, chain: list) -> None:
+        """Wait until each of ``chain`` has handled what was queued for it (in
+        order, so what one bubbled to the next is waited for too)."""
         for node in chain:
             done = asyncio.Event()
             if not node.call_later(done.set):
@@ -142,7 +152,12 @@ class BangfuApp(App):
             try:
                 await asyncio.wait_for(done.wait(), self.KEY_SETTLE_SECONDS)
             except TimeoutError:
-                break
+                return
+
+    async def _key_handled(self, chain: list) -> None:
+        """Once the key went through the widget and its containers (a bubbled key
+        is then in the app's queue), let the next key go, after it."""
+        await self._through(chain)
         if not self.call_later(self._next_key):
             self._key_busy = False
 
