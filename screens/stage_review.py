@@ -82,32 +82,23 @@ class StageReviewScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.title = t("stage.title")
         self.query_one(InfoLine).show(t("stage.info", name=one_line(self.student_name)))
-        self.query_one("#review-next", Input).placeholder = t(
-            "stage.next_placeholder", date=self._default_next())
         self.query_one("#review-summary").focus()
         self.load()
-
-    def _default_next(self) -> str:
-        from db.models import database
-        from db.workflow import load_review_days
-
-        try:
-            with database.connection_context():
-                days = load_review_days()
-        except Exception:  # noqa: BLE001 - only a hint in the placeholder
-            return ""
-        return f"{clock.today() + dt.timedelta(days=days):%Y-%m-%d}"
 
     @work(thread=True, exclusive=True, group="review-goals", exit_on_error=False)
     def load(self) -> None:
         from db.models import database
         from db.plan import goals
+        from db.workflow import load_review_days
 
         with database.connection_context():
             rows = goals(self.case_id)
-        self.app.call_from_thread(self._loaded, rows)
+            days = load_review_days()
+        self.app.call_from_thread(self._loaded, rows, days)
 
-    def _loaded(self, rows) -> None:
+    def _loaded(self, rows, days: int) -> None:
+        self.query_one("#review-next", Input).placeholder = t(
+            "stage.next_placeholder", date=f"{clock.today() + dt.timedelta(days=days):%Y-%m-%d}")
         self.goals = rows
         self.statuses = {g.id: g.status for g in rows}
         if self.draft is not None:
