@@ -15,12 +15,17 @@ from db.vocab import GOAL_HORIZONS, GOAL_STATUSES
 MAX_GOAL = 500
 
 
-class GoalValidationError(Exception):
-    """``errors`` maps a field to a catalog key."""
+class FieldErrors(Exception):
+    """A form's values refused, nothing written: ``errors`` maps each bad field
+    to the catalog key that says why."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__(", ".join(errors))
         self.errors = errors
+
+
+class GoalValidationError(FieldErrors):
+    """A goal refused."""
 
 
 @dataclass(slots=True)

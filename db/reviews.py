@@ -12,21 +12,18 @@ from dataclasses import dataclass, field
 from db import audit, clock, journal
 from db.dates import DateError, parse_date
 from db.models import Case, Goal, Staff, StageReview
-from db.plan import GoalValidationError, validate_goal, write_goal, write_goal_status
+from db.plan import (FieldErrors, GoalValidationError, validate_goal, write_goal,
+                     write_goal_status)
 from db.text import clean
 from db.vocab import GOAL_STATUSES
-from db.workflow import load_review_days
+from db.workflow import load_review_days, review_due, term_bounds
 
 MAX_SUMMARY = 4000
 
 
-class ReviewValidationError(Exception):
-    """``errors`` maps a field (``date``, ``summary``, ``next``, ``goal1.text`` …)
-    to a catalog key; nothing was written."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+class ReviewValidationError(FieldErrors):
+    """A review refused; its fields: ``date``, ``summary``, ``next``, ``goals``,
+    ``goal1.text`` … (the next stage's goals by number)."""
 
 
 @dataclass(slots=True)
@@ -76,13 +73,10 @@ def next_review_due(case_id: int, today: dt.date | None = None) -> dt.date:
     last = (StageReview.select(StageReview.review_date, StageReview.next_review)
             .where(StageReview.case == case_id)
             .order_by(StageReview.review_date.desc(), StageReview.id.desc()).first())
-    if last is not None:
-        return last.next_review or last.review_date + dt.timedelta(days=load_review_days())
-    from db.workflow import term_bounds
-
     case = Case.get_by_id(case_id)
-    anchor = max(case.opened_on or dt.date.min, term_bounds(today or clock.today())[0])
-    return anchor + dt.timedelta(days=load_review_days())
+    return review_due(last.review_date if last else None, last.next_review if last else None,
+                      case.opened_on, term_bounds(today or clock.today())[0],
+                      dt.timedelta(days=load_review_days()))
 
 
 def save_review(actor: Staff, case_id: int, *, uuid: str, review_date: str, summary: str,

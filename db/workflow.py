@@ -76,6 +76,16 @@ def load_review_days() -> int:
     return days if days > 0 else DEFAULT_REVIEW_DAYS
 
 
+def review_due(last: dt.date | None, next_due: dt.date | None, opened: dt.date | None,
+               term_start: dt.date, every: dt.timedelta) -> dt.date:
+    """When a case's next stage review is due: the date its last review set,
+    else ``every`` after that review, else ``every`` after the case opened
+    (or the term began, for a case carried over)."""
+    if next_due:
+        return next_due
+    return (last or max(opened or term_start, term_start)) + every
+
+
 def current_term(today: dt.date) -> Term | None:
     """The term that contains ``today``, else the latest one that has started."""
     term = (Term.select().where(Term.start_date <= today, Term.end_date >= today)
@@ -240,7 +250,7 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
     every = dt.timedelta(days=load_review_days())
     for c in cases:
         last, next_due = reviewed.get(c.case_id, (None, None))
-        due = next_due or ((last or max(c.opened_on or term_start, term_start)) + every)
+        due = review_due(last, next_due, c.opened_on, term_start, every)
         if due <= horizon:
             items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
                                  "review", due, last, kind="student", channel="face"))

@@ -11,14 +11,20 @@ from tui.i18n import t
 from tui.widgets import KeyFooter, PlainStatic
 
 
+def answers(yes: str, no: str, *, enter_says_yes: bool) -> list[Binding]:
+    """y and n (labelled ``yes`` / ``no`` in the footer), esc declines; Enter
+    confirms only where a mistaken yes costs nothing."""
+    return [
+        Binding("y", "answer(True)", yes, id="yes", key_display="y"),
+        Binding("n", "answer(False)", no, id="no", key_display="n"),
+        Binding("escape", "answer(False)", show=False),
+        Binding("enter", f"answer({enter_says_yes})", show=False),
+    ]
+
+
 class ConfirmScreen(ModalScreen[bool]):
     YES, NO = "key.confirm_yes", "key.confirm_no"  # what y and n do, as the footer says
-    BINDINGS = [
-        Binding("y", "answer(True)", "key.confirm_yes", id="yes", key_display="y"),
-        Binding("n", "answer(False)", "key.confirm_no", id="no", key_display="n"),
-        Binding("escape", "answer(False)", show=False),
-        Binding("enter", "answer(True)", show=False),
-    ]
+    BINDINGS = answers(YES, NO, enter_says_yes=True)
 
     def __init__(self, question: str):
         super().__init__()
@@ -40,12 +46,7 @@ class RemoveLockScreen(ConfirmScreen):
     """Remove a lock a crashed client left?  Only an explicit y says yes."""
 
     YES, NO = "key.remove_lock", "key.keep_lock"
-    BINDINGS = [
-        Binding("y", "answer(True)", YES, id="yes", key_display="y"),
-        Binding("n", "answer(False)", NO, id="no", key_display="n"),
-        Binding("escape", "answer(False)", show=False),
-        Binding("enter", "answer(False)", show=False),
-    ]
+    BINDINGS = answers(YES, NO, enter_says_yes=False)
 
 
 def leave_form(screen, unchanged: bool, drop_draft, result=False) -> None:

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input
 
 from db.vocab import CHANNEL_KEYS, KIND_KEYS
-from screens.confirm import ConfirmScreen
+from screens.confirm import ConfirmScreen, answers
 from tui.i18n import label, rule_counts, rule_label, rule_often, t
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
@@ -47,12 +47,7 @@ class RuleConfirmScreen(ConfirmScreen):
     """Remove a rule, restore the defaults?  Only an explicit y says yes."""
 
     YES, NO = "key.rule_yes", "key.rule_no"
-    BINDINGS = [
-        Binding("y", "answer(True)", YES, id="yes", key_display="y"),
-        Binding("n", "answer(False)", NO, id="no", key_display="n"),
-        Binding("escape", "answer(False)", show=False),
-        Binding("enter", "answer(False)", show=False),
-    ]
+    BINDINGS = answers(YES, NO, enter_says_yes=False)
 
 
 class RulesScreen(Screen[bool]):
