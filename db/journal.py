@@ -26,7 +26,8 @@ _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("bangfu_j
                                                                        default=None)
 FORMAT = 1
 JOURNALED_TABLES = ("staff", "term", "school_class", "student", "guardian", "case_file",
-                    "assignment", "goal", "contact", "stage_review", "peer_pair")
+                    "assignment", "goal", "contact", "stage_review", "peer_pair",
+                    "score", "checkin")
 # the school's settings (its rules, db/rules.py): rows by key, the newest value wins
 SETTINGS_TABLE = "bangfu_meta"
 

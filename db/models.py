@@ -16,6 +16,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -195,6 +196,36 @@ class Contact(BaseModel):
     host = CharField(default="")
 
 
+class Score(BaseModel):
+    """A test score: one student, exam, subject and date (schema version 6)."""
+
+    id = AutoField()
+    uuid = CharField(unique=True)
+    student = ForeignKeyField(Student, backref="scores", on_delete="CASCADE")
+    exam = CharField()  # 期中考试, 10月月考
+    subject = CharField()  # 语文, 数学 … as the school names them
+    taken_on = DateField()
+    score = FloatField()
+    full_marks = FloatField()
+    author = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=_now)
+
+
+class Checkin(BaseModel):
+    """A psychological check-in: a 1–5 rating per dimension (version 6)."""
+
+    id = AutoField()
+    uuid = CharField(unique=True)
+    student = ForeignKeyField(Student, backref="checkins", on_delete="CASCADE")
+    taken_on = DateField()
+    ratings = TextField()  # JSON: {dimension: 1..5}
+    note = TextField(default="")
+    author = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=_now)
+
+
 class AuditLog(BaseModel):
     id = AutoField()
     at = DateTimeField(default=_now)
@@ -211,4 +242,5 @@ class AuditLog(BaseModel):
 
 
 ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case,
-              Assignment, Goal, StageReview, PeerPair, Contact, AuditLog]
+              Assignment, Goal, StageReview, PeerPair, Contact, Score, Checkin,
+              AuditLog]

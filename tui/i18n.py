@@ -169,6 +169,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "drafts.stage_review": ("Stage review: {title} · {when}", "阶段评估：{title} · {when}"),
     "key.stage_review": ("Review", "评估"),
     "key.peer_add": ("Peer", "结对"),
+    # progress (issue 5): scores, check-ins, the progress tab
+    "err.score.exam_required": ("Name the exam (期中考试, October test …).", "请填写考试名称（如期中考试、十月月考）。"),
+    "err.score.future": ("The exam cannot be in the future.", "考试日期不能晚于今天。"),
+    "err.score.full_marks": ("Full marks: a number above 0, at most 1000.", "满分：大于 0、不超过 1000 的数字。"),
+    "err.score.number": ("A score is a number such as 87 or 87.5 (blank: no score).",
+                         "分数应为数字，如 87 或 87.5（留空表示无成绩）。"),
+    "err.score.above_full": ("Above full marks.", "超过满分。"),
+    "err.names_required": ("Give at least one name, separated by commas.", "请至少填写一个名称，用逗号分隔。"),
+    "err.names_too_many": ("Too many names.", "名称过多。"),
+    "err.name_too_long": ("A name has at most 20 characters.", "每个名称最多 20 个字。"),
+    "err.checkin.rating": ("A rating from 1 to 5 (blank: not rated).", "评分为 1 到 5（留空表示未评）。"),
+    "err.checkin.note_only": ("Rate at least one dimension, or clear the note.", "请至少评一项，或清空备注。"),
     "stage.title": ("Stage review", "阶段评估"),
     "stage.info": ("{name}: summary, goals as judged now, next stage's goals",
                     "{name}：阶段总结、目标达成情况、下阶段目标"),
@@ -752,6 +764,11 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "other": ("other", "其他"),
     },
     "gender": {"M": ("male", "男"), "F": ("female", "女"), "": ("—", "—")},
+    # check-in dimensions unless the school named its own (db.progress)
+    "dimension": {
+        "mood": ("mood", "情绪"), "confidence": ("confidence", "自信心"),
+        "relationships": ("relationships", "人际关系"), "motivation": ("motivation", "学习动力"),
+    },
     # short channel names for narrow columns (the roster's "last contact")
     "channel_short": {
         "phone": ("phone", "电话"), "wechat": ("WeChat", "微信"), "sms": ("SMS", "短信"),
