@@ -29,6 +29,7 @@ def fixed_clock():
 def local_state(tmp_path, monkeypatch):
     """Drafts and the outbox go to the test's own folder, never the user's."""
     monkeypatch.setenv("BANGFU_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("BANGFU_EXPORT_DIR", str(tmp_path / "exports"))
     return tmp_path / "state"
 
 
