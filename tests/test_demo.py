@@ -12,10 +12,11 @@ import pytest
 
 from db import clock
 from db.connection import close_database, open_database
-from db.demo import build_demo, terms_for
-from db.models import (Assignment, AuditLog, Case, Contact, Goal, Guardian, PeerPair,
-                       SchoolClass, StageReview, Staff, Student, Term)
+from db.demo import _Builder, build_demo, exams_for, school_days, terms_for
+from db.models import (Assignment, AuditLog, Case, Checkin, Contact, Goal, Guardian, PeerPair,
+                       SchoolClass, Score, StageReview, Staff, Student, Term)
 from db.pinyin import name_keys
+from db.progress import DEFAULT_DIMENSIONS, DEFAULT_SUBJECTS, term_figures
 from db.vocab import (CASE_STATUSES, CATEGORIES, CAUSES, CHANNELS, CONTACT_KINDS,
                       FAMILY_FLAGS, GOAL_STATUSES, RELATIONS, STAFF_ROLES, split_codes)
 
@@ -52,7 +53,7 @@ def test_counts_match_the_tables(school):
                         ("guardian", Guardian), ("case_file", Case),
                         ("assignment", Assignment), ("goal", Goal), ("contact", Contact),
                         ("stage_review", StageReview), ("peer_pair", PeerPair),
-                        ("audit_log", AuditLog)):
+                        ("score", Score), ("checkin", Checkin), ("audit_log", AuditLog)):
         assert school[name] == model.select().count(), name
     assert school["term"] == 2
     assert school["school_class"] == 6
@@ -173,6 +174,134 @@ def test_peer_helpers_are_unsupported_classmates(school):
         assert helper.school_class_id == case.student.school_class_id
 
 
+def _leads() -> dict[int, set[int]]:
+    """student -> the staff who led their case this term (at any time)."""
+    out: dict[int, set[int]] = {}
+    for student, staff in (Assignment.select(Case.student, Assignment.staff).join(Case)
+                           .where((Case.term == current_term())
+                                  & (Assignment.role == "lead")).tuples()):
+        out.setdefault(student, set()).add(staff)
+    return out
+
+
+def test_supported_students_have_this_terms_exam_scores(school):
+    term = current_term()
+    exams = [(name, day) for name, day in exams_for(terms_for(TODAY)[0]) if day < TODAY]
+    assert [name for name, _ in exams] == ["九月月考", "十月月考", "期中考试"]
+    assert all(school_days(day, day) == [day] for _, day in exams)
+    dates = dict(exams)
+    cases = {c.student_id: c for c in Case.select().where(Case.term == term)}
+    leads = _leads()
+    sat: dict[int, set[str]] = {}
+    seen = set()
+    for s in Score.select():
+        case = cases[s.student_id]  # only this term's supported students
+        assert s.taken_on == dates[s.exam] and s.taken_on >= case.opened_on
+        assert s.subject in DEFAULT_SUBJECTS and s.full_marks == 120
+        assert 0 <= s.score <= s.full_marks and (s.score * 2).is_integer()
+        assert s.author_id in leads[s.student_id]
+        assert s.version == 1 and s.taken_on <= s.updated_at.date() < TODAY
+        assert uuid.UUID(s.uuid).version == 4 and s.uuid not in seen
+        seen.add(s.uuid)
+        sat.setdefault(s.student_id, set()).add(s.exam)
+    first = exams[0][1]
+    early = [sid for sid, c in cases.items() if c.opened_on <= first]
+    assert len(early) > len(cases) / 2
+    for sid in early:  # every exam since the case opened, whatever its status now
+        assert sat.get(sid) == set(dates), sid
+    for sid, case in cases.items():
+        assert sat.get(sid, set()) == {n for n, d in exams if d >= case.opened_on}
+
+
+def test_the_terms_figure_falls_short_of_the_target_at_1500(fresh):
+    fresh()
+    counts = build_demo(students=1500, seed=1)
+    figures = term_figures()
+    total = figures.total
+    assert total.students == Case.select().where(Case.term == current_term()).count()
+    assert 0.5 <= total.share <= 0.85  # a real gap to the 80% target, not a fiasco
+    assert 0 < total.unmeasured < total.measurable  # late cases: one exam or none
+    changes = [m.change for _, _, m in figures.students.values() if m.change is not None]
+    assert sum(c < 0 for c in changes) >= 5  # some went down
+    scores = list(Score.select(Score.student, Score.exam, Score.score, Score.full_marks)
+                  .tuples())
+    assert counts["score"] == len(scores)
+    assert all(0 <= score <= full for _, _, score, full in scores)
+    assert 0.3 <= sum(score / full for _, _, score, full in scores) / len(scores) <= 0.75
+    sittings = Counter((sid, exam) for sid, exam, _, _ in scores)
+    missed = sum(n < len(DEFAULT_SUBJECTS) for n in sittings.values())
+    assert 0.03 <= missed / len(sittings) <= 0.1  # absent from one paper now and then
+    assert all(n >= len(DEFAULT_SUBJECTS) - 1 for n in sittings.values())
+    assert any(not score.is_integer() for _, _, score, _ in scores)  # half marks
+
+
+def test_psychological_cases_have_monthly_checkins(school):
+    term = current_term()
+    leads = _leads()
+    checked, ups = 0, []
+    for case in Case.select().where(Case.term == term):
+        rows = list(Checkin.select().where(Checkin.student == case.student_id)
+                    .order_by(Checkin.taken_on))
+        if "psychological" not in split_codes(case.categories):
+            assert not rows
+            continue
+        if (TODAY - case.opened_on).days >= 14:
+            assert rows, case.id
+        days = [r.taken_on for r in rows]
+        assert all(case.opened_on < d < TODAY for d in days)
+        assert all(school_days(d, d) == [d] for d in days)
+        assert all(25 <= (b - a).days <= 40 for a, b in zip(days, days[1:]))
+        for r in rows:
+            ratings = json.loads(r.ratings)
+            assert set(ratings) == set(DEFAULT_DIMENSIONS)
+            assert all(v in (1, 2, 3, 4, 5) for v in ratings.values())
+            assert r.author_id in leads[case.student_id] and r.version == 1
+            assert r.updated_at.date() == r.taken_on
+            assert not r.note or re.search(r"[\u4e00-\u9fff]", r.note)
+        if len(rows) >= 2:
+            ups.append(sum(json.loads(rows[-1].ratings).values())
+                       - sum(json.loads(rows[0].ratings).values()))
+        checked += bool(rows)
+    assert checked >= 3
+    assert sum(ups) > 0  # drifting up, on the whole
+    assert Checkin.select().where(Checkin.note != "").exists()
+
+
+def test_scores_and_checkins_leave_the_rest_of_the_school_as_it_was(fresh, monkeypatch):
+    """They come from a stream of their own: the same seed without them gives the
+    same rows everywhere else, and generating them draws nothing from the others."""
+    real = _Builder.scores_and_checkins
+
+    def tables():
+        out = {}
+        for model in (Term, Staff, SchoolClass, Student, Guardian, Case, Assignment, Goal,
+                      StageReview, PeerPair, Contact):
+            out[model._meta.table_name] = list(model.select().order_by(model.id).tuples())
+        return out
+
+    def checked(self, base):
+        before = (self.rng.getstate(), self.rng2.getstate())
+        real(self, base)
+        assert (self.rng.getstate(), self.rng2.getstate()) == before
+        assert self.rows["score"] and self.rows["checkin"]
+
+    fresh("with.db")
+    monkeypatch.setattr(_Builder, "scores_and_checkins", checked)
+    build_demo(students=300, seed=5)
+    full = tables()
+    audit = list(AuditLog.select().order_by(AuditLog.id).tuples())
+
+    def skipped(self, base):
+        self.rows["score"], self.rows["checkin"] = [], []
+
+    fresh("without.db")
+    monkeypatch.setattr(_Builder, "scores_and_checkins", skipped)
+    build_demo(students=300, seed=5)
+    assert not Score.select().exists() and not Checkin.select().exists()
+    assert tables() == full
+    assert list(AuditLog.select().order_by(AuditLog.id).tuples()) == audit[:-2]
+
+
 def test_goals_plan_each_case(school):
     for case in Case.select():
         goals = list(Goal.select().where(Goal.case == case))
@@ -215,7 +344,7 @@ def test_audit_log_has_one_bulk_row_per_table(school):
     rows = list(AuditLog.select())
     assert {r.table_name for r in rows} == {
         "term", "staff", "school_class", "student", "guardian", "case_file",
-        "assignment", "goal", "stage_review", "peer_pair", "contact"}
+        "assignment", "goal", "stage_review", "peer_pair", "contact", "score", "checkin"}
     for r in rows:
         assert r.action == "bulk" and r.staff_id is None and r.staff_name == "demo"
         assert json.loads(r.changes) == {"rows": school[r.table_name], "source": "demo",
@@ -237,7 +366,10 @@ def test_pinyin_keys_are_stored(school):
 
 def _snapshot():
     return ([(s.student_no, s.name) for s in Student.select().order_by(Student.id)],
-            [c.uuid for c in Contact.select().order_by(Contact.id)])
+            [c.uuid for c in Contact.select().order_by(Contact.id)],
+            [(s.uuid, s.student_id, s.exam, s.subject, s.score)
+             for s in Score.select().order_by(Score.id)],
+            [(c.uuid, c.ratings, c.note) for c in Checkin.select().order_by(Checkin.id)])
 
 
 def test_same_seed_same_school(fresh):
@@ -305,6 +437,10 @@ def test_any_day_of_the_year(fresh, today):
     assert Term.select().count() == 2
     assert all(c.occurred_at.date() <= today for c in Contact.select())
     assert all(c.opened_on <= today for c in Case.select())
+    assert all(term.start_date <= s.taken_on < today for s in Score.select())
+    assert all(term.start_date <= c.taken_on < today for c in Checkin.select())
+    if today == dt.date(2026, 9, 1):  # the first day: nothing sat yet
+        assert not Score.select().exists()
     leads = Counter(a.case_id for a in Assignment.select()
                     .where((Assignment.role == "lead") & (Assignment.active == True)))  # noqa: E712
     assert all(leads[c.id] == 1 for c in Case.select())
