@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_parser("show", help=t("cli.help.show"))
     p.add_argument("student", help=t("cli.help.student"))
     p.add_argument("--contacts", type=int, default=10, help=t("cli.help.contacts"))
+    p.add_argument("--format", choices=("text", "md"), default=None, help=t("cli.help.format"))
+    p.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.output"))
 
     p = add_parser("log", help=t("cli.help.log"))
     p.add_argument("student", help=t("cli.help.student"))
@@ -93,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", default="", help=t("cli.help.rule_kind"))
     p.add_argument("--channel", default="", help=t("cli.help.rule_channel"))
     p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
+
+    p = add_parser("report", help=t("cli.help.report"))
+    p.add_argument("kind", choices=("weekly", "term"), help=t("cli.help.report_kind"))
+    p.add_argument("--week", default="", help=t("cli.help.week"))
+    p.add_argument("--term", default="", help=t("cli.help.report_term"))
+    p.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
+                   help=t("cli.help.report_format"))
+    p.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
 
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
@@ -179,8 +189,28 @@ def cmd_show(args, settings) -> int:
     from db.cases import load_case
     from tui.i18n import label, labels, paren
 
+    fmt = args.format or ("md" if args.output else "text")  # -o alone: the md summary
+    if fmt == "text" and args.output:
+        raise CliError(t("cli.summary_text_output"), 2)
     _open(settings)
     row = _student(args.student)
+    if fmt == "md":  # the printable case summary, to stdout or to a file
+        from db import clock
+        from tui.case_summary import case_summary_md, default_summary_path, write_case_summary
+
+        if not args.output:
+            sys.stdout.write(case_summary_md(row.student_id) or "")
+            return 0
+        target = Path(os.path.expanduser(args.output))
+        if target.is_dir():  # a folder: the default file name in it
+            target /= default_summary_path(row.name, row.student_no, clock.today()).name
+        try:
+            written = write_case_summary(row.student_id, target)
+        except OSError as exc:
+            raise CliError(t("cli.summary_failed", path=_safe(str(target)),
+                             detail=exc.strerror or type(exc).__name__)) from None
+        print(t("cli.summary_written", path=_safe(str(written))))
+        return 0
     view = load_case(row.student_id)
     console = _console()
     out = console.print
@@ -460,8 +490,58 @@ def _share_commands() -> dict:
                          "set-locking")}
 
 
+def cmd_report(args, settings) -> int:
+    """The weekly report or the term summary: a file with -o, else md or csv on stdout."""
+    from db.reports import ReportError, parse_week
+    from tui.report_files import format_of
+
+    fmt = format_of(args.output, args.format)
+    # the input first: a mistyped command never opens (or waits on) the file
+    if fmt == "xlsx" and not args.output:
+        raise CliError(t("cli.report.need_output"), 2)
+    if args.week and args.kind != "weekly":
+        raise CliError(t("cli.report.week_only"), 2)
+    if args.term and args.kind != "term":
+        raise CliError(t("cli.report.term_only"), 2)
+    try:
+        parse_week(args.week)
+    except ReportError as exc:
+        raise CliError(t(exc.key), 2) from None
+    _open(settings)
+    from db.reports import build_report, find_term, term_names
+    from tui.report_files import render_csv, render_markdown, write_report
+
+    term_id = None
+    if args.term:
+        term = find_term(args.term)
+        if term is None:
+            names = t("common.list_sep").join(_safe(n) for n in term_names()) or t("common.none")
+            raise CliError(t("cli.report.no_term", name=_safe(args.term), terms=names))
+        term_id = term.id
+    try:
+        report = build_report(args.kind, week=args.week, term_id=term_id)
+    except ReportError as exc:
+        raise CliError(t(exc.key)) from None
+    if not args.output:
+        sys.stdout.write(render_csv(report) if fmt == "csv" else render_markdown(report))
+        return 0
+    target = Path(os.path.expanduser(args.output))
+    if target.is_dir():  # a folder: a default name in it
+        from tui.exports import safe_name
+
+        target /= f"bangfu-{safe_name(report.week or report.term_name)}.{fmt}"
+    try:
+        written = write_report(report, fmt, target)
+    except OSError as exc:
+        raise CliError(t("cli.report.failed", path=target,
+                         detail=exc.strerror or type(exc).__name__)) from None
+    print(t("cli.report.written", path=written))
+    return 0
+
+
 COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
-            "init": cmd_init, "due": cmd_due, "term": cmd_term, "rules": cmd_rules}
+            "init": cmd_init, "due": cmd_due, "term": cmd_term, "rules": cmd_rules,
+            "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:
