@@ -223,8 +223,19 @@ class Sitting:
     subjects: list[str]
 
 
-def validate_sitting(exam: str, date_text: str, full_text: str, subjects) -> Sitting:
+def validate_day(date_text: str) -> dt.date:
+    """The date of an exam or a check-in: today or earlier."""
     today = clock.today()
+    try:
+        when = parse_date(date_text or "today", today, prefer="past")
+    except DateError as exc:
+        raise ScoreValidationError({"date": f"err.date.{exc.code}"}) from None
+    if when > today:
+        raise ScoreValidationError({"date": "err.score.future"})
+    return when
+
+
+def validate_sitting(exam: str, date_text: str, full_text: str, subjects) -> Sitting:
     errors: dict[str, str] = {}
     exam = one_line(exam).strip()
     if not exam:
@@ -233,11 +244,9 @@ def validate_sitting(exam: str, date_text: str, full_text: str, subjects) -> Sit
         errors["exam"] = "err.too_long"
     when = None
     try:
-        when = parse_date(date_text or "today", today, prefer="past")
-        if when > today:
-            errors["date"] = "err.score.future"
-    except DateError as exc:
-        errors["date"] = f"err.date.{exc.code}"
+        when = validate_day(date_text)
+    except ScoreValidationError as exc:
+        errors.update(exc.errors)
     full = None
     try:
         full = _number(full_text or "100")

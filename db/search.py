@@ -72,8 +72,23 @@ class RosterRow:
         return 1 if self.status else 2
 
 
+_CN_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
+
+
+def _cn_number(match: re.Match) -> str:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20 (grades and classes: 七年级, 高一)."""
+    text = match.group(0)
+    if "十" not in text:
+        return "".join(str(_CN_DIGITS[c]) for c in text)
+    tens, _, ones = text.partition("十")
+    return str((_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0))
+
+
 def natural_key(text: str) -> tuple:
-    """Sort 7-2 before 7-10: digit runs compare as numbers."""
+    """Sort 7-2 before 7-10 and 七年级 before 八年级 before 九年级: digit runs (and
+    Chinese numerals) compare as numbers."""
+    text = re.sub(r"[一二三四五六七八九]?十[一二三四五六七八九]?|[零一二三四五六七八九]+",
+                  _cn_number, text)
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                  for part in re.split(r"(\d+)", text) if part)
 

@@ -12,10 +12,12 @@ from textual.widgets import ContentSwitcher, Header, Static
 
 from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
+from tui.charts import column_chart, sparkline
 from tui.i18n import label, labels, paren, t
 from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
-TABS = ("timeline", "file", "family", "plan")
+TABS = ("timeline", "file", "family", "plan", "progress")
+CHART_SLOTS = 9  # the latest assessments drawn per subject (each 7 cells wide)
 REVIEWS_SHOWN = 3  # the latest stage reviews on the plan tab
 FIRST_ENTRIES = 12  # drawn at once; the rest of a long timeline follows from a worker
 
@@ -136,6 +138,73 @@ def plan_text(view: CaseView) -> Text:
     return text
 
 
+def percent(change: float | None) -> str:
+    """A change as "+12.5%" ("—" when it cannot be measured)."""
+    if change is None:
+        return "—"
+    if change == float("inf"):
+        return "+∞"
+    return f"{change * 100:+.1f}%"
+
+
+def progress_text(progress) -> Text:
+    """The progress tab: each subject's scores this term as a chart, the change
+    from the first to the latest, the term's 10% measure, and the check-ins."""
+    from db.progress import IMPROVE_BY
+
+    m = progress.measure
+    text = Text()
+    text.append(t("progress.scores", term=one_line(progress.term_name) or "—",
+                  start=progress.start, end=progress.end) + "\n", style="bold")
+    if m.measurable:
+        verdict = t("progress.improved" if m.improved else "progress.not_improved",
+                    n=round(IMPROVE_BY * 100))
+        text.append(t("progress.average", first=f"{m.first:.1f}", latest=f"{m.latest:.1f}",
+                      change=percent(m.change)) + " · ")
+        text.append(verdict + "\n", style="bold green" if m.improved else "bold yellow")
+    elif m.subjects:
+        text.append(t("progress.not_measurable") + "\n", style="italic")
+    if not m.subjects:
+        text.append(t("progress.no_scores") + "\n", style="italic")
+    for trend in m.subjects:
+        points = trend.points[-CHART_SLOTS:]
+        text.append("\n")
+        text.append(one_line(trend.subject), style="bold")
+        if trend.counts:
+            text.append(f"  {trend.first:.0f}% → {trend.latest:.0f}%  ")
+            text.append(percent(trend.change), style="bold")
+        else:
+            text.append("  " + t("progress.once"), style="dim")
+        if len(trend.points) > CHART_SLOTS:
+            text.append("  " + t("progress.latest_n", n=CHART_SLOTS), style="dim")
+        text.append("\n")
+        text.append(column_chart([(f"{p.taken_on:%m-%d}", p.share, f"{p.share:.0f}%")
+                                  for p in points]))
+        text.append("\n")
+        text.append("  " + t("common.list_sep").join(
+            f"{one_line(p.exam)} {p.score:g}/{p.full_marks:g}" for p in points) + "\n", style="dim")
+    text.append("\n" + t("progress.checkins") + "\n", style="bold")
+    if not progress.checkins:
+        text.append(t("progress.no_checkins") + "\n", style="italic")
+        return text
+    for dim in progress.dimensions:
+        values = [c.ratings[dim] for c in progress.checkins if dim in c.ratings]
+        if not values:
+            continue
+        name = one_line(label("dimension", dim))
+        text.append(f"  {name}  ")
+        text.append(sparkline(values, 1, 5), style="bold")
+        text.append(f"  {values[0]} → {values[-1]}" + (" " + t("progress.of5")) + "\n")
+    for c in progress.checkins[-6:]:
+        ratings = t("common.list_sep").join(
+            f"{one_line(label('dimension', d))} {v}" for d, v in c.ratings.items())
+        text.append(f"  {c.taken_on:%Y-%m-%d}  {ratings}", style="dim")
+        if c.note:
+            text.append(f"  {one_line(c.note)}")
+        text.append("\n")
+    return text
+
+
 class CaseScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "key.back", id="back"),
@@ -152,6 +221,8 @@ class CaseScreen(Screen):
         Binding("2", "tab('file')", show=False),
         Binding("3", "tab('family')", show=False),
         Binding("4", "tab('plan')", show=False),
+        Binding("5", "tab('progress')", show=False),
+        Binding("p", "summary", "key.summary", id="summary"),
     ]
 
     def __init__(self, student_id: int | None = None, view: CaseView | None = None):
@@ -257,8 +328,50 @@ class CaseScreen(Screen):
         if self.view is None or name == "timeline" or name in self._filled:
             return
         self._filled.add(name)
+        if name == "progress":  # scores are read only when they are looked at
+            self.query_one("#body-progress", Static).update(Text(t("progress.loading"),
+                                                                 style="italic"))
+            self.load_progress(self.view)
+            return
         builder = {"file": case_file_text, "family": family_text, "plan": plan_text}[name]
         self.query_one(f"#body-{name}", Static).update(builder(self.view))
+
+    @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
+    def load_progress(self, view: CaseView) -> None:
+        from db.models import database
+        from db.progress import student_progress
+
+        with database.connection_context():
+            progress = student_progress(view.student_id, view.case_id)
+        self.app.call_from_thread(self._progress_loaded, view, progress)
+
+    def _progress_loaded(self, view: CaseView, progress) -> None:
+        if view is self.view:
+            self.query_one("#body-progress", Static).update(progress_text(progress))
+
+    def action_summary(self) -> None:
+        """A printable case summary (Markdown) in the exports folder."""
+        if self.view is not None:
+            self.notify(t("summary.writing"), markup=False, timeout=2)
+            self.write_summary(self.view)
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def write_summary(self, view: CaseView) -> None:
+        from db import clock
+        from db.models import database
+        from tui.case_summary import default_summary_path, write_case_summary
+
+        path = default_summary_path(view.name, view.student_no, clock.today())
+        try:
+            with database.connection_context():
+                written = write_case_summary(view.student_id, path)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, t("summary.failed", detail=type(exc).__name__),
+                severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, t("summary.written", path=str(written)),
+                                  markup=False, timeout=8)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("log", "edit"):

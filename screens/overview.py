@@ -37,6 +37,7 @@ class OverviewScreen(Screen):
         Binding("p", "period", "key.period", id="period"),
         Binding("g", "grouping", "key.grouping", id="grouping"),
         Binding("u", "rules", "key.rules", id="rules"),
+        Binding("r", "report", "key.report", id="report"),
         Binding("escape", "back", "key.back", id="back"),
     ]
 
@@ -169,6 +170,11 @@ class OverviewScreen(Screen):
             self.show()
             return
         self.dismiss()
+
+    def action_report(self) -> None:
+        from screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen())
 
     def action_rules(self) -> None:
         """The school's rules; a change recounts the overview."""

@@ -60,6 +60,9 @@ class RosterScreen(Screen):
         Binding("f3", "overview", "key.overview", id="overview", show=False),
         Binding("ctrl+t", "meeting", "key.meeting", id="meeting"),
         Binding("f4", "review", "key.review", id="review", show=False),
+        Binding("f5", "scores", "key.scores", id="scores", show=False),
+        Binding("f6", "checkins", "key.checkins", id="checkins", show=False),
+        Binding("f7", "report", "key.report", id="report", show=False),
     ]
 
     def __init__(self):
@@ -274,6 +277,21 @@ class RosterScreen(Screen):
         from screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen())
+
+    def action_scores(self) -> None:
+        from screens.scores import ScoreGridScreen
+
+        self.app.push_screen(ScoreGridScreen("scores"))
+
+    def action_checkins(self) -> None:
+        from screens.scores import ScoreGridScreen
+
+        self.app.push_screen(ScoreGridScreen("checkins"))
+
+    def action_report(self) -> None:
+        from screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen())
 
     def action_meeting(self) -> None:
         from screens.meeting import MeetingScreen

@@ -329,8 +329,12 @@ async def open_rules(pilot) -> RulesScreen:
 
 
 def footer_width(screen) -> int:
+    """The screen's own keys and the ^p hint where it is shown (the app's ^q
+    may be cut short: it is in the palette and the README)."""
     footer = screen.query_one(KeyFooter)
-    return cell_len(footer._keys_text().plain) + cell_len(footer._palette_text().plain)
+    palette = footer.query_one("#footer-palette")
+    return cell_len(footer._keys_text(app_keys=False).plain) + (
+        cell_len(footer._palette_text().plain) if palette.display else 0)
 
 
 @pytest.fixture

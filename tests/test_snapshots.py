@@ -213,3 +213,58 @@ def test_rules_screen(snap_compare, school, lang):
         await settle(pilot)
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_progress_tab(snap_compare, school, lang):
+    import datetime as dt
+
+    from db.progress import load_dimensions, save_checkins
+    from tests.test_progress import hand_checked
+
+    hand_checked(school)
+    zeng = school.students["曾小明"].id
+    save_checkins(school.teacher, dt.date(2026, 10, 18), load_dimensions(),
+                  {(zeng, "mood"): "2", (zeng, "confidence"): "2", (zeng, "note"): "不太说话"})
+    save_checkins(school.teacher, dt.date(2026, 11, 18), load_dimensions(),
+                  {(zeng, "mood"): "4", (zeng, "confidence"): "3", (zeng, "note"): "比上月开朗"})
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press(*"20240103", "enter")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_score_grid(snap_compare, school, lang):
+    from db.progress import save_scores, validate_sitting
+
+    zhang = school.students["张伟"].id
+    save_scores(school.teacher, validate_sitting("期中考试", "2026-11-10", "100", "语文,数学,英语"),
+                {(zhang, "数学"): "72", (zhang, "语文"): "81.5"})
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press(*"7-1", "tab", "ctrl+u", *"2026-11-10", "tab", *"期中考试", "enter")
+        await settle(pilot)
+        await pilot.press("down", "right", *"101", "ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_report_screen(snap_compare, school, lang):
+    from tests.test_progress import hand_checked
+
+    hand_checked(school)
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f7")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)

@@ -43,22 +43,41 @@ class KeyFooter(Footer):
 
     def bindings_changed(self, screen) -> None:
         if self.is_attached and screen is self.screen and self.is_mounted:
-            self.query_one("#footer-keys", Static).update(self._keys_text(), layout=False)
+            self._draw()
 
-    def _shown_bindings(self):
+    def on_mount(self) -> None:
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        """The screen's own keys come first; the ^p hint next, where they leave
+        room for it (ctrl+p works all the same); the app's keys (^q) last."""
+        own = self._keys_text(app_keys=False)
+        width = self.size.width or self.app.size.width
+        show = own.cell_len + self._palette_text().cell_len <= width
+        self.query_one("#footer-keys", Static).update(
+            own if not show else self._keys_text(), layout=False)
+        palette = self.query_one("#footer-palette", Static)
+        if palette.display != show:
+            palette.display = show
+
+    def _shown_bindings(self, app_keys: bool = True):
         seen = set()
         palette = self.app.COMMAND_PALETTE_BINDING
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if (not binding.show or not binding.description or key == palette
-                    or binding.action in seen or not active.enabled):
+                    or binding.action in seen or not active.enabled
+                    or (not app_keys and active.node is self.app)):
                 continue
             seen.add(binding.action)
             yield binding
 
-    def _keys_text(self) -> Text:
+    def _keys_text(self, app_keys: bool = True) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for binding in self._shown_bindings():
+        for binding in self._shown_bindings(app_keys):
             text.append(f" {self.app.get_key_display(binding)} ", style="bold")
             text.append(t(binding.description) if binding.description.startswith("key.")
                         else binding.description)

@@ -1,0 +1,297 @@
+"""A whole class's test scores, or its psychological check-ins, typed in a grid.
+
+The header says which class and exam (name, date, full marks, subjects), or for
+check-ins which class and date; Enter in the header brings up the class list
+with what is stored for that sitting.  In the grid one row is one student
+(● marks an open case), Enter goes down the column, the arrows move, ctrl+s
+saves the whole grid in one transaction: new scores added, corrected ones
+changed, cleared ones removed.  A bad cell is shown in red with its reason and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Header, Input
+
+from db import clock
+from db.text import one_line
+from tui.grid import EditGrid, GridColumn, GridRow
+from tui.i18n import label, t
+from tui.widgets import InfoLine, KeyFooter, PlainStatic
+
+SCORE_WIDTH = 6
+RATING_WIDTH = 8
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+class ScoreGridScreen(Screen[bool]):
+    """``kind``: "scores" (an exam's subjects) or "checkins" (1–5 per dimension)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="save"),
+        Binding("escape", "cancel", "key.back", id="cancel"),
+    ]
+
+    def __init__(self, kind: str = "scores", class_text: str = ""):
+        super().__init__()
+        self.kind = kind
+        self.class_text = class_text
+        self.loaded_key: tuple | None = None  # (class as typed, exam, date) the grid shows
+        self.sitting = None  # db.progress.Sitting of the grid shown
+        self.saved = False
+        self.saving = False
+
+    @property
+    def scores(self) -> bool:
+        return self.kind == "scores"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield InfoLine(id="grid-info", classes="info")
+        with Vertical(id="grid-head"):
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("grid.class"), classes="label-short")
+                yield Input(self.class_text, placeholder=t("grid.class_placeholder"),
+                            id="grid-class", compact=True, classes="short")
+                yield PlainStatic(t("grid.date"), classes="label-short")
+                yield Input(f"{clock.today():%Y-%m-%d}", placeholder=t("form.date.placeholder"),
+                            id="grid-date", compact=True, classes="short")
+                if self.scores:
+                    yield PlainStatic(t("grid.exam"), classes="label-short")
+                    yield Input(placeholder=t("grid.exam_placeholder"), id="grid-exam",
+                                compact=True)
+            if self.scores:
+                with Horizontal(classes="row"):
+                    yield PlainStatic(t("grid.full"), classes="label-short")
+                    yield Input("100", id="grid-full", compact=True, classes="tiny")
+                    yield PlainStatic(t("grid.subjects"), classes="label-short")
+                    yield Input(id="grid-subjects", compact=True)
+        yield PlainStatic("", id="grid-header", classes="table-header")
+        yield EditGrid(id="grid")
+        yield PlainStatic("", id="grid-error", classes="error-status")
+        yield KeyFooter()
+
+    @property
+    def grid(self) -> EditGrid:
+        return self.query_one(EditGrid)
+
+    def _value(self, name: str) -> str:
+        found = self.query(f"#grid-{name}")
+        return found.first(Input).value if found else ""
+
+    def on_mount(self) -> None:
+        self.title = t("grid.title." + self.kind)
+        self.query_one(InfoLine).show(t("grid.info." + self.kind))
+        self.query_one("#grid-class").focus()
+        self.defaults()
+
+    @work(thread=True, exclusive=True, group="grid-defaults", exit_on_error=False)
+    def defaults(self) -> None:
+        from db.models import database
+        from db.progress import load_subjects, recent_exams
+
+        with database.connection_context():
+            subjects = load_subjects()
+            exams = recent_exams(1) if self.scores else []
+        self.app.call_from_thread(self._defaults, subjects, exams)
+
+    def _defaults(self, subjects, exams) -> None:
+        if not self.scores:
+            return
+        field = self.query_one("#grid-subjects", Input)
+        if not field.value:
+            field.value = ", ".join(subjects)
+        if exams:
+            exam, _, full = exams[0]
+            self.query_one("#grid-exam", Input).placeholder = t("grid.exam_last", exam=one_line(exam))
+            full_input = self.query_one("#grid-full", Input)
+            if full_input.value == "100":
+                full_input.value = _number_text(full)
+
+    # -- the header ------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_load()
+
+    def action_load(self) -> None:
+        self.load(self._value("class"), self._value("date"), self._value("exam"),
+                  self._value("full"), self._value("subjects"))
+
+    @work(thread=True, exclusive=True, group="grid-load", exit_on_error=False)
+    def load(self, class_text: str, date_text: str, exam: str, full: str, subjects: str) -> None:
+        from db import progress
+        from db.models import database
+
+        with database.connection_context():
+            found = progress.find_class(class_text)
+            if found is None:
+                self.app.call_from_thread(self._bad_header, "class", "err.grid.class")
+                return
+            try:
+                if self.scores:
+                    sitting = progress.validate_sitting(exam, date_text, full, subjects)
+                    when, columns = sitting.taken_on, sitting.subjects
+                else:
+                    when, columns = progress.validate_day(date_text), list(progress.load_dimensions())
+                    sitting = progress.Sitting("", when, 5, columns)
+            except progress.ScoreValidationError as exc:
+                field, key = next(iter(exc.errors.items()))
+                self.app.call_from_thread(self._bad_header, field, key)
+                return
+            students = progress.class_students(found.class_id, supported_only=not self.scores)
+            ids = [s.student_id for s in students]
+            stored: dict[tuple[int, str], str] = {}
+            if self.scores:
+                for (sid, subject), (score, _) in progress.existing_scores(
+                        ids, sitting.exam, when).items():
+                    stored[(sid, subject)] = _number_text(score)
+            else:
+                for sid, (ratings, note) in progress.existing_checkins(ids, when).items():
+                    stored.update({(sid, d): str(v) for d, v in ratings.items()})
+                    if note:
+                        stored[(sid, progress.NOTE_COLUMN)] = note
+                    columns += [d for d in ratings if d not in columns]
+        key = (class_text, sitting.exam, when)
+        self.app.call_from_thread(self._loaded, key, found, sitting, students, columns, stored)
+
+    def _bad_header(self, field: str, key: str) -> None:
+        self.query_one("#grid-error", PlainStatic).update(
+            f"{t('grid.' + field)}{t('common.colon')}{t(key)}")
+        target = self.query(f"#grid-{field}")
+        if target:
+            target.first().focus()
+
+    def _loaded(self, key, found, sitting, students, columns, stored) -> None:
+        from db.progress import NOTE_COLUMN
+
+        self.loaded_key = key
+        self.sitting = sitting
+        if self.scores:
+            grid_columns = [GridColumn(c, c, SCORE_WIDTH) for c in columns]
+        else:
+            grid_columns = [GridColumn(d, label("dimension", d), RATING_WIDTH) for d in columns]
+            grid_columns.append(GridColumn(NOTE_COLUMN, t("grid.note"), 20, text=True))
+        rows = [GridRow(s.student_id, [s.student_no, s.name, "●" if s.supported else ""])
+                for s in students]
+        grid = self.grid
+        grid.set_grid(rows, grid_columns, stored)
+        self.query_one("#grid-header", PlainStatic).update(
+            grid.header([t("grid.col.number"), t("grid.col.name"), ""]))
+        self.query_one("#grid-error", PlainStatic).update("")
+        info = "grid.loaded." + self.kind
+        self.query_one(InfoLine).show(t(info, klass=one_line(found.name), n=len(rows),
+                                        stored=len({k[0] for k in stored}),
+                                        date=f"{sitting.taken_on:%Y-%m-%d}"))
+        if rows:
+            grid.focus()
+        else:
+            self._bad_header("class", "err.grid.empty_scores" if self.scores
+                             else "err.grid.empty_checkins")
+        self.refresh_bindings()
+
+    # -- the grid --------------------------------------------------------------------------
+    def on_edit_grid_edited(self, event: EditGrid.Edited) -> None:
+        self._show_cell_error()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def _show_cell_error(self) -> None:
+        key = self.grid.current_error
+        self.query_one("#grid-error", PlainStatic).update(t(key) if key else "")
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "save":
+            return self.loaded_key is not None and not self.saving
+        return True
+
+    def _header_key(self):
+        """What the header says now, as ``loaded_key`` would be (None: invalid)."""
+        from db.dates import DateError, parse_date
+
+        try:
+            when = parse_date(self._value("date") or "today", clock.today(), prefer="past")
+        except DateError:
+            return None
+        return (self._value("class"), one_line(self._value("exam")).strip() if self.scores else "",
+                when)
+
+    def action_save(self) -> None:
+        if self.loaded_key is None or self.saving:
+            return
+        # a header changed since the grid was loaded: the cells belong to the
+        # sitting shown, never to the one typed since
+        shown = self.loaded_key
+        now = self._header_key()
+        if now != shown:
+            self.query_one("#grid-error", PlainStatic).update(t("grid.reload_first"))
+            return
+        self.saving = True
+        self.refresh_bindings()
+        self.query_one(InfoLine).show(t("grid.saving"))
+        self.save(self.grid.cells())
+
+    @work(thread=True, exclusive=True, group="grid-save", exit_on_error=False)
+    def save(self, cells: dict) -> None:
+        from db import progress
+        from db.models import database
+
+        try:
+            with database.connection_context():
+                if self.scores:
+                    count = progress.save_scores(self.app.staff, self.sitting, cells)
+                else:
+                    dims = [c.key for c in self.grid.columns if not c.text]
+                    count = progress.save_checkins(self.app.staff, self.sitting.taken_on, dims,
+                                                   cells)
+        except progress.ScoreValidationError as exc:
+            self.app.call_from_thread(self._invalid, exc.errors)
+            return
+        except Exception:
+            self.app.call_from_thread(self._failed)
+            raise  # the app names the failure (no personal data); the grid keeps every cell
+        self.app.call_from_thread(self._saved, count)
+
+    def _failed(self) -> None:
+        self.saving = False
+        self.query_one(InfoLine).show(t("grid.not_saved"))
+        self.refresh_bindings()
+
+    def _invalid(self, errors: dict[str, str]) -> None:
+        self.saving = False
+        cells = {}
+        for name, key in errors.items():
+            _, sid, column = name.split(":", 2)
+            cells[(int(sid), column)] = key
+        self.grid.show_errors(cells)
+        self.grid.focus()
+        self.query_one(InfoLine).show(t("grid.invalid", n=len(cells)))
+        self._show_cell_error()
+        self.refresh_bindings()
+
+    def _saved(self, count) -> None:
+        self.saving = False
+        self.saved = self.saved or bool(count.total)
+        self.grid.mark_saved()
+        message = t("grid.saved", added=count.added, changed=count.changed, removed=count.removed)
+        self.query_one(InfoLine).show(message)
+        self.query_one("#grid-error", PlainStatic).update("")
+        self.notify(message, markup=False)
+        self.refresh_bindings()
+
+    def on_key(self, event) -> None:
+        if self.grid.has_focus:
+            self.call_after_refresh(self._show_cell_error)
+
+    def action_cancel(self) -> None:
+        from screens.confirm import leave_form
+
+        leave_form(self, not self.grid.changed(), lambda: None, self.saved)
