@@ -179,3 +179,56 @@ def test_a_case_shows_each_subjects_trend_over_its_term(school):
     assert [round(p.share, 1) for p in trends["数学"].points] == [75.0, 80.0]
     assert trends["数学"].change == pytest.approx(80 / 75 - 1)
     assert progress.measure.change == pytest.approx(0.12)
+
+
+def test_scores_and_check_ins_are_journaled_and_come_back_after_a_restore(school, tmp_path):
+    import shutil
+
+    from db import journal
+    from db.connection import close_database, open_database
+
+    zhao = school.students["赵薇"].id
+    backup = tmp_path / "backup.db"
+    shutil.copy(school.path, backup)  # the newest good backup, before the saves
+    enter(school, "期中考试", "2026-11-10", "100", {"张伟": {"数学": "70", "语文": "80"}})
+    enter(school, "期中考试", "2026-11-10", "100", {"张伟": {"数学": "75", "语文": ""}})
+    save_checkins(school.teacher, dt.date(2026, 11, 18), load_dimensions(),
+                  {(zhao, "mood"): "4", (zhao, "note"): "开朗"})
+    expected = sorted(Score.select(Score.uuid, Score.subject, Score.score, Score.version).tuples())
+    read = journal.read_all(school.path)
+    assert {line["table"] for line in read.lines} >= {"score", "checkin"}
+    close_database()
+    open_database(backup)
+    assert Score.select().count() == 0
+    journal.replay(read)
+    assert sorted(Score.select(Score.uuid, Score.subject, Score.score, Score.version)
+                  .tuples()) == expected
+    # 张伟's 数学 corrected, his 语文 removed: as they were after the saves
+    assert [(s.subject, s.score) for s in Score.select()] == [("数学", 75)]
+    assert Checkin.get().note == "开朗" and Checkin.get().student_id == zhao
+
+
+def test_cli_sets_the_schools_dimensions_and_subjects(school, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.helpers import cli_env
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(school.path)],
+                              capture_output=True, text=True, env=cli_env(tmp_path))
+
+    shown = run("dimensions")
+    assert shown.returncode == 0 and shown.stdout.strip() == "mood, confidence, relationships, motivation"
+    done = run("dimensions", "情绪,自信", "学习动力", "--as", "王芳")
+    assert done.returncode == 0 and "情绪, 自信, 学习动力" in done.stdout
+    assert load_dimensions() == ("情绪", "自信", "学习动力")
+    assert run("subjects", "语文", "物理", "--as", "王芳").returncode == 0
+    from db.progress import load_subjects
+    assert load_subjects() == ("语文", "物理")
+    bad = run("dimensions", "x" * 21, "--as", "王芳")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "20 characters" in bad.stderr
+    assert run("dimensions", "--reset", "--as", "王芳").returncode == 0
+    assert load_dimensions()[0] == "mood"
+    audit = [a.changes for a in AuditLog.select().where(AuditLog.table_name == "bangfu_meta")]
+    assert len(audit) == 3 and "学习动力" in audit[0]

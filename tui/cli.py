@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help=t("cli.help.report_format"))
     p.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
 
+    for name in ("subjects", "dimensions"):
+        p = add_parser(name, help=t(f"cli.help.{name}"))
+        p.add_argument("names", nargs="*", help=t("cli.help.names"))
+        p.add_argument("--reset", action="store_true", help=t("cli.help.names_reset"))
+        p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
+
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
@@ -470,7 +476,8 @@ def cmd_demo(args, settings) -> int:
         raise CliError(t("cli.demo_exists", path=path))
     counts = demo.build_demo(students=args.students, seed=args.seed)
     print(t("cli.demo_done", path=path, students=counts.get("student", 0),
-            cases=counts.get("case_file", 0), contacts=counts.get("contact", 0)))
+            cases=counts.get("case_file", 0), contacts=counts.get("contact", 0),
+            scores=counts.get("score", 0), checkins=counts.get("checkin", 0)))
     return 0
 
 
@@ -539,7 +546,37 @@ def cmd_report(args, settings) -> int:
     return 0
 
 
-COMMANDS = {"find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
+def cmd_names(args, settings) -> int:
+    """The score grid's subjects or the check-in dimensions: list, or set them
+    for the whole school (audited, as --as NAME); --reset: the defaults."""
+    from db import progress
+
+    subjects = args.command == "subjects"
+    names = [n for arg in args.names for n in progress.split_names(arg)]
+    if names and args.reset:
+        raise CliError(t("cli.names.both"), 2)
+    if names:  # the input first: a mistyped command never opens the file
+        try:
+            progress.check_names(names, progress.MAX_SUBJECTS if subjects
+                                 else progress.MAX_DIMENSIONS)
+        except progress.SettingError as exc:
+            raise CliError(t("cli.invalid", field=args.command, message=t(f"err.{exc.code}")),
+                           2) from None
+    _open(settings)
+    if names or args.reset:
+        actor = _actor(settings, args.as_staff)
+        save = progress.save_subjects if subjects else progress.save_dimensions
+        changed = save(actor, None if args.reset else names)
+        print(t("cli.names.saved" if changed else "cli.names.unchanged"))
+    from tui.i18n import label
+
+    current = progress.load_subjects() if subjects else progress.load_dimensions()
+    print(t("common.list_sep").join(_safe(n if subjects else label("dimension", n))
+                                    for n in current))
+    return 0
+
+
+COMMANDS = {"subjects": cmd_names, "dimensions": cmd_names, "find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
             "init": cmd_init, "due": cmd_due, "term": cmd_term, "rules": cmd_rules,
             "report": cmd_report}
 
