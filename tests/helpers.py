@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from db.models import database
@@ -26,6 +28,13 @@ def cli_env(tmp_path, state=None) -> dict:
                 BANGFU_STATE_DIR=str(state or tmp_path / "state"),
                 LANG="en_US.UTF-8", PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
     return base
+
+
+def run_cli(env, *args, db=None) -> subprocess.CompletedProcess:
+    """``bangfu ARGS [--db DB]`` in a subprocess with ``env`` (see ``cli_env``)."""
+    argv = [sys.executable, "-m", "tui.cli"] + (["--db", str(db)] if db is not None else [])
+    return subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=ROOT, timeout=60)
 
 
 def make_app(path) -> BangfuApp:

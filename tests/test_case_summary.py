@@ -17,7 +17,7 @@ from db.plan import add_goal
 from db.progress import save_checkins, save_dimensions, save_scores, validate_sitting
 from db.reviews import save_review
 from db.team import pair
-from tests.helpers import cli_env
+from tests.helpers import cli_env, run_cli
 from tui import i18n
 from tui.case_summary import (case_summary_md, default_summary_path, md,
                               write_case_summary)
@@ -332,10 +332,7 @@ def env(tmp_path, local_state):
     return cli_env(tmp_path, local_state)
 
 
-def run(env, *args, db=None):
-    argv = [sys.executable, "-m", "tui.cli"] + (["--db", str(db)] if db else [])
-    return subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=ROOT, timeout=60)
+run = run_cli
 
 
 def test_cli_md_to_stdout(school, env):

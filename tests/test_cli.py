@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.models import AuditLog, Contact, Student
-from tests.helpers import cli_env
+from tests.helpers import cli_env, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -23,13 +23,7 @@ def env(tmp_path, local_state):
     return cli_env(tmp_path, local_state)
 
 
-def run(env, *args, db=None):
-    argv = [sys.executable, "-m", "tui.cli"]
-    if db is not None:
-        argv += ["--db", str(db)]
-    argv += [str(a) for a in args]
-    return subprocess.run(argv, capture_output=True, text=True, encoding="utf-8",
-                          env=env, cwd=ROOT, timeout=60)
+run = run_cli
 
 
 def assert_one_line_error(proc):

@@ -49,7 +49,7 @@ from db.staff import add_staff
 from db.students import create_student, open_case
 from db.vocab import CASE_STATUSES
 from db.workflow import due_items
-from tests.helpers import cli_env
+from tests.helpers import cli_env, run_cli
 from tui import i18n
 from tui.report_files import (md_escape, neutralize, render_csv, render_markdown, tables,
                               write_report)
@@ -561,13 +561,7 @@ def env(tmp_path, local_state):
     return cli_env(tmp_path, local_state)
 
 
-def run(env, *args, db=None):
-    argv = [sys.executable, "-m", "tui.cli"]
-    if db is not None:
-        argv += ["--db", str(db)]
-    argv += [str(a) for a in args]
-    return subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", env=env,
-                          cwd=ROOT, timeout=60)
+run = run_cli
 
 
 def one_line_error(proc, status: int) -> str:
