@@ -75,6 +75,12 @@ class DraftsScreen(ModalScreen[None]):
             self.app.push_screen(MeetingScreen(draft=draft))
         elif draft.form == "case_edit":
             self.open_case_edit(draft)
+        elif draft.form in ("score_grid", "checkin_grid"):
+            from screens.scores import ScoreGridScreen
+
+            self.dismiss(None)
+            self.app.push_screen(ScoreGridScreen(
+                "scores" if draft.form == "score_grid" else "checkins", draft=draft))
         elif draft.form == "stage_review":
             case_id = draft.values.get("case_id")
             if not isinstance(case_id, int):

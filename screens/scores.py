@@ -6,7 +6,8 @@ with what is stored for that sitting.  In the grid one row is one student
 (● marks an open case), Enter goes down the column, the arrows move, ctrl+s
 saves the whole grid in one transaction: new scores added, corrected ones
 changed, cleared ones removed.  A bad cell is shown in red with its reason and
-nothing is written.
+nothing is written.  Typed cells are kept as a local draft until saved, and
+offered again after the next sign-in.
 """
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ class ScoreGridScreen(Screen[bool]):
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
-    def __init__(self, kind: str = "scores", class_text: str = ""):
+    def __init__(self, kind: str = "scores", class_text: str = "", draft=None):
+        """``draft``: a db.local.Draft of this grid to restore (typed, never saved)."""
         super().__init__()
         self.kind = kind
         self.class_text = class_text
+        self.draft = draft
         self.loaded_key: tuple | None = None  # (class as typed, exam, date) the grid shows
         self.sitting = None  # db.progress.Sitting of the grid shown
         self.saved = False
@@ -91,6 +94,13 @@ class ScoreGridScreen(Screen[bool]):
         self.title = t("grid.title." + self.kind)
         self.query_one(InfoLine).show(t("grid.info." + self.kind))
         self.query_one("#grid-class").focus()
+        if self.draft is not None:
+            values = self.draft.values
+            for name in ("class", "date", "exam", "full", "subjects"):
+                found = self.query(f"#grid-{name}")
+                if found and isinstance(values.get(name), str):
+                    found.first(Input).value = values[name]
+            self.action_load()
         self.defaults()
 
     @work(thread=True, exclusive=True, group="grid-defaults", exit_on_error=False)
@@ -183,6 +193,13 @@ class ScoreGridScreen(Screen[bool]):
                 for s in students]
         grid = self.grid
         grid.set_grid(rows, grid_columns, stored)
+        if self.draft is not None:  # the cells typed before bangfu was closed
+            known = {r.key for r in rows}
+            grid.values.update({(sid, col): str(value) for sid, col, value
+                                in self.draft.values.get("typed", ())
+                                if sid in known and isinstance(value, str)})
+            grid.refresh()
+            self.draft = None
         self.query_one("#grid-header", PlainStatic).update(
             grid.header([t("grid.col.number"), t("grid.col.name"), ""]))
         self.query_one("#grid-error", PlainStatic).update("")
@@ -200,6 +217,42 @@ class ScoreGridScreen(Screen[bool]):
     # -- the grid --------------------------------------------------------------------------
     def on_edit_grid_edited(self, event: EditGrid.Edited) -> None:
         self._show_cell_error()
+        self.keep_draft()
+
+    @property
+    def draft_form(self) -> str:
+        return "score_grid" if self.scores else "checkin_grid"
+
+    def keep_draft(self) -> None:
+        """Typed cells are kept on this computer until saved (like every form)."""
+        if self.app.staff is None or self.loaded_key is None:
+            return
+        from db.local import save_draft
+
+        grid = self.grid
+        typed = [[sid, col, value] for (sid, col), value in grid.values.items()
+                 if value != grid.loaded.get((sid, col), "")]
+        typed += [[sid, col, ""] for (sid, col), value in grid.loaded.items()
+                  if value and (sid, col) not in grid.values]
+        # the sitting shown (the header may have been edited since it was loaded)
+        class_text, exam, when = self.loaded_key
+        values = {"class": class_text, "date": when.isoformat(), "exam": exam,
+                  "full": _number_text(self.sitting.full_marks) if self.scores else "",
+                  "subjects": ", ".join(self.sitting.subjects) if self.scores else ""}
+        title = " · ".join(v for v in (values["class"], values["exam"], values["date"]) if v)
+        try:
+            save_draft(self.app.db_path, self.app.staff.id, self.draft_form, "grid", title,
+                       {**values, "typed": typed})
+        except OSError:
+            pass
+
+    def drop_draft(self) -> None:
+        from db.local import discard_draft
+
+        try:
+            discard_draft(self.app.db_path, self.app.staff.id, self.draft_form, "grid")
+        except OSError:
+            pass
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -281,6 +334,7 @@ class ScoreGridScreen(Screen[bool]):
         self.saving = False
         self.saved = self.saved or bool(count.total)
         self.grid.mark_saved()
+        self.drop_draft()
         message = t("grid.saved", added=count.added, changed=count.changed, removed=count.removed)
         self.query_one(InfoLine).show(message)
         self.query_one("#grid-error", PlainStatic).update("")
@@ -294,4 +348,4 @@ class ScoreGridScreen(Screen[bool]):
     def action_cancel(self) -> None:
         from screens.confirm import leave_form
 
-        leave_form(self, not self.grid.changed(), lambda: None, self.saved)
+        leave_form(self, not self.grid.changed(), self.drop_draft, self.saved)

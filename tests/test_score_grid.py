@@ -149,3 +149,35 @@ async def test_check_ins_list_only_supported_students_and_save_ratings(school):
         row = Checkin.get()
         assert json.loads(row.ratings) == {"mood": 4, "confidence": 2}
         assert row.note == "愿意和同桌说话了" and row.taken_on == dt.date(2026, 11, 18)
+
+
+async def test_typed_scores_survive_a_closed_terminal_as_a_draft(school):
+    from db.local import drafts
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot)
+        await fill_header(pilot, "7-1", "2026-11-10", "期中考试", "100", "数学")
+        await type_text(pilot, "66")
+        await pilot.press("enter")
+        await type_text(pilot, "71")
+        await settle(pilot)
+    # the terminal closed: nothing written, the cells kept on this computer
+    assert Score.select().count() == 0
+    [draft] = drafts(school.path, school.teacher.id)
+    assert draft.form == "score_grid" and draft.title == "7-1 · 期中考试 · 2026-11-10"
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert app.screen.__class__.__name__ == "DraftsScreen"
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ScoreGridScreen)
+        grid = screen.query_one(EditGrid)
+        zhang, zhao = school.students["张伟"].id, school.students["赵薇"].id
+        assert grid.values[(zhang, "数学")] == "66" and grid.values[(zhao, "数学")] == "71"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert sorted((s.student_id, s.score) for s in Score.select()) == [(zhang, 66), (zhao, 71)]
+        assert drafts(school.path, school.teacher.id) == []

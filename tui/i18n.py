@@ -34,6 +34,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                     "Enter reopens one.", "帮扶在关闭前保留了这些未保存的内容。按 Enter 重新打开。"),
     "drafts.contact": ("Contact: {title} · {when}", "联系记录：{title} · {when}"),
     "drafts.case_edit": ("Case file: {title} · {when}", "帮扶档案：{title} · {when}"),
+    "drafts.score_grid": ("Class scores: {title} · {when}", "班级成绩：{title} · {when}"),
+    "drafts.checkin_grid": ("Check-ins: {title} · {when}", "心理测评：{title} · {when}"),
     "drafts.discarded": ("Draft discarded.", "草稿已丢弃。"),
     "drafts.gone": ("That case or entry can no longer be opened; the draft is kept.",
                     "该档案或记录已无法打开；草稿仍保留。"),
