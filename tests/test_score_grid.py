@@ -181,3 +181,38 @@ async def test_typed_scores_survive_a_closed_terminal_as_a_draft(school):
         await settle(pilot)
         assert sorted((s.student_id, s.score) for s in Score.select()) == [(zhang, 66), (zhao, 71)]
         assert drafts(school.path, school.teacher.id) == []
+
+
+async def test_the_progress_tab_shows_each_subjects_trend_and_the_change(school):
+    from tests.test_progress import hand_checked
+
+    hand_checked(school)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*"20240103", "enter")  # 曾小明
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        shown = app.screen.query_one("#body-progress").render()
+        text = str(shown)
+        assert "Average 62.5% → 70.0% of full marks: +12.0%" in text
+        assert "rose by 10% or more" in text
+        lines = text.splitlines()
+        maths = lines.index(next(line for line in lines if line.startswith("数学")))
+        assert lines[maths] == "数学  75% → 80%  +6.7%"
+        chart = lines[maths + 1:maths + 5]  # four rows, 0-100: 75% is three full rows
+        assert [row.count("███") for row in chart] == [0, 2, 2, 2]
+        assert "▂▂▂" in chart[0]  # 80%: a fifth of the top row
+        assert "09-21" in lines[maths + 5] and "11-10" in lines[maths + 5]
+        assert any(line.startswith("语文  50% → 60%  +20.0%") for line in lines)
+    # 张伟 sat 语文 once: that subject says so and does not count
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*"20240101", "enter")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        text = str(app.screen.query_one("#body-progress").render())
+        assert "语文  one score so far" in text and "+20.0%" in text

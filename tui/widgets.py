@@ -54,30 +54,37 @@ class KeyFooter(Footer):
     def _draw(self) -> None:
         """The screen's own keys come first; the ^p hint next, where they leave
         room for it (ctrl+p works all the same); the app's keys (^q) last."""
-        own = self._keys_text(app_keys=False)
+        own, app = [], []
+        for binding, from_app in self._shown_bindings():
+            (app if from_app else own).append(binding)
+        keys = self._text(own)
         width = self.size.width or self.app.size.width
-        show = own.cell_len + self._palette_text().cell_len <= width
-        self.query_one("#footer-keys", Static).update(
-            own if not show else self._keys_text(), layout=False)
+        show = keys.cell_len + self._palette_text().cell_len <= width
+        if show and app:
+            keys = self._text(own + app)
+        self.query_one("#footer-keys", Static).update(keys, layout=False)
         palette = self.query_one("#footer-palette", Static)
         if palette.display != show:
             palette.display = show
 
-    def _shown_bindings(self, app_keys: bool = True):
+    def _shown_bindings(self):
+        """``(binding, from the app)`` for each key the footer names."""
         seen = set()
         palette = self.app.COMMAND_PALETTE_BINDING
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if (not binding.show or not binding.description or key == palette
-                    or binding.action in seen or not active.enabled
-                    or (not app_keys and active.node is self.app)):
+                    or binding.action in seen or not active.enabled):
                 continue
             seen.add(binding.action)
-            yield binding
+            yield binding, active.node is self.app
 
     def _keys_text(self, app_keys: bool = True) -> Text:
+        return self._text([b for b, from_app in self._shown_bindings() if app_keys or not from_app])
+
+    def _text(self, bindings) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for binding in self._shown_bindings(app_keys):
+        for binding in bindings:
             text.append(f" {self.app.get_key_display(binding)} ", style="bold")
             text.append(t(binding.description) if binding.description.startswith("key.")
                         else binding.description)
