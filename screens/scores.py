@@ -47,7 +47,7 @@ class ScoreGridScreen(Screen[bool]):
         self.kind = kind
         self.class_text = class_text
         self.draft = draft
-        self.loaded_key: tuple | None = None  # (class as typed, exam, date) the grid shows
+        self.loaded_key: tuple | None = None  # the header (as typed) the grid was loaded for
         self.sitting = None  # db.progress.Sitting of the grid shown
         self.saved = False
         self.saving = False
@@ -101,7 +101,8 @@ class ScoreGridScreen(Screen[bool]):
                 if found and isinstance(values.get(name), str):
                     found.first(Input).value = values[name]
             self.action_load()
-        self.defaults()
+        else:
+            self.defaults()
 
     @work(thread=True, exclusive=True, group="grid-defaults", exit_on_error=False)
     def defaults(self) -> None:
@@ -131,13 +132,20 @@ class ScoreGridScreen(Screen[bool]):
         event.stop()
         self.action_load()
 
+    HEADER = ("class", "date", "exam", "full", "subjects")
+
+    def _header(self) -> tuple[str, ...]:
+        """The header as typed: the grid belongs to the header it was loaded for."""
+        return tuple(self._value(name) for name in self.HEADER)
+
     def action_load(self) -> None:
-        self.load(self._value("class"), self._value("date"), self._value("exam"),
-                  self._value("full"), self._value("subjects"))
+        self.load(self._header())
 
     @work(thread=True, exclusive=True, group="grid-load", exit_on_error=False)
-    def load(self, class_text: str, date_text: str, exam: str, full: str, subjects: str) -> None:
+    def load(self, header: tuple[str, ...]) -> None:
         from db import progress
+
+        class_text, date_text, exam, full, subjects = header
         from db.models import database
 
         with database.connection_context():
@@ -169,8 +177,8 @@ class ScoreGridScreen(Screen[bool]):
                     if note:
                         stored[(sid, progress.NOTE_COLUMN)] = note
                     columns += [d for d in ratings if d not in columns]
-        key = (class_text, sitting.exam, when)
-        self.app.call_from_thread(self._loaded, key, found, sitting, students, columns, stored)
+        self.app.call_from_thread(self._loaded, header, found, sitting, students, columns,
+                                  stored)
 
     def _bad_header(self, field: str, key: str) -> None:
         self.query_one("#grid-error", PlainStatic).update(
@@ -179,10 +187,10 @@ class ScoreGridScreen(Screen[bool]):
         if target:
             target.first().focus()
 
-    def _loaded(self, key, found, sitting, students, columns, stored) -> None:
+    def _loaded(self, header, found, sitting, students, columns, stored) -> None:
         from db.progress import NOTE_COLUMN
 
-        self.loaded_key = key
+        self.loaded_key = header
         self.sitting = sitting
         if self.scores:
             grid_columns = [GridColumn(c, c, SCORE_WIDTH) for c in columns]
@@ -234,11 +242,8 @@ class ScoreGridScreen(Screen[bool]):
                  if value != grid.loaded.get((sid, col), "")]
         typed += [[sid, col, ""] for (sid, col), value in grid.loaded.items()
                   if value and (sid, col) not in grid.values]
-        # the sitting shown (the header may have been edited since it was loaded)
-        class_text, exam, when = self.loaded_key
-        values = {"class": class_text, "date": when.isoformat(), "exam": exam,
-                  "full": _number_text(self.sitting.full_marks) if self.scores else "",
-                  "subjects": ", ".join(self.sitting.subjects) if self.scores else ""}
+        # the header the grid was loaded for (it may have been edited since)
+        values = dict(zip(self.HEADER, self.loaded_key))
         title = " · ".join(v for v in (values["class"], values["exam"], values["date"]) if v)
         try:
             save_draft(self.app.db_path, self.app.staff.id, self.draft_form, "grid", title,
@@ -266,25 +271,12 @@ class ScoreGridScreen(Screen[bool]):
             return self.loaded_key is not None and not self.saving
         return True
 
-    def _header_key(self):
-        """What the header says now, as ``loaded_key`` would be (None: invalid)."""
-        from db.dates import DateError, parse_date
-
-        try:
-            when = parse_date(self._value("date") or "today", clock.today(), prefer="past")
-        except DateError:
-            return None
-        return (self._value("class"), one_line(self._value("exam")).strip() if self.scores else "",
-                when)
-
     def action_save(self) -> None:
         if self.loaded_key is None or self.saving:
             return
         # a header changed since the grid was loaded: the cells belong to the
         # sitting shown, never to the one typed since
-        shown = self.loaded_key
-        now = self._header_key()
-        if now != shown:
+        if self._header() != self.loaded_key:
             self.query_one("#grid-error", PlainStatic).update(t("grid.reload_first"))
             return
         self.saving = True

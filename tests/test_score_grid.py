@@ -127,7 +127,7 @@ async def test_a_changed_date_is_loaded_before_a_save_can_write_to_it(school):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert Score.select().count() == 0
-        assert "press Enter" in str(screen.query_one("#grid-error").render())
+        assert "press Enter in it" in str(screen.query_one("#grid-error").render())
 
 
 async def test_check_ins_list_only_supported_students_and_save_ratings(school):
@@ -216,3 +216,22 @@ async def test_the_progress_tab_shows_each_subjects_trend_and_the_change(school)
         await settle(pilot)
         text = str(app.screen.query_one("#body-progress").render())
         assert "语文  one score so far" in text and "+20.0%" in text
+
+
+async def test_changed_full_marks_must_be_listed_again_before_saving(school):
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_grid(pilot)
+        await fill_header(pilot, "7-1", "2026-11-10", "期中考试", "100", "数学")
+        await type_text(pilot, "110")  # out of 120, meant
+        screen.query_one("#grid-full").value = "120"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert Score.select().count() == 0
+        screen.query_one("#grid-full").focus()
+        await pilot.press("enter")  # listed again for 120: the typed 110 is kept
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [row] = Score.select()
+        assert (row.score, row.full_marks) == (110, 120)

@@ -214,8 +214,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.grid.class": ("No such class: type its code (7-3) or its name.", "没有这个班：请输入班级代码（7-3）或名称。"),
     "err.grid.empty_scores": ("This class has no students yet.", "该班还没有学生。"),
     "err.grid.empty_checkins": ("This class has no student with an open case.", "该班没有正在帮扶的学生。"),
-    "grid.reload_first": ("The class, exam or date changed: press Enter in the header to load it first.",
-                          "班级、考试或日期已更改：请先在上方按 Enter 重新载入。"),
+    "grid.reload_first": ("The header changed since the class was listed: press Enter in it to list "
+                          "the class for it first.", "上方信息已更改：请先在上方按 Enter 重新载入。"),
     "grid.saving": ("Saving…", "正在保存…"),
     "grid.invalid": ("Cells to correct (in red): {n}. Nothing was saved.",
                      "{n} 个单元格需要更正（红色）；未保存任何内容。"),
