@@ -85,6 +85,9 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             sqlite3.connect(path).close()  # an empty file; every connection uses mode=rw
+            # records about minors: the owner and the staff group only (SQLite gives
+            # its journal files the same mode)
+            os.chmod(path, 0o660)
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseError("unwritable", str(path), str(exc)) from None
     if locking == "dotfile":

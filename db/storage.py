@@ -247,6 +247,26 @@ class Doctor:
     warnings: list[str]
 
 
+def open_to_others(db_path) -> list[Path]:
+    """The file, its backups and journals that users outside the owner and group
+    may read or write (a school's records about minors: ``chmod o-rwx`` them)."""
+    from db.journal import journal_dir
+
+    db_path = Path(db_path)
+    candidates = [db_path, *backups(db_path)]
+    folder = journal_dir(db_path)
+    if folder.is_dir():
+        candidates += [folder, *folder.glob("*.jsonl")]
+    found = []
+    for path in candidates:
+        try:
+            if path.stat().st_mode & 0o007:
+                found.append(path)
+        except OSError:
+            continue
+    return found
+
+
 def doctor(db_path, locking: str, *, outbox: int = 0,
            stale_after: float = STALE_LOCK_SECONDS) -> Doctor:
     """Everything ``bangfu doctor`` prints, gathered without writing anything."""
@@ -286,5 +306,7 @@ def doctor(db_path, locking: str, *, outbox: int = 0,
         warnings.append("no_recent_backup")
     if outbox:
         warnings.append("outbox")
+    if open_to_others(db_path):
+        warnings.append("others_can_read")
     return Doctor(db_path, exists, size, mount, locking, stored, mode, version, last,
                   outbox, age, warnings)

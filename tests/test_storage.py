@@ -804,3 +804,21 @@ def test_recover_brings_back_an_amendment_and_a_follow_up_marked_done(school, tm
     assert report.applied == 1  # one row, written once in its newest state
     again = journal.replay(journal.read_all(path))
     assert again.applied == 0  # idempotent
+
+
+def test_a_new_file_is_for_owner_and_group_only_and_doctor_names_one_others_can_read(school):
+    import os
+    import stat
+
+    path = Path(school.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o660
+    close_database()
+    assert "others_can_read" not in storage.doctor(path, "posix").warnings
+    os.chmod(path, 0o644)  # copied to the share by hand, say
+    assert storage.open_to_others(path) == [path]
+    assert "others_can_read" in storage.doctor(path, "posix").warnings
+    os.chmod(path, 0o660)
+    backup = storage.backup(path, "posix")
+    assert stat.S_IMODE(Path(backup).stat().st_mode) == 0o660
+    os.chmod(backup, 0o604)
+    assert storage.open_to_others(path) == [Path(backup)]

@@ -683,6 +683,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "doctor.none": ("none", "无"),
     "doctor.missing": ("(no such file)", "（文件不存在）"),
     "doctor.ok": ("No warnings.", "没有警告。"),
+    "doctor.warn.others_can_read": ("Others than the owner and group can read the file, a backup or a journal: "
+                                    "chmod o-rwx them (and their folders).",
+                                    "文件、备份或日志可被所有者和组以外的用户读取：请对它们（及所在文件夹）执行 chmod o-rwx。"),
     "doctor.warn.unreadable": ("The file cannot be read: run `bangfu check`.", "文件无法读取：请运行 `bangfu check`。"),
     "doctor.warn.busy": ("The file stayed locked by another client for 5 s; try again.",
                          "文件被其他客户端锁定超过 5 秒；请稍后重试。"),
