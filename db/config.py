@@ -7,7 +7,9 @@ the config file (``<user config dir>/bangfu/config.toml``), else
 On a network share every client of one file must use the same locking mode:
 ``--locking``, else ``BANGFU_LOCKING``, else ``locking = "dotfile"`` in the
 config, else ``posix``.  ``backups = 14`` says how many daily backups to keep;
-``stale_lock_seconds = 60`` when a dot-file lock counts as left by a crash.
+``stale_lock_seconds = 60`` when a dot-file lock counts as left by a crash;
+``idle_lock_minutes = 5`` (or ``BANGFU_IDLE_LOCK``) locks the app after that
+many minutes without a key (0: never).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Settings:
     locking_source: str = "default"  # "--locking", "BANGFU_LOCKING", "config", "default"
     backups: int = 14  # how many daily backups to keep
     stale_lock: int = 60  # seconds after which a dot-file lock counts as left by a crash
+    idle_lock: int = 5  # minutes without a key before the app locks itself (0: never)
 
 
 class ConfigError(Exception):
@@ -131,5 +134,13 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
     if not isinstance(stale, int) or isinstance(stale, bool) or stale < 10:
         raise ConfigError(f"{config_file()}: stale_lock_seconds = {stale!r}; use a whole number "
                           "of seconds from 10")
+    idle = environ.get("BANGFU_IDLE_LOCK") or cfg.get("idle_lock_minutes", 5)
+    try:
+        idle = int(idle)
+        if isinstance(cfg.get("idle_lock_minutes"), bool) or not 0 <= idle <= 240:
+            raise ValueError(idle)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{config_file()}: idle_lock_minutes = {idle!r}; use a whole number "
+                          "of minutes from 0 (never) to 240") from None
     return Settings(db_path, db_source, lang, source, user, locking, locking_source, backups,
-                    stale)
+                    stale, idle)

@@ -111,4 +111,26 @@ class SignInScreen(Screen):
         index = options.highlighted
         if index is None or index >= len(self.shown):
             return
-        self.app.sign_in(self.shown[index])
+        self.choose(self.shown[index])
+
+    def choose(self, staff: StaffView) -> None:
+        self.app.sign_in(staff)
+
+
+class LockScreen(SignInScreen):
+    """The workstation locked itself after idle minutes: the screen's content is
+    hidden until someone signs in (the same person goes on where they were)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="signin"):
+            yield PlainStatic(t("lock.title", minutes=self.app.settings.idle_lock),
+                              id="signin-title")
+            yield PlainStatic(t("lock.hint"), classes="hint")
+            yield NameInput(placeholder=t("signin.placeholder"), id="who")
+            yield OptionList(id="staff-list")
+            yield PlainStatic("", id="signin-message", classes="hint")
+        yield KeyFooter()
+
+    def choose(self, staff: StaffView) -> None:
+        self.app.unlock(staff)

@@ -8,6 +8,7 @@ typing never waits on the share) and the command palette provider.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 
 from textual import events, work
@@ -23,6 +24,7 @@ from tui.i18n import database_error, t
 FRESHNESS_SECONDS = 3.0
 FULL_CHECK_SECONDS = 30.0
 OUTBOX_SECONDS = 10.0  # how often waiting entries are tried again
+IDLE_CHECK_SECONDS = 5.0  # how often the idle lock looks at the time since the last key
 
 
 def release_memory() -> None:
@@ -83,6 +85,8 @@ class BangfuApp(App):
         self._key_busy = False
         self._key_task: asyncio.Task | None = None
         self._typed_into = None  # the text field the last typed letters went to
+        self._last_input = time.monotonic()  # the idle lock counts from here
+        self.locked = False
         self.title = t("app.title")
 
     # -- type-ahead ------------------------------------------------------------
@@ -99,6 +103,8 @@ class BangfuApp(App):
         while one key is on its way, the keys after it wait here, in order, and
         each is dispatched once the one before has been handled.
         """
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
         if not isinstance(event, events.Key) or event.is_forwarded or not self.is_running:
             await super().on_event(event)
             return
@@ -179,6 +185,7 @@ class BangfuApp(App):
         from screens.signin import SignInScreen
 
         self.push_screen(SignInScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         # open the file and load the roster once the first screen is on the
         # terminal: nothing slow (or on the share) before the first frame
         self.call_after_refresh(self.open_database)
@@ -244,10 +251,39 @@ class BangfuApp(App):
         self._drafts_offered = False
         self.switch_screen(RosterScreen())  # which offers this person's drafts
 
+    # -- the idle lock ------------------------------------------------------------
+    def check_idle_lock(self) -> None:  # (check_idle is Textual's own)
+        minutes = getattr(self.settings, "idle_lock", 0) if self.settings else 0
+        if (minutes and self.staff is not None and not self.locked
+                and time.monotonic() - self._last_input >= minutes * 60):
+            self.lock()
+
+    def lock(self) -> None:
+        """Hide everything behind the sign-in list (the shared workstation was
+        left alone).  Open forms stay as they are, their drafts on this computer."""
+        from screens.signin import LockScreen
+
+        self.locked = True
+        self.sub_title = ""
+        self.push_screen(LockScreen())
+
+    def unlock(self, staff) -> None:
+        """The same person goes on where they were; another starts afresh (the
+        forms left open are their owner's drafts, offered at their next sign-in)."""
+        self.locked = False
+        if self.staff is not None and staff.id == self.staff.id:
+            self.pop_screen()
+            self._show_who()
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.sign_in(staff)
+
     def action_switch_user(self) -> None:
         from screens.signin import SignInScreen
 
         self.staff = None
+        self.locked = False
         self._show_who()
         while len(self.screen_stack) > 2:
             self.pop_screen()

@@ -29,6 +29,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.unlocked": ("Lock removed.", "锁已删除。"),
     "app.backup_failed": ("Today's backup failed ({detail}); run `bangfu backup`.",
                           "今日备份失败（{detail}）；请运行 `bangfu backup`。"),
+    "lock.title": ("Locked: nobody typed for {minutes} minutes.", "已锁定：{minutes} 分钟无人操作。"),
+    "lock.hint": ("Sign in to go on: you continue where you were; someone else starts afresh, "
+                  "and what you had open is kept as your drafts.",
+                  "登录后继续：本人回到原处；换人则从头开始，您未保存的内容保留为草稿。"),
     "drafts.title": ("Unsaved forms from earlier", "之前未保存的表单"),
     "drafts.hint": ("bangfu kept these when it was closed before they were saved. "
                     "Enter reopens one.", "帮扶在关闭前保留了这些未保存的内容。按 Enter 重新打开。"),
