@@ -106,7 +106,8 @@ def validate(data: ContactInput) -> NewContact:
     duration = None
     if data.duration.strip():
         raw = data.duration.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_DURATION:
+        # decimal digits only (int() refuses ① and ²), and not thousands of them
+        if not raw.isdecimal() or len(raw) > 6 or not 0 < int(raw) <= MAX_DURATION:
             errors["duration"] = "err.duration"
         else:
             duration = int(raw)

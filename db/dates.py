@@ -39,9 +39,9 @@ def parse_date(text: str, today: dt.date, *, prefer: str = "past") -> dt.date:
     raw = (text or "").strip().lower()
     if not raw:
         raise DateError("empty")
-    if raw in _WORDS:
-        return today + dt.timedelta(days=_WORDS[raw])
     try:
+        if raw in _WORDS:
+            return today + dt.timedelta(days=_WORDS[raw])
         if m := _OFFSET.match(raw):
             days = int(m.group(2))
             return today + dt.timedelta(days=days if m.group(1) == "+" else -days)

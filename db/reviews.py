@@ -114,7 +114,7 @@ def save_review(actor: Staff, case_id: int, *, uuid: str, review_date: str, summ
         except GoalValidationError as exc:
             errors.update({f"goal{n}.{name}": key for name, key in exc.errors.items()})
     next_date = None
-    if when is not None:
+    if when is not None and "date" not in errors:  # (9999-12-31 has no next review)
         if next_review.strip():
             try:
                 next_date = parse_date(next_review, when, prefer="future")

@@ -121,7 +121,13 @@ def load_index(query: str | None = None) -> RosterIndex:
     if q.isascii():
         found = search_key().contains(q)
     else:
-        found = Student.name.contains(q) | SchoolClass.name.contains(q)
+        # the index matches names as queries are normalised ("王 芳" for 王芳,
+        # "七年级（1）班" for 七年级(1)班), which SQL cannot: narrow by one of the
+        # query's Chinese characters, which normalising leaves as they are
+        anchor = next((c for c in reversed(q) if "\u3400" <= c <= "\u9fff"), None)
+        if anchor is None:
+            return RosterIndex(load_rows())
+        found = Student.name.contains(anchor) | SchoolClass.name.contains(anchor)
     ids = [sid for (sid,) in _rows_of(Student.select(Student.id)
                                       .join(SchoolClass, JOIN.LEFT_OUTER).where(found))]
     if len(ids) > 5000:  # a broad query: one full load is cheaper than a long IN list

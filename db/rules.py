@@ -112,6 +112,8 @@ def parse_interval(text: str) -> tuple[int, bool]:
         return 0, True
     if not value.isascii() or not value.isdigit():
         raise RuleError("interval")
+    if len(value) > 9:  # int() refuses thousands of digits; these are far too many days anyway
+        raise RuleError("days")
     return check_days(int(value)), False
 
 

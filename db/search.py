@@ -8,7 +8,9 @@ the roster order holds (open cases first, then by class and number).
 
 A query in Latin letters and digits is looked up in ``hay``, one ASCII string
 per student (kept ASCII so Python stores it at one byte a character); a query
-with Chinese characters is looked up in the name and the class name.
+with Chinese characters is looked up in the name and the class name, both
+normalised like the query (``RosterRow.fold``: spaces, letter case and
+full-width forms make no difference).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ class RosterRow:
     last_date: dt.date | None = None
     last_channel: str = ""
     hay: str = ""
+    # the name and the class name as a query is normalised (``normalise_query``:
+    # "王 芳" → "王芳", "七年级（1）班" → "七年级(1)班"), SEP-led; "" when that is
+    # what they are already, as for most names (see ``build_fold``)
+    fold: str = ""
 
     def build_hay(self, pinyin: str = "", initials: str = "") -> None:
         """The ASCII search key: lower case, SEP-separated.
@@ -54,16 +60,36 @@ class RosterRow:
         keys += pinyin.split("|") + initials.split("|")
         self.hay = SEP + SEP.join(keys)
 
+    def build_fold(self, classes: dict[str, str]) -> None:
+        """Set ``fold``; ``classes`` keeps the class names folded so far (they repeat)."""
+        name = self.name if self.name.isascii() else normalise_query(self.name)
+        klass = self.class_name
+        if not klass.isascii():
+            if klass not in classes:
+                classes[klass] = normalise_query(klass)
+            klass = classes[klass]
+        # (an ASCII name or class name never holds a query that is not ASCII)
+        same = name == self.name and klass == self.class_name
+        self.fold = "" if same else SEP + name + SEP + klass
+
     def matches(self, q: str) -> bool:
         if q.isascii():
             return q in self.hay
+        if self.fold:
+            return q in self.fold
         return q in self.name or q in self.class_name
 
     def starts(self, q: str) -> bool:
         """Whether a field starts with ``q`` (ranked before matches inside one)."""
         if q.isascii():
             return SEP + q in self.hay
+        if self.fold:
+            return SEP + q in self.fold
         return self.name.startswith(q) or self.class_name.startswith(q)
+
+    def is_named(self, q: str) -> bool:
+        """Whether the name is ``q`` (a normalised query that is not ASCII)."""
+        return self.fold.startswith(SEP + q + SEP) if self.fold else self.name == q
 
     @property
     def tier(self) -> int:
@@ -89,7 +115,8 @@ def natural_key(text: str) -> tuple:
     Chinese numerals) compare as numbers."""
     text = re.sub(r"[一二三四五六七八九]?十[一二三四五六七八九]?|[零一二三四五六七八九]+",
                   _cn_number, text)
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+    # isdecimal: int() refuses ① and ²; a run of hundreds of digits sorts as text
+    return tuple((0, int(part), "") if part.isdecimal() and len(part) <= 100 else (1, 0, part)
                  for part in re.split(r"(\d+)", text) if part)
 
 
@@ -181,9 +208,11 @@ class RosterIndex:
         return len(self._rows)
 
     def replace(self, rows: list[RosterRow]) -> None:
+        classes: dict[str, str] = {}
         for row in rows:
             if not row.hay:
                 row.build_hay()
+            row.build_fold(classes)
         rows.sort(key=lambda r: (r.tier, natural_key(r.class_code or r.class_name),
                                  r.student_no))
         self._rows = rows
@@ -193,6 +222,7 @@ class RosterIndex:
         """Put a changed row in place (after a save) without reloading all."""
         if not row.hay:
             row.build_hay()
+        row.build_fold({})
         for i, old in enumerate(self._rows):
             if old.student_id == row.student_id:
                 self._rows[i] = row
@@ -220,7 +250,10 @@ class RosterIndex:
         else:
             # narrow the longest cached query this one extends (typing on, or
             # back-spacing to a query seen a moment ago); pools keep roster order
-            base = max((k for k in self._cache if q.startswith(k)), key=len, default=None)
+            # (a Latin query is matched in ``hay``, any other in the names: "9" does
+            # not narrow "9年", whose match may be in a class name only)
+            base = max((k for k in self._cache if q.startswith(k)
+                        and (not k or k.isascii() == q.isascii())), key=len, default=None)
             if base is not None:
                 self._cache[base] = self._cache.pop(base)  # used: keep it
                 pool = self._cache[base][0]
@@ -262,6 +295,6 @@ class RosterIndex:
         """Rows whose number, name or a pinyin reading equals ``query`` exactly."""
         q = normalise_query(query)
         if not q.isascii():
-            return [r for r in self._rows if r.name == q]
+            return [r for r in self._rows if r.is_named(q)]
         needle = SEP + q + SEP
         return [r for r in self._rows if needle in r.hay + SEP]
