@@ -241,7 +241,7 @@ def validate_sitting(exam: str, date_text: str, full_text: str, subjects) -> Sit
     if not exam:
         errors["exam"] = "err.score.exam_required"
     elif len(exam) > MAX_NAME * 2:
-        errors["exam"] = "err.too_long"
+        errors["exam"] = "err.score.exam_long"
     when = None
     try:
         when = validate_day(date_text)
@@ -385,14 +385,14 @@ def validate_checkins(dimensions, cells: dict[tuple[int, str], str]) -> dict:
     errors: dict[str, str] = {}
     rows: dict[int, tuple[dict[str, int], str]] = {}
     for (sid, column), text in cells.items():
+        if column != NOTE_COLUMN and column not in dimensions:
+            continue  # not a column of this grid: never a reason to remove a check-in
         ratings, note = rows.setdefault(sid, ({}, ""))
         if column == NOTE_COLUMN:
             note = clean(text, multiline=False).strip()
             if len(note) > MAX_NOTE:
-                errors[cell_key(sid, column)] = "err.too_long"
+                errors[cell_key(sid, column)] = "err.checkin.note_long"
             rows[sid] = (ratings, note)
-            continue
-        if column not in dimensions:
             continue
         value = clean(text, multiline=False).strip().translate(_FULL_WIDTH)
         if not value:
@@ -403,7 +403,8 @@ def validate_checkins(dimensions, cells: dict[tuple[int, str], str]) -> dict:
         ratings[column] = int(value)
     for sid, (ratings, note) in rows.items():
         if note and not ratings:
-            errors[cell_key(sid, dimensions[0])] = "err.checkin.note_only"
+            errors[cell_key(sid, dimensions[0] if dimensions else NOTE_COLUMN)] = \
+                "err.checkin.note_only"
     if errors:
         raise ScoreValidationError(errors)
     return {sid: (ratings, note) if ratings else None for sid, (ratings, note) in rows.items()}

@@ -232,3 +232,19 @@ def test_cli_sets_the_schools_dimensions_and_subjects(school, tmp_path):
     assert load_dimensions()[0] == "mood"
     audit = [a.changes for a in AuditLog.select().where(AuditLog.table_name == "bangfu_meta")]
     assert len(audit) == 3 and "学习动力" in audit[0]
+
+
+def test_long_names_and_notes_say_their_own_limit_and_a_stray_column_removes_nothing(school):
+    zhao = school.students["赵薇"].id
+    with pytest.raises(ScoreValidationError) as caught:
+        validate_sitting("期" * 41, "today", "100", "数学")
+    assert caught.value.errors == {"exam": "err.score.exam_long"}
+    day = dt.date(2026, 11, 18)
+    with pytest.raises(ScoreValidationError) as caught:
+        save_checkins(school.teacher, day, load_dimensions(),
+                      {(zhao, "mood"): "3", (zhao, "note"): "x" * 501})
+    assert caught.value.errors == {cell_key(zhao, "note"): "err.checkin.note_long"}
+    save_checkins(school.teacher, day, load_dimensions(), {(zhao, "mood"): "3"})
+    # a column the grid does not have (a dimension the school dropped, say)
+    assert save_checkins(school.teacher, day, load_dimensions(), {(zhao, "old"): ""}).total == 0
+    assert Checkin.select().count() == 1

@@ -182,6 +182,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.score.number": ("A score is a number such as 87 or 87.5 (blank: no score).",
                          "分数应为数字，如 87 或 87.5（留空表示无成绩）。"),
     "err.score.above_full": ("Above full marks.", "超过满分。"),
+    "err.score.exam_long": ("At most 40 characters.", "最多 40 个字。"),
+    "err.checkin.note_long": ("A note has at most 500 characters.", "备注最多 500 字。"),
     "err.names_required": ("Give at least one name, separated by commas.", "请至少填写一个名称，用逗号分隔。"),
     "err.names_too_many": ("Too many names.", "名称过多。"),
     "err.name_too_long": ("A name has at most 20 characters.", "每个名称最多 20 个字。"),
