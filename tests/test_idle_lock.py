@@ -11,6 +11,16 @@ from screens.signin import LockScreen
 from tests.helpers import make_app, settle, sign_in, type_text
 
 
+async def open_contact_form(pilot) -> None:
+    """Sign in as 王芳 and start an entry for 张伟."""
+    await sign_in(pilot)
+    await pilot.press(*"20240101", "enter")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ContactScreen)
+
+
 def idle(app, minutes: float) -> None:
     app._last_input = time.monotonic() - minutes * 60
     app.check_idle_lock()
@@ -19,11 +29,7 @@ def idle(app, minutes: float) -> None:
 async def test_idle_minutes_lock_the_screen_and_the_same_person_goes_on_typing(school):
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.press(*"20240101", "enter")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await open_contact_form(pilot)
         assert isinstance(app.screen, ContactScreen)
         await type_text(pilot, "Talked about the test")
         await settle(pilot)
@@ -48,11 +54,7 @@ async def test_idle_minutes_lock_the_screen_and_the_same_person_goes_on_typing(s
 async def test_someone_else_signs_in_afresh_and_the_form_waits_as_the_owners_draft(school):
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.press(*"20240101", "enter")
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await open_contact_form(pilot)
         await type_text(pilot, "Half a note")
         await settle(pilot)
         idle(app, 10)

@@ -25,6 +25,17 @@ async def wait_for(pilot, condition, rounds: int = 60) -> None:
     assert condition()
 
 
+async def open_reports(pilot) -> ReportScreen:
+    """Sign in, F7, and wait for the first report to be counted."""
+    await sign_in(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReportScreen)
+    await wait_for(pilot, lambda: screen.report is not None)
+    return screen
+
+
 def exports() -> list:
     folder = os.environ["BANGFU_EXPORT_DIR"]
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
@@ -64,11 +75,7 @@ async def test_k_gives_the_term_summary_and_the_left_arrow_an_earlier_week(schoo
                    created_at=dt.datetime(2026, 11, 10, 9, 0))
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        screen = app.screen
-        await wait_for(pilot, lambda: screen.report is not None)
+        screen = await open_reports(pilot)
         assert screen.report.entries.total == 0  # nothing this week in the fixture
         assert not screen.check_action("step", (1,))  # no report of next week
         await pilot.press("left")
@@ -90,11 +97,7 @@ async def test_on_a_monday_the_report_opens_on_the_week_just_ended(school):
     clock.set_today(dt.date(2026, 11, 23), dt.datetime(2026, 11, 23, 8, 0))
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        screen = app.screen
-        await wait_for(pilot, lambda: screen.report is not None)
+        screen = await open_reports(pilot)
         assert screen.report.week == "2026-W47"
         await pilot.press("right")
         await wait_for(pilot, lambda: screen.report is not None and screen.report.week == "2026-W48")
