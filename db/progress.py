@@ -70,7 +70,9 @@ def cell_key(student_id: int, column: str) -> str:
 # -- settings: subjects and check-in dimensions --------------------------------------
 
 def _names(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    row = Meta.get_or_none(Meta.key == key)
+    from db.workflow import stored_setting
+
+    row = stored_setting(key)
     if row is None:
         return default
     try:
@@ -112,8 +114,10 @@ def check_names(names, most: int) -> list[str]:
 
 def _save_names(actor: Staff | None, key: str, names: list[str] | None, default) -> bool:
     """Store the school's list (None: back to the default); False if unchanged."""
+    from db.workflow import put_setting, stored_setting
+
     with journal.transaction():
-        row = Meta.get_or_none(Meta.key == key)
+        row = stored_setting(key)
         old = _names(key, default)
         if names is None:
             if row is None:
@@ -124,8 +128,7 @@ def _save_names(actor: Staff | None, key: str, names: list[str] | None, default)
         value = json.dumps(names, ensure_ascii=False)
         if row is not None and row.value == value:
             return False
-        (Meta.insert(key=key, value=value)
-         .on_conflict(conflict_target=[Meta.key], preserve=[Meta.value]).execute())
+        put_setting(key, value)
         audit.record(actor, Meta._meta.table_name, key, "update", {key: [list(old), names]})
     return True
 

@@ -19,7 +19,7 @@ from db import audit, journal
 from db.models import Meta, Staff
 from db.vocab import CHANNELS, CONTACT_KINDS
 from db.workflow import (DEFAULT_REVIEW_DAYS, DEFAULT_RULES, REVIEW_KEY, RULES_KEY, Rule,
-                         load_review_days, load_rules)
+                         load_review_days, load_rules, put_setting, stored_setting)
 
 MAX_DAYS = 366
 MAX_CODE = 40
@@ -117,15 +117,6 @@ def parse_interval(text: str) -> tuple[int, bool]:
     return check_days(int(value)), False
 
 
-def _stored(key: str) -> Meta | None:
-    return Meta.get_or_none(Meta.key == key)
-
-
-def _put(key: str, value: str) -> None:
-    (Meta.insert(key=key, value=value)
-     .on_conflict(conflict_target=[Meta.key], preserve=[Meta.value]).execute())
-
-
 def save_rules(actor: Staff | None, rules) -> bool:
     """Store ``rules`` as the school's rules; False if they are the rules already.
 
@@ -137,7 +128,7 @@ def save_rules(actor: Staff | None, rules) -> bool:
         old = [as_dict(r) for r in load_rules()]
         if old == new:
             return False
-        _put(RULES_KEY, json.dumps(new, ensure_ascii=False))
+        put_setting(RULES_KEY, json.dumps(new, ensure_ascii=False))
         audit.record(actor, Meta._meta.table_name, RULES_KEY, "update", {"rules": [old, new]})
     return True
 
@@ -146,7 +137,7 @@ def reset_rules(actor: Staff | None) -> bool:
     """Back to the school plans' rules and review interval; False if nothing was set."""
     with journal.transaction():
         changed = False
-        rules_row, review_row = _stored(RULES_KEY), _stored(REVIEW_KEY)
+        rules_row, review_row = stored_setting(RULES_KEY), stored_setting(REVIEW_KEY)
         if rules_row is not None:
             old = [as_dict(r) for r in load_rules()]
             Meta.delete().where(Meta.key == RULES_KEY).execute()
@@ -212,9 +203,9 @@ def set_review_days(actor: Staff | None, days) -> bool:
     days = check_days(days)
     with journal.transaction():
         old = load_review_days()
-        if _stored(REVIEW_KEY) is not None and old == days:
+        if stored_setting(REVIEW_KEY) is not None and old == days:
             return False
-        _put(REVIEW_KEY, str(days))
+        put_setting(REVIEW_KEY, str(days))
         audit.record(actor, Meta._meta.table_name, REVIEW_KEY, "update",
                      {"review_days": [old, days]})
     return True

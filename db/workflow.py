@@ -54,6 +54,17 @@ REVIEW_KEY = "review_days"  # a stage review at least every N days (bangfu_meta)
 DEFAULT_REVIEW_DAYS = 30
 
 
+def stored_setting(key: str) -> Meta | None:
+    """A school setting's row in ``bangfu_meta`` (None: the default applies)."""
+    return Meta.get_or_none(Meta.key == key)
+
+
+def put_setting(key: str, value: str) -> None:
+    """Store a school setting (inside the caller's journaled transaction)."""
+    (Meta.insert(key=key, value=value)
+     .on_conflict(conflict_target=[Meta.key], preserve=[Meta.value]).execute())
+
+
 def load_rules() -> tuple[Rule, ...]:
     """The school's rules from the file, else the defaults of the school plans."""
     row = Meta.get_or_none(Meta.key == RULES_KEY)

@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
 from tui.charts import column_chart, sparkline
-from tui.i18n import label, labels, paren, t
+from tui.i18n import change_text, label, labels, paren, t
 from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
 TABS = ("timeline", "file", "family", "plan", "progress")
@@ -138,15 +138,6 @@ def plan_text(view: CaseView) -> Text:
     return text
 
 
-def percent(change: float | None) -> str:
-    """A change as "+12.5%" ("—" when it cannot be measured)."""
-    if change is None:
-        return "—"
-    if change == float("inf"):
-        return "+∞"
-    return f"{change * 100:+.1f}%"
-
-
 def progress_text(progress) -> Text:
     """The progress tab: each subject's scores this term as a chart, the change
     from the first to the latest, the term's 10% measure, and the check-ins."""
@@ -160,7 +151,7 @@ def progress_text(progress) -> Text:
         verdict = t("progress.improved" if m.improved else "progress.not_improved",
                     n=round(IMPROVE_BY * 100))
         text.append(t("progress.average", first=f"{m.first:.1f}", latest=f"{m.latest:.1f}",
-                      change=percent(m.change)) + " · ")
+                      change=change_text(m.change)) + " · ")
         text.append(verdict + "\n", style="bold green" if m.improved else "bold yellow")
     elif m.subjects:
         text.append(t("progress.not_measurable") + "\n", style="italic")
@@ -172,7 +163,7 @@ def progress_text(progress) -> Text:
         text.append(one_line(trend.subject), style="bold")
         if trend.counts:
             text.append(f"  {trend.first:.0f}% → {trend.latest:.0f}%  ")
-            text.append(percent(trend.change), style="bold")
+            text.append(change_text(trend.change), style="bold")
         else:
             text.append("  " + t("progress.once"), style="dim")
         if len(trend.points) > CHART_SLOTS:

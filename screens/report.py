@@ -22,12 +22,8 @@ from textual.widgets import Header, ProgressBar, Static
 
 from db import clock
 from db.text import one_line
-from tui.i18n import due_label, label, rule_label, t
+from tui.i18n import due_label, label, rule_label, share_text, t
 from tui.widgets import InfoLine, KeyFooter, fit
-
-def share(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
 
 def report_text(report) -> Text:
     """The report's figures, short enough to read at 80x24 (the file has all)."""
@@ -53,13 +49,13 @@ def report_text(report) -> Text:
     text.append(t("rscreen.line.entries", n=entries.total, kinds=kinds or "—",
                   cases=entries.cases) + "\n")
     compliance = report.compliance
-    on_time = t("common.list_sep").join(f"{rule_label(r)} {share(compliance.total.share(r.code))}"
+    on_time = t("common.list_sep").join(f"{rule_label(r)} {share_text(compliance.total.share(r.code))}"
                                         for r in compliance.rules)
     text.append(t("rscreen.line.compliance", n=compliance.total.cases, rules=on_time) + "\n")
     late_cases = len({row.case_id for row in report.overdue})
     text.append(t("rscreen.line.overdue", n=len(report.overdue), cases=late_cases) + "\n")
     total = report.progress.total
-    text.append(t("rscreen.line.progress", share=share(total.share), improved=total.improved,
+    text.append(t("rscreen.line.progress", share=share_text(total.share), improved=total.improved,
                   measurable=total.measurable, target=f"{TARGET_SHARE * 100:.0f}%",
                   unmeasured=total.unmeasured) + "\n",
                 style="bold green" if total.meets_target else "bold yellow")
@@ -75,7 +71,7 @@ def report_text(report) -> Text:
     progress_by_class = {row.name: row for row in report.progress.classes}
     for row in cases.classes:
         figures = progress_by_class.get(row.name)
-        improved = (f"{share(figures.share)} ({figures.improved}/{figures.measurable})"
+        improved = (f"{share_text(figures.share)} ({figures.improved}/{figures.measurable})"
                     if figures and figures.measurable else "—")
         text.append(" ".join(fit(c, w) for c, w in zip(
             [one_line(row.name), str(row.total), str(open_by_class.get(row.name, 0)),

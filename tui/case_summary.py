@@ -19,7 +19,7 @@ from pathlib import Path
 
 from db.text import clean, one_line
 from tui.exports import default_path, prepare
-from tui.i18n import label, labels, paren, t
+from tui.i18n import change_text, label, labels, paren, t
 
 REVIEWS_SHOWN = 3  # the latest stage reviews, as the case screen's plan tab
 
@@ -54,15 +54,6 @@ def _d(value) -> str:
 
 def _num(value: float) -> str:
     return f"{value:g}"
-
-
-def _pct(change: float | None) -> str:
-    """A change as a signed percentage: "+20.0%"."""
-    if change is None:
-        return "—"
-    if change == float("inf"):
-        return t("summary.from_zero")
-    return f"{change * 100:+.1f}%"
 
 
 def _item(name: str, value: str) -> str:
@@ -213,7 +204,7 @@ def _progress(progress) -> list[str]:
     if not m.subjects:
         lines += [_none(), ""]
     for s in m.subjects:
-        head = (t("summary.subject_change", subject=md(s.subject), change=_pct(s.change))
+        head = (t("summary.subject_change", subject=md(s.subject), change=change_text(s.change))
                 if s.counts else t("summary.subject_once", subject=md(s.subject)))
         lines += [f"#### {head}", ""]
         lines += _table([t(f"summary.col.{c}") for c in ("date", "exam", "score", "share")],
@@ -225,7 +216,7 @@ def _progress(progress) -> list[str]:
     if m.measurable:
         verdict = t("summary.reaches" if m.improved else "summary.not_reached", target=target)
         lines.append(t("summary.overall", first=f"{m.first:.1f}%", latest=f"{m.latest:.1f}%",
-                       change=_pct(m.change), verdict=verdict))
+                       change=change_text(m.change), verdict=verdict))
     else:
         lines.append(t("summary.not_measurable"))
     lines += ["", "### " + t("summary.checkins"), ""]

@@ -164,9 +164,6 @@ class EditGrid(CursorList):
         self._fresh = False
         self._set(before + char)
 
-    def watch_cursor(self) -> None:
-        self.refresh()
-
     # -- drawing ---------------------------------------------------------------------------
     def widths(self) -> list[int]:
         widths = [*self.FIXED, *(c.width for c in self.columns)]

@@ -1057,6 +1057,21 @@ def t(key: str, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+def share_text(value: float | None) -> str:
+    """A share (0..1) as "66.7%"; "—" when there is nothing to divide by."""
+    return t("common.none") if value is None else f"{value * 100:.1f}%"
+
+
+def change_text(change: float | None) -> str:
+    """A change (a fraction of the first value) as "+12.5%"; "—" when it cannot be
+    measured, "up from 0" when the first value was 0."""
+    if change is None:
+        return t("common.none")
+    if change == float("inf"):
+        return t("summary.from_zero")
+    return f"{change * 100:+.1f}%"
+
+
 def paren(text: str) -> str:
     """``text`` in brackets as each language writes them: " (x)" or "（x）"."""
     return f"（{text}）" if _lang == "zh" else f" ({text})"

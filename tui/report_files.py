@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from db.text import one_line
-from tui.i18n import due_label, label, rule_label, t
+from tui.i18n import due_label, label, rule_label, share_text, t
 
 FORMATS = ("xlsx", "csv", "md")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -156,16 +156,12 @@ def tables(report) -> list[Table]:
 
 # -- cells as text ----------------------------------------------------------------------------
 
-def percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
 def cell_text(value: Cell) -> str:
     """A cell as plain text: "66.7%", "2026-11-20", "—" for no value."""
     if value is None:
         return t("common.none")
     if isinstance(value, Share):
-        return percent(value)
+        return share_text(value)
     if isinstance(value, dt.datetime):
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
