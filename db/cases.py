@@ -44,6 +44,8 @@ class ContactView:
     follow_up: str
     follow_up_due: dt.date | None
     follow_up_done_on: dt.date | None
+    restricted: str = ""  # v7: why it is confidential; its text is then never in the view
+    author_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -93,16 +95,23 @@ class CaseView:
     peers: list = field(default_factory=list)  # db.team.Peer: students paired as helpers
     reviews: list = field(default_factory=list)  # db.reviews.ReviewRow, newest first
     contacts: list[ContactView] = field(default_factory=list)
+    restricted_fields: list[str] = field(default_factory=list)  # marked confidential
+    hidden: frozenset = frozenset()  # fields blanked for this reader (db.access)
+    reads_restricted: bool = False  # this reader may open the case's restricted entries
 
     @property
     def lead(self) -> str:
         return next((m.name for m in self.team if m.role == "lead"), "")
 
     def edit_values(self) -> dict:
-        """The editable fields, as ``update_case`` takes them."""
-        return {"status": self.status, "risk_level": self.risk_level,
-                "categories": list(self.categories), "causes": list(self.causes),
-                **{f: getattr(self, f) for f in CASE_TEXT_FIELDS}}
+        """The editable fields, as ``update_case`` takes them: not those hidden
+        from this reader; with the confidential marking for those who may set it."""
+        values = {"status": self.status, "risk_level": self.risk_level,
+                  "categories": list(self.categories), "causes": list(self.causes),
+                  **{f: getattr(self, f) for f in CASE_TEXT_FIELDS if f not in self.hidden}}
+        if self.reads_restricted:
+            values["restricted_fields"] = list(self.restricted_fields)
+        return values
 
 
 def current_case_id(student_id: int) -> int | None:
@@ -121,8 +130,12 @@ def load_guardians(student_id: int) -> list[GuardianView]:
             .order_by(Guardian.id)]
 
 
-def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
-    """Everything the case screen shows, in nine queries whatever the size."""
+def load_case(student_id: int, case_id: int | None = None, reader=None) -> CaseView | None:
+    """Everything the case screen shows, in nine queries whatever the size, as
+    ``reader`` may see it (``db.access``): a restricted entry's text is never
+    in the view (it is opened on purpose, ``open_restricted``); restricted
+    case-file fields are blank for those who may not read them, and a
+    volunteer's view has no family details.  No reader: nothing restricted."""
     row = (Student.select(Student, SchoolClass.name.alias("class_name"))
            .join(SchoolClass, JOIN.LEFT_OUTER)
            .where(Student.id == student_id).objects().first())
@@ -167,10 +180,37 @@ def load_case(student_id: int, case_id: int | None = None) -> CaseView | None:
     view.contacts = [
         ContactView(c.id, c.uuid, c.occurred_at, c.kind, c.channel, c.author_name,
                     c.participants, c.duration_min, c.discussed, c.agreed, c.follow_up,
-                    c.follow_up_due, c.follow_up_done_on)
+                    c.follow_up_due, c.follow_up_done_on, c.restricted, c.author_id)
         for c in Contact.select(Contact, Staff.name.alias("author_name"))
         .join(Staff).where(Contact.case == case_id)
         .order_by(Contact.occurred_at.desc(), Contact.id.desc()).objects()]
+    view.restricted_fields = split_codes(case.restricted_fields)
+    return _as_seen_by(view, reader)
+
+
+RESTRICTED_TEXT = ("participants", "discussed", "agreed", "follow_up")
+
+
+def _as_seen_by(view: CaseView, reader) -> CaseView:
+    from db import access
+
+    lead = reader is not None and any(m.role == "lead" and m.staff_id == reader.id
+                                      for m in view.team)
+    view.reads_restricted = access.reads_restricted(reader, view.case_id, lead=lead)
+    hidden = set(access.hidden_fields(reader))
+    if not view.reads_restricted:
+        hidden |= set(view.restricted_fields)
+    for c in view.contacts:
+        if c.restricted:
+            for name in RESTRICTED_TEXT:
+                setattr(c, name, "")
+    for name in hidden:
+        if name in CASE_TEXT_FIELDS or name == "family_notes":
+            setattr(view, name, "")
+    if "guardian_phone" in hidden:
+        for g in view.guardians:
+            g.phone = g.wechat = ""
+    view.hidden = frozenset(hidden)
     return view
 
 
@@ -221,6 +261,7 @@ def _validated(values: dict) -> dict:
 def _stored_values(case: Case) -> dict:
     return {"status": case.status, "risk_level": case.risk_level,
             "categories": case.categories, "causes": case.causes,
+            "restricted_fields": case.restricted_fields,
             **{f: getattr(case, f) for f in CASE_TEXT_FIELDS}}
 
 
@@ -228,14 +269,34 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
     """Save edited case fields if nobody saved since ``expected_version``.
 
     Returns the new version.  Raises ``VersionConflict`` (nothing written)
-    when the stored version moved on, ``CaseValidationError`` for bad values.
+    when the stored version moved on, ``CaseValidationError`` for bad values,
+    ``access.NotAllowed`` for a volunteer.  Fields ``actor`` may not read (a
+    restricted field, a volunteer's hidden ones) are never written by them,
+    whatever ``values`` holds; ``restricted_fields`` (the marking) is changed
+    only by those who may read restricted fields.
     """
+    from db import access
+
+    if actor is not None:
+        access.require(actor, "edit_case")
+    marking = values.get("restricted_fields")
     new = _validated(values)
     with journal.transaction():
         case = Case.get_by_id(case_id)
+        may_read = actor is None or access.reads_restricted(actor, case_id)
+        unreadable = () if may_read else split_codes(case.restricted_fields)
+        for name in unreadable:
+            new.pop(name, None)
+        if may_read and marking is not None:
+            new["restricted_fields"] = join_codes(marking, CASE_TEXT_FIELDS)
         if case.version != expected_version:
             editor = Staff.get_or_none(Staff.id == case.updated_by_id)
             theirs = _stored_values(case)
+            for name in unreadable:  # never shown to those who may not read it
+                theirs.pop(name, None)
+            theirs["restricted_fields"] = split_codes(theirs["restricted_fields"])
+            if not may_read:
+                theirs.pop("restricted_fields")
             theirs["categories"] = split_codes(theirs["categories"])
             theirs["causes"] = split_codes(theirs["causes"])
             raise VersionConflict(theirs, case.version, editor.name if editor else "",

@@ -9,7 +9,9 @@ On a network share every client of one file must use the same locking mode:
 config, else ``posix``.  ``backups = 14`` says how many daily backups to keep;
 ``stale_lock_seconds = 60`` when a dot-file lock counts as left by a crash;
 ``idle_lock_minutes = 5`` (or ``BANGFU_IDLE_LOCK``) locks the app after that
-many minutes without a key (0: never).
+many minutes without a key (0: never).  ``[os_users]`` maps OS logins to staff
+names (``zhangwei = "张伟"``): over SSH the sign-in then goes straight to that
+person's PIN, and the CLI acts as them without ``--as``.
 """
 
 from __future__ import annotations
@@ -97,6 +99,22 @@ def state_dir() -> Path:
 LOCKING_MODES = ("posix", "dotfile")
 
 
+def os_user_account(cfg: dict) -> str:
+    """The staff name the config maps this OS login to (``[os_users]``, for
+    staff who SSH in with their own login): the sign-in starts at their PIN."""
+    mapping = cfg.get("os_users")
+    if not isinstance(mapping, dict):
+        return ""
+    import getpass
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid
+        return ""
+    name = mapping.get(login)
+    return name.strip() if isinstance(name, str) else ""
+
+
 def resolve(db_arg: str | None = None, lang_arg: str | None = None,
             environ=os.environ, locking_arg: str | None = None) -> Settings:
     cfg = read_config_file()
@@ -117,7 +135,7 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
             break
     else:
         lang, source = "en", "default"
-    user = environ.get("BANGFU_USER") or str(cfg.get("user") or "")
+    user = environ.get("BANGFU_USER") or str(cfg.get("user") or "") or os_user_account(cfg)
     locking, locking_source = "posix", "default"
     for value, where in ((locking_arg, "--locking"), (environ.get("BANGFU_LOCKING"), "BANGFU_LOCKING"),
                          (cfg.get("locking"), "config")):

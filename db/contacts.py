@@ -16,7 +16,8 @@ from db.connection import hostname, with_retry
 from db.dates import DateError, parse_date, parse_time
 from db.models import Case, Contact, Staff
 from db.text import clean, one_line
-from db.vocab import CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS
+from db.vocab import (CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS, RESTRICTED_KEYS,
+                      RESTRICTED_REASONS)
 
 MAX_TEXT = 4000
 MAX_LINE = 200
@@ -43,6 +44,7 @@ class ContactInput:
     follow_up: str = ""
     follow_up_due: str = ""
     uuid: str = ""
+    restricted: str = ""  # "", or a reason (or its letter): counselling, family conflict, referral
 
 
 @dataclass(slots=True)
@@ -59,6 +61,7 @@ class NewContact:
     follow_up: str
     follow_up_due: dt.date | None
     meeting_id: str | None = None  # shared by the entries of one meeting
+    restricted: str = ""  # db.vocab.RESTRICTED_REASONS: read only as db.access allows
 
 
 class ContactValidationError(ValueError):
@@ -103,6 +106,11 @@ def validate(data: ContactInput) -> NewContact:
     channel = resolve_choice(data.channel, CHANNEL_KEYS, CHANNELS)
     if channel is None:
         errors["channel"] = "err.choice"
+    restricted = ""
+    if data.restricted.strip() and data.restricted.strip().lower() not in ("-", "no", "none"):
+        restricted = resolve_choice(data.restricted, RESTRICTED_KEYS, RESTRICTED_REASONS)
+        if restricted is None:
+            errors["restricted"] = "err.choice"
     duration = None
     if data.duration.strip():
         raw = data.duration.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
@@ -142,7 +150,7 @@ def validate(data: ContactInput) -> NewContact:
         occurred_at=dt.datetime.combine(occurred_date, occurred_time).replace(second=0, microsecond=0),
         kind=kind, channel=channel, participants=participants, duration_min=duration,
         discussed=texts["discussed"], agreed=texts["agreed"], follow_up=texts["follow_up"],
-        follow_up_due=due)
+        follow_up_due=due, restricted=restricted)
 
 
 class CaseGone(Exception):
@@ -162,7 +170,7 @@ def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
             participants=entry.participants, duration_min=entry.duration_min,
             discussed=entry.discussed, agreed=entry.agreed, follow_up=entry.follow_up,
             follow_up_due=entry.follow_up_due, meeting_id=entry.meeting_id,
-            created_at=clock.now(), host=hostname())
+            restricted=entry.restricted, created_at=clock.now(), host=hostname())
         contact = Contact.create(**values)
         values.pop("case")
         audit.record(actor, "contact", contact.id, "insert",
@@ -197,31 +205,94 @@ class EntryGone(Exception):
 
 
 AMENDABLE = ("occurred_at", "kind", "channel", "participants", "duration_min", "discussed",
-             "agreed", "follow_up", "follow_up_due")
+             "agreed", "follow_up", "follow_up_due", "restricted")
 
 
-def load_entry(contact_id: int) -> tuple[NewContact, int] | None:
-    """An entry as the form edits it, with its student's id (None if gone)."""
+def load_entry(contact_id: int, reader=None) -> tuple[NewContact, int] | None:
+    """An entry as the form edits it, with its student's id (None if gone).
+
+    With a ``reader``: ``access.NotAllowed`` unless they may change it (their
+    own, or anyone's for a coordinator), and for a restricted entry unless they
+    may read it too; loading a restricted entry is an opening, so it is audited.
+    """
+    from db import access
+
     row = Contact.get_or_none(Contact.id == contact_id)
     if row is None:
         return None
     case = Case.get_by_id(row.case_id)
+    if reader is not None:
+        if not access.may_edit_entry(reader, row.author_id):
+            raise access.NotAllowed("edit_others")
+        if row.restricted:
+            _opened(reader, row)
     entry = NewContact(uuid=row.uuid, case_id=row.case_id, occurred_at=row.occurred_at,
                        kind=row.kind, channel=row.channel, participants=row.participants,
                        duration_min=row.duration_min, discussed=row.discussed, agreed=row.agreed,
                        follow_up=row.follow_up, follow_up_due=row.follow_up_due,
-                       meeting_id=row.meeting_id)
+                       meeting_id=row.meeting_id, restricted=row.restricted)
     return entry, case.student_id
+
+
+def _opened(reader, row: Contact) -> None:
+    """``reader`` opens restricted entry ``row``: refused unless they may read
+    it, and recorded in the audit log (who, when, which entry) if they may."""
+    from db import access
+
+    if not access.reads_restricted(reader, row.case_id, row.author_id):
+        raise access.NotAllowed("restricted")
+    with journal.transaction():
+        audit.record(reader, "contact", row.id, "read", {"restricted": row.restricted})
+
+
+@dataclass(frozen=True)
+class OpenedEntry:
+    id: int
+    occurred_at: dt.datetime
+    kind: str
+    channel: str
+    author: str
+    restricted: str
+    participants: str
+    discussed: str
+    agreed: str
+    follow_up: str
+    follow_up_due: dt.date | None
+
+
+def open_restricted(reader, contact_id: int) -> OpenedEntry | None:
+    """A restricted entry's text for someone who may read it, audited as an
+    opening; ``access.NotAllowed`` for anyone else (nothing is recorded then
+    but the refusal's absence of text).  None if the entry is gone."""
+    row = (Contact.select(Contact, Staff.name.alias("author_name")).join(Staff)
+           .where(Contact.id == contact_id).objects().first())
+    if row is None:
+        return None
+    if row.restricted:
+        with_retry(lambda: _opened(reader, row))
+    return OpenedEntry(row.id, row.occurred_at, row.kind, row.channel, row.author_name,
+                       row.restricted, row.participants, row.discussed, row.agreed,
+                       row.follow_up, row.follow_up_due)
 
 
 def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *, on_retry=None) -> bool:
     """Change one entry (only this one, even if it came from a meeting); the audit
-    log keeps what it said before.  Returns False when nothing changed."""
+    log keeps what it said before.  Returns False when nothing changed.
+    ``access.NotAllowed`` unless it is ``actor``'s own entry or they are a
+    coordinator (or administrator); a restricted entry also needs its reader."""
+    from db import access
+
     def write() -> bool:
         with journal.transaction():
             row = Contact.get_or_none(Contact.id == contact_id)
             if row is None:
                 raise EntryGone(contact_id)
+            if actor is not None:
+                if not access.may_edit_entry(actor, row.author_id):
+                    raise access.NotAllowed("edit_others")
+                if row.restricted and not access.reads_restricted(actor, row.case_id,
+                                                                  row.author_id):
+                    raise access.NotAllowed("restricted")
             before = {name: getattr(row, name) for name in AMENDABLE}
             after = {name: getattr(entry, name) for name in AMENDABLE}
             changes = audit.diff(before, after)
@@ -250,7 +321,7 @@ def entry_from_json(data: dict) -> NewContact:
         duration_min=data.get("duration_min"), discussed=data["discussed"],
         agreed=data.get("agreed", ""), follow_up=data.get("follow_up", ""),
         follow_up_due=dt.date.fromisoformat(due) if due else None,
-        meeting_id=data.get("meeting_id"))
+        meeting_id=data.get("meeting_id"), restricted=data.get("restricted", ""))
 
 
 @dataclass

@@ -608,7 +608,14 @@ class _Builder:
                 slot[cls.grade] += 1
                 if teacher not in cls.teachers:
                     cls.teachers.append(teacher)
-        self.rows["staff"] = self.staff
+        # each person's row with the classes they teach and the demo PIN (README)
+        teaches: dict[int, list[str]] = {}
+        for cls in self.classes:
+            for teacher in cls.teachers:
+                teaches.setdefault(teacher, []).append(f"{cls.grade}-{cls.number}")
+        pin_hash = demo_pin_hash()
+        self.rows["staff"] = [row + (pin_hash, ",".join(teaches.get(row[0], ())))
+                              for row in self.staff]
         self.rows["school_class"] = [
             (c.id, f"{GRADE_ZH[c.grade]}年级({c.number})班", f"{c.grade}-{c.number}",
              c.grade, c.head) for c in self.classes]
@@ -1424,11 +1431,25 @@ class _Builder:
         self.rows["goal"] = goals
 
 
+DEMO_PIN = "1234"  # every demo account's PIN (the README says so)
+_demo_hash: str | None = None
+
+
+def demo_pin_hash() -> str:
+    """One salted hash for every demo account: a demo is not a school."""
+    global _demo_hash
+    if _demo_hash is None:
+        from db.accounts import hash_pin
+
+        _demo_hash = hash_pin(DEMO_PIN)
+    return _demo_hash
+
+
 FIELDS = {
     "term": (Term.id, Term.name, Term.school_year, Term.semester, Term.start_date,
              Term.end_date),
     "staff": (Staff.id, Staff.name, Staff.pinyin, Staff.initials, Staff.role, Staff.active,
-              Staff.created_at),
+              Staff.created_at, Staff.pin_hash, Staff.classes),
     "school_class": (SchoolClass.id, SchoolClass.name, SchoolClass.code, SchoolClass.grade,
                      SchoolClass.head_teacher),
     "student": (Student.id, Student.student_no, Student.name, Student.gender,

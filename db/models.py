@@ -62,9 +62,13 @@ class Staff(BaseModel):
     name = CharField()
     pinyin = CharField(default="")  # search keys, "|"-separated readings
     initials = CharField(default="")
-    role = CharField(default="teacher")
+    role = CharField(default="teacher")  # db.vocab.STAFF_ROLES; db.access says what each may do
     active = BooleanField(default=True)
     created_at = DateTimeField(default=_now)
+    pin_hash = CharField(default="")  # v7: salted scrypt, db.accounts; "" = not set yet
+    pin_failures = IntegerField(default=0)  # wrong PINs in a row
+    locked_until = DateTimeField(null=True)  # no sign-in before this, after 5 wrong PINs
+    classes = CharField(default="")  # class codes this person teaches (comma list)
 
 
 class SchoolClass(BaseModel):
@@ -120,6 +124,7 @@ class Case(BaseModel):
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=_now)
     updated_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    restricted_fields = CharField(default="")  # v7: confidential fields (comma list)
 
     class Meta:
         table_name = "case_file"
@@ -194,6 +199,7 @@ class Contact(BaseModel):
     meeting_id = CharField(null=True, index=True)  # schema version 4: meeting mode
     created_at = DateTimeField(default=_now)
     host = CharField(default="")
+    restricted = CharField(default="")  # v7: "" or db.vocab.RESTRICTED_REASONS
 
 
 class Score(BaseModel):
@@ -234,7 +240,7 @@ class AuditLog(BaseModel):
     host = CharField(default="")
     table_name = CharField()
     row_id = CharField(default="")
-    action = CharField()  # insert / update / delete / bulk
+    action = CharField()  # insert / update / delete / bulk / read (a restricted entry opened)
     changes = TextField(default="")  # JSON: {field: [old, new]} or {field: new}
 
     class Meta:

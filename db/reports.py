@@ -382,14 +382,14 @@ def overdue_items(cases: list[_Case], as_of: dt.date,
     for sql in ("follow_up_done_on IS NULL AND follow_up_due IS NOT NULL AND follow_up_due <= ?",
                 "follow_up_done_on > ? AND follow_up_due IS NOT NULL AND follow_up_due <= ?"):
         extra = [] if sql.startswith("follow_up_done_on IS NULL") else [str(as_of)]
-        for cid, case_id, text, due, kind, channel in database.execute_sql(
-                f"SELECT id, case_id, follow_up, follow_up_due, kind, channel FROM contact "
-                f"WHERE {sql} AND occurred_at < ? AND +{which}",
+        for cid, case_id, text, due, kind, channel, restricted in database.execute_sql(
+                f"SELECT id, case_id, follow_up, follow_up_due, kind, channel, restricted "
+                f"FROM contact WHERE {sql} AND occurred_at < ? AND +{which}",
                 (*extra, last_due, bound, *params)):
             c = by_case.get(case_id)
-            if c is not None:
-                items.append(item(c, "follow_up", due, text=text, contact_id=cid, kind=kind,
-                                  channel=channel))
+            if c is not None:  # a restricted entry's follow-up: never its text
+                items.append(item(c, "follow_up", due, text="" if restricted else text,
+                                  contact_id=cid, kind=kind, channel=channel))
     # open goals due before as_of (a goal's status is not dated: as it is now)
     for case_id, text, due in database.execute_sql(
             f"SELECT case_id, text, due_date FROM goal WHERE {which} AND status = 'open' "

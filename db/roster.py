@@ -7,6 +7,7 @@ from peewee import JOIN, Case as SqlCase, fn
 
 from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
 from db.dates import as_date
+from db.text import one_line
 from db.search import RosterIndex, RosterRow, normalise_query
 from db.vocab import OPEN_STATUSES
 
@@ -77,7 +78,8 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
         case_id, status = current.get(sid, (None, ""))
         last_date, last_channel = last.get(case_id, (None, ""))
         rows.append(RosterRow(
-            student_id=sid, student_no=no, name=name, class_name=one(class_name or ""),
+            student_id=sid, student_no=no, class_name=one(class_name or ""),
+            name=name if name.isprintable() else one_line(name),  # stored by another tool
             class_code=one(class_code or ""), case_id=case_id, status=one(status),
             lead=one(leads.get(case_id, "")),
             staff_ids=frozenset(team[case_id]) if case_id in team else no_staff,
@@ -106,18 +108,19 @@ def search_key():
     return key
 
 
-def load_index(query: str | None = None) -> RosterIndex:
-    """The roster, or with ``query`` only the students it can match.
+def load_index(query: str | None = None, scope=None) -> RosterIndex:
+    """The roster, or with ``query`` only the students it can match; with a
+    ``db.access.Scope``, only the students it sees.
 
     The command line answers one question per process, so it lets SQLite
     narrow the roster first (a superset: the index then matches exactly)
     instead of loading every student.
     """
     if query is None:
-        return RosterIndex(load_rows())
+        return _index(scope, load_rows())
     q = normalise_query(query)
     if not q:
-        return RosterIndex(load_rows())
+        return _index(scope, load_rows())
     if q.isascii():
         found = search_key().contains(q)
     else:
@@ -126,13 +129,19 @@ def load_index(query: str | None = None) -> RosterIndex:
         # query's Chinese characters, which normalising leaves as they are
         anchor = next((c for c in reversed(q) if "\u3400" <= c <= "\u9fff"), None)
         if anchor is None:
-            return RosterIndex(load_rows())
+            return _index(scope, load_rows())
         found = Student.name.contains(anchor) | SchoolClass.name.contains(anchor)
     ids = [sid for (sid,) in _rows_of(Student.select(Student.id)
                                       .join(SchoolClass, JOIN.LEFT_OUTER).where(found))]
     if len(ids) > 5000:  # a broad query: one full load is cheaper than a long IN list
-        return RosterIndex(load_rows())
-    return RosterIndex(load_rows(ids) if ids else [])
+        return _index(scope, load_rows())
+    return _index(scope, load_rows(ids) if ids else [])
+
+
+def _index(scope, rows: list[RosterRow]) -> RosterIndex:
+    if scope is not None and not scope.everyone:
+        rows = [r for r in rows if scope.sees_row(r)]
+    return RosterIndex(rows)
 
 
 class StudentLookupError(Exception):

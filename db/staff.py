@@ -1,4 +1,4 @@
-"""Staff accounts (sign-in by name for now; PINs and roles come later)."""
+"""The staff list for signing in and for naming someone (PINs: db.accounts)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from db.text import one_line
 
 
 def list_staff() -> list[StaffView]:
-    query = (Staff.select(Staff.id, Staff.name, Staff.role, Staff.pinyin, Staff.initials)
+    query = (Staff.select(Staff.id, Staff.name, Staff.role, Staff.pinyin, Staff.initials,
+                          Staff.classes, Staff.pin_hash != "")
              .where(Staff.active == True)  # noqa: E712
              .order_by(Staff.pinyin, Staff.name))  # 陈 before 王 for Chinese readers
-    return [StaffView(*row) for row in query.tuples()]
+    return [StaffView(*row[:6], bool(row[6])) for row in query.tuples()]
 
 
 def find_staff(query: str) -> list[StaffView]:
@@ -24,7 +25,19 @@ def find_staff(query: str) -> list[StaffView]:
     return exact or filter_staff(views, query)
 
 
-def add_staff(actor: Staff | None, name: str, role: str = "teacher") -> Staff:
+def staff_view(staff_id: int) -> StaffView | None:
+    """One active account as the app holds the signed-in person."""
+    row = (Staff.select(Staff.id, Staff.name, Staff.role, Staff.pinyin, Staff.initials,
+                        Staff.classes, Staff.pin_hash != "").where(Staff.id == staff_id, Staff.active == True)  # noqa: E712
+           .tuples().first())
+    return StaffView(*row[:6], bool(row[6])) if row else None
+
+
+def add_staff(actor: Staff | None, name: str, role: str = "teacher", *,
+              pin_hash: str = "") -> Staff:
+    """An account, without a PIN unless a ready ``pin_hash`` is given (its owner
+    then chooses one at the first sign-in); for tests and imports.  People are
+    added with ``db.accounts.add_account``."""
     from db.pinyin import name_keys
 
     name = one_line(name)
@@ -33,6 +46,6 @@ def add_staff(actor: Staff | None, name: str, role: str = "teacher") -> Staff:
     pinyin, initials = name_keys(name)
     with journal.transaction():
         staff = Staff.create(name=name, role=role, pinyin=pinyin, initials=initials,
-                             created_at=clock.now())
+                             pin_hash=pin_hash, created_at=clock.now())
         audit.record(actor, "staff", staff.id, "insert", {"name": name, "role": role})
     return staff

@@ -14,6 +14,8 @@ class StaffView:
     role: str
     pinyin: str
     initials: str
+    classes: str = ""  # class codes they teach (db.access: what they see)
+    has_pin: bool = True  # False: an account from before PINs chooses one at sign-in
 
     @property
     def keys(self) -> list[str]:

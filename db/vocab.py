@@ -58,3 +58,11 @@ def join_codes(codes, allowed) -> str:
     if unknown:
         raise ValueError(f"unknown code(s): {', '.join(sorted(unknown))}")
     return ",".join(c for c in allowed if c in chosen)
+
+# why an entry (or a case-file field) is confidential: only counsellors,
+# administrators and the case's lead read it (db.access)
+RESTRICTED_REASONS = ("counselling", "family_conflict", "referral")
+RESTRICTED_KEYS = {"c": "counselling", "f": "family_conflict", "r": "referral"}
+# one letter per staff role, typed in the staff screen (F9)
+ROLE_KEYS = {"a": "admin", "o": "coordinator", "h": "class_teacher", "t": "teacher",
+             "c": "counsellor", "v": "volunteer"}

@@ -121,6 +121,7 @@ class DueItem:
     contact_id: int | None = None  # the entry whose follow-up this is
     kind: str = "family"  # what `n` logs for it
     channel: str = "phone"
+    restricted: str = ""  # a restricted entry's follow-up: its text is not here
 
     def overdue_days(self, today: dt.date) -> int:
         return (today - self.due).days
@@ -234,16 +235,17 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
     # "+case_id": read the few open follow-ups from their partial index, then
     # check the case, rather than every entry of every case
     follow_ups = database.execute_sql(
-        "SELECT id, case_id, follow_up, follow_up_due, kind, channel FROM contact "
+        "SELECT id, case_id, follow_up, follow_up_due, kind, channel, restricted FROM contact "
         f"WHERE follow_up_due IS NOT NULL AND follow_up_done_on IS NULL "
         f"AND follow_up_due <= ? AND +{which}", (str(horizon), *ids))
-    for cid, case_id, text, due, kind, channel in follow_ups:
+    for cid, case_id, text, due, kind, channel, restricted in follow_ups:
         c = by_case.get(case_id)
         if c is None:
             continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
-                             "follow_up", as_date(due), text=text, contact_id=cid,
-                             kind=kind, channel=channel))
+                             "follow_up", as_date(due), text="" if restricted else text,
+                             contact_id=cid, kind=kind, channel=channel,
+                             restricted=restricted or ""))
     goals = database.execute_sql(
         f"SELECT case_id, text, due_date FROM goal WHERE {which} AND status = 'open' "
         "AND due_date IS NOT NULL AND due_date <= ?", (*ids, str(horizon)))

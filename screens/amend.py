@@ -7,8 +7,11 @@ from __future__ import annotations
 from textual import work
 from textual.widgets import Input, TextArea
 
+from db.access import NotAllowed
 from db.contacts import EntryGone, amend_contact
+from db.text import clean
 from screens.contact import ContactScreen
+from tui.widgets import LetterChoice
 from tui.i18n import t
 
 
@@ -35,12 +38,14 @@ class AmendScreen(ContactScreen):
                   "duration": "" if e.duration_min is None else str(e.duration_min),
                   "follow_up": e.follow_up,
                   "follow_up_due": "" if e.follow_up_due is None else f"{e.follow_up_due:%Y-%m-%d}"}
+        self.query_one("#restricted", LetterChoice).value = e.restricted
         for name, value in fields.items():
             widget = self.query_one(f"#{name}")
+            # as another tool may have stored it: shown without control characters
             if isinstance(widget, TextArea):
-                widget.load_text(value)
+                widget.load_text(clean(value))
             else:
-                widget.value = value
+                widget.value = clean(value, multiline=False)
 
     def values(self) -> dict:
         return {**super().values(), "contact_id": self.contact_id}
@@ -64,6 +69,8 @@ class AmendScreen(ContactScreen):
                               on_retry=self.app.busy_retry)
         except EntryGone:
             self.app.call_from_thread(self._save_failed, t("amend.gone"))
+        except NotAllowed as exc:
+            self.app.call_from_thread(self._save_failed, t(f"err.access.{exc.code}"))
         except Exception as exc:  # never a traceback; the text stays in the form
             self.app.call_from_thread(self._save_failed,
                                       t("form.save_failed", detail=type(exc).__name__))

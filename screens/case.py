@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
 from tui.charts import column_chart, sparkline
-from tui.i18n import change_text, label, labels, paren, t
+from tui.i18n import change_text, hidden_text, label, labels, paren, restricted_entry, t
 from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
 TABS = ("timeline", "file", "family", "plan", "progress")
@@ -26,7 +26,9 @@ def _d(value) -> str:
     return value.isoformat() if value else "—"
 
 
-def timeline_text(contacts: list[ContactView]) -> Text:
+def timeline_text(contacts: list[ContactView], can_open: bool = False) -> Text:
+    """The entries, newest first; a restricted entry shows only that it exists
+    (and, to those who may read it, the key that opens it)."""
     text = Text()
     if not contacts:
         return Text(t("case.no_contacts"), style="italic")
@@ -39,6 +41,12 @@ def timeline_text(contacts: list[ContactView]) -> Text:
         if c.duration_min:
             text.append(f" · {t('common.minutes', n=c.duration_min)}")
         text.append("\n")
+        if c.restricted:
+            text.append(f"  {restricted_entry(c.restricted)}", style="italic")
+            if can_open:
+                text.append(f"  · {t('case.restricted_open')}", style="dim")
+            text.append("\n")
+            continue
         if c.participants:
             text.append(f"  {t('case.entry.participants')}{t('common.colon')}{one_line(c.participants)}\n",
                         style="dim")
@@ -63,8 +71,13 @@ def case_file_text(view: CaseView) -> Text:
     text.append(f"\n{t('case.causes')}{t('common.colon')}", style="bold")
     text.append(labels("cause", view.causes) or "—")
     for name in CASE_TEXT_FIELDS:
-        text.append(f"\n\n{t('case.field.' + name)}\n", style="bold")
-        text.append(clean(getattr(view, name)) or "—")
+        marked = paren(t("access.restricted_field")) if name in view.restricted_fields else ""
+        text.append(f"\n\n{t('case.field.' + name)}{marked}\n", style="bold")
+        hidden = hidden_text(view, name)
+        if hidden:
+            text.append(hidden, style="italic")
+        else:
+            text.append(clean(getattr(view, name)) or "—")
     if view.updated_by:
         text.append("\n\n" + t("case.edited_by", who=one_line(view.updated_by),
                                at=f"{view.updated_at:%Y-%m-%d %H:%M}"), style="dim")
@@ -79,7 +92,9 @@ def family_text(view: CaseView) -> Text:
                 f"{view.student_no}")
     text.append(f"\n{t('case.family')}{t('common.colon')}", style="bold")
     text.append(labels("family", view.family_flags) or "—")
-    if view.family_notes:
+    if "family_notes" in view.hidden:
+        text.append("\n" + hidden_text(view, "family_notes"), style="italic")
+    elif view.family_notes:
         text.append("\n" + clean(view.family_notes))
     text.append(f"\n\n{t('case.guardians')}\n", style="bold")
     if not view.guardians:
@@ -92,6 +107,8 @@ def family_text(view: CaseView) -> Text:
             text.append(f"  {t('case.wechat')} {one_line(g.wechat)}")
         if g.lives_with:
             text.append(f"  · {t('case.lives_with')}", style="dim")
+        if "guardian_phone" in view.hidden:
+            text.append(f"  {t('case.phone')} {t('access.hidden')}", style="italic")
         text.append("\n")
     return text
 
@@ -214,6 +231,8 @@ class CaseScreen(Screen):
         Binding("4", "tab('plan')", show=False),
         Binding("5", "tab('progress')", show=False),
         Binding("p", "summary", "key.summary", id="summary"),
+        # the timeline says "o opens it" beside each restricted entry: no room in the footer
+        Binding("o", "open_restricted", "key.open_restricted", id="open_restricted", show=False),
     ]
 
     def __init__(self, student_id: int | None = None, view: CaseView | None = None):
@@ -269,7 +288,7 @@ class CaseScreen(Screen):
         from db.models import database
 
         with database.connection_context():
-            view = load_case(self.student_id)
+            view = load_case(self.student_id, reader=self.app.staff)
         self.app.call_from_thread(self.show_case, view)
 
     def show_case(self, view: CaseView | None) -> None:
@@ -292,8 +311,8 @@ class CaseScreen(Screen):
         width = timeline.size.width or (self.app.size.width - 2)
         # the newest entries now, the whole timeline when a worker has drawn it
         self._drawn_width = width
-        timeline.set_lines(render_strips(timeline_text(view.contacts[:FIRST_ENTRIES]), width,
-                                         self.app.console))
+        first = timeline_text(view.contacts[:FIRST_ENTRIES], view.reads_restricted)
+        timeline.set_lines(render_strips(first, width, self.app.console))
         if len(view.contacts) > FIRST_ENTRIES:  # after this frame is out
             self.call_after_refresh(self.draw_timeline, view, width)
         current = self.query_one(ContentSwitcher).current or "timeline"
@@ -303,7 +322,7 @@ class CaseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def draw_timeline(self, view: CaseView, width: int) -> None:
-        lines = render_strips(timeline_text(view.contacts), width, self.app.console)
+        lines = render_strips(timeline_text(view.contacts, view.reads_restricted), width, self.app.console)
         self.app.call_from_thread(self._timeline_drawn, view, lines)
 
     def _timeline_drawn(self, view: CaseView, lines) -> None:
@@ -365,12 +384,20 @@ class CaseScreen(Screen):
                                   markup=False, timeout=8)
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action in ("log", "edit"):
+        from db.access import can, may_edit_entry
+
+        staff = self.app.staff
+        if action == "log":
             return self.view is not None and self.view.case_id is not None
-        if action in ("team", "goals", "review"):
-            return self.view is not None and self.view.case_id is not None
+        if action in ("edit", "team", "goals", "review"):
+            return (self.view is not None and self.view.case_id is not None
+                    and can(staff, "edit_case"))
         if action == "amend":
-            return self.view is not None and bool(self.view.contacts)
+            return self.view is not None and any(
+                may_edit_entry(staff, c.author_id) for c in self.view.contacts)
+        if action == "open_restricted":
+            return (self.view is not None and self.view.reads_restricted
+                    and any(c.restricted for c in self.view.contacts))
         return True
 
     def action_back(self) -> None:
@@ -391,7 +418,7 @@ class CaseScreen(Screen):
 
         shown = self.view
         with database.connection_context():
-            view = load_case(self.student_id)
+            view = load_case(self.student_id, reader=self.app.staff)
         if view != shown:  # unchanged: no redraw, the reader's place is kept
             self.app.call_from_thread(self._refreshed, shown, view)
 
@@ -457,9 +484,51 @@ class CaseScreen(Screen):
         """Pick one of this case's entries and amend it (only that one)."""
         if self.view is None or not self.view.contacts:
             return
+        from db.access import may_edit_entry
         from screens.entries import EntryPickerScreen
 
-        self.app.push_screen(EntryPickerScreen(self.view.contacts), self._amend_picked)
+        staff = self.app.staff
+        mine = [c for c in self.view.contacts if may_edit_entry(staff, c.author_id)
+                and (not c.restricted or self.view.reads_restricted)]
+        self.app.push_screen(EntryPickerScreen(mine), self._amend_picked)
+
+    def action_open_restricted(self) -> None:
+        """Pick a restricted entry and read it: each opening is in the audit log."""
+        if self.view is None or not self.view.reads_restricted:
+            return
+        from screens.entries import EntryPickerScreen
+
+        restricted = [c for c in self.view.contacts if c.restricted]
+        if restricted:
+            self.app.push_screen(EntryPickerScreen(restricted, title=t("case.restricted_pick")),
+                                 self._restricted_picked)
+
+    def _restricted_picked(self, contact_id: int | None) -> None:
+        if contact_id is not None:
+            self.open_entry(contact_id)
+
+    @work(thread=True, exclusive=True, group="open-entry", exit_on_error=False)
+    def open_entry(self, contact_id: int) -> None:
+        from db.access import NotAllowed
+        from db.contacts import open_restricted
+        from db.models import database
+
+        try:
+            with database.connection_context():
+                entry = open_restricted(self.app.staff, contact_id)
+        except NotAllowed as exc:
+            self.app.call_from_thread(self.notify, t(f"err.access.{exc.code}"),
+                                      severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self._entry_opened, entry)
+
+    def _entry_opened(self, entry) -> None:
+        if entry is None:
+            self.notify(t("amend.gone"), severity="warning", markup=False)
+            return
+        from screens.restricted import RestrictedEntryScreen
+
+        self.app.push_screen(RestrictedEntryScreen(entry))
 
     def _amend_picked(self, contact_id: int | None) -> None:
         if contact_id is not None:
@@ -470,8 +539,15 @@ class CaseScreen(Screen):
         from db.contacts import load_entry
         from db.models import database
 
-        with database.connection_context():
-            found = load_entry(contact_id)
+        from db.access import NotAllowed
+
+        try:
+            with database.connection_context():
+                found = load_entry(contact_id, reader=self.app.staff)
+        except NotAllowed as exc:
+            self.app.call_from_thread(self.notify, t(f"err.access.{exc.code}"),
+                                      severity="warning", markup=False)
+            return
         self.app.call_from_thread(self._amend_loaded, contact_id, found)
 
     def _amend_loaded(self, contact_id: int, found) -> None:

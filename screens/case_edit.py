@@ -11,9 +11,9 @@ from textual.widgets import Header, SelectionList, TextArea
 
 from db.cases import (CASE_TEXT_FIELDS, CaseValidationError, CaseView, VersionConflict,
                       merge_edits, update_case)
-from db.text import one_line
+from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES
-from tui.i18n import label, t
+from tui.i18n import hidden_text, label, paren, t
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 
 STATUS_KEYS = {"i": "identified", "a": "active", "p": "improving", "t": "transformed",
@@ -21,22 +21,31 @@ STATUS_KEYS = {"i": "identified", "a": "active", "p": "improving", "t": "transfo
 RISK_KEYS = {"l": "low", "m": "medium", "h": "high"}
 
 
+def cleaned(values: dict) -> dict:
+    """The values with their text cleaned, as the form shows them: text written
+    by another tool (or an older version) may hold escape sequences."""
+    return {k: clean(v) if k in CASE_TEXT_FIELDS and isinstance(v, str) else v
+            for k, v in values.items()}
+
+
 class CaseEditScreen(Screen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("ctrl+r", "merge", "key.merge", id="merge"),
+        Binding("ctrl+k", "confidential", "key.confidential", id="confidential"),
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
     def __init__(self, view: CaseView, draft=None):
         super().__init__()
         self.view = view
-        self.base = view.edit_values()  # what the form started from
+        self.base = cleaned(view.edit_values())  # what the form started from
         self.version = view.version
         self.conflict: VersionConflict | None = None
         self.saving = False
         self.draft = draft  # db.local.Draft to restore (offered after a crash)
         self._ready = False
+        self.marked = set(view.restricted_fields)  # the fields marked confidential
 
     def compose(self) -> ComposeResult:
         v = self.base
@@ -56,10 +65,12 @@ class CaseEditScreen(Screen[bool]):
             yield SelectionList(*[(label("cause", c), c, c in v["causes"]) for c in CAUSES],
                                 id="causes", compact=True)
             for name in CASE_TEXT_FIELDS:
-                yield PlainStatic(t(f"case.field.{name}"), classes="label-wide",
+                yield PlainStatic(self.field_label(name), classes="label-wide",
                                   id=f"label-{name}")
-                yield TextArea(v[name], id=name, soft_wrap=True, tab_behavior="focus",
-                               classes="edit-text", compact=True)
+                hidden = name in self.view.hidden  # not theirs to read: nor to change
+                yield TextArea(hidden_text(self.view, name) if hidden else v[name], id=name,
+                               soft_wrap=True, tab_behavior="focus", classes="edit-text",
+                               compact=True, read_only=hidden, disabled=hidden)
         yield PlainStatic("", id="form-status", classes="status")
         yield KeyFooter()
 
@@ -69,7 +80,7 @@ class CaseEditScreen(Screen[bool]):
             # the draft's own starting point: a newer save in the file is then a
             # version conflict, merged with ctrl+r like any other
             saved = self.draft.values
-            self.base = saved.get("base", self.base)
+            self.base = cleaned(saved.get("base", self.base))
             self.version = saved.get("version", self.version)
             self.set_values(saved.get("values", self.base))
         self.call_after_refresh(setattr, self, "_ready", True)
@@ -117,8 +128,27 @@ class CaseEditScreen(Screen[bool]):
                "causes": [c for c in CAUSES
                           if c in self.query_one("#causes", SelectionList).selected]}
         for name in CASE_TEXT_FIELDS:
-            out[name] = self.query_one(f"#{name}", TextArea).text
+            if name not in self.view.hidden:
+                out[name] = self.query_one(f"#{name}", TextArea).text
+        if self.view.reads_restricted:
+            out["restricted_fields"] = [n for n in CASE_TEXT_FIELDS if n in self.marked]
         return out
+
+    def field_label(self, name: str) -> str:
+        marked = paren(t("access.restricted_field")) if name in self.marked else ""
+        return t(f"case.field.{name}") + marked
+
+    def action_confidential(self) -> None:
+        """Mark the field being typed in as confidential (or not): only counsellors,
+        administrators and the case's lead then read it."""
+        focused = self.focused
+        if not self.view.reads_restricted or not isinstance(focused, TextArea) \
+                or focused.id not in CASE_TEXT_FIELDS:
+            self._status(t("edit.confidential_where"), error=True)
+            return
+        self.marked ^= {focused.id}
+        self.query_one(f"#label-{focused.id}", PlainStatic).update(self.field_label(focused.id))
+        self.keep_draft()
 
     def set_values(self, values: dict) -> None:
         self.query_one("#status", LetterChoice).value = values["status"]
@@ -129,11 +159,18 @@ class CaseEditScreen(Screen[bool]):
             for code in values[name]:
                 widget.select(code)
         for name in CASE_TEXT_FIELDS:
-            self.query_one(f"#{name}", TextArea).load_text(values[name])
+            if name not in self.view.hidden and name in values:
+                self.query_one(f"#{name}", TextArea).load_text(clean(values[name]))
+        if self.view.reads_restricted and "restricted_fields" in values:
+            self.marked = set(values["restricted_fields"])
+            for name in CASE_TEXT_FIELDS:
+                self.query_one(f"#label-{name}", PlainStatic).update(self.field_label(name))
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "merge":
             return self.conflict is not None
+        if action == "confidential":
+            return self.view.reads_restricted
         return True
 
     def _status(self, text: str, error: bool = False) -> None:
@@ -187,9 +224,10 @@ class CaseEditScreen(Screen[bool]):
     def action_merge(self) -> None:
         if self.conflict is None:
             return
-        merged, conflicts = merge_edits(self.base, self.values(), self.conflict.theirs)
+        theirs = cleaned(self.conflict.theirs)
+        merged, conflicts = merge_edits(self.base, self.values(), theirs)
         self.set_values(merged)
-        self.base = dict(self.conflict.theirs)
+        self.base = theirs
         self.version = self.conflict.version
         self.conflict = None
         for name in CASE_TEXT_FIELDS + ("categories", "causes", "status", "risk_level"):

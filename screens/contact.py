@@ -18,8 +18,8 @@ from db.cases import GuardianView
 from db.contacts import (CaseGone, ContactInput, ContactValidationError, new_uuid,
                          save_contact, validate)
 from db.search import RosterRow
-from db.text import one_line
-from db.vocab import CHANNEL_KEYS, KIND_KEYS
+from db.text import clean, one_line
+from db.vocab import CHANNEL_KEYS, KIND_KEYS, RESTRICTED_KEYS
 from tui.i18n import label, paren, t
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 
@@ -27,7 +27,19 @@ TEXT_FIELDS = ("participants", "duration", "discussed", "agreed", "follow_up", "
 FIELD_WIDGETS = {"student": "#student", "date": "#date", "time": "#time", "kind": "#kind",
                  "channel": "#channel", "participants": "#participants",
                  "duration": "#duration", "discussed": "#discussed", "agreed": "#agreed",
-                 "follow_up": "#follow_up", "follow_up_due": "#follow_up_due"}
+                 "follow_up": "#follow_up", "follow_up_due": "#follow_up_due",
+                 "restricted": "#restricted"}
+CHOICES = ("kind", "channel", "restricted")
+
+
+class RestrictedChoice(LetterChoice):
+    """Whether the entry is confidential, and why: n (no), c, f, r."""
+
+    def __init__(self, **kwargs):
+        super().__init__({"n": "", **RESTRICTED_KEYS}, "restricted", "", **kwargs)
+
+    def option_label(self, code: str) -> str:
+        return label("restricted", code) if code else t("form.restricted.no")
 
 
 class StudentInput(Input):
@@ -123,6 +135,10 @@ class ContactScreen(Screen[bool]):
                 yield Input("", placeholder=t("form.date.placeholder"), id="follow_up_due",
                             classes="short", compact=True)
             yield PlainStatic("", id="err-follow_up_due", classes="error")
+            with Horizontal(classes="row"):
+                yield PlainStatic(t("form.restricted"), classes="label")
+                yield RestrictedChoice(id="restricted")
+            yield PlainStatic("", id="err-restricted", classes="error")
         yield PlainStatic("", id="form-status", classes="status")
         yield KeyFooter()
 
@@ -153,10 +169,10 @@ class ContactScreen(Screen[bool]):
             if isinstance(values.get(name), str):
                 widget = self.query_one(f"#{name}")
                 if isinstance(widget, TextArea):
-                    widget.load_text(values[name])
+                    widget.load_text(clean(values[name]))
                 else:
-                    widget.value = values[name]
-        for name in ("kind", "channel"):
+                    widget.value = clean(values[name], multiline=False)
+        for name in CHOICES:
             choice = self.query_one(f"#{name}", LetterChoice)
             if values.get(name) in choice.codes:
                 choice.value = values[name]
@@ -193,8 +209,7 @@ class ContactScreen(Screen[bool]):
         from db.local import save_draft
 
         values = {**self.values(), "date": self._text("date"), "time": self._text("time"),
-                  "kind": self.query_one("#kind", LetterChoice).value,
-                  "channel": self.query_one("#channel", LetterChoice).value}
+                  **{name: self.query_one(f"#{name}", LetterChoice).value for name in CHOICES}}
         title = self._student_label or self._text("student")
         try:
             save_draft(app.db_path, app.staff.id, self.DRAFT_FORM, self.uuid, title, values)
@@ -331,7 +346,7 @@ class ContactScreen(Screen[bool]):
             participants=self._text("participants"), duration=self._text("duration"),
             discussed=self._text("discussed"), agreed=self._text("agreed"),
             follow_up=self._text("follow_up"), follow_up_due=self._text("follow_up_due"),
-            uuid=self.uuid)
+            uuid=self.uuid, restricted=self.query_one("#restricted", LetterChoice).value)
 
     def action_save(self) -> None:
         self._save(keep_open=False)

@@ -101,7 +101,7 @@ class DraftsScreen(ModalScreen[None]):
         view = None
         if isinstance(student, int):
             with database.connection_context():
-                view = load_case(student)
+                view = load_case(student, reader=self.app.staff)
         self.app.call_from_thread(self._case_loaded, draft, view)
 
     def _case_loaded(self, draft: Draft, view) -> None:

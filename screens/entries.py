@@ -1,4 +1,5 @@
-"""Pick one of a case's entries (to amend it): newest first, Enter picks, esc closes."""
+"""Pick one of a case's entries (to amend it, or a restricted one to read it):
+newest first, Enter picks, esc closes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from db.text import one_line
-from tui.i18n import label, t
+from tui.i18n import label, restricted_entry, t
 from tui.widgets import KeyFooter, PlainStatic
 
 
@@ -21,17 +22,19 @@ class EntryPickerScreen(ModalScreen[int | None]):
         Binding("escape", "close", "key.back", id="close"),
     ]
 
-    def __init__(self, contacts: list):
+    def __init__(self, contacts: list, title: str | None = None):
         super().__init__()
         self.contacts = contacts
+        self.title_text = title or t("amend.pick")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entries"):
-            yield PlainStatic(t("amend.pick"), classes="title")
+            yield PlainStatic(self.title_text, classes="title")
             yield OptionList(*[
                 Option(Text(f"{c.occurred_at:%m-%d %H:%M}  {label('kind', c.kind)}/"
                             f"{label('channel', c.channel)}  {one_line(c.author)}: "
-                            f"{one_line(c.discussed)}")) for c in self.contacts],
+                            + (restricted_entry(c.restricted) if c.restricted
+                               else one_line(c.discussed)))) for c in self.contacts],
                 id="entry-list", compact=True)
         yield KeyFooter()
 

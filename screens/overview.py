@@ -184,7 +184,8 @@ class OverviewScreen(Screen):
             if changed:
                 self.load()
 
-        self.app.push_screen(RulesScreen(), closed)
+        if self.app.allowed("manage"):
+            self.app.push_screen(RulesScreen(), closed)
 
     def others_wrote(self) -> None:
         self.load()

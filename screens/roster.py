@@ -63,6 +63,7 @@ class RosterScreen(Screen):
         Binding("f5", "scores", "key.scores", id="scores", show=False),
         Binding("f6", "checkins", "key.checkins", id="checkins", show=False),
         Binding("f7", "report", "key.report", id="report", show=False),
+        Binding("f9", "staff", "key.staff", id="staff", show=False),
     ]
 
     def __init__(self):
@@ -226,7 +227,14 @@ class RosterScreen(Screen):
         event.stop()
         self.action_open()
 
+    ABILITY = {"overview": "overview", "review": "edit_case", "scores": "grid",
+               "checkins": "grid", "report": "reports", "staff": "manage"}
+
     def check_action(self, action: str, parameters) -> bool | None:
+        from db.access import can
+
+        if action in self.ABILITY and not can(self.app.staff, self.ABILITY[action]):
+            return False  # not offered (nor in the palette) to a role without it
         # while the list has focus its single-letter keys are shown instead
         if action in ("log", "toggle_mine", "cycle_status") and self.focused is self.roster:
             return False
@@ -276,22 +284,33 @@ class RosterScreen(Screen):
     def action_review(self) -> None:
         from screens.review import ReviewScreen
 
+        if not self.app.allowed("edit_case"):
+            return
         self.app.push_screen(ReviewScreen())
 
     def action_scores(self) -> None:
         from screens.scores import ScoreGridScreen
 
-        self.app.push_screen(ScoreGridScreen("scores"))
+        if self.app.allowed("grid"):
+            self.app.push_screen(ScoreGridScreen("scores"))
 
     def action_checkins(self) -> None:
         from screens.scores import ScoreGridScreen
 
-        self.app.push_screen(ScoreGridScreen("checkins"))
+        if self.app.allowed("grid"):
+            self.app.push_screen(ScoreGridScreen("checkins"))
 
     def action_report(self) -> None:
         from screens.report import ReportScreen
 
-        self.app.push_screen(ReportScreen())
+        if self.app.allowed("reports"):
+            self.app.push_screen(ReportScreen())
+
+    def action_staff(self) -> None:
+        from screens.staff import StaffScreen
+
+        if self.app.allowed("manage"):
+            self.app.push_screen(StaffScreen())
 
     def action_meeting(self) -> None:
         from screens.meeting import MeetingScreen
@@ -299,7 +318,8 @@ class RosterScreen(Screen):
         self.app.push_screen(MeetingScreen())
 
     def action_overview(self) -> None:
-        self.count_overview()
+        if self.app.allowed("overview"):
+            self.count_overview()
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def count_overview(self) -> None:

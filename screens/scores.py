@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input
 
 from db import clock
-from db.text import one_line
+from db.text import clean, one_line
 from tui.grid import EditGrid, GridColumn, GridRow
 from tui.i18n import label, t
 from tui.widgets import InfoLine, KeyFooter, PlainStatic
@@ -99,7 +99,7 @@ class ScoreGridScreen(Screen[bool]):
             for name in ("class", "date", "exam", "full", "subjects"):
                 found = self.query(f"#grid-{name}")
                 if found and isinstance(values.get(name), str):
-                    found.first(Input).value = values[name]
+                    found.first(Input).value = clean(values[name], multiline=False)
             self.action_load()
         else:
             self.defaults()
@@ -119,7 +119,7 @@ class ScoreGridScreen(Screen[bool]):
             return
         field = self.query_one("#grid-subjects", Input)
         if not field.value:
-            field.value = ", ".join(subjects)
+            field.value = ", ".join(one_line(s) for s in subjects)
         if exams:
             exam, _, full = exams[0]
             self.query_one("#grid-exam", Input).placeholder = t("grid.exam_last", exam=one_line(exam))
@@ -152,6 +152,11 @@ class ScoreGridScreen(Screen[bool]):
             found = progress.find_class(class_text)
             if found is None:
                 self.app.call_from_thread(self._bad_header, "class", "err.grid.class")
+                return
+            from db.access import NOBODY, sees_class
+
+            if not sees_class(self.app.scope or NOBODY, found.class_id):
+                self.app.call_from_thread(self._bad_header, "class", "err.grid.not_yours")
                 return
             try:
                 if self.scores:

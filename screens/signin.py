@@ -1,4 +1,9 @@
-"""Sign in: pick yourself from the staff list by typing part of your name or pinyin."""
+"""Sign in: pick yourself from the staff list, then type your PIN.
+
+Five wrong PINs lock the account for a few minutes (``db.accounts``).  An
+account from before PINs chooses its PIN here, typed twice; an empty database
+asks for its first administrator.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from db.staff_view import StaffView, filter_staff
 from db.text import one_line
-from tui.i18n import label, t
+from tui.i18n import account_error, label, t
 from tui.widgets import KeyFooter, PlainStatic
 
 
@@ -24,9 +29,17 @@ class NameInput(Input):
     BINDINGS = [Binding("enter", "submit", "key.sign_in", id="sign_in")]
 
 
+class PinInput(Input):
+    BINDINGS = [Binding("enter", "submit", "key.pin_ok", id="pin_ok")]
+
+    def __init__(self, **kwargs):
+        super().__init__(password=True, max_length=64, **kwargs)
+
+
 class SignInScreen(Screen):
     BINDINGS = [
         Binding("enter", "sign_in", "key.sign_in", id="sign_in_list"),
+        Binding("escape", "back", "key.back", id="signin_back"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]
@@ -36,18 +49,30 @@ class SignInScreen(Screen):
         self.staff: list[StaffView] = []
         self.shown: list[StaffView] = []
         self._filtered_for: str | None = None
+        self.chosen: StaffView | None = None  # whose PIN is asked
+        self.first_run = False  # an empty file: the first administrator is made here
+
+    def title_text(self) -> str:
+        return t("signin.title")
+
+    def hint_text(self) -> str:
+        return t("signin.hint")
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="signin"):
-            yield PlainStatic(t("signin.title"), id="signin-title")
-            yield PlainStatic(t("signin.hint"), classes="hint")
+            yield PlainStatic(self.title_text(), id="signin-title")
+            yield PlainStatic(self.hint_text(), id="signin-hint", classes="hint")
             yield NameInput(placeholder=t("signin.placeholder"), id="who")
+            yield PinInput(placeholder=t("signin.pin"), id="pin")
+            yield PinInput(placeholder=t("signin.pin_again"), id="pin2")
             yield OptionList(id="staff-list")
             yield PlainStatic("", id="signin-message", classes="hint")
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#pin").display = False
+        self.query_one("#pin2").display = False
         self.query_one("#who", Input).focus()
         if self.app.db_ready:
             self.load_staff()
@@ -56,8 +81,19 @@ class SignInScreen(Screen):
         self.load_staff()
 
     def database_failed(self, message: str) -> None:
-        self.query_one("#signin-message", PlainStatic).update(message)
-        self.query_one("#signin-message").add_class("error-status")
+        self.say(message, error=True)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        widget = self.query_one("#signin-message", PlainStatic)
+        widget.update(message)
+        widget.set_class(error, "error-status")
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "back":
+            return self.chosen is not None
+        if action == "sign_in":
+            return self.chosen is None and not self.first_run
+        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_staff(self) -> None:
@@ -71,11 +107,18 @@ class SignInScreen(Screen):
     def _show_staff(self, staff: list[StaffView]) -> None:
         self.staff = staff
         if not staff:
-            self.query_one("#signin-message", PlainStatic).update(t("signin.empty"))
+            self.start_first_run()
+            return
         self._filter(self.query_one("#who", Input).value)
+        wanted = getattr(self.app.settings, "user", "") if self.app.settings else ""
+        mine = [s for s in staff if s.name == wanted] if wanted else []
+        if len(mine) == 1 and self.chosen is None:  # the OS user's mapped account
+            self.choose(mine[0])
 
+    # -- picking a name -----------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._filter(event.value)
+        if event.input.id == "who" and not self.first_run:
+            self._filter(event.value)
 
     def _filter(self, query: str) -> None:
         self._filtered_for = query
@@ -86,24 +129,36 @@ class SignInScreen(Screen):
             for s in self.shown[:200])
         if self.shown:
             options.highlighted = 0
-        message = "" if self.shown or not self.staff else t("signin.nomatch")
         if self.staff:
-            self.query_one("#signin-message", PlainStatic).update(message)
+            self.say("" if self.shown else t("signin.nomatch"))
 
     def action_move(self, delta: int) -> None:
         options = self.query_one("#staff-list", OptionList)
-        if self.shown:
+        if self.shown and self.chosen is None:
             current = options.highlighted or 0
             options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_sign_in()
+        if event.input.id == "who":
+            if self.first_run:
+                self.query_one("#pin", Input).focus()
+            else:
+                self.action_sign_in()
+        elif event.input.id == "pin":
+            if self.query_one("#pin2").display:
+                self.query_one("#pin2", Input).focus()
+            else:
+                self.check_pin()
+        else:
+            self.check_pin()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_sign_in()
 
     def action_sign_in(self) -> None:
+        if self.chosen is not None or self.first_run:
+            return
         query = self.query_one("#who", Input).value
         if query != self._filtered_for:  # keys can outrun the Changed messages
             self._filter(query)
@@ -114,23 +169,140 @@ class SignInScreen(Screen):
         self.choose(self.shown[index])
 
     def choose(self, staff: StaffView) -> None:
-        self.app.sign_in(staff)
+        """Ask ``staff``'s PIN (to choose one, typed twice, if they have none)."""
+        self.chosen = staff
+        self.query_one("#who").display = False
+        self.query_one("#staff-list").display = False
+        self.query_one("#signin-title", PlainStatic).update(
+            t("signin.pin_for", name=one_line(staff.name)) if staff.has_pin
+            else t("signin.choose_pin", name=one_line(staff.name)))
+        self.query_one("#signin-hint", PlainStatic).update(
+            t("signin.pin_hint") if staff.has_pin else t("signin.choose_hint"))
+        self.query_one("#pin2").display = not staff.has_pin
+        pin = self.query_one("#pin", Input)
+        pin.display = True
+        pin.value = ""
+        self.query_one("#pin2", Input).value = ""
+        pin.focus()
+        self.say("")
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        """From the PIN back to the list of names."""
+        if self.chosen is None:
+            return
+        self.chosen = None
+        for name in ("#pin", "#pin2"):
+            self.query_one(name, Input).value = ""
+            self.query_one(name).display = False
+        self.query_one("#who").display = True
+        self.query_one("#staff-list").display = True
+        self.query_one("#signin-title", PlainStatic).update(self.title_text())
+        self.query_one("#signin-hint", PlainStatic).update(self.hint_text())
+        self.query_one("#who", Input).focus()
+        self.say("")
+        self.refresh_bindings()
+
+    # -- the PIN ----------------------------------------------------------------
+    def check_pin(self) -> None:
+        from db.accounts import check_pin
+
+        pin = self.query_one("#pin", Input).value
+        if self.first_run or (self.chosen is not None and not self.chosen.has_pin):
+            again = self.query_one("#pin2", Input).value
+            reason = check_pin(pin)
+            if reason is None and pin != again:
+                reason = "pin_mismatch"
+            if reason:
+                from db.accounts import AccountError
+
+                self.say(account_error(AccountError(reason)), error=True)
+                self.query_one("#pin2", Input).value = ""
+                self.query_one("#pin", Input).focus()
+                return
+            if self.first_run:
+                name = self.query_one("#who", Input).value
+                self.say(t("signin.checking"))
+                self.create_first(name, pin)
+                return
+        if self.chosen is None or not pin:
+            return
+        self.say(t("signin.checking"))
+        self.verify(self.chosen, pin)
+
+    @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
+    def verify(self, staff: StaffView, pin: str) -> None:
+        """The slow hash off the event loop; a wrong PIN is counted in the file."""
+        from db.access import scope_for
+        from db.accounts import AccountError, authenticate, choose_pin
+        from db.connection import with_retry
+        from db.models import database
+        from db.staff import staff_view
+
+        try:
+            with database.connection_context():
+                if staff.has_pin:
+                    with_retry(lambda: authenticate(staff.id, pin))
+                else:
+                    with_retry(lambda: choose_pin(staff.id, pin))
+                view = staff_view(staff.id)
+                scope = scope_for(view) if view is not None else None
+        except AccountError as exc:
+            self.app.call_from_thread(self._refused, account_error(exc))
+            return
+        if view is None:
+            self.app.call_from_thread(self._refused, t("err.account.disabled"))
+            return
+        self.app.call_from_thread(self.signed, view, scope)
+
+    def _refused(self, message: str) -> None:
+        self.say(message, error=True)
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()
+
+    def signed(self, staff: StaffView, scope=None) -> None:
+        self.app.sign_in(staff, scope)
+
+    # -- the first administrator of an empty file -------------------------------------
+    def start_first_run(self) -> None:
+        self.first_run = True
+        self.query_one("#signin-title", PlainStatic).update(t("signin.first_title"))
+        self.query_one("#signin-hint", PlainStatic).update(t("signin.first_hint"))
+        who = self.query_one("#who", Input)
+        who.placeholder = t("signin.first_name")
+        self.query_one("#staff-list").display = False
+        self.query_one("#pin").display = True
+        self.query_one("#pin2").display = True
+        who.focus()
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
+    def create_first(self, name: str, pin: str) -> None:
+        from db.accounts import AccountError, StaffInput, add_account
+        from db.models import database
+        from db.staff import staff_view
+
+        try:
+            with database.connection_context():
+                row = add_account(None, StaffInput(name=name, pin=pin), first=True)
+                view = staff_view(row.id)
+        except AccountError as exc:
+            self.app.call_from_thread(self._refused, account_error(exc))
+            return
+        self.app.call_from_thread(self.signed, view)
 
 
 class LockScreen(SignInScreen):
     """The workstation locked itself after idle minutes: the screen's content is
-    hidden until someone signs in (the same person goes on where they were)."""
+    hidden until someone signs in with their PIN (the same person goes on where
+    they were)."""
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="signin"):
-            yield PlainStatic(t("lock.title", minutes=self.app.settings.idle_lock),
-                              id="signin-title")
-            yield PlainStatic(t("lock.hint"), classes="hint")
-            yield NameInput(placeholder=t("signin.placeholder"), id="who")
-            yield OptionList(id="staff-list")
-            yield PlainStatic("", id="signin-message", classes="hint")
-        yield KeyFooter()
+    def title_text(self) -> str:
+        return t("lock.title", minutes=self.app.settings.idle_lock)
 
-    def choose(self, staff: StaffView) -> None:
-        self.app.unlock(staff)
+    def hint_text(self) -> str:
+        return t("lock.hint")
+
+    def signed(self, staff: StaffView, scope=None) -> None:
+        self.app.unlock(staff, scope)

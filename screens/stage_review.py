@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, TextArea
 
 from db import clock
-from db.text import one_line
+from db.text import clean, one_line
 from db.vocab import GOAL_STATUSES
 from tui.i18n import label, t
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
@@ -23,6 +23,10 @@ from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 WIDTHS = [10, 12, 10, 30]  # horizon, status (as judged), due, goal
 NEXT_GOALS = 3
 DRAFT_FORM = "stage_review"
+
+
+def line(value) -> str:
+    return clean(str(value), multiline=False)
 
 
 class StageReviewScreen(Screen[bool]):
@@ -135,16 +139,18 @@ class StageReviewScreen(Screen[bool]):
         }
 
     def _restore(self, values: dict) -> None:
-        self.query_one("#review-date", Input).value = str(values.get("date", ""))
-        self.query_one("#review-summary", TextArea).load_text(str(values.get("summary", "")))
+        # a draft (a local file) as any text from outside: without control characters
+        self.query_one("#review-date", Input).value = line(values.get("date", ""))
+        summary = clean(str(values.get("summary", "")))
+        self.query_one("#review-summary", TextArea).load_text(summary)
         for key, status in (values.get("statuses") or {}).items():
             if key.isdigit() and int(key) in self.statuses and status in GOAL_STATUSES:
                 self.statuses[int(key)] = status
         for n, pair in enumerate((values.get("goals") or [])[:NEXT_GOALS], 1):
             if isinstance(pair, list) and len(pair) == 2:
-                self.query_one(f"#next-goal-{n}", Input).value = str(pair[0])
-                self.query_one(f"#next-due-{n}", Input).value = str(pair[1])
-        self.query_one("#review-next", Input).value = str(values.get("next", ""))
+                self.query_one(f"#next-goal-{n}", Input).value = line(pair[0])
+                self.query_one(f"#next-due-{n}", Input).value = line(pair[1])
+        self.query_one("#review-next", Input).value = line(values.get("next", ""))
 
     @property
     def dirty(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from db import clock
+from db import accounts, clock
 from db.connection import close_database, open_database
 from db.models import Contact, SchoolClass, Term
 from db.staff import add_staff
@@ -16,6 +16,15 @@ from tui import i18n
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 15, 30)
+PIN = "1234"  # every fixture account's PIN (tests.helpers.sign_in types it)
+# a cheap scrypt (the cost is stored in the hash), so signing in costs nothing
+PIN_HASH = accounts.hash_pin(PIN, n=2 ** 4)
+
+
+@pytest.fixture(autouse=True)
+def cheap_pins(monkeypatch):
+    """PINs set during a test are hashed cheaply too (the real cost is 2**14)."""
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 4)
 
 
 @pytest.fixture(autouse=True)
@@ -51,8 +60,8 @@ def db_path(tmp_path):
 @dataclass
 class School:
     path: object
-    teacher: object  # 王老师, leads 张伟 and 曾小明
-    other: object  # 李老师, leads 赵薇
+    teacher: object  # 王老师 (administrator), leads 张伟 and 曾小明
+    other: object  # 李老师 (teacher, no classes), leads 赵薇 and [bold]王[/
     students: dict
     cases: dict
 
@@ -65,9 +74,9 @@ def school(db_path):
 def build_small_school(db_path) -> School:
     term = Term.create(name="2026-2027 第一学期", school_year="2026-2027", semester=1,
                        start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 20))
-    wang = add_staff(None, "王芳", "class_teacher")
-    li = add_staff(None, "李建国", "teacher")
-    add_staff(None, "曾老师", "counsellor")
+    wang = add_staff(None, "王芳", "admin", pin_hash=PIN_HASH)
+    li = add_staff(None, "李建国", "teacher", pin_hash=PIN_HASH)
+    add_staff(None, "曾老师", "counsellor", pin_hash=PIN_HASH)
     c1 = SchoolClass.create(name="七年级(1)班", code="7-1", grade=7)
     c2 = SchoolClass.create(name="八年级(2)班", code="8-2", grade=8)
     specs = [

@@ -23,18 +23,21 @@ def cli_env(tmp_path, state=None) -> dict:
                           "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")}
     cfg = tmp_path / "config"
     cfg.mkdir(exist_ok=True)
-    base.update(BANGFU_TODAY="2026-11-20", BANGFU_CONFIG_DIR=str(cfg),
+    base.update(BANGFU_TODAY="2026-11-20", BANGFU_CONFIG_DIR=str(cfg), BANGFU_USER="王芳",
                 BANGFU_DATA_DIR=str(tmp_path / "data"),
                 BANGFU_STATE_DIR=str(state or tmp_path / "state"),
                 LANG="en_US.UTF-8", PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
     return base
 
 
-def run_cli(env, *args, db=None) -> subprocess.CompletedProcess:
-    """``bangfu ARGS [--db DB]`` in a subprocess with ``env`` (see ``cli_env``)."""
+def run_cli(env, *args, db=None, pin: str | None = "1234") -> subprocess.CompletedProcess:
+    """``bangfu ARGS [--db DB]`` in a subprocess with ``env`` (see ``cli_env``),
+    ``pin`` as the first line of stdin (where the CLI reads it when stdin is not
+    a terminal); who signs in is ``--as`` in ARGS, else ``BANGFU_USER`` (王芳)."""
     argv = [sys.executable, "-m", "tui.cli"] + (["--db", str(db)] if db is not None else [])
     return subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=ROOT, timeout=60)
+                          encoding="utf-8", env=env, cwd=ROOT, timeout=60,
+                          input="" if pin is None else pin + "\n")
 
 
 def make_app(path) -> BangfuApp:
@@ -51,9 +54,13 @@ async def settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
-async def sign_in(pilot, who: str = "wangfang") -> None:
+async def sign_in(pilot, who: str = "wangfang", pin: str = "1234") -> None:
+    """Pick ``who`` from the sign-in list and type their PIN."""
     await settle(pilot)
     await pilot.press(*who)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press(*pin)
     await pilot.press("enter")
     await settle(pilot)
 

@@ -398,7 +398,7 @@ print("TEXTUAL", any(m == "textual" or m.startswith("textual.") for m in sys.mod
 
 def test_cli_md_does_not_import_textual(school, env):
     proc = subprocess.run([sys.executable, "-c", PROBE, "--db", str(school.path), "show",
-                           "20240101", "--format", "md"], capture_output=True, text=True,
+                           "20240101", "--format", "md"], capture_output=True, input="1234\n", text=True,
                           encoding="utf-8", env=env, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     tail = proc.stdout.strip().splitlines()[-2:]

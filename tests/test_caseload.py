@@ -172,7 +172,7 @@ async def test_typing_a_name_in_the_caseload_goes_back_to_the_search(owed):
 
 def cli(env, db, *args):
     return subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+                          capture_output=True, input="1234\n", text=True, env=env, cwd=ROOT, timeout=60)
 
 
 def test_bangfu_due_lists_then_forgets_what_bangfu_log_did(owed, tmp_path):

@@ -283,6 +283,7 @@ def test_log_unknown_staff(school, env):
 
 def test_log_without_as_and_without_bangfu_user(school, env):
     before = contact_count()
+    env = {k: v for k, v in env.items() if k != "BANGFU_USER"}
     proc = run(env, "log", "20240101", "--text", "x", db=school.path)
     line = assert_one_line_error(proc)
     assert "--as" in line and "BANGFU_USER" in line
@@ -355,7 +356,7 @@ print("PYPINYIN", any(m == "pypinyin" or m.startswith("pypinyin.") for m in mods
 
 
 def probe(env, *args):
-    proc = subprocess.run([sys.executable, "-c", PROBE, *map(str, args)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", PROBE, *map(str, args)], capture_output=True, input="1234\n",
                           text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     tail = dict(line.split(" ", 1) for line in proc.stdout.strip().splitlines()[-3:])

@@ -158,6 +158,7 @@ def test_every_vocab_group_used_in_the_source_exists():
     ("kind", vocab.CONTACT_KINDS),
     ("channel", vocab.CHANNELS),
     ("staff_role", vocab.STAFF_ROLES),
+    ("restricted", vocab.RESTRICTED_REASONS),
 ])
 def test_every_vocab_code_is_labelled(group, codes):
     assert set(codes) <= set(VOCAB[group]), set(codes) - set(VOCAB[group])
@@ -171,7 +172,7 @@ def test_every_vocab_code_is_labelled(group, codes):
 
 
 def test_every_tuple_in_db_vocab_is_covered():
-    covered = {"CASE_STATUSES", "OPEN_STATUSES", "RISK_LEVELS", "CATEGORIES", "CAUSES",
+    covered = {"RESTRICTED_REASONS", "CASE_STATUSES", "OPEN_STATUSES", "RISK_LEVELS", "CATEGORIES", "CAUSES",
                "FAMILY_FLAGS", "RELATIONS", "ASSIGNMENT_ROLES", "GOAL_HORIZONS",
                "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES"}
     tuples = {name for name, value in vars(vocab).items()

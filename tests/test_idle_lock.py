@@ -47,6 +47,10 @@ async def test_idle_minutes_lock_the_screen_and_the_same_person_goes_on_typing(s
         await type_text(pilot, "wangfang")
         await pilot.press("enter")
         await settle(pilot)
+        assert "wangfang" not in str(app.screen.query_one("#pin").value)
+        await type_text(pilot, "1234")  # the PIN: the lock is not lifted by a name alone
+        await pilot.press("enter")
+        await settle(pilot)
         assert not app.locked and isinstance(app.screen, ContactScreen)
         assert "Talked about the test" in app.screen.query_one("#discussed").text
 
@@ -60,6 +64,10 @@ async def test_someone_else_signs_in_afresh_and_the_form_waits_as_the_owners_dra
         idle(app, 10)
         await settle(pilot)
         await type_text(pilot, "lijianguo")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "lijianguo" not in str(app.screen.query_one("#pin").value)
+        await type_text(pilot, "1234")  # the PIN: the lock is not lifted by a name alone
         await pilot.press("enter")
         await settle(pilot)
         assert app.staff.name == "李建国" and not app.locked

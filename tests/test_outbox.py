@@ -69,8 +69,8 @@ sys.exit(main(sys.argv[1:]))
 def run(env, *args, db, failing: bool = False) -> subprocess.CompletedProcess:
     head = [sys.executable, "-c", FAILING] if failing else [sys.executable, "-m", "tui.cli"]
     return subprocess.run([*head, "--db", str(db), *map(str, args)], capture_output=True,
-                          text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=60,
-                          stdin=subprocess.DEVNULL)
+                          input="1234\n", text=True, encoding="utf-8", env=env, cwd=ROOT,
+                          timeout=60)
 
 
 def test_cli_log_queues_when_the_file_cannot_be_written_then_flush_writes_once(school, env):

@@ -216,7 +216,7 @@ def test_cli_sets_the_schools_dimensions_and_subjects(school, tmp_path):
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(school.path)],
-                              capture_output=True, text=True, env=cli_env(tmp_path))
+                              capture_output=True, input="1234\n", text=True, env=cli_env(tmp_path))
 
     shown = run("dimensions")
     assert shown.returncode == 0 and shown.stdout.strip() == "mood, confidence, relationships, motivation"

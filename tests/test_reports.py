@@ -654,7 +654,7 @@ print("OPENPYXL", "openpyxl" in sys.modules)
 def test_cli_report_does_not_import_textual(data, env, tmp_path):
     def probe(*args):
         proc = subprocess.run([sys.executable, "-c", PROBE, "--db", str(data.path), *args],
-                              capture_output=True, text=True, encoding="utf-8", env=env,
+                              capture_output=True, input="1234\n", text=True, encoding="utf-8", env=env,
                               cwd=ROOT, timeout=60)
         assert proc.returncode == 0, proc.stderr
         return dict(line.split(" ", 1) for line in proc.stdout.strip().splitlines()[-3:])

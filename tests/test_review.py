@@ -86,7 +86,7 @@ def test_bangfu_term_add_and_list(school, tmp_path):
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(school.path), *args],
-                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+                              capture_output=True, input="1234\n", text=True, env=env, cwd=ROOT, timeout=60)
 
     added = run("term", "add", "2026-2027 第二学期", "--start", "2027-02-20", "--end", "2027-07-10")
     assert added.returncode == 0, added.stderr

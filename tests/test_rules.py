@@ -215,7 +215,7 @@ def test_a_schools_own_rule_is_named_from_what_it_counts():
 
 def run(env, *args, db):
     return subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", env=env, cwd=ROOT,
+                          capture_output=True, input="1234\n", text=True, encoding="utf-8", env=env, cwd=ROOT,
                           timeout=60)
 
 
@@ -303,12 +303,14 @@ def test_cli_rules_import_neither_textual_nor_pypinyin(school, env):
             "'--every', '5', '--as', '王芳']); "
             "print('RC', rc, [m for m in ('textual', 'pypinyin') if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code, str(school.path)], capture_output=True,
-                          text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=60)
+                          input="1234\n", text=True, encoding="utf-8", env=env, cwd=ROOT,
+                          timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "RC 0 []", proc.stdout + proc.stderr
     assert load_rules()[-1] == Rule("texts", channel="sms", every_days=5)
 
 
 def test_cli_change_needs_to_know_who(school, env):
+    env = {k: v for k, v in env.items() if k != "BANGFU_USER"}
     proc = run(env, "rules", "set", "help", "--every", "14", db=school.path)
     assert proc.returncode != 0 and "--as" in proc.stderr
     assert load_rules() == DEFAULT_RULES

@@ -45,7 +45,7 @@ def host_b(share, *args) -> subprocess.CompletedProcess:
                PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "tui.cli", "--db",
                            str(share.mounts[1] / "school.db"), *args],
-                          capture_output=True, text=True, env=env, timeout=60)
+                          capture_output=True, input="1234\n", text=True, env=env, timeout=60)
 
 
 def in_file(share, uuid: str) -> int:
@@ -69,7 +69,7 @@ async def test_an_entry_from_another_host_appears_on_the_open_case_and_roster(sh
             await settle(pilot)
             case = app.screen
             assert not any("from host B" in c.discussed for c in case.view.contacts)
-            done = host_b(share, "log", "20240101", "--as", "李建国", "--channel", "home_visit",
+            done = host_b(share, "log", "20240101", "--as", "曾老师", "--channel", "home_visit",
                           "--text", "Home visit from host B")
             assert done.returncode == 0, done.stderr
             # the app's 3-second timer, run now: one cheap header read, then the audit

@@ -20,7 +20,8 @@ async def test_the_app_opens_the_file_itself_and_lists_the_staff(school):
         await settle(pilot, 5)
         assert app.db_ready
         assert [s.name for s in app.screen.shown][:3] == ["李建国", "王芳", "曾老师"]  # by pinyin
-        assert app.index is not None and len(app.index) == 7
+        # the roster is in memory before anyone signs in, shown only after
+        assert app._all is not None and len(app._all) == 7 and app.index is None
 
 
 async def test_a_corrupt_file_is_reported_on_the_sign_in_screen(tmp_path):
@@ -41,7 +42,9 @@ async def test_the_default_file_is_created_on_first_start(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 5)
         assert app.db_ready
-        message = str(app.screen.query_one("#signin-message").render())
-        assert "bangfu demo" in message  # no staff yet: says how to get a demo
+        title = str(app.screen.query_one("#signin-title").render())
+        hint = str(app.screen.query_one("#signin-hint").render())
+        assert "first administrator" in title  # no staff yet: the first one is made here
+        assert "bangfu demo" in hint  # or a demo school
     assert path.exists()
     assert schema_version(database.obj) == len(known_migrations())

@@ -44,8 +44,8 @@ def run(env, *args, db=None) -> subprocess.CompletedProcess:
     if db is not None:
         argv += ["--db", str(db)]
     argv += [str(a) for a in args]
-    return subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", env=env,
-                          cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(argv, capture_output=True, input="1234\n", text=True, encoding="utf-8",
+                          env=env, cwd=ROOT, timeout=60)
 
 
 def one_line_error(proc) -> str:

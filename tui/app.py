@@ -73,7 +73,9 @@ class BangfuApp(App):
         self.database = database  # opened by a worker after the first frame if None
         self.db_ready = False
         self.staff = None  # db.staff.StaffView once signed in
-        self.index: RosterIndex | None = None
+        self.scope = None  # db.access.Scope: the students they may see
+        self._all: RosterIndex | None = None  # the whole roster, in memory
+        self.index: RosterIndex | None = None  # the students the person signed in sees
         self._marker: int | None = None
         self._stamp: int | None = None  # the file's change counter at the last check
         self._full_check = 0.0
@@ -105,6 +107,10 @@ class BangfuApp(App):
         """
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from db.text import clean
+
+            event.text = clean(event.text)  # a pasted escape never reaches a field
         if not isinstance(event, events.Key) or event.is_forwarded or not self.is_running:
             await super().on_event(event)
             return
@@ -241,15 +247,66 @@ class BangfuApp(App):
         if self.staff is not None:
             yield SystemCommand(t("key.switch_user"), t("cmd.switch_user.help"),
                                 self.action_switch_user)
+        from db.access import can
+
+        if can(self.staff, "audit"):
+            yield SystemCommand(t("key.audit"), t("cmd.audit.help"), self.action_audit)
+
+    def action_audit(self) -> None:
+        """The audit log (administrators only)."""
+        from db.access import can
+
+        if not can(self.staff, "audit"):
+            self.notify(t("err.access.audit"), severity="warning", markup=False)
+            return
+        from screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     # -- signing in ---------------------------------------------------------
-    def sign_in(self, staff) -> None:
+    def sign_in(self, staff, scope=None) -> None:
+        from db.access import scope_for
         from screens.roster import RosterScreen
 
         self.staff = staff
+        self.scope = scope or scope_for(staff)
+        self._show_index()
         self._show_who()
         self._drafts_offered = False
         self.switch_screen(RosterScreen())  # which offers this person's drafts
+
+    def allowed(self, ability: str) -> bool:
+        """Whether the person signed in may (``db.access``); if not, say so."""
+        from db.access import can
+
+        if can(self.staff, ability):
+            return True
+        self.notify(t(f"err.access.{ability}"), severity="warning", markup=False)
+        return False
+
+    def staff_changed(self) -> None:
+        """Accounts were changed (F9): the person signed in may have a new role."""
+        if self.staff is not None:
+            self._reload_me(self.staff.id)
+
+    @work(thread=True, exclusive=True, group="me", exit_on_error=False)
+    def _reload_me(self, staff_id: int) -> None:
+        from db.access import scope_for
+        from db.models import database
+        from db.staff import staff_view
+
+        with database.connection_context():
+            view = staff_view(staff_id)
+            scope = scope_for(view) if view is not None else None
+        self.call_from_thread(self._me_reloaded, staff_id, view, scope)
+
+    def _me_reloaded(self, staff_id: int, view, scope) -> None:
+        if self.staff is None or self.staff.id != staff_id or view is None:
+            return
+        self.staff, self.scope = view, scope
+        self._show_index()
+        self._tell_screens("roster_changed")
 
     # -- the idle lock ------------------------------------------------------------
     def check_idle_lock(self) -> None:  # (check_idle is Textual's own)
@@ -267,7 +324,7 @@ class BangfuApp(App):
         self.sub_title = ""
         self.push_screen(LockScreen())
 
-    def unlock(self, staff) -> None:
+    def unlock(self, staff, scope=None) -> None:
         """The same person goes on where they were; another starts afresh (the
         forms left open are their owner's drafts, offered at their next sign-in)."""
         self.locked = False
@@ -277,12 +334,14 @@ class BangfuApp(App):
             return
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.sign_in(staff)
+        self.sign_in(staff, scope)
 
     def action_switch_user(self) -> None:
         from screens.signin import SignInScreen
 
         self.staff = None
+        self.scope = None
+        self.index = None
         self.locked = False
         self._show_who()
         while len(self.screen_stack) > 2:
@@ -304,8 +363,9 @@ class BangfuApp(App):
         self.post_message(self.RosterLoaded(index, marker))
 
     def on_bangfu_app_roster_loaded(self, message: RosterLoaded) -> None:
-        first = self.index is None
-        self.index = message.index
+        first = self._all is None
+        self._all = message.index
+        self._show_index()
         self._marker = message.marker
         self._tell_screens("roster_changed")
         if not first:
@@ -354,8 +414,14 @@ class BangfuApp(App):
         from db.cases import load_case
         from db.models import database
 
+        from db.access import sees_student
+
         with database.connection_context():
-            view = load_case(student_id)
+            if not sees_student(self.staff, student_id):  # a stale row, a draft
+                self.call_from_thread(self.notify, t("err.access.student"), severity="warning",
+                                      markup=False)
+                return
+            view = load_case(student_id, reader=self.staff)
         self.call_from_thread(self.show_case, opener, student_id, view)
 
     def show_case(self, opener, student_id: int, view) -> None:
@@ -392,11 +458,20 @@ class BangfuApp(App):
         self.call_from_thread(self._apply_row, rows)
 
     def _apply_row(self, rows: list[RosterRow]) -> None:
-        if self.index is None:
+        if self._all is None:
             return
         for row in rows:
-            self.index.upsert(row)
+            self._all.upsert(row)
+        self._show_index()
         self._tell_screens("roster_changed")
+
+    def _show_index(self) -> None:
+        """The roster as the person signed in may see it (db.access): all of it
+        for leaders and counsellors, else their classes and their cases."""
+        if self._all is None or self.scope is None:
+            self.index = None
+        else:
+            self.index = self._all.restricted_to(self.scope)
 
     # -- the outbox, drafts, the lock, backups --------------------------------
     def _show_who(self) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from db.text import clean, one_line
 from tui.exports import default_path, prepare
-from tui.i18n import change_text, label, labels, paren, t
+from tui.i18n import change_text, hidden_text, paren, restricted_entry, t
+from tui.i18n import label as _label
 
 REVIEWS_SHOWN = 3  # the latest stage reviews, as the case screen's plan tab
 
@@ -35,6 +36,16 @@ def md(text) -> str:
     """User text as one line of inert Markdown (also safe in a table cell)."""
     out = _SPECIAL.sub(r"\\\1", one_line("" if text is None else str(text)))
     return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], out)
+
+
+def label(group: str, code: str) -> str:
+    """A code's label, escaped: a code the vocabulary does not know (written by
+    another tool) comes back as it is stored, so it is user text too."""
+    return md(_label(group, code))
+
+
+def labels(group: str, codes) -> str:
+    return t("common.list_sep").join(label(group, c) for c in codes)
 
 
 def md_block(text, indent: str = "") -> str:
@@ -67,16 +78,6 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def _visible(view, contacts: list, reader=None) -> list:
-    """The one place where what ``reader`` may see will be filtered.
-
-    Restricted entries (counselling notes, referrals) do not exist yet; when
-    roles arrive (a later issue), entries ``reader`` may not read are dropped
-    here, before anything is written.  Until then everything is shown.
-    """
-    return contacts
-
-
 # -- the sections --------------------------------------------------------------------
 
 def _title(view, today: dt.date) -> list[str]:
@@ -97,7 +98,8 @@ def _student(view) -> list[str]:
              _item("summary.gender", label("gender", view.gender)),
              _item("case.birth", _d(view.birth_date)),
              _item("case.family", labels("family", view.family_flags)),
-             _item("summary.family_notes", md_block(view.family_notes, "  ")),
+             _item("summary.family_notes", hidden_text(view, "family_notes")
+                   or md_block(view.family_notes, "  ")),
              f"- {t('case.guardians')}{t('common.colon')}{'' if view.guardians else _none()}"
              .rstrip()]
     for g in view.guardians:
@@ -122,7 +124,7 @@ def _case_file(view) -> list[str]:
               _item("case.causes", labels("cause", view.causes))]
     for name in CASE_TEXT_FIELDS:
         lines += ["", f"### {t('case.field.' + name)}", "",
-                  md_block(getattr(view, name)) or _none()]
+                  hidden_text(view, name) or md_block(getattr(view, name)) or _none()]
     return lines
 
 
@@ -181,6 +183,9 @@ def _contacts(contacts, start: dt.date, end: dt.date) -> list[str]:
         if c.duration_min:
             head.append(t("common.minutes", n=c.duration_min))
         lines.append("- " + " · ".join(head))
+        if c.restricted:  # never printed, whoever prints: only opened on screen, audited
+            lines.append("  - " + md(restricted_entry(c.restricted)))
+            continue
         if c.participants:
             lines.append("  " + _item("case.entry.participants", md(c.participants)))
         lines.append("  " + _item("summary.discussed", md_block(c.discussed, "    ")))
@@ -225,7 +230,7 @@ def _progress(progress) -> list[str]:
     dims = list(progress.dimensions)
     rows = [[_d(row.taken_on)] + [str(row.ratings[d]) if d in row.ratings else "—" for d in dims]
             + [md(row.note)] for row in progress.checkins]
-    return lines + _table([t("summary.col.date")] + [md(label("dimension", d)) for d in dims]
+    return lines + _table([t("summary.col.date")] + [label("dimension", d) for d in dims]
                           + [t("summary.col.note")], rows)
 
 
@@ -233,19 +238,21 @@ def _progress(progress) -> list[str]:
 
 def case_summary_md(student_id: int, *, today: dt.date | None = None, reader=None) -> str | None:
     """The student's case summary as Markdown, in the current language; ``None``
-    if there is no such student.  ``reader`` (the staff member printing it) is
-    for the restricted entries to come: see ``_visible``."""
+    if there is no such student.  As ``reader`` (the staff member printing it)
+    may see it: restricted entries only as "restricted entry" (for everyone:
+    a printout leaves the audit log behind), restricted case-file fields and a
+    volunteer's hidden fields as such (``db.cases.load_case``)."""
     from db import clock
     from db.cases import load_case
     from db.progress import student_progress, term_of_case
 
     today = today or clock.today()
-    view = load_case(student_id)
+    view = load_case(student_id, reader=reader)
     if view is None:
         return None
     start, end, _ = term_of_case(view.case_id, today)
     in_term = [c for c in view.contacts if start <= c.occurred_at.date() <= end]
-    contacts = _visible(view, sorted(in_term, key=lambda c: (c.occurred_at, c.id)), reader)
+    contacts = sorted(in_term, key=lambda c: (c.occurred_at, c.id))
     progress = student_progress(student_id, view.case_id, today)
     sections = [_title(view, today), _student(view), _case_file(view), _plan(view),
                 _team(view), _reviews(view), _contacts(contacts, start, end),

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub_common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     sub_common.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS)
     sub_common.add_argument("--locking", choices=("posix", "dotfile"), default=argparse.SUPPRESS)
+    sub_common.add_argument("--as", dest="as_staff", metavar="NAME", default=argparse.SUPPRESS,
+                            help=t("cli.help.as"))
 
     def add_parser(name, **kwargs):
         return sub.add_parser(name, parents=[sub_common], **kwargs)
@@ -73,10 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow-up", default="", help=t("cli.help.follow_up"))
     p.add_argument("--follow-up-due", default="", help=t("cli.help.follow_up_due"))
     p.add_argument("--uuid", default="", help=t("cli.help.uuid"))
-    p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
+    p.add_argument("--restricted", default="", metavar="REASON", help=t("cli.help.restricted"))
 
     p = add_parser("due", help=t("cli.help.due"))
-    p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
     p.add_argument("--days", type=int, default=7, help=t("cli.help.days"))
 
     p = add_parser("term", help=t("cli.help.term"))
@@ -94,7 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-term", action="store_true", help=t("cli.help.per_term"))
     p.add_argument("--kind", default="", help=t("cli.help.rule_kind"))
     p.add_argument("--channel", default="", help=t("cli.help.rule_channel"))
-    p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
 
     p = add_parser("report", help=t("cli.help.report"))
     p.add_argument("kind", choices=("weekly", "term"), help=t("cli.help.report_kind"))
@@ -108,17 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
         p = add_parser(name, help=t(f"cli.help.{name}"))
         p.add_argument("names", nargs="*", help=t("cli.help.names"))
         p.add_argument("--reset", action="store_true", help=t("cli.help.names_reset"))
-        p.add_argument("--as", dest="as_staff", default="", help=t("cli.help.as"))
-
+    
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli_share import add_commands
+    from tui import cli_share, cli_staff
 
-    add_commands(add_parser)
+    cli_share.add_commands(add_parser)
+    cli_staff.add_commands(add_parser)
+    from tui import cli_audit
+
+    cli_audit.add_commands(add_parser)
     return parser
 
 
@@ -138,10 +141,12 @@ def _safe(text: str) -> str:
     return one_line(text)
 
 
-def _student(query: str):
+def _student(query: str, reader):
+    """The one student ``query`` names among those ``reader`` may see."""
+    from db.access import scope_for
     from db.roster import StudentLookupError, load_index, resolve_student
 
-    index = load_index(query)
+    index = load_index(query, scope_for(reader))
     try:
         return resolve_student(index, query)
     except StudentLookupError as exc:
@@ -163,13 +168,15 @@ def cmd_find(args, settings) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from db.roster import load_index
     from db import clock
+    from db.access import scope_for
+    from db.roster import load_index
     from tui.i18n import label
 
     _open(settings)
+    reader = signed_in(settings, args)
     query = " ".join(args.query)
-    rows = load_index(query).search(query)
+    rows = load_index(query, scope_for(reader)).search(query)
     if not rows:
         raise CliError(t("cli.no_match", query=_safe(" ".join(args.query))))
     table = Table(box=None, pad_edge=False)
@@ -193,57 +200,67 @@ def cmd_show(args, settings) -> int:
     from rich.text import Text
 
     from db.cases import load_case
-    from tui.i18n import label, labels, paren
+    from db.text import clean
+    from tui.i18n import hidden_text, label, labels, paren, restricted_entry
 
     fmt = args.format or ("md" if args.output else "text")  # -o alone: the md summary
     if fmt == "text" and args.output:
         raise CliError(t("cli.summary_text_output"), 2)
     _open(settings)
-    row = _student(args.student)
+    reader = signed_in(settings, args)
+    row = _student(args.student, reader)
     if fmt == "md":  # the printable case summary, to stdout or to a file
         from db import clock
         from tui.case_summary import case_summary_md, default_summary_path, write_case_summary
 
         if not args.output:
-            sys.stdout.write(case_summary_md(row.student_id) or "")
+            sys.stdout.write(case_summary_md(row.student_id, reader=reader) or "")
             return 0
         target = Path(os.path.expanduser(args.output))
         if target.is_dir():  # a folder: the default file name in it
             target /= default_summary_path(row.name, row.student_no, clock.today()).name
         try:
-            written = write_case_summary(row.student_id, target)
+            written = write_case_summary(row.student_id, target, reader=reader)
         except OSError as exc:
             raise CliError(t("cli.summary_failed", path=_safe(str(target)),
                              detail=exc.strerror or type(exc).__name__)) from None
         print(t("cli.summary_written", path=_safe(str(written))))
         return 0
-    view = load_case(row.student_id)
+    view = load_case(row.student_id, reader=reader)
     console = _console()
     out = console.print
-    out(Text(t("case.header", name=_safe(view.name), class_name=_safe(view.class_name),
+
+    def line(text: str, style: str = "") -> Text:
+        # each line cleaned once more as a whole: the label of a code the
+        # vocabulary does not know (another tool wrote it) is the code itself
+        return Text(clean(text, multiline=False), style=style)
+
+    out(line(t("case.header", name=_safe(view.name), class_name=_safe(view.class_name),
                number=view.student_no), style="bold"))
     if view.case_id is None:
-        out(Text(t("case.no_case")))
+        out(line(t("case.no_case")))
     else:
-        out(Text(t("case.status_line", status=label("status", view.status),
+        out(line(t("case.status_line", status=label("status", view.status),
                    risk=label("risk", view.risk_level), lead=_safe(view.lead) or "—",
                    term=_safe(view.term_name))))
-        out(Text(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}"))
-        out(Text(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}"))
+        out(line(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}"))
+        out(line(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}"))
         team = t("common.list_sep").join(f"{_safe(m.name)}{paren(label('role', m.role))}"
                                          for m in view.team)
-        out(Text(f"{t('case.team')}{t('common.colon')}{team or '—'}"))
+        out(line(f"{t('case.team')}{t('common.colon')}{team or '—'}"))
     for g in view.guardians:
-        out(Text(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)}{paren(label('relation', g.relation))} "
+        out(line(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)}{paren(label('relation', g.relation))} "
                  f"{_safe(g.phone)}"))
     for name in ("main_problems", "measures"):
-        if view.case_id is not None and getattr(view, name):
-            out(Text(f"{t('case.field.' + name)}{t('common.colon')}{_safe(getattr(view, name))}"))
+        value = hidden_text(view, name) or _safe(getattr(view, name))
+        if view.case_id is not None and value:
+            out(line(f"{t('case.field.' + name)}{t('common.colon')}{value}"))
     if view.contacts:
-        out(Text(t("cli.latest"), style="bold"))
+        out(line(t("cli.latest"), style="bold"))
         for c in view.contacts[: args.contacts]:
-            out(Text(f"{c.occurred_at:%Y-%m-%d %H:%M}  {label('kind', c.kind)}/"
-                     f"{label('channel', c.channel)}  {_safe(c.author)}: {_safe(c.discussed)}"))
+            text = restricted_entry(c.restricted) if c.restricted else _safe(c.discussed)
+            out(line(f"{c.occurred_at:%Y-%m-%d %H:%M}  {label('kind', c.kind)}/"
+                     f"{label('channel', c.channel)}  {_safe(c.author)}: {text}"))
     return 0
 
 
@@ -252,29 +269,73 @@ def _actor(settings, name: str):
 
     name = name or settings.user
     if not name:
-        raise CliError(t("cli.who"))
+        raise CliError(t("cli.who"), 4)
     found = find_staff(name)
     if not found:
-        raise CliError(t("cli.who_unknown", name=_safe(name)))
+        raise CliError(t("cli.who_unknown", name=_safe(name)), 4)
     if len(found) > 1:
         raise CliError(t("cli.who_many", name=_safe(name),
-                         list=", ".join(_safe(s.name) for s in found[:8])))
+                         list=", ".join(_safe(s.name) for s in found[:8])), 4)
     return found[0]
+
+
+def _read_pin(name: str) -> str:
+    """The PIN from the terminal (not echoed), or the first line of stdin when
+    it is not a terminal (scripts: ``bangfu due --as 王芳 < pinfile``)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass(t("cli.pin_prompt", name=_safe(name)))
+        except EOFError:
+            return ""
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def signed_in(settings, args, ability: str | None = None):
+    """Who runs this command: ``--as NAME``, else ``BANGFU_USER`` / ``user`` /
+    the OS user's entry in ``[os_users]`` of the config; their PIN is asked
+    (five wrong ones lock the account, as in the app).  With ``ability``, only
+    a role that has it (``db.access``) goes on.  Exit 4 otherwise."""
+    from db.accounts import AccountError, authenticate
+    from db.access import can
+    from db.staff import staff_view
+    from tui.i18n import account_error
+
+    person = _actor(settings, getattr(args, "as_staff", ""))
+    pin = _read_pin(person.name)
+    if not pin:
+        raise CliError(t("cli.pin_needed", name=_safe(person.name)), 4)
+    try:
+        authenticate(person.id, pin)
+    except AccountError as exc:
+        raise CliError(account_error(exc), 4) from None
+    reader = staff_view(person.id)
+    if ability and not can(reader, ability):
+        raise CliError(t("cli.not_allowed", role=_role(reader)), 4)
+    return reader
+
+
+def _role(reader) -> str:
+    from tui.i18n import label
+
+    return label("staff_role", reader.role)
 
 
 def cmd_log(args, settings) -> int:
     from db.contacts import CaseGone, ContactInput, ContactValidationError, save_contact, validate
 
     _open(settings)
-    actor = _actor(settings, args.as_staff)
-    row = _student(args.student)
+    actor = signed_in(settings, args)
+    row = _student(args.student, actor)
     if row.case_id is None:
         raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no))
     data = ContactInput(
         case_id=row.case_id, date=args.date, time=args.time, kind=args.kind,
         channel=args.channel, participants=args.participants, duration=args.duration,
         discussed=args.text, agreed=args.agreed, follow_up=args.follow_up,
-        follow_up_due=args.follow_up_due, uuid=args.uuid)
+        follow_up_due=args.follow_up_due, uuid=args.uuid, restricted=args.restricted)
     try:
         entry = validate(data)
     except ContactValidationError as exc:
@@ -311,7 +372,7 @@ def cmd_due(args, settings) -> int:
     if args.days < 0:
         raise CliError(t("cli.invalid", field="--days", message=t("cli.days_negative")), 2)
     _open(settings)
-    actor = _actor(settings, args.as_staff)
+    actor = signed_in(settings, args)
     today = clock.today()
     cases = my_cases(actor.id)
     rules = load_rules()
@@ -342,6 +403,7 @@ def cmd_term(args, settings) -> int:
 
     _open(settings)
     if args.action == "list":
+        signed_in(settings, args)
         for term in list_terms():
             print(f"{term.start_date} – {term.end_date}  {_safe(term.name)}")
         return 0
@@ -352,8 +414,9 @@ def cmd_term(args, settings) -> int:
         except ValueError:
             raise CliError(t("cli.invalid", field=f"--{field}",
                              message=t("cli.term.date")), 2) from None
+    actor = signed_in(settings, args, "manage")
     try:
-        term = add_term(None, args.name, dates["start"], dates["end"])
+        term = add_term(actor, args.name, dates["start"], dates["end"])
     except TermError as exc:
         raise CliError(t(f"cli.term.{exc.code}"), 2) from None
     print(t("cli.term_added", name=_safe(term.name), start=term.start_date, end=term.end_date,
@@ -443,7 +506,7 @@ def cmd_rules(args, settings) -> int:
             raise CliError(t("cli.invalid", field="review-days", message=t("err.rule.days")),
                            2) from None
     _open(settings)
-    actor = _actor(settings, args.as_staff)
+    actor = signed_in(settings, args, "manage")
     try:
         if action == "set":
             changed = school_rules.set_interval(actor, code, days, per_term)
@@ -490,11 +553,11 @@ def cmd_init(args, settings) -> int:
 
 
 def _share_commands() -> dict:
-    from tui import cli_share
+    from tui import cli_audit, cli_share
 
-    return {name: getattr(cli_share, f"cmd_{name.replace('-', '_')}")
-            for name in ("backup", "check", "doctor", "unlock", "recover", "outbox",
-                         "set-locking")}
+    return {**{name: getattr(cli_share, f"cmd_{name.replace('-', '_')}")
+               for name in ("backup", "check", "doctor", "unlock", "recover", "outbox",
+                            "set-locking")}, "audit": cli_audit.cmd_audit}
 
 
 def cmd_report(args, settings) -> int:
@@ -515,6 +578,7 @@ def cmd_report(args, settings) -> int:
     except ReportError as exc:
         raise CliError(t(exc.key), 2) from None
     _open(settings)
+    signed_in(settings, args, "reports")
     from db.reports import build_report, find_term, term_names
     from tui.report_files import render_csv, render_markdown, write_report
 
@@ -564,7 +628,7 @@ def cmd_names(args, settings) -> int:
                            2) from None
     _open(settings)
     if names or args.reset:
-        actor = _actor(settings, args.as_staff)
+        actor = signed_in(settings, args, "manage")
         save = progress.save_subjects if subjects else progress.save_dimensions
         changed = save(actor, None if args.reset else names)
         print(t("cli.names.saved" if changed else "cli.names.unchanged"))
@@ -578,7 +642,13 @@ def cmd_names(args, settings) -> int:
 
 COMMANDS = {"subjects": cmd_names, "dimensions": cmd_names, "find": cmd_find, "show": cmd_show, "log": cmd_log, "demo": cmd_demo,
             "init": cmd_init, "due": cmd_due, "term": cmd_term, "rules": cmd_rules,
-            "report": cmd_report}
+            "report": cmd_report, "staff": lambda args, settings: _staff(args, settings)}
+
+
+def _staff(args, settings) -> int:
+    from tui.cli_staff import cmd_staff
+
+    return cmd_staff(args, settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -625,8 +695,35 @@ def run_tui(settings) -> int:
     from tui.app import BangfuApp
 
     app = BangfuApp(settings=settings)
+    crash = quiet_crashes(app)
     app.run()
+    if crash():
+        print(crash(), file=sys.stderr)
     return app.return_code or 0
+
+
+def quiet_crashes(app):
+    """Textual prints a crash's traceback on exit with the values of the local
+    variables in it (names, notes, phone numbers): keep it off the terminal
+    unless BANGFU_DEBUG is set.  Returns a function that gives the one line to
+    print instead ("" if the app did not crash)."""
+    if os.environ.get("BANGFU_DEBUG"):
+        return lambda: ""
+    import io
+
+    from rich.console import Console
+
+    held = io.StringIO()
+    app.error_console = Console(file=held, markup=False, highlight=False)
+
+    def message() -> str:
+        if not held.getvalue():
+            return ""
+        error = getattr(app, "_exception", None)  # the first unhandled one
+        name = type(error).__name__ if error is not None else "error"
+        return f"bangfu: {name} (BANGFU_DEBUG=1 shows details)"
+
+    return message
 
 
 if __name__ == "__main__":

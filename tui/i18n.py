@@ -86,8 +86,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "signin.hint": ("Type part of your name or its pinyin, then Enter.",
                     "输入姓名或拼音的一部分，然后按回车。"),
     "signin.placeholder": ("name or pinyin", "姓名或拼音"),
-    "signin.empty": ("No staff in this database yet. Run `bangfu demo` for a demo school.",
-                     "数据库中还没有教职工。可运行 `bangfu demo` 生成演示学校。"),
     "signin.nomatch": ("Nobody matches.", "没有匹配的人。"),
     # roster
     "roster.placeholder": ("name, pinyin (zhangwei), initials (zw), number or class",
@@ -921,6 +919,227 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.report.no_term": ("No term is named {name!r}. Terms: {terms}.", "没有名为 {name!r} 的学期。现有学期：{terms}。"),
     "cli.report.written": ("Report written: {path}", "报告已写入：{path}"),
     "cli.report.failed": ("Cannot write {path}: {detail}", "无法写入 {path}：{detail}"),
+    # -- accounts and access (issue 6) --
+    "cli.pin_prompt": ("PIN for {name}: ", "{name} 的 PIN："),
+    "cli.pin_needed": ("{name}: a PIN is needed (typed at the prompt, or the first line of stdin).",
+                       "{name}：需要 PIN（在提示处输入，或作为标准输入的第一行）。"),
+    "cli.not_allowed": ("Not allowed for your role ({role}): see the README's permission table.",
+                        "您的角色（{role}）无此权限：见 README 的权限表。"),
+    "err.account.wrong": ("Wrong PIN. Tries left before the account locks for a few minutes: {left}.",
+                          "PIN 错误。再错 {left} 次，账号将锁定几分钟。"),
+    "err.account.locked": ("Too many wrong PINs: this account is locked until {until}.",
+                           "PIN 错误次数过多：账号锁定至 {until}。"),
+    "err.account.disabled": ("This account is disabled: ask an administrator.", "该账号已停用：请联系管理员。"),
+    "err.account.no_pin": ("No PIN is set for this account yet: sign in once in the app to choose one.",
+                           "该账号尚未设置 PIN：请先在程序中登录一次并设置。"),
+    "err.account.pin_blank": ("Type a PIN.", "请输入 PIN。"),
+    "err.account.pin_spaces": ("A PIN cannot start or end with a space.", "PIN 首尾不能有空格。"),
+    "err.account.pin_digits": ("A PIN of digits has 4 to 8 of them.", "数字 PIN 应为 4 到 8 位。"),
+    "err.account.pin_short": ("A password (not only digits) has at least 8 characters.",
+                              "密码（非纯数字）至少 8 个字符。"),
+    "err.account.pin_long": ("At most 64 characters.", "最多 64 个字符。"),
+    "err.account.pin_controls": ("A PIN cannot hold control characters.", "PIN 不能包含控制字符。"),
+    "err.account.pin_mismatch": ("The two PINs differ: type it again.", "两次输入的 PIN 不一致：请重新输入。"),
+    "err.account.pin_already_set": ("This account already has a PIN.", "该账号已设置 PIN。"),
+    "err.account.unknown": ("No such account.", "没有这个账号。"),
+    "err.account.not_allowed": ("Only administrators and coordinators manage staff.",
+                                "只有管理员和协调人可以管理教职工账号。"),
+    "err.account.not_first": ("The database already has staff: sign in.", "数据库中已有教职工：请登录。"),
+    "err.account.name_blank": ("Type the name.", "请填写姓名。"),
+    "err.account.name_long": ("A name has at most 40 characters.", "姓名最多 40 个字。"),
+    "err.account.role_unknown": ("Choose a role.", "请选择角色。"),
+    "err.account.class_unknown": ("Give classes by their codes, e.g. 7-3, 7-4.", "请用班级代码填写，如 7-3, 7-4。"),
+    "err.account.name_taken": ("An active account already has that name.", "已有同名的在用账号。"),
+    "err.account.not_yourself": ("You cannot disable yourself or give up your own managing role.",
+                                 "不能停用自己的账号，也不能取消自己的管理角色。"),
+    "err.account.last_admin": ("The last administrator stays: make another one first.",
+                               "这是最后一位管理员：请先设置另一位管理员。"),
+    "err.access.manage": ("Only administrators and coordinators may do this.", "只有管理员和协调人可以进行此操作。"),
+    "err.access.audit": ("Only administrators read the audit log.", "只有管理员可以查看审计日志。"),
+    "err.access.edit_others": ("Changing another person's entry needs the coordinator role.",
+                               "修改他人的记录需要协调人角色。"),
+    "err.access.reports": ("Reports are for staff, not volunteers.", "报告仅供教职工使用，志愿者不可查看。"),
+    "err.access.overview": ("The overview is for staff, not volunteers.", "总览仅供教职工使用，志愿者不可查看。"),
+    "err.access.grid": ("Scores and check-ins are entered by staff, not volunteers.",
+                        "成绩和心理测评由教职工录入，志愿者不可录入。"),
+    "err.access.edit_case": ("Volunteers do not change the case file.", "志愿者不能修改帮扶档案。"),
+    "err.access.restricted": ("Only counsellors, administrators and the case's lead read restricted entries.",
+                              "只有心理教师、管理员和该生的包保负责人可以查看保密记录。"),
+    "err.access.student": ("That student is not among those you may see.", "您无权查看该学生。"),
+    "access.restricted_entry": ("restricted entry", "保密记录"),
+    "access.restricted_field": ("restricted", "保密"),
+    "access.hidden": ("not shown to volunteers", "志愿者不可见"),
+    "key.confidential": ("confidential", "设为保密"),
+    "edit.confidential_where": ("Put the cursor in a text field first, then ctrl+k marks it confidential.",
+                                "请先把光标放在文字栏内，再按 ctrl+k 设为保密。"),
+    "err.grid.not_yours": ("Not one of your classes: a class teacher enters their class, a teacher "
+                           "the classes on their account.",
+                           "不是您的班级：班主任录入本班，任课教师录入账号中登记的任教班级。"),
+    "key.open_restricted": ("open restricted", "查看保密"),
+    "key.pin_ok": ("sign in", "登录"),
+    "case.restricted_open": ("o opens it", "按 o 查看"),
+    "case.restricted_pick": ("Which restricted entry? Opening one is recorded in the audit log.",
+                             "查看哪条保密记录？每次查看都会记入审计日志。"),
+    "restricted.audited": ("You opened this restricted entry: the audit log records it.",
+                           "您查看了这条保密记录：审计日志已记录。"),
+    "signin.pin": ("PIN", "PIN 码"),
+    "signin.pin_again": ("the same PIN again", "再输入一次 PIN"),
+    "signin.pin_for": ("PIN for {name}", "{name} 的 PIN"),
+    "signin.pin_hint": ("Type your PIN, then Enter; esc goes back to the names.",
+                        "输入 PIN 后按回车；按 esc 返回姓名列表。"),
+    "signin.choose_pin": ("{name}: choose your PIN", "{name}：请设置您的 PIN"),
+    "signin.choose_hint": ("4–8 digits, or a password of 8 characters or more; type it twice.",
+                           "4–8 位数字，或至少 8 个字符的密码；请输入两次。"),
+    "signin.checking": ("Checking…", "正在验证……"),
+    "signin.first_title": ("A new database: who is its first administrator?",
+                           "新数据库：请设置第一位管理员"),
+    "signin.first_hint": ("Your name, then a PIN typed twice; then add the other staff (F9). "
+                          "For a demo school instead: `bangfu demo`.",
+                          "填写您的姓名，再输入两次 PIN；之后用 F9 添加其他教职工。"
+                          "若只想看演示学校：`bangfu demo`。"),
+    "signin.first_name": ("your name", "您的姓名"),
+    "key.staff": ("staff", "教职工"),
+    "form.restricted": ("Confidential", "保密"),
+    "cli.help.restricted": ("confidential entry: counselling, family_conflict or referral (c/f/r)",
+                            "保密记录：counselling 心理辅导、family_conflict 家庭矛盾、referral 转介（c/f/r）"),
+    "cli.field.restricted": ("confidential", "保密"),
+    "form.restricted.no": ("no", "否"),
+    "cli.help.staff": ("staff accounts: list, add, set (role, classes), disable, enable, reset-pin",
+                       "教职工账号：list 列出、add 添加、set 修改角色与班级、disable 停用、enable 启用、reset-pin 重设 PIN"),
+    "cli.help.staff_action": ("what to do", "操作"),
+    "cli.help.staff_name": ("the person's name", "姓名"),
+    "cli.help.staff_role": ("the role (see the README's permission table)", "角色（见 README 的权限表）"),
+    "cli.help.staff_classes": ("class codes they teach, e.g. \"7-3,7-4\"", "任教班级代码，如 \"7-3,7-4\""),
+    "cli.staff.new_pin": ("New PIN for {name}: ", "{name} 的新 PIN："),
+    "cli.staff.new_pin_again": ("The same PIN again: ", "再输入一次："),
+    "cli.staff.pin_line": ("{name}: the new PIN is the next line of stdin.", "{name}：新 PIN 应为标准输入的下一行。"),
+    "cli.staff.need_name": ("staff {action} needs a name.", "staff {action} 需要姓名。"),
+    "cli.staff.first": ("{name} is this database's first administrator.", "{name} 已成为本数据库的第一位管理员。"),
+    "key.staff_add": ("add", "添加"),
+    "key.staff_edit": ("edit", "修改"),
+    "key.staff_pin": ("new PIN", "重设 PIN"),
+    "key.staff_toggle": ("disable/enable", "停用/启用"),
+    "staff.title": ("bangfu — staff accounts", "bangfu — 教职工账号"),
+    "staff.loading": ("Reading the accounts…", "正在读取账号……"),
+    "staff.info": ("{n} active, {off} disabled · a disabled account's entries keep their author",
+                   "在用 {n} 个，停用 {off} 个 · 停用账号的记录仍署其名"),
+    "staff.col.name": ("Name", "姓名"),
+    "staff.col.role": ("Role", "角色"),
+    "staff.col.classes": ("Classes taught", "任教班级"),
+    "staff.col.state": ("State", "状态"),
+    "staff.state.active": ("active", "在用"),
+    "staff.state.disabled": ("disabled", "已停用"),
+    "staff.state.locked": ("locked until {until}", "锁定至 {until}"),
+    "staff.state.no_pin": ("no PIN yet", "尚未设置 PIN"),
+    "staff.name": ("Name", "姓名"),
+    "staff.role": ("Role", "角色"),
+    "staff.classes": ("Classes", "任教班级"),
+    "staff.classes.placeholder": ("class codes, e.g. 7-3, 7-4", "班级代码，如 7-3, 7-4"),
+    "staff.pin": ("PIN", "PIN 码"),
+    "staff.pin_again": ("PIN again", "再输一次"),
+    "staff.adding": ("A new account: name, role, classes, first PIN", "新账号：姓名、角色、任教班级、初始 PIN"),
+    "staff.editing": ("{name}: role and classes", "{name}：角色和任教班级"),
+    "staff.pin_for": ("A new PIN for {name} (it also lifts a lock)", "为 {name} 设置新 PIN（同时解除锁定）"),
+    "staff.added": ("Account added.", "账号已添加。"),
+    "staff.saved": ("Saved.", "已保存。"),
+    "staff.unchanged": ("Nothing changed.", "没有改动。"),
+    "staff.pin_set": ("New PIN set.", "新 PIN 已设置。"),
+    "staff.disabled": ("Account disabled: it can no longer sign in.", "账号已停用：不能再登录。"),
+    "staff.enabled": ("Account enabled.", "账号已启用。"),
+    "staff.disable_ask": ("Disable {name}? They can no longer sign in; their entries keep their name.",
+                          "停用 {name}？停用后不能登录，其记录仍署其名。"),
+    "staff.enable_ask": ("Enable {name} again?", "重新启用 {name}？"),
+    # -- the audit log (issue 6) --
+    "audit.title": ("Audit log", "审计日志"),
+    "key.audit": ("Audit log", "审计日志"),
+    "cmd.audit.help": ("Who changed what, when and from which computer (administrators)",
+                       "谁在何时、从哪台电脑修改了什么（仅管理员）"),
+    "key.audit_detail": ("Details", "详情"),
+    "key.audit_filter": ("Filter", "筛选"),
+    "audit.person": ("Person", "人员"),
+    "audit.student": ("Student", "学生"),
+    "audit.since": ("From", "从"),
+    "audit.until": ("To", "至"),
+    "audit.person_placeholder": ("name, pinyin", "姓名或拼音"),
+    "audit.student_placeholder": ("name, number", "姓名或学号"),
+    "audit.date_placeholder": ("date", "日期"),
+    "audit.loading": ("Reading the audit log…", "正在读取审计日志…"),
+    "audit.info": ("{n} rows · {filters} · Enter: details", "{n} 条 · {filters} · 回车查看详情"),
+    "audit.info_more": ("Newest {n} rows shown (x, c export all) · {filters}",
+                        "显示最新 {n} 条（x、c 导出全部）· {filters}"),
+    "audit.none": ("No rows match · {filters}", "没有符合条件的记录 · {filters}"),
+    "audit.everything": ("everything", "全部"),
+    "audit.filter.person": ("by or about {name}", "{name} 操作或与其相关"),
+    "audit.filter.student": ("student {name} {number}", "学生 {name} {number}"),
+    "audit.filter.since": ("from {date}", "自 {date}"),
+    "audit.filter.until": ("to {date}", "至 {date}"),
+    "audit.col.id": ("No.", "序号"),
+    "audit.col.at": ("When", "时间"),
+    "audit.col.who": ("Who", "操作人"),
+    "audit.col.host": ("Computer", "电脑"),
+    "audit.col.table": ("Table", "数据表"),
+    "audit.col.row": ("Row", "行号"),
+    "audit.col.what": ("Table, row", "表、行"),
+    "audit.col.action": ("Action", "操作"),
+    "audit.col.field": ("Field", "字段"),
+    "audit.col.old": ("Old", "原值"),
+    "audit.col.new": ("New", "新值"),
+    "audit.col.change": ("Change (old → new)", "变更（原值 → 新值）"),
+    "audit.action.insert": ("added", "新增"),
+    "audit.action.update": ("changed", "修改"),
+    "audit.action.delete": ("removed", "删除"),
+    "audit.action.bulk": ("bulk write", "批量写入"),
+    "audit.action.read": ("opened", "查看"),
+    "audit.action.sign_in_failed": ("failed sign-in", "登录失败"),
+    "audit.table.student": ("student", "学生"),
+    "audit.table.guardian": ("guardian", "监护人"),
+    "audit.table.case_file": ("case file", "帮扶档案"),
+    "audit.table.contact": ("entry", "联系记录"),
+    "audit.table.assignment": ("team", "帮扶分工"),
+    "audit.table.goal": ("goal", "目标"),
+    "audit.table.stage_review": ("stage review", "阶段评估"),
+    "audit.table.peer_pair": ("peer pair", "生帮生"),
+    "audit.table.score": ("score", "成绩"),
+    "audit.table.checkin": ("check-in", "心理测评"),
+    "audit.table.staff": ("staff", "教职工"),
+    "audit.table.term": ("term", "学期"),
+    "audit.table.school_class": ("class", "班级"),
+    "audit.table.bangfu_meta": ("school setting", "学校设置"),
+    "audit.err.staff_none": ("No staff member has that name or pinyin.", "没有这个姓名或拼音的教职工。"),
+    "audit.err.staff_many": ("Several staff match ({names}): type more of the name.",
+                             "匹配到多位教职工（{names}）：请输入更完整的姓名。"),
+    "audit.err.student_none": ("No student matches.", "没有匹配的学生。"),
+    "audit.err.student_many": ("Several students match ({names}): type the student number.",
+                               "匹配到多位学生（{names}）：请输入学号。"),
+    "audit.err.range": ("The end date is before the start date.", "结束日期早于开始日期。"),
+    "audit.err.field": ("{field}: {message}", "{field}：{message}"),
+    "audit.detail.title": ("Audit row {id}", "审计记录 {id}"),
+    "audit.detail.head": ("{at} · {who} · on {host}", "{at} · {who} · 电脑 {host}"),
+    "audit.detail.what": ("{action}: {table} {row}", "{action}：{table} {row}"),
+    "audit.detail.none": ("No fields recorded.", "没有记录字段。"),
+    "audit.detail.read_only": ("The audit log cannot be changed or deleted.", "审计日志不能修改或删除。"),
+    "audit.detail.masked": ("A restricted entry's text is not shown here: open it from its case "
+                            "(that opening is logged too).",
+                            "此处不显示保密记录的内容：请从帮扶档案中打开（打开同样会被记录）。"),
+    "audit.file_name": ("audit-log", "审计日志"),
+    "audit.file_line": ("{filters} · {n} rows · written {when}", "{filters} · 共 {n} 条 · 导出于 {when}"),
+    "audit.writing": ("Writing {path}…", "正在写入 {path}…"),
+    "audit.written": ("Audit log written: {path} ({n} rows)", "审计日志已保存：{path}（{n} 条）"),
+    "audit.write_failed": ("The audit log could not be written ({detail}).", "无法保存审计日志（{detail}）。"),
+    "cli.help.audit": ("export the audit log (administrators): csv, md or xlsx",
+                       "导出审计日志（仅管理员）：csv、md 或 xlsx"),
+    "cli.help.audit_staff": ("only what this person did, or what was done to their account",
+                             "仅此人所做的操作，或对其账号的操作"),
+    "cli.help.audit_student": ("only rows about this student (number, or a query matching one)",
+                               "仅与该学生相关的记录（学号，或只匹配一位学生的查询）"),
+    "cli.help.since": ("from this day (today, -7, 11-01, 2026-11-01)", "自该日起（today、-7、11-01、2026-11-01）"),
+    "cli.help.until": ("up to this day, included", "截至该日（含）"),
+    "cli.help.audit_format": ("csv, md or xlsx (default: from the -o suffix, else md)",
+                              "csv、md 或 xlsx（默认取 -o 的后缀，否则为 md）"),
+    "cli.help.audit_output": ("the file to write (without it md and csv are printed)",
+                              "要写入的文件（不指定时直接输出 md 或 csv）"),
+    "cli.audit.need_output": ("An xlsx export needs a file: -o FILE.xlsx.", "导出 xlsx 需要指定文件：-o 文件名.xlsx。"),
+    "cli.audit.failed": ("Cannot write {path}: {detail}", "无法写入 {path}：{detail}"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {
@@ -982,6 +1201,10 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "admin": ("administrator", "管理员"), "coordinator": ("coordinator", "协调人"),
         "class_teacher": ("class teacher", "班主任"), "teacher": ("teacher", "教师"),
         "counsellor": ("counsellor", "心理教师"), "volunteer": ("volunteer", "志愿者"),
+    },
+    "restricted": {
+        "counselling": ("counselling", "心理辅导"), "family_conflict": ("family conflict", "家庭矛盾"),
+        "referral": ("referral", "转介"),
     },
     "horizon": {"short": ("short term", "短期"), "long": ("long term", "长期")},
     "goal_status": {
@@ -1051,8 +1274,8 @@ def language() -> str:
 def t(key: str, /, **values) -> str:
     """The text for ``key`` in the current language, with ``values`` filled in."""
     entry = CATALOG.get(key)
-    if entry is None:
-        return key
+    if entry is None:  # a code from the file, maybe a hostile one: never raw
+        return _plain(key)
     text = entry[1] if _lang == "zh" else entry[0]
     return text.format(**values) if values else text
 
@@ -1072,6 +1295,27 @@ def change_text(change: float | None) -> str:
     return f"{change * 100:+.1f}%"
 
 
+def account_error(exc) -> str:
+    """A ``db.accounts.AccountError`` in words."""
+    values = {k: v for k, v in exc.extra.items() if k != "field"}
+    if "until" in values:
+        values["until"] = f"{values['until']:%H:%M}"
+    return t(f"err.account.{exc.code}", **values)
+
+
+def restricted_entry(reason: str) -> str:
+    """"restricted entry (counselling)": all that shows of a confidential entry."""
+    return t("access.restricted_entry") + paren(label("restricted", reason))
+
+
+def hidden_text(view, name: str) -> str:
+    """What shows instead of a field this reader may not see ("" if they may):
+    "restricted" for a confidential field, else "not shown to volunteers"."""
+    if name not in getattr(view, "hidden", ()):
+        return ""
+    return t("access.restricted_field" if name in view.restricted_fields else "access.hidden")
+
+
 def paren(text: str) -> str:
     """``text`` in brackets as each language writes them: " (x)" or "（x）"."""
     return f"（{text}）" if _lang == "zh" else f" ({text})"
@@ -1079,9 +1323,17 @@ def paren(text: str) -> str:
 
 def label(group: str, code: str) -> str:
     entry = VOCAB.get(group, {}).get(code)
-    if entry is None:
-        return code
+    if entry is None:  # a code this version does not know, as stored: cleaned
+        return _plain(code)
     return entry[1] if _lang == "zh" else entry[0]
+
+
+def _plain(text: str) -> str:
+    if text.isprintable():
+        return text
+    from db.text import one_line
+
+    return one_line(text)
 
 
 def labels(group: str, codes) -> str:
@@ -1097,7 +1349,7 @@ def due_label(what: str, rules=()) -> str:
     for rule in rules:
         if rule.code == what:
             return rule_label(rule)
-    return what
+    return _plain(what)
 
 
 def rule_label(rule) -> str:
@@ -1135,6 +1387,8 @@ def due_detail(item) -> str:
     """A follow-up's or goal's text, else when the rule was last met."""
     from db.text import one_line
 
+    if item.what == "follow_up" and getattr(item, "restricted", ""):
+        return restricted_entry(item.restricted)
     if item.what in ("follow_up", "goal"):
         return one_line(item.text)
     if item.last is None:

@@ -178,10 +178,17 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def sheet_text(text: str) -> str:
+    """A text cell for .csv or .xlsx: one clean line (a label of a code the
+    vocabulary does not know is the stored code itself; openpyxl refuses control
+    characters), then neutralized."""
+    return neutralize(one_line(text))
+
+
 def _sheet_text(value: Cell) -> str:
     """A cell for .csv: text neutralized, figures as written by ``cell_text``."""
     if isinstance(value, str):
-        return neutralize(value)
+        return sheet_text(value)
     return cell_text(value)
 
 
@@ -273,11 +280,11 @@ def _write_xlsx(report, target: Path, progress: ProgressFn | None) -> None:
     all_tables = tables(report)
     for n, table in enumerate(all_tables, 1):
         sheet = book.create_sheet(_sheet_name(table.sheet, book.sheetnames))
-        sheet.cell(row=1, column=1, value=neutralize(title(report) if table.key == "summary"
+        sheet.cell(row=1, column=1, value=sheet_text(title(report) if table.key == "summary"
                                                      else table.title)).font = big
         widths = [0] * max(len(table.headers), 2)
         for col, header in enumerate(table.headers, 1):
-            cell = sheet.cell(row=2, column=col, value=neutralize(header))
+            cell = sheet.cell(row=2, column=col, value=sheet_text(header))
             cell.font = bold
             widths[col - 1] = _width(header)
         first_total = 3 + len(table.rows) - table.totals
@@ -290,7 +297,7 @@ def _write_xlsx(report, target: Path, progress: ProgressFn | None) -> None:
                 widths[col - 1] = max(widths[col - 1], _width(cell_text(value)))
         r = 3 + len(table.rows) + 1
         for name, value in table.notes:
-            sheet.cell(row=r, column=1, value=neutralize(name))
+            sheet.cell(row=r, column=1, value=sheet_text(name))
             _put(sheet.cell(row=r, column=2), value)
             r += 1
         for col, width in enumerate(widths, 1):
@@ -317,7 +324,7 @@ def _put(cell, value: Cell) -> None:
     elif isinstance(value, (int, float)):
         cell.value = value
     else:
-        cell.value = neutralize(str(value))
+        cell.value = sheet_text(str(value))
         cell.data_type = "s"
 
 

@@ -1,0 +1,100 @@
+"""``bangfu staff``: accounts from the command line (administrators and
+coordinators; on an empty file, ``staff add`` makes the first administrator).
+
+A new PIN is typed twice at the terminal, or read from stdin's next line
+after the PIN of the person running the command (scripts)."""
+
+from __future__ import annotations
+
+import sys
+
+from tui.i18n import t
+
+ACTIONS = ("list", "add", "set", "disable", "enable", "reset-pin")
+
+
+def add_commands(add_parser) -> None:
+    from db.vocab import STAFF_ROLES
+
+    p = add_parser("staff", help=t("cli.help.staff"))
+    p.add_argument("action", choices=ACTIONS, help=t("cli.help.staff_action"))
+    p.add_argument("name", nargs="?", default="", help=t("cli.help.staff_name"))
+    p.add_argument("--role", choices=STAFF_ROLES, default=None, help=t("cli.help.staff_role"))
+    p.add_argument("--classes", default=None, help=t("cli.help.staff_classes"))
+
+
+def _new_pin(name: str) -> str:
+    from tui.cli import CliError, _safe
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(t("cli.staff.new_pin", name=_safe(name)))
+        again = getpass.getpass(t("cli.staff.new_pin_again"))
+        if first != again:
+            raise CliError(t("err.account.pin_mismatch"), 2)
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise CliError(t("cli.staff.pin_line", name=_safe(name)), 2)
+    return line.rstrip("\r\n")
+
+
+def _account(name: str):
+    """Any account (disabled ones too) by exact name."""
+    from db.models import Staff
+    from tui.cli import CliError, _safe
+    from db.text import one_line
+
+    rows = list(Staff.select().where(Staff.name == one_line(name)))
+    if not rows:
+        raise CliError(t("cli.who_unknown", name=_safe(name)), 2)
+    return rows[0]
+
+
+def cmd_staff(args, settings) -> int:
+    from db import accounts
+    from tui.cli import CliError, _open, _safe, signed_in
+    from tui.i18n import account_error, label
+
+    if args.action != "list" and not args.name.strip():
+        raise CliError(t("cli.staff.need_name", action=args.action), 2)
+    _open(settings)
+    try:
+        if args.action == "add" and not accounts.has_staff():  # the first administrator
+            pin = _new_pin(args.name)
+            row = accounts.add_account(None, accounts.StaffInput(
+                name=args.name, pin=pin, classes=args.classes or ""), first=True)
+            print(t("cli.staff.first", name=_safe(row.name)))
+            return 0
+        actor = signed_in(settings, args, "manage")
+        if args.action == "list":
+            for a in accounts.list_accounts():
+                state = ("" if a.active else t("staff.state.disabled")) or (
+                    t("staff.state.locked", until=f"{a.locked_until:%H:%M}") if a.locked_until
+                    else ("" if a.has_pin else t("staff.state.no_pin")))
+                print("  ".join(x for x in (_safe(a.name), label("staff_role", a.role),
+                                            a.classes, state) if x))
+            return 0
+        if args.action == "add":
+            pin = _new_pin(args.name)
+            row = accounts.add_account(actor, accounts.StaffInput(
+                name=args.name, role=args.role or "teacher", pin=pin,
+                classes=args.classes or ""))
+            print(t("staff.added"))
+            return 0
+        target = _account(args.name)
+        if args.action == "reset-pin":
+            accounts.change_pin(actor, target.id, _new_pin(target.name))
+            print(t("staff.pin_set"))
+            return 0
+        if args.action == "set":
+            changed = accounts.update_account(actor, target.id, role=args.role,
+                                              classes=args.classes)
+        else:
+            changed = accounts.update_account(actor, target.id,
+                                              active=args.action == "enable")
+        print(t("staff.saved" if changed else "staff.unchanged"))
+        return 0
+    except accounts.AccountError as exc:
+        raise CliError(account_error(exc), 2) from None
