@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (BANGFU, CACHE, ROOT, PtyApp, ensure_demo_db, first_staff_key, median,  # noqa: E402
+from _common import (BANGFU, BENCH_PIN, CACHE, ROOT, PtyApp, ensure_demo_db, first_staff_key, median,  # noqa: E402
                      percentile, verdict, visible_text)
 
 sys.path.insert(0, str(ROOT))
@@ -216,11 +216,16 @@ async def _ui_headless(path: Path, student_id: int, number: str, repeat: int) ->
         async with app.run_test(size=(80, 24)) as pilot:
             for _ in range(100):
                 await pilot.pause(0.05)
-                if app.index is not None and getattr(app.screen, "staff", None):
+                if app._all is not None and getattr(app.screen, "staff", None):
                     break
             who, _name = first_staff_key(path)
             await pilot.press(*who)
             await pilot.press("enter")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if getattr(app.screen, "chosen", None) is not None:
+                    break
+            await pilot.press(*BENCH_PIN, "enter")
             for _ in range(100):
                 await pilot.pause(0.05)
                 if isinstance(app.screen, RosterScreen) and app.index is not None:
@@ -270,6 +275,10 @@ def bench_pty(path: Path, number: str, newest: str, repeat: int, gap: float = 0.
         time.sleep(0.5)
         app.wait_quiet(0.3)
         for ch in who:
+            app.keystroke(ch.encode(), gap=0.05)
+        app.keystroke(b"\r", gap=0.05)
+        app.wait_text("PIN for", timeout=30)
+        for ch in BENCH_PIN:
             app.keystroke(ch.encode(), gap=0.05)
         mark = len(app.out)
         app.keystroke(b"\r", gap=0.05)

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (BANGFU, BENCH, PY, ROOT, PtyApp, ensure_demo_db, first_staff_key,  # noqa: E402
+from _common import (BANGFU, BENCH_PIN, BENCH, PY, ROOT, PtyApp, ensure_demo_db, first_staff_key,  # noqa: E402
                      median, percentile, verdict)
 
 BS = "\x7f"
@@ -76,6 +76,10 @@ def start_bangfu(db_path: Path) -> PtyApp:
     time.sleep(0.5)  # the staff list loads in a worker
     app.wait_quiet(0.3)
     for ch in who:
+        app.keystroke(ch.encode(), gap=0.05)
+    app.keystroke(b"\r", gap=0.05)
+    app.wait_text("PIN for", timeout=30)
+    for ch in BENCH_PIN:
         app.keystroke(ch.encode(), gap=0.05)
     mark = len(app.out)
     app.keystroke(b"\r", gap=0.05)
