@@ -63,6 +63,7 @@ class RosterScreen(Screen):
         Binding("f5", "scores", "key.scores", id="scores", show=False),
         Binding("f6", "checkins", "key.checkins", id="checkins", show=False),
         Binding("f7", "report", "key.report", id="report", show=False),
+        Binding("f8", "audit", "key.audit", id="audit", show=False),
         Binding("f9", "staff", "key.staff", id="staff", show=False),
     ]
 
@@ -228,7 +229,7 @@ class RosterScreen(Screen):
         self.action_open()
 
     ABILITY = {"overview": "overview", "review": "edit_case", "scores": "grid",
-               "checkins": "grid", "report": "reports", "staff": "manage"}
+               "checkins": "grid", "report": "reports", "staff": "manage", "audit": "audit"}
 
     def check_action(self, action: str, parameters) -> bool | None:
         from db.access import can
@@ -305,6 +306,9 @@ class RosterScreen(Screen):
 
         if self.app.allowed("reports"):
             self.app.push_screen(ReportScreen())
+
+    def action_audit(self) -> None:
+        self.app.action_audit()
 
     def action_staff(self) -> None:
         from screens.staff import StaffScreen
