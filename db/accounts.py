@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from db import audit, clock, journal
 from db.models import Staff
 from db.text import one_line
-from db.vocab import STAFF_ROLES, join_codes, split_codes
+from db.vocab import STAFF_ROLES
 
 SCRYPT_N = 2 ** 14  # about 16 MiB and 40–60 ms a check on this kind of machine
 SCRYPT_R, SCRYPT_P = 8, 1
@@ -283,12 +283,3 @@ def list_accounts() -> list[Account]:
     return [Account(r.id, r.name, r.role, r.classes, r.active, bool(r.pin_hash),
                     r.locked_until if r.locked_until and r.locked_until > now else None)
             for r in rows]
-
-
-def teaches(staff) -> list[str]:
-    return split_codes(getattr(staff, "classes", ""))
-
-
-__all__ = ["AccountError", "StaffInput", "add_account", "authenticate", "change_pin",
-           "check_pin", "choose_pin", "hash_pin", "join_codes", "list_accounts",
-           "needs_pin", "pin_matches", "update_account"]

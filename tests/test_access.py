@@ -461,3 +461,25 @@ def test_the_permission_matrix(ability, role, allowed):
 
     assert access.can(Reader(role), ability) is allowed
     assert access.can(None, ability) is False
+
+
+def test_a_confidential_case_field_is_blank_for_others_and_never_overwritten_by_them(school):
+    """The lead marks a field confidential (ctrl+k in the case edit form): a
+    teacher on the case sees "restricted" and their save cannot change it."""
+    from db.cases import load_case, update_case
+    from db.models import Assignment, Case
+
+    case_id = school.cases["张伟"].id
+    Assignment.create(case=case_id, staff=school.other.id, role="tutor", active=True)
+    version = update_case(school.teacher, case_id, 1, {
+        "cause_analysis": "父母离异，争夺抚养权", "restricted_fields": ["cause_analysis"]})
+    mine = load_case(school.students["张伟"].id, reader=school.teacher)
+    assert mine.cause_analysis == "父母离异，争夺抚养权" and "cause_analysis" not in mine.hidden
+    theirs = load_case(school.students["张伟"].id, reader=school.other)
+    assert theirs.cause_analysis == "" and "cause_analysis" in theirs.hidden
+    assert "restricted_fields" not in theirs.edit_values()
+    update_case(school.other, case_id, version, {"cause_analysis": "", "measures": "每天面批",
+                                                 "restricted_fields": []})
+    row = Case.get_by_id(case_id)
+    assert row.cause_analysis == "父母离异，争夺抚养权"  # untouched by who may not read it
+    assert row.restricted_fields == "cause_analysis" and row.measures == "每天面批"
