@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = add_parser(name, help=t(f"cli.help.{name}"))
         p.add_argument("names", nargs="*", help=t("cli.help.names"))
         p.add_argument("--reset", action="store_true", help=t("cli.help.names_reset"))
-    
+
     p = add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
