@@ -39,8 +39,16 @@ class AccountError(Exception):
 
 
 # -- PINs -----------------------------------------------------------------------
-def check_pin(pin: str) -> str | None:
-    """None if ``pin`` may be used, else the reason's code."""
+def check_pin(pin: str, again: str | None = None) -> str | None:
+    """None if ``pin`` may be used (and, given, ``again`` is the same), else the
+    reason's code."""
+    reason = _pin_reason(pin)
+    if reason is None and again is not None and again != pin:
+        return "pin_mismatch"
+    return reason
+
+
+def _pin_reason(pin: str) -> str | None:
     if not pin or pin != pin.strip():
         return "pin_blank" if not pin.strip() else "pin_spaces"
     if pin.isdecimal() and pin.isascii():

@@ -517,8 +517,7 @@ class CaseScreen(Screen):
             with database.connection_context():
                 entry = open_restricted(self.app.staff, contact_id)
         except NotAllowed as exc:
-            self.app.call_from_thread(self.notify, t(f"err.access.{exc.code}"),
-                                      severity="warning", markup=False)
+            self.app.call_from_thread(self.app.not_allowed, exc.code)
             return
         self.app.call_from_thread(self._entry_opened, entry)
 
@@ -545,8 +544,7 @@ class CaseScreen(Screen):
             with database.connection_context():
                 found = load_entry(contact_id, reader=self.app.staff)
         except NotAllowed as exc:
-            self.app.call_from_thread(self.notify, t(f"err.access.{exc.code}"),
-                                      severity="warning", markup=False)
+            self.app.call_from_thread(self.app.not_allowed, exc.code)
             return
         self.app.call_from_thread(self._amend_loaded, contact_id, found)
 

@@ -209,10 +209,7 @@ class SignInScreen(Screen):
 
         pin = self.query_one("#pin", Input).value
         if self.first_run or (self.chosen is not None and not self.chosen.has_pin):
-            again = self.query_one("#pin2", Input).value
-            reason = check_pin(pin)
-            if reason is None and pin != again:
-                reason = "pin_mismatch"
+            reason = check_pin(pin, self.query_one("#pin2", Input).value)
             if reason:
                 from db.accounts import AccountError
 

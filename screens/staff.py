@@ -219,9 +219,7 @@ class StaffScreen(Screen):
         value = {n: self.query_one(f"#staff-{n}", Input).value
                  for n in ("name", "classes", "pin", "pin2")}
         if self.mode in ("add", "pin"):
-            reason = check_pin(value["pin"])
-            if reason is None and value["pin"] != value["pin2"]:
-                reason = "pin_mismatch"
+            reason = check_pin(value["pin"], value["pin2"])
             if reason:
                 self._invalid(reason, "pin")
                 return

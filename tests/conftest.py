@@ -49,6 +49,14 @@ def english():
     i18n.set_language("en")
 
 
+@pytest.fixture(params=["en", "zh"])
+def lang(request):
+    """The test once in English, once in Chinese (the snapshots at 80x24)."""
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def db_path(tmp_path):
     path = tmp_path / "school.db"

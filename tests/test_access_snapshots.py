@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 
 from db.contacts import load_entry, save_contact
 from db.models import Contact
 from tests.helpers import make_app, settle, sign_in
-from tui import i18n
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(params=["en", "zh"])
-def lang(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
 
 
 def test_pin_step(snap_compare, school, lang):

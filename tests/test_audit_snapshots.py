@@ -17,16 +17,8 @@ from db.contacts import amend_contact, load_entry, save_contact
 from db.models import Contact
 from tests.conftest import build_small_school
 from tests.helpers import make_app, settle, sign_in
-from tui import i18n
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(params=["en", "zh"])
-def lang(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
 
 
 @pytest.fixture

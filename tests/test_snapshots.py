@@ -6,19 +6,10 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
-import pytest
 
 from tests.helpers import make_app, settle, sign_in
-from tui import i18n
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(params=["en", "zh"])
-def lang(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
 
 
 def test_sign_in(snap_compare, school, lang):

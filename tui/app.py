@@ -254,10 +254,7 @@ class BangfuApp(App):
 
     def action_audit(self) -> None:
         """The audit log (administrators only)."""
-        from db.access import can
-
-        if not can(self.staff, "audit"):
-            self.notify(t("err.access.audit"), severity="warning", markup=False)
+        if not self.allowed("audit"):
             return
         from screens.audit import AuditScreen
 
@@ -282,8 +279,12 @@ class BangfuApp(App):
 
         if can(self.staff, ability):
             return True
-        self.notify(t(f"err.access.{ability}"), severity="warning", markup=False)
+        self.not_allowed(ability)
         return False
+
+    def not_allowed(self, code: str) -> None:
+        """Say why not (``db.access.NotAllowed.code`` or an ability)."""
+        self.notify(t(f"err.access.{code}"), severity="warning", markup=False)
 
     def staff_changed(self) -> None:
         """Accounts were changed (F9): the person signed in may have a new role."""
@@ -418,8 +419,7 @@ class BangfuApp(App):
 
         with database.connection_context():
             if not sees_student(self.staff, student_id):  # a stale row, a draft
-                self.call_from_thread(self.notify, t("err.access.student"), severity="warning",
-                                      markup=False)
+                self.call_from_thread(self.not_allowed, "student")
                 return
             view = load_case(student_id, reader=self.staff)
         self.call_from_thread(self.show_case, opener, student_id, view)

@@ -12,13 +12,11 @@ No Textual here: the CLI (``bangfu show STUDENT --format md``) uses it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from db.text import clean, one_line
-from tui.exports import default_path, prepare
+from tui.exports import default_path, text_fill, write_via_temp
 from tui.i18n import change_text, hidden_text, paren, restricted_entry, t
 from tui.i18n import label as _label
 
@@ -273,16 +271,4 @@ def write_case_summary(student_id: int, path, *, today: dt.date | None = None,
     text = case_summary_md(student_id, today=today, reader=reader)
     if text is None:
         raise LookupError(student_id)
-    target = prepare(path)
-    fd, tmp = tempfile.mkstemp(prefix=".bangfu-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    return write_via_temp(path, text_fill(text, "md"))

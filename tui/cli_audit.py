@@ -16,7 +16,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -236,30 +235,18 @@ def write_audit(rows: list[AuditRow], chosen: AuditFilter, fmt: str, path,
     """Write ``rows`` as ``fmt`` (csv, xlsx or md) into a temporary file beside
     ``path``, then rename it over ``path``: a reader never sees half a file.
     ``progress(done, total)`` follows the rows.  Returns the path written."""
-    from tui.exports import prepare
+    from tui.exports import text_fill, write_via_temp
     from tui.report_files import FORMATS
 
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    target = prepare(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                  newline="") as handle:
-            if fmt == "csv":
-                handle.write(render_csv(rows, chosen))
-            elif fmt == "md":
-                handle.write(render_markdown(rows, chosen))
-        if fmt == "xlsx":
-            _write_xlsx(rows, chosen, tmp, progress)
-        elif progress is not None:
-            progress(len(rows), len(rows))
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    if fmt == "xlsx":
+        return write_via_temp(path, lambda tmp: _write_xlsx(rows, chosen, tmp, progress))
+    written = write_via_temp(path, text_fill(
+        render_csv(rows, chosen) if fmt == "csv" else render_markdown(rows, chosen), fmt))
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return written
 
 
 def default_path(fmt: str) -> Path:

@@ -7,6 +7,8 @@ created (owner and group only) when the first file is written.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -30,3 +32,27 @@ def prepare(path: str | os.PathLike) -> Path:
     target = Path(os.path.expanduser(str(path)))
     target.parent.mkdir(mode=0o770, parents=True, exist_ok=True)
     return target
+
+
+def write_via_temp(path: str | os.PathLike, fill: Callable[[Path], None]) -> Path:
+    """Write ``path`` through a temporary file beside it, renamed over it once
+    ``fill(temp_path)`` has written it: a reader never sees half a file, and a
+    failure leaves no temporary file behind.  Returns the path written."""
+    target = prepare(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        fill(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def text_fill(text: str, fmt: str) -> Callable[[Path], None]:
+    """A ``fill`` for ``write_via_temp`` writing ``text`` as is; csv with a BOM,
+    so Chinese Excel reads it as UTF-8."""
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    return lambda tmp: tmp.write_text(text, encoding=encoding, newline="")

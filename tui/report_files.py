@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,26 +353,14 @@ def write_report(report, fmt: str, path: str | os.PathLike,
     temporary file beside it, then renamed over it, so a reader never sees a
     half-written report.  ``progress(done, total)`` follows the sheets
     (.xlsx) or is called once at the end.  Returns the path written."""
-    from tui.exports import prepare
+    from tui.exports import text_fill, write_via_temp
 
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    text = None if fmt == "xlsx" else (
-        render_csv(report) if fmt == "csv" else render_markdown(report))
-    target = prepare(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                  newline="") as handle:
-            if text is not None:
-                handle.write(text)
-        if text is None:
-            _write_xlsx(report, tmp, progress)
-        elif progress is not None:
-            progress(1, 1)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    if fmt == "xlsx":
+        return write_via_temp(path, lambda tmp: _write_xlsx(report, tmp, progress))
+    written = write_via_temp(path, text_fill(
+        render_csv(report) if fmt == "csv" else render_markdown(report), fmt))
+    if progress is not None:
+        progress(1, 1)
+    return written
