@@ -27,6 +27,7 @@ class GuardianView:
     phone: str
     wechat: str
     lives_with: bool
+    works_away: bool = False
 
 
 @dataclass(slots=True)
@@ -97,6 +98,9 @@ class CaseView:
     contacts: list[ContactView] = field(default_factory=list)
     restricted_fields: list[str] = field(default_factory=list)  # marked confidential
     hidden: frozenset = frozenset()  # fields blanked for this reader (db.access)
+    address: str = ""  # v8: 现住址
+    phone: str = ""  # v8: the family's contact number
+    events: list = field(default_factory=list)  # db.case_status.EventView, newest first
     reads_restricted: bool = False  # this reader may open the case's restricted entries
 
     @property
@@ -125,7 +129,7 @@ def current_case_id(student_id: int) -> int | None:
 
 
 def load_guardians(student_id: int) -> list[GuardianView]:
-    return [GuardianView(g.name, g.relation, g.phone, g.wechat, g.lives_with)
+    return [GuardianView(g.name, g.relation, g.phone, g.wechat, g.lives_with, g.works_away)
             for g in Guardian.select().where(Guardian.student == student_id)
             .order_by(Guardian.id)]
 
@@ -145,10 +149,10 @@ def load_case(student_id: int, case_id: int | None = None, reader=None) -> CaseV
         student_id=row.id, student_no=row.student_no, name=row.name, gender=row.gender,
         class_name=row.class_name or "", birth_date=row.birth_date,
         family_flags=split_codes(row.family_flags), family_notes=row.family_notes,
-        guardians=load_guardians(student_id))
+        guardians=load_guardians(student_id), address=row.address, phone=row.phone)
     case_id = case_id or current_case_id(student_id)
     if case_id is None:
-        return view
+        return _as_seen_by(view, reader)
     case = (Case.select(Case, Term.name.alias("term_name"), Staff.name.alias("editor"))
             .join(Term, JOIN.LEFT_OUTER).switch(Case)
             .join(Staff, JOIN.LEFT_OUTER, on=(Case.updated_by == Staff.id))
@@ -185,6 +189,9 @@ def load_case(student_id: int, case_id: int | None = None, reader=None) -> CaseV
         .join(Staff).where(Contact.case == case_id)
         .order_by(Contact.occurred_at.desc(), Contact.id.desc()).objects()]
     view.restricted_fields = split_codes(case.restricted_fields)
+    from db.case_status import case_events
+
+    view.events = case_events(case_id)
     return _as_seen_by(view, reader)
 
 
@@ -210,6 +217,7 @@ def _as_seen_by(view: CaseView, reader) -> CaseView:
     if "guardian_phone" in hidden:
         for g in view.guardians:
             g.phone = g.wechat = ""
+        view.phone = view.address = ""
     view.hidden = frozenset(hidden)
     return view
 

@@ -93,6 +93,9 @@ class Student(BaseModel):
     version = IntegerField(default=1)
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(default=_now)
+    address = TextField(default="")  # v8: 现住址
+    phone = CharField(default="")  # v8: the family's contact number (联系电话)
+    id_number = CharField(default="")  # v8: 身份证件号, only when mapped on import; never shown whole
 
 
 class Guardian(BaseModel):
@@ -104,6 +107,7 @@ class Guardian(BaseModel):
     wechat = CharField(default="")
     lives_with = BooleanField(default=False)
     notes = TextField(default="")
+    works_away = BooleanField(default=False)  # v8: works away from home (外出务工)
 
 
 class Case(BaseModel):
@@ -128,6 +132,22 @@ class Case(BaseModel):
 
     class Meta:
         table_name = "case_file"
+
+
+class CaseEvent(BaseModel):
+    """A case opened, closed, reopened or transferred, with its reason (v8)."""
+
+    id = AutoField()
+    case = ForeignKeyField(Case, backref="events", on_delete="CASCADE")
+    kind = CharField()  # db.vocab.CASE_EVENTS
+    happened_on = DateField()
+    reason = TextField(default="")
+    detail = CharField(default="")  # "7-1 → 7-2", the school moved to
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=_now)
+
+    class Meta:
+        table_name = "case_event"
 
 
 class Assignment(BaseModel):
@@ -247,6 +267,6 @@ class AuditLog(BaseModel):
         table_name = "audit_log"
 
 
-ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case,
+ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case, CaseEvent,
               Assignment, Goal, StageReview, PeerPair, Contact, Score, Checkin,
               AuditLog]

@@ -27,6 +27,12 @@ FAMILY_FLAGS = ("left_behind_one", "left_behind_both", "grandparent_care",
                 "single_parent", "low_income", "migrant", "orphan", "only_child")
 
 RELATIONS = ("father", "mother", "grandfather", "grandmother", "guardian", "other")
+# one letter each, typed in the student editor
+RELATION_KEYS = {"f": "father", "m": "mother", "g": "grandfather", "n": "grandmother",
+                 "u": "guardian", "o": "other"}
+
+# what happened to a case besides its entries (case_event, schema version 8)
+CASE_EVENTS = ("open", "close", "reopen", "transfer_class", "transfer_school")
 
 ASSIGNMENT_ROLES = ("lead", "tutor", "counsellor", "volunteer")
 

@@ -78,6 +78,13 @@ def case_file_text(view: CaseView) -> Text:
             text.append(hidden, style="italic")
         else:
             text.append(clean(getattr(view, name)) or "—")
+    if view.events:
+        text.append(f"\n\n{t('case.history')}\n", style="bold")
+        for e in view.events:
+            detail = f" {one_line(e.detail)}" if e.detail else ""
+            reason = f"{t('common.colon')}{one_line(e.reason)}" if e.reason else ""
+            by = f" · {one_line(e.by)}" if e.by else ""
+            text.append(f"{e.happened_on:%Y-%m-%d}  {t('case.event.' + e.kind)}{detail}{reason}{by}\n")
     if view.updated_by:
         text.append("\n\n" + t("case.edited_by", who=one_line(view.updated_by),
                                at=f"{view.updated_at:%Y-%m-%d %H:%M}"), style="dim")
@@ -90,6 +97,13 @@ def family_text(view: CaseView) -> Text:
     text.append(f"{one_line(view.name)} · {label('gender', view.gender)} · "
                 f"{t('case.birth')} {_d(view.birth_date)} · {one_line(view.class_name)} · "
                 f"{view.student_no}")
+    if view.address or view.phone:
+        text.append("\n")
+        if view.address:
+            text.append(f"{t('case.address')}{t('common.colon')}", style="bold")
+            text.append(one_line(view.address) + "  ")
+        if view.phone:
+            text.append(f"{t('case.phone')} {one_line(view.phone)}")
     text.append(f"\n{t('case.family')}{t('common.colon')}", style="bold")
     text.append(labels("family", view.family_flags) or "—")
     if "family_notes" in view.hidden:
@@ -107,6 +121,8 @@ def family_text(view: CaseView) -> Text:
             text.append(f"  {t('case.wechat')} {one_line(g.wechat)}")
         if g.lives_with:
             text.append(f"  · {t('case.lives_with')}", style="dim")
+        if g.works_away:
+            text.append(f"  · {t('case.works_away')}", style="dim")
         if "guardian_phone" in view.hidden:
             text.append(f"  {t('case.phone')} {t('access.hidden')}", style="italic")
         text.append("\n")
@@ -233,6 +249,9 @@ class CaseScreen(Screen):
         Binding("p", "summary", "key.summary", id="summary"),
         # the timeline says "o opens it" beside each restricted entry: no room in the footer
         Binding("o", "open_restricted", "key.open_restricted", id="open_restricted", show=False),
+        # no room in the footer either: in the palette (ctrl+p) and the README
+        Binding("c", "case_status", "key.case_status", id="case_status", show=False),
+        Binding("s", "edit_student", "key.edit_student", id="edit_student", show=False),
     ]
 
     def __init__(self, student_id: int | None = None, view: CaseView | None = None):
@@ -398,6 +417,10 @@ class CaseScreen(Screen):
         if action == "open_restricted":
             return (self.view is not None and self.view.reads_restricted
                     and any(c.restricted for c in self.view.contacts))
+        if action == "case_status":
+            return self.view is not None and can(staff, "edit_case")
+        if action == "edit_student":
+            return self.view is not None and can(staff, "manage")
         return True
 
     def action_back(self) -> None:
@@ -556,6 +579,45 @@ class CaseScreen(Screen):
 
         entry, student_id = found
         self.app.push_screen(AmendScreen(contact_id, entry, student_id), self._after_contact)
+
+    def action_case_status(self) -> None:
+        """Close, reopen or transfer the case; open one when there is none."""
+        from screens.case_status import CaseStatusScreen
+
+        view = self.view
+        if view is None or not self.app.allowed("edit_case"):
+            return
+        if view.case_id is None:
+            lead = one_line(self.app.staff.name) if self.app.staff else ""
+            screen = CaseStatusScreen(view.student_id, view.name, lead=lead)
+        else:
+            screen = CaseStatusScreen(view.student_id, view.name, view.case_id, view.status)
+        self.app.push_screen(screen, self._after_status)
+
+    def _after_status(self, saved) -> None:
+        if saved:
+            self.load()
+
+    def action_edit_student(self) -> None:
+        if self.view is None or not self.app.allowed("manage"):
+            return
+        self.load_student(self.view.student_id)
+
+    @work(thread=True, exclusive=True, group="student-form", exit_on_error=False)
+    def load_student(self, student_id: int) -> None:
+        from db.models import database
+        from db.students import load_student
+
+        with database.connection_context():
+            form = load_student(student_id)
+        if form is not None:
+            self.app.call_from_thread(self._edit_student, form)
+
+    def _edit_student(self, form) -> None:
+        from screens.student import StudentScreen
+
+        if self.app.screen is self:
+            self.app.push_screen(StudentScreen(form), lambda saved: saved and self.load())
 
     def action_edit(self) -> None:
         if self.view is None or self.view.case_id is None:

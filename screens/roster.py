@@ -65,6 +65,12 @@ class RosterScreen(Screen):
         Binding("f7", "report", "key.report", id="report", show=False),
         Binding("f8", "audit", "key.audit", id="audit", show=False),
         Binding("f9", "staff", "key.staff", id="staff", show=False),
+        # the roster itself (issue 7): in the palette and the README
+        Binding("ctrl+l", "open_new_case", "key.open_new_case", id="open_new_case", show=False),
+        Binding("ctrl+b", "new_student", "key.new_student", id="new_student", show=False),
+        Binding("f10", "import_roster", "key.import_roster", id="import_roster", show=False),
+        Binding("f11", "intake", "key.intake", id="intake", show=False),
+        Binding("f12", "export", "key.export", id="export", show=False),
     ]
 
     def __init__(self):
@@ -229,7 +235,9 @@ class RosterScreen(Screen):
         self.action_open()
 
     ABILITY = {"overview": "overview", "review": "edit_case", "scores": "grid",
-               "checkins": "grid", "report": "reports", "staff": "manage", "audit": "audit"}
+               "checkins": "grid", "report": "reports", "staff": "manage", "audit": "audit",
+               "open_new_case": "edit_case", "new_student": "manage",
+               "import_roster": "manage", "intake": "edit_case", "export": "reports"}
 
     def check_action(self, action: str, parameters) -> bool | None:
         from db.access import can
@@ -315,6 +323,46 @@ class RosterScreen(Screen):
 
         if self.app.allowed("manage"):
             self.app.push_screen(StaffScreen())
+
+    # -- the roster itself: students, cases, import, intake, export ----------------
+    def action_new_student(self) -> None:
+        from screens.student import StudentScreen
+
+        if self.app.allowed("manage"):
+            self.app.push_screen(StudentScreen())
+
+    def action_open_new_case(self) -> None:
+        """Open a case for the highlighted student (one without an open case)."""
+        from db.vocab import OPEN_STATUSES
+        from screens.case_status import CaseStatusScreen
+
+        row = self._current()
+        if row is None or not self.app.allowed("edit_case"):
+            return
+        if row.status in OPEN_STATUSES:
+            self.notify(t("case_status.has_open", name=one_line(row.name)),
+                        severity="warning", markup=False)
+            return
+        lead = one_line(self.app.staff.name) if self.app.staff else ""
+        self.app.push_screen(CaseStatusScreen(row.student_id, row.name, lead=lead))
+
+    def action_import_roster(self) -> None:
+        from screens.import_roster import ImportScreen
+
+        if self.app.allowed("manage"):
+            self.app.push_screen(ImportScreen())
+
+    def action_intake(self) -> None:
+        from screens.intake import IntakeScreen
+
+        if self.app.allowed("edit_case"):
+            self.app.push_screen(IntakeScreen())
+
+    def action_export(self) -> None:
+        from screens.export import ExportScreen
+
+        if self.app.allowed("reports"):
+            self.app.push_screen(ExportScreen())
 
     def action_meeting(self) -> None:
         from screens.meeting import MeetingScreen

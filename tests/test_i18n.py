@@ -174,7 +174,7 @@ def test_every_vocab_code_is_labelled(group, codes):
 def test_every_tuple_in_db_vocab_is_covered():
     covered = {"RESTRICTED_REASONS", "CASE_STATUSES", "OPEN_STATUSES", "RISK_LEVELS", "CATEGORIES", "CAUSES",
                "FAMILY_FLAGS", "RELATIONS", "ASSIGNMENT_ROLES", "GOAL_HORIZONS",
-               "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES"}
+               "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES", "CASE_EVENTS"}
     tuples = {name for name, value in vars(vocab).items()
               if name.isupper() and isinstance(value, tuple)}
     assert tuples <= covered, f"new vocabulary without a label test: {tuples - covered}"
@@ -187,7 +187,29 @@ def test_status_filters_are_labelled():
         assert f"status.{code}" in CATALOG or code in VOCAB["status"], code
 
 
+def test_case_events_are_labelled():
+    for code in vocab.CASE_EVENTS:
+        assert f"case.event.{code}" in CATALOG, code
+
+
+def test_every_import_code_has_words():
+    from db import roster_file
+    from db.roster_import import STUDENT_FIELDS
+
+    for code in roster_file.PROBLEM_CODES:
+        assert f"import.problem.{code}" in CATALOG, code
+    for code in roster_file.FIX_CODES:
+        assert f"import.fix.{code}" in CATALOG, code
+    for code in roster_file.SKIP_CODES:
+        assert f"import.skip.{code}" in CATALOG, code
+    for name in (*roster_file.FIELDS, *STUDENT_FIELDS, "class", "family_flags", "guardian"):
+        assert f"import.field.{name}" in CATALOG, name
+    for code in roster_file.ERROR_CODES:
+        assert f"import.error.{code}" in CATALOG, code
+
+
 def test_letter_keys_map_to_known_codes():
+    assert set(vocab.RELATION_KEYS.values()) <= set(vocab.RELATIONS)
     assert set(vocab.KIND_KEYS.values()) <= set(vocab.CONTACT_KINDS)
     assert set(vocab.CHANNEL_KEYS.values()) <= set(vocab.CHANNELS)
 

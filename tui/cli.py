@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     from tui import cli_audit
 
     cli_audit.add_commands(add_parser)
+    from tui import cli_import
+
+    cli_import.add_commands(add_parser)
+    from tui import cli_export
+
+    cli_export.add_commands(add_parser)
     return parser
 
 
@@ -553,11 +559,12 @@ def cmd_init(args, settings) -> int:
 
 
 def _share_commands() -> dict:
-    from tui import cli_audit, cli_share
+    from tui import cli_audit, cli_export, cli_import, cli_share
 
     return {**{name: getattr(cli_share, f"cmd_{name.replace('-', '_')}")
                for name in ("backup", "check", "doctor", "unlock", "recover", "outbox",
-                            "set-locking")}, "audit": cli_audit.cmd_audit}
+                            "set-locking")}, "audit": cli_audit.cmd_audit,
+            "export": cli_export.cmd_export, "import": cli_import.cmd_import}
 
 
 def cmd_report(args, settings) -> int:

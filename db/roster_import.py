@@ -1,0 +1,275 @@
+"""Bringing a school's roster into the file: what an import would do (the
+plan, shown before anything is written) and doing it in one transaction.
+
+``db.roster_file`` reads the file and names every problem by row; here each
+good row is matched to the roster by student number:
+
+- a new number is a new student (with their guardians and class, classes
+  being made as needed);
+- a known number updates that student: only the columns the file has, only
+  with values that are not blank (a blank cell never erases what staff
+  typed), guardians matched by relation and name (new ones added, none
+  removed), and the report says what changed, field by field;
+- a new number whose name and birth date equal another student's is a
+  probable duplicate: imported as its own student (the numbers differ) and
+  flagged, never merged.
+
+Managers only (``db.access``: "manage").  No Textual here: the CLI
+(``bangfu import roster``) and the import screen call the same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from db import access, audit, clock, journal
+from db.models import Guardian, SchoolClass, Student
+from db.roster_file import GuardianRecord, ParsedFile, RosterRecord
+from db.vocab import FAMILY_FLAGS, split_codes
+
+# student fields an import may change, as the record names them
+STUDENT_FIELDS = ("name", "gender", "birth_date", "class", "address", "phone", "id_number")
+FLAG_FIELDS = {"left_behind": ("left_behind_one", "left_behind_both"), "only_child": ("only_child",),
+               "orphan": ("orphan",), "migrant": ("migrant",)}
+
+
+@dataclass
+class Change:
+    field: str  # a STUDENT_FIELDS name, "family_flags" or "guardian"
+    old: str
+    new: str
+
+
+@dataclass
+class PlanRow:
+    record: RosterRecord
+    action: str  # "new", "update" or "same"
+    student_id: int | None = None
+    changes: list[Change] = field(default_factory=list)
+    duplicate_of: tuple[str, str] | None = None  # (number, name) of the probable same person
+
+
+@dataclass
+class ImportPlan:
+    parsed: ParsedFile
+    rows: list[PlanRow]
+    new_classes: list[str]  # codes of the classes the import would make
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def duplicates(self) -> list[PlanRow]:
+        return [r for r in self.rows if r.duplicate_of is not None]
+
+
+@dataclass
+class ImportResult:
+    new: int
+    updated: int
+    same: int
+    classes: int
+    skipped: int  # rows with a problem, not imported
+
+
+def _present(parsed: ParsedFile) -> set[str]:
+    """The record fields the file has columns for."""
+    fields = {c.field for c in parsed.columns if c.field}
+    present = {f for f in STUDENT_FIELDS if f in fields}
+    if fields & {"class", "grade"}:
+        present.add("class")
+    present |= {f for f in FLAG_FIELDS if f in fields}
+    if any(f.endswith("_name") for f in fields):
+        present.add("guardians")
+    return present
+
+
+def _flags_after(stored: str, record: RosterRecord) -> str:
+    flags = set(split_codes(stored))
+    for code, on in record.flags.items():
+        if on:
+            flags.add(code)
+        else:
+            flags.discard(code)
+    return ",".join(f for f in FAMILY_FLAGS if f in flags)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _guardian_changes(stored: list, record: RosterRecord) -> list[tuple[GuardianRecord, int | None]]:
+    """The file's guardians that are new or whose phone changed, each with the
+    stored guardian it updates (None: a new one)."""
+    out = []
+    for g in record.guardians:
+        match = next((s for s in stored if s.name == g.name
+                      and (s.relation == g.relation or g.relation == "guardian")), None)
+        if match is None:
+            out.append((g, None))
+        elif g.phone and g.phone != match.phone:
+            out.append((g, match.id))
+    return out
+
+
+def plan_import(parsed: ParsedFile, progress=None) -> ImportPlan:
+    """What importing ``parsed`` would do; reads the file, writes nothing."""
+    present = _present(parsed)
+    numbers = [r.student_no for r in parsed.records]
+    stored: dict[str, Student] = {}
+    for i in range(0, len(numbers), 500):
+        for s in Student.select().where(Student.student_no.in_(numbers[i:i + 500])):
+            stored[s.student_no] = s
+    classes = {c.id: c.code for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
+    known_codes = set(classes.values()) | {
+        n for (n,) in SchoolClass.select(SchoolClass.name).tuples()}
+    guardians: dict[int, list] = {}
+    ids = [s.id for s in stored.values()]
+    for i in range(0, len(ids), 500):
+        for g in Guardian.select().where(Guardian.student.in_(ids[i:i + 500])):
+            guardians.setdefault(g.student_id, []).append(g)
+    by_person: dict[tuple, tuple[str, str]] = {}
+    names = list({r.name for r in parsed.records if r.birth_date})
+    for i in range(0, len(names), 500):
+        for no, name, born in (Student.select(Student.student_no, Student.name, Student.birth_date)
+                               .where(Student.name.in_(names[i:i + 500])).tuples()):
+            if born:
+                by_person.setdefault((name, _text(born)), (no, name))
+    rows, new_classes = [], []
+    for n, record in enumerate(parsed.records):
+        if record.class_code and record.class_code not in known_codes \
+                and record.class_name not in known_codes and record.class_code not in new_classes:
+            new_classes.append(record.class_code)
+        student = stored.get(record.student_no)
+        person = (record.name, _text(record.birth_date))
+        if student is None:
+            row = PlanRow(record, "new")
+            if record.birth_date and person in by_person \
+                    and by_person[person][0] != record.student_no:
+                row.duplicate_of = by_person[person]
+            by_person.setdefault(person, (record.student_no, record.name))
+            rows.append(row)
+        else:
+            rows.append(_update_row(record, student, present, classes,
+                                    guardians.get(student.id, [])))
+        if progress and n % 500 == 0:
+            progress(n, len(parsed.records))
+    return ImportPlan(parsed, rows, new_classes)
+
+
+def _update_row(record: RosterRecord, student: Student, present: set[str],
+                classes: dict[int, str], stored_guardians: list) -> PlanRow:
+    changes = []
+    for name in ("name", "gender", "birth_date", "address", "phone", "id_number"):
+        new = getattr(record, name)
+        old = getattr(student, name)
+        if name in present and new not in ("", None) and new != old:
+            changes.append(Change(name, _text(old), _text(new)))
+    if "class" in present and record.class_code:
+        old = classes.get(student.school_class_id, "")
+        if old != record.class_code:
+            changes.append(Change("class", old, record.class_code))
+    if record.flags:
+        after = _flags_after(student.family_flags, record)
+        if after != student.family_flags:
+            changes.append(Change("family_flags", student.family_flags, after))
+    for g, gid in _guardian_changes(stored_guardians, record):
+        old = next((s.phone for s in stored_guardians if s.id == gid), "")
+        changes.append(Change("guardian", f"{g.name} {old}".strip() if gid else "",
+                              f"{g.name} {g.phone}".strip()))
+    return PlanRow(record, "update" if changes else "same", student.id, changes)
+
+
+def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
+    """Write the plan in one transaction (all of it or nothing); one audit row
+    per student and guardian written and one for the import as a whole."""
+    from db.classes import ensure_class, planned
+    from db.pinyin import name_keys
+
+    access.require(actor, "manage")
+    total = len(plan.rows)
+    made_classes = 0
+    with journal.transaction():
+        class_ids = {c.code: c.id for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
+        class_ids.update({c.name: c.id for c in SchoolClass.select(SchoolClass.id,
+                                                                   SchoolClass.name)})
+
+        def class_id(record: RosterRecord) -> int | None:
+            nonlocal made_classes
+            if not record.class_code:
+                return None
+            found = class_ids.get(record.class_code) or class_ids.get(record.class_name)
+            if found is None:
+                grade, number = record.class_code.split("-")
+                found = ensure_class(actor, planned(int(grade), int(number)))
+                class_ids[record.class_code] = found
+                made_classes += 1
+            return found
+
+        now = clock.now()
+        for n, row in enumerate(plan.rows):
+            r = row.record
+            if row.action == "new":
+                pinyin, initials = name_keys(r.name)
+                student = Student.create(
+                    student_no=r.student_no, name=r.name, gender=r.gender,
+                    school_class=class_id(r), birth_date=r.birth_date, address=r.address,
+                    phone=r.phone, id_number=r.id_number,
+                    family_flags=_flags_after("", r), pinyin=pinyin, initials=initials,
+                    created_at=now, updated_at=now)
+                audit.record(actor, "student", student.id, "insert",
+                             {"student_no": r.student_no, "name": r.name})
+                for g in r.guardians:
+                    _add_guardian(actor, student.id, g)
+            elif row.action == "update":
+                _update_student(actor, row, class_id)
+            if progress and (n % 200 == 0 or n == total - 1):
+                progress(n + 1, total)
+        result = ImportResult(plan.count("new"), plan.count("update"), plan.count("same"),
+                              made_classes, len({p.row for p in plan.parsed.problems}))
+        audit.record(actor, "student", "", "bulk",
+                     {"import": plan.parsed.path.rsplit("/", 1)[-1], "new": result.new,
+                      "updated": result.updated, "unchanged": result.same,
+                      "classes": made_classes, "skipped": result.skipped})
+    return result
+
+
+def _add_guardian(actor, student_id: int, g: GuardianRecord) -> None:
+    row = Guardian.create(student=student_id, name=g.name, relation=g.relation, phone=g.phone)
+    audit.record(actor, "guardian", row.id, "insert",
+                 {"student": student_id, "name": g.name, "relation": g.relation})
+
+
+def _update_student(actor, row: PlanRow, class_id) -> None:
+    from db.pinyin import name_keys
+
+    r = row.record
+    student = Student.get_by_id(row.student_id)
+    values, changes = {}, {}
+    for change in row.changes:
+        if change.field == "guardian":
+            continue
+        if change.field == "class":
+            values["school_class"] = class_id(r)
+        elif change.field == "family_flags":
+            values["family_flags"] = change.new
+        else:
+            values[change.field] = getattr(r, change.field)
+        changes[change.field] = [change.old, change.new]
+    if "name" in values:
+        values["pinyin"], values["initials"] = name_keys(values["name"])
+    if values:
+        values.update(version=student.version + 1, updated_at=clock.now())
+        Student.update(**values).where(Student.id == student.id).execute()
+        changes["version"] = [student.version, student.version + 1]
+        audit.record(actor, "student", student.id, "update", changes)
+    stored = list(Guardian.select().where(Guardian.student == student.id))
+    for g, gid in _guardian_changes(stored, r):
+        if gid is None:
+            _add_guardian(actor, student.id, g)
+        else:
+            old = next(s for s in stored if s.id == gid)
+            Guardian.update(phone=g.phone).where(Guardian.id == gid).execute()
+            audit.record(actor, "guardian", gid, "update", {"phone": [old.phone, g.phone]})
