@@ -38,10 +38,6 @@ class CaseStatusScreen(Screen[bool]):
     """``case_id`` None, or a case that is not open and ``open_new``: open a new
     case for the student.  Dismissed with True once something was saved."""
 
-    DEFAULT_CSS = """
-    CaseStatusScreen #form .row { margin-top: 0; height: 1; }
-    CaseStatusScreen #form SelectionList { max-height: 9; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("escape", "cancel", "key.back", id="cancel"),

@@ -24,7 +24,8 @@ from tui.widgets import InfoLine, KeyFooter, LinesView, PlainStatic, render_stri
 
 
 class ImportConfirmScreen(ConfirmScreen):
-    BINDINGS = answers("key.confirm_yes", "key.confirm_no", enter_says_yes=False)
+    YES, NO = "key.import_yes", "key.import_no"
+    BINDINGS = answers(YES, NO, enter_says_yes=False)
 
 
 class ImportScreen(Screen):
@@ -103,7 +104,8 @@ class ImportScreen(Screen):
     def show_lines(self, lines: list[str], *, error: bool = False) -> None:
         self.lines = lines
         view = self.query_one("#import-report", LinesView)
-        width = max(20, (view.size.width or self.app.size.width - 2))
+        # the vertical scrollbar takes the last two columns: wrap before it
+        width = max(20, (view.size.width or self.app.size.width - 2) - 2)
         text = Text("\n".join(lines), style="bold red" if error else "")
         view.set_lines(render_strips(text, width, self.app.console))
 

@@ -36,7 +36,7 @@ class IntakeScreen(Screen):
     #intake-class-row Input { width: 20; background: $boost; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "start", "key.intake_start", id="start"),
+        Binding("ctrl+s", "start", "key.intake_start", id="start", show=False),
         Binding("escape", "back", "key.back", id="back"),
     ]
 

@@ -42,13 +42,6 @@ class GenderChoice(LetterChoice):
 class StudentScreen(Screen[int | None]):
     """Dismissed with the student's id once saved, else None."""
 
-    DEFAULT_CSS = """
-    StudentScreen #form .row { margin-top: 0; height: 1; }
-    StudentScreen #form .gap { margin-top: 1; }
-    StudentScreen #form Checkbox { border: none; padding: 0 1; height: 1; width: auto; }
-    StudentScreen #form TextArea { height: 3; }
-    StudentScreen #form .guardian-title { margin-top: 1; text-style: bold; height: 1; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("ctrl+g", "add_guardian", "key.add_guardian_row", id="add_guardian_row"),
@@ -124,7 +117,7 @@ class StudentScreen(Screen[int | None]):
             yield Input(g.name, id=f"g{i}-name", classes="short", compact=True, max_length=40)
             yield PlainStatic(t("student.guardian.phone"), classes="label-short")
             yield Input(g.phone, id=f"g{i}-phone", compact=True, max_length=20)
-        with Horizontal(classes=f"row g{i}{shown}"):
+        with Horizontal(classes=f"row wrap g{i}{shown}"):
             yield PlainStatic(t("student.guardian.relation"), classes="label")
             yield LetterChoice(RELATION_KEYS, "relation", g.relation or "guardian",
                                id=f"g{i}-relation")

@@ -395,3 +395,27 @@ def test_cli_errors_are_one_line(school, env, args, words):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("bangfu: ") and words in lines[0]
     assert proc.stdout == ""
+
+
+# -- the export screen (F12) ---------------------------------------------------------------------
+
+async def test_the_export_screen_writes_what_the_teacher_sees(school, tmp_path, monkeypatch):
+    import csv as csvlib
+
+    from screens.export import ExportScreen
+    from tests.helpers import make_app, settle, sign_in
+
+    monkeypatch.setenv("BANGFU_EXPORT_DIR", str(tmp_path / "out"))
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "lijianguo")
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("s", "tab", "v", "ctrl+s")
+        await settle(pilot, 5)
+    written = list((tmp_path / "out").glob("*.csv"))
+    assert len(written) == 1
+    with open(written[0], encoding="utf-8-sig", newline="") as fh:
+        names = {row[1] for row in list(csvlib.reader(fh))[1:]}
+    assert names == {"赵薇", "[bold]王[/"}  # only the cases 李建国 leads

@@ -15,11 +15,13 @@ from tui.i18n import t
 
 
 def add_commands(add_parser) -> None:
+    from db.roster_file import FIELDS
+
     p = add_parser("import", help=t("cli.help.import"))
     p.add_argument("what", choices=("roster",), help=t("cli.help.import_what"))
     p.add_argument("file", metavar="FILE", help=t("cli.help.import_file"))
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
-                   help=t("cli.help.import_map"))
+                   help=f"{t('cli.help.import_map')}: {', '.join(FIELDS)}")
     p.add_argument("--sheet", default=None, metavar="NAME", help=t("cli.help.import_sheet"))
     p.add_argument("--dry-run", action="store_true", help=t("cli.help.import_dry_run"))
     p.add_argument("--yes", action="store_true", help=t("cli.help.import_yes"))

@@ -932,6 +932,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.intake_start": ("Open cases", "逐个立案"),
     "key.import_read": ("Read file", "读取文件"),
     "key.import_write": ("Import", "导入"),
+    "key.import_yes": ("Import now", "现在导入"),
+    "key.import_no": ("Not yet", "暂不导入"),
     "key.export_write": ("Write file", "导出文件"),
     "student.adding": ("New student", "新增学生"),
     "student.editing": ("Student {name} ({no})", "学生 {name}（{no}）"),
