@@ -126,24 +126,29 @@ def _set_status(actor, case: Case, status: str, closed_on) -> None:
                       version=[case.version, case.version + 1]))
 
 
+def _changing(actor, case_id: int, reason: str, *, open_now: bool = True):
+    """The case and the cleaned reason, once ``actor`` may change it and it is
+    open (``open_now``) or not."""
+    case = _case(case_id)
+    _may(actor, case.student_id)
+    reason = _reason(reason)
+    if open_now and case.status not in OPEN_STATUSES:
+        raise CaseStatusError("not_open")
+    if not open_now and case.status in OPEN_STATUSES:
+        raise CaseStatusError("already_open")
+    return case, reason
+
+
 def close_case(actor, case_id: int, reason: str) -> None:
     with journal.transaction():
-        case = _case(case_id)
-        _may(actor, case.student_id)
-        reason = _reason(reason)
-        if case.status not in OPEN_STATUSES:
-            raise CaseStatusError("not_open")
+        case, reason = _changing(actor, case_id, reason)
         _set_status(actor, case, "closed", clock.today())
         _event(actor, case_id, "close", reason)
 
 
 def reopen_case(actor, case_id: int, reason: str) -> None:
     with journal.transaction():
-        case = _case(case_id)
-        _may(actor, case.student_id)
-        reason = _reason(reason)
-        if case.status in OPEN_STATUSES:
-            raise CaseStatusError("already_open")
+        case, reason = _changing(actor, case_id, reason, open_now=False)
         if open_case_of(case.student_id) is not None:
             raise CaseStatusError("other_open")
         _set_status(actor, case, "active", None)
@@ -157,11 +162,7 @@ def transfer_case(actor, case_id: int, reason: str, *, to_class: str = "",
     from db.classes import ClassError, ensure_class, find_or_plan_class
 
     with journal.transaction():
-        case = _case(case_id)
-        _may(actor, case.student_id)
-        reason = _reason(reason)
-        if case.status not in OPEN_STATUSES:
-            raise CaseStatusError("not_open")
+        case, reason = _changing(actor, case_id, reason)
         school = one_line(to_school)
         if bool(school) == bool((to_class or "").strip()):
             raise CaseStatusError("transfer_where", "to")

@@ -63,6 +63,11 @@ class ImportPlan:
         return [r for r in self.rows if r.duplicate_of is not None]
 
 
+class RosterChanged(Exception):
+    """Someone changed the roster between the preview and the import: nothing
+    was written; read the file again to see what the import would do now."""
+
+
 @dataclass
 class ImportResult:
     new: int
@@ -192,6 +197,11 @@ def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
     total = len(plan.rows)
     made_classes = 0
     with journal.transaction():
+        # the preview must still say what happens (the write lock is held now)
+        fresh = plan_import(plan.parsed)
+        if [(r.action, r.student_id, r.changes) for r in fresh.rows] != \
+                [(r.action, r.student_id, r.changes) for r in plan.rows]:
+            raise RosterChanged()
         class_ids = {c.code: c.id for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
         class_ids.update({c.name: c.id for c in SchoolClass.select(SchoolClass.id,
                                                                    SchoolClass.name)})

@@ -174,7 +174,7 @@ class ImportScreen(Screen):
         from db.access import NotAllowed
         from db.connection import with_retry
         from db.models import database
-        from db.roster_import import apply_import
+        from db.roster_import import RosterChanged, apply_import
         from tui.import_report import result_line
 
         try:
@@ -183,6 +183,9 @@ class ImportScreen(Screen):
                                                          progress=self._progress))
         except NotAllowed as exc:
             self.app.call_from_thread(self._failed, t(f"err.access.{exc.code}"))
+            return
+        except RosterChanged:
+            self.app.call_from_thread(self._failed, t("import.changed"))
             return
         self.app.call_from_thread(self._written, result_line(result))
 

@@ -228,3 +228,14 @@ async def test_a_teacher_has_no_import_key(school):
 def test_the_workbook_the_tests_build_is_a_real_registry_export(xlsx_file):
     sheet = openpyxl.load_workbook(xlsx_file).active
     assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:Q1"] and sheet["A4"].value == "姓名*"
+
+
+def test_a_roster_changed_since_the_preview_writes_nothing(school, tmp_path, xlsx_file):
+    from db.roster_import import RosterChanged
+    from db.students import StudentInput, save_student
+
+    plan = plan_import(read_roster(xlsx_file))
+    save_student(school.teacher, StudentInput(student_no="20250301", name="别人先加的"))
+    with pytest.raises(RosterChanged):
+        apply_import(school.teacher, plan)
+    assert _numbers() == {"20250301": "别人先加的"}

@@ -42,7 +42,7 @@ def _progress_printer():
 
 def cmd_import(args, settings) -> int:
     from db.roster_file import RosterFileError, parse_mapping, read_roster
-    from db.roster_import import apply_import, plan_import
+    from db.roster_import import RosterChanged, apply_import, plan_import
     from db.text import clean
     from tui.cli import CliError, _open, signed_in
     from tui.import_report import file_error, plan_lines, result_line
@@ -72,6 +72,9 @@ def cmd_import(args, settings) -> int:
         if answer.strip().lower() not in ("y", "yes", "是"):
             print(t("import.cancelled"))
             return 1
-    result = apply_import(actor, plan, progress=_progress_printer())
+    try:
+        result = apply_import(actor, plan, progress=_progress_printer())
+    except RosterChanged:
+        raise CliError(t("import.changed"), 1) from None
     print(result_line(result))
     return 0

@@ -1058,6 +1058,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.cancelled": ("Nothing was written.", "未写入任何内容。"),
     "import.need_yes": ("Nothing was written: add --yes to import (or --dry-run to only look).",
                         "未写入任何内容：加上 --yes 才会导入（--dry-run 仅预览）。"),
+    "import.changed": ("Someone changed the roster since the preview; nothing was written: read the file again.",
+                       "预览之后花名册已被他人修改，未写入任何内容：请重新读取文件。"),
     "import.dry_run": ("Dry run: nothing was written.", "预演：未写入任何内容。"),
     "import.done": ("Imported: {new} new, {updated} updated, {same} unchanged, {classes} classes made, {skipped} rows with problems left out.",
                     "导入完成：新增 {new} 名，更新 {updated} 名，未变 {same} 名，新建班级 {classes} 个，{skipped} 行有问题未导入。"),
