@@ -1,10 +1,10 @@
 """The roster import's report in words: the same lines for ``bangfu import
 roster --dry-run`` and the import screen's preview.
 
-What the file is, how its columns were understood, its first rows, then
-what would happen (new, updated, unchanged, classes made), every problem by
-row (those rows are not imported), every value corrected, the rows skipped,
-each update field by field and each probable duplicate.  Every cell is
+What the file is and what would happen (new, updated, unchanged, classes
+made), then how its columns were understood, its first rows, every problem
+by row (those rows are not imported), each probable duplicate, each update
+field by field, every value corrected and the rows skipped.  Every cell is
 cleaned (``one_line``); the caller prints or draws plain text.  No Textual.
 """
 
@@ -61,14 +61,15 @@ def file_lines(parsed) -> list[str]:
 def plan_lines(plan) -> list[str]:
     parsed = plan.parsed
     problem_rows = len({p.row for p in parsed.problems})
-    lines = file_lines(parsed)
-    lines.append("")
-    lines.append(t("import.summary", new=plan.count("new"), updated=plan.count("update"),
-                   same=plan.count("same"), classes=len(plan.new_classes),
-                   problems=problem_rows))
+    head, *rest = file_lines(parsed)
+    # what would happen first: the columns and the preview follow
+    lines = [head, t("import.summary", new=plan.count("new"), updated=plan.count("update"),
+                     same=plan.count("same"), classes=len(plan.new_classes),
+                     problems=problem_rows)]
     if plan.new_classes:
         lines.append(t("import.new_classes",
                        classes=t("common.list_sep").join(plan.new_classes)))
+    lines += [""] + rest
     if parsed.problems:
         lines.append("")
         lines.append(t("import.problems"))
