@@ -35,17 +35,9 @@ from dataclasses import dataclass, field as _field
 
 from db import clock
 from db.text import clean, one_line
+from db.vocab import ROSTER_FIELDS
 
-FIELDS = (
-    "name", "student_no", "aux_no", "class_no", "gender", "birth_date", "grade", "class",
-    "address", "phone", "left_behind", "only_child", "orphan", "migrant",
-    "guardian1_name", "guardian1_relation", "guardian1_phone",
-    "guardian2_name", "guardian2_relation", "guardian2_phone",
-    "father_name", "father_phone", "mother_name", "mother_phone",
-    "member1_name", "member1_relation", "member1_phone",
-    "member2_name", "member2_relation", "member2_phone",
-    "id_number",
-)
+FIELDS = ROSTER_FIELDS  # db.vocab: the CLI names them without importing this module
 IGNORE = ("-", "ignore")  # a mapping to one of these ignores the column
 
 PROBLEM_CODES = (
@@ -366,7 +358,7 @@ def class_name(grade: int, number: int) -> str:
     return f"{_GRADE_NAMES[grade]}({number})班"
 
 
-_GENDERS = {"男": "M", "男性": "M", "男生": "M", "1": "M", "m": "M", "male": "M",
+GENDERS = {"男": "M", "男性": "M", "男生": "M", "1": "M", "m": "M", "male": "M",
             "女": "F", "女性": "F", "女生": "F", "2": "F", "f": "F", "female": "F"}
 _YES = {"是", "有", "1", "y", "yes", "true"}
 _NO = {"否", "无", "0", "n", "no", "false"}
@@ -385,8 +377,8 @@ _RELATIONS = {
     "grandmother": "grandmother", "guardian": "guardian", "other": "other",
 }
 
-_DATE_YMD = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+DATE_YMD = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_YM = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))")
 _TIME_TAIL = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
@@ -513,7 +505,7 @@ class _Row:
         text = self.text("gender")
         if not text:
             return ""
-        code = _GENDERS.get(_norm_value(text))
+        code = GENDERS.get(_norm_value(text))
         if code is None:
             self.problem("gender", "bad_gender", text)
             return ""
@@ -540,7 +532,7 @@ class _Row:
             if m := _TRAILING_ZERO.fullmatch(text):
                 self.fix("birth_date", "trailing_zero", text, m.group(1))
                 text = m.group(1)
-        m = _DATE_COMPACT.fullmatch(text) or _DATE_YMD.fullmatch(text)
+        m = DATE_COMPACT.fullmatch(text) or DATE_YMD.fullmatch(text)
         try:
             if m:
                 day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

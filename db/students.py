@@ -112,9 +112,6 @@ class StudentInput:
     guardians: list[GuardianInput] = field(default_factory=list)
 
 
-GENDERS = {"m": "M", "f": "F", "男": "M", "女": "F", "": ""}
-
-
 def clean_phone(text: str) -> str | None:
     """A phone number as digits (a leading + and one "-" after an area code
     kept as typed): ``None`` when it is not one."""
@@ -134,18 +131,18 @@ def parse_birth_date(text: str):
     ``YYYYMMDD`` or ``YYYY年M月D日``; None when blank; ``ValueError`` when it is
     not a real date between 1990 and today."""
     import datetime as dt
-    import re
     import unicodedata
+
+    from db.roster_file import DATE_COMPACT, DATE_YMD, EARLIEST_BIRTH
 
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
         return None
-    m = (re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", raw)
-         or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", raw))
+    m = DATE_YMD.fullmatch(raw) or DATE_COMPACT.fullmatch(raw)
     if not m:
         raise ValueError(raw)
     date = dt.date(int(m[1]), int(m[2]), int(m[3]))  # ValueError: 2012-02-30
-    if not dt.date(1990, 1, 1) <= date <= clock.today():
+    if not EARLIEST_BIRTH <= date <= clock.today():
         raise ValueError(raw)
     return date
 
@@ -173,7 +170,10 @@ def validate_student(data: StudentInput, student_id: int | None = None) -> dict:
         errors["name"] = "err.student.name_blank"
     elif len(out["name"]) > MAX_NAME:
         errors["name"] = "err.student.name_long"
-    gender = GENDERS.get((data.gender or "").strip().lower())
+    from db.roster_file import GENDERS
+
+    typed = (data.gender or "").strip().lower()
+    gender = GENDERS.get(typed) if typed else ""
     if gender is None:
         errors["gender"] = "err.choice"
     out["gender"] = gender or ""

@@ -49,6 +49,18 @@ CHANNEL_KEYS = {"p": "phone", "w": "wechat", "s": "sms", "f": "face",
                 "h": "home_visit", "m": "parent_meeting", "g": "group_chat",
                 "o": "other"}
 
+# what a roster file's columns can be taken as (db.roster_file; ``--map COLUMN=FIELD``)
+ROSTER_FIELDS = (
+    "name", "student_no", "aux_no", "class_no", "gender", "birth_date", "grade", "class",
+    "address", "phone", "left_behind", "only_child", "orphan", "migrant",
+    "guardian1_name", "guardian1_relation", "guardian1_phone",
+    "guardian2_name", "guardian2_relation", "guardian2_phone",
+    "father_name", "father_phone", "mother_name", "mother_phone",
+    "member1_name", "member1_relation", "member1_phone",
+    "member2_name", "member2_relation", "member2_phone",
+    "id_number",
+)
+
 STAFF_ROLES = ("admin", "coordinator", "class_teacher", "teacher", "counsellor",
                "volunteer")
 

@@ -174,7 +174,7 @@ def test_every_vocab_code_is_labelled(group, codes):
 def test_every_tuple_in_db_vocab_is_covered():
     covered = {"RESTRICTED_REASONS", "CASE_STATUSES", "OPEN_STATUSES", "RISK_LEVELS", "CATEGORIES", "CAUSES",
                "FAMILY_FLAGS", "RELATIONS", "ASSIGNMENT_ROLES", "GOAL_HORIZONS",
-               "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES", "CASE_EVENTS"}
+               "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES", "CASE_EVENTS", "ROSTER_FIELDS"}
     tuples = {name for name, value in vars(vocab).items()
               if name.isupper() and isinstance(value, tuple)}
     assert tuples <= covered, f"new vocabulary without a label test: {tuples - covered}"

@@ -15,7 +15,7 @@ from tui.i18n import t
 
 
 def add_commands(add_parser) -> None:
-    from db.roster_file import FIELDS
+    from db.vocab import ROSTER_FIELDS as FIELDS  # not db.roster_file: every start builds the parser
 
     p = add_parser("import", help=t("cli.help.import"))
     p.add_argument("what", choices=("roster",), help=t("cli.help.import_what"))
