@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from db import clock
 from db.connection import hostname
+from db.dialect import json_number, row_id_number
 from db.models import AuditLog, Staff, database
 
 
@@ -190,27 +191,30 @@ _STUDENT_ROWS = {
     "student": "SELECT CAST(:sid AS TEXT)",
     "guardian": "SELECT CAST(id AS TEXT) FROM guardian WHERE student_id = :sid",
     "case_file": "SELECT CAST(id AS TEXT) FROM cases",
-    "contact": "SELECT CAST(id AS TEXT) FROM contact WHERE case_id IN cases",
-    "assignment": "SELECT CAST(id AS TEXT) FROM assignment WHERE case_id IN cases",
-    "goal": "SELECT CAST(id AS TEXT) FROM goal WHERE case_id IN cases",
-    "stage_review": "SELECT CAST(id AS TEXT) FROM stage_review WHERE case_id IN cases",
+    "contact": "SELECT CAST(id AS TEXT) FROM contact WHERE case_id IN (SELECT id FROM cases)",
+    "assignment": "SELECT CAST(id AS TEXT) FROM assignment WHERE case_id IN (SELECT id FROM cases)",
+    "goal": "SELECT CAST(id AS TEXT) FROM goal WHERE case_id IN (SELECT id FROM cases)",
+    "stage_review": "SELECT CAST(id AS TEXT) FROM stage_review WHERE case_id IN (SELECT id FROM cases)",
     "peer_pair": ("SELECT CAST(id AS TEXT) FROM peer_pair "
-                  "WHERE case_id IN cases OR helper_id = :sid"),
+                  "WHERE case_id IN (SELECT id FROM cases) OR helper_id = :sid"),
 }
 # Scores and check-ins are also removed (a cleared cell): a removed row's history
 # is found through its delete row, which says whose it was.  Row ids may be
 # used again after a removal, so a row's student is the one its next delete row
 # names, else the one the file holds now.
 _REMOVABLE = ("score", "checkin")
-_REMOVABLE_ROWS = (
-    "SELECT a.id FROM audit_log a WHERE a.table_name = '{table}' AND a.row_id IN ("
-    "SELECT CAST(id AS TEXT) FROM {table} WHERE student_id = :sid "
-    "UNION SELECT row_id FROM audit_log WHERE table_name = '{table}' AND action = 'delete' "
-    "AND json_extract(changes, '$.student') = :sid) "
-    "AND COALESCE((SELECT json_extract(d.changes, '$.student') FROM audit_log d "
-    "WHERE d.table_name = '{table}' AND d.row_id = a.row_id AND d.action = 'delete' "
-    "AND d.id >= a.id ORDER BY d.id LIMIT 1), "
-    "(SELECT student_id FROM {table} WHERE id = a.row_id)) = :sid")
+
+
+def _removable_rows(table: str) -> str:
+    return (
+        f"SELECT a.id FROM audit_log a WHERE a.table_name = '{table}' AND a.row_id IN ("
+        f"SELECT CAST(id AS TEXT) FROM {table} WHERE student_id = :sid "
+        f"UNION SELECT row_id FROM audit_log WHERE table_name = '{table}' AND action = 'delete' "
+        f"AND {json_number('changes', 'student')} = :sid) "
+        f"AND COALESCE((SELECT {json_number('d.changes', 'student')} FROM audit_log d "
+        f"WHERE d.table_name = '{table}' AND d.row_id = a.row_id AND d.action = 'delete' "
+        "AND d.id >= a.id ORDER BY d.id LIMIT 1), "
+        f"(SELECT student_id FROM {table} WHERE id = {row_id_number('a.row_id')})) = :sid")
 
 
 def _student_ids_sql() -> str:
@@ -218,7 +222,7 @@ def _student_ids_sql() -> str:
     index on (table_name, row_id)."""
     parts = [f"SELECT id FROM audit_log WHERE table_name = '{table}' AND row_id IN ({rows})"
              for table, rows in _STUDENT_ROWS.items()]
-    parts += [_REMOVABLE_ROWS.format(table=table) for table in _REMOVABLE]
+    parts += [_removable_rows(table) for table in _REMOVABLE]
     return ("WITH cases(id) AS (SELECT id FROM case_file WHERE student_id = :sid) "
             + " UNION ".join(parts))
 
@@ -246,7 +250,7 @@ def find_audit(staff_id: int | None = None, student_id: int | None = None,
         params["until"] = (until + dt.timedelta(days=1)).isoformat()
     sql = ("SELECT a.id, a.at, a.staff_id, a.staff_name, a.host, a.table_name, a.row_id, "
            "a.action, a.changes, c.id, c.restricted FROM audit_log a "
-           "LEFT JOIN contact c ON a.table_name = 'contact' AND c.id = a.row_id"
+           f"LEFT JOIN contact c ON a.table_name = 'contact' AND c.id = {row_id_number('a.row_id')}"
            + (" WHERE " + " AND ".join(where) if where else "")
            + " ORDER BY a.at DESC, a.id DESC")
     if limit is not None:

@@ -1,8 +1,10 @@
 """Where the database is and which language to use.
 
-The file is chosen by ``--db PATH``, else ``BANGFU_DB``, else ``db = "..."`` in
-the config file (``<user config dir>/bangfu/config.toml``), else
-``<user data dir>/bangfu/bangfu.db``, created on first start.
+The database is chosen by ``--db PATH``, else ``BANGFU_DB``, else ``db = "..."``
+in the config file (``<user config dir>/bangfu/config.toml``), else
+``<user data dir>/bangfu/bangfu.db``, created on first start.  Each of these
+may instead be a server URL, ``postgresql://user@host:5432/bangfu``
+(``db.server``); its password, if the URL carries one, is never shown.
 
 On a network share every client of one file must use the same locking mode:
 ``--locking``, else ``BANGFU_LOCKING``, else ``locking = "dotfile"`` in the
@@ -40,9 +42,27 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+SERVER_SCHEMES = ("postgresql", "postgres")
+
+
+def is_server_url(target) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) URL, False for a file path."""
+    return (isinstance(target, str) and "://" in target
+            and target.split("://", 1)[0].lower() in SERVER_SCHEMES)
+
+
+def shown_target(target) -> str:
+    """The database as it may be shown: a path, or a URL without its password."""
+    if is_server_url(target):
+        from db.server import safe_url
+
+        return safe_url(target)
+    return str(target)
+
+
 @dataclass(frozen=True)
 class Settings:
-    db_path: Path
+    db_path: Path | str  # a file (Path) or a server URL (str)
     db_source: str  # "--db", "BANGFU_DB", "config", "default"
     lang: str  # "zh" or "en"
     lang_source: str
@@ -52,6 +72,14 @@ class Settings:
     backups: int = 14  # how many daily backups to keep
     stale_lock: int = 60  # seconds after which a dot-file lock counts as left by a crash
     idle_lock: int = 5  # minutes without a key before the app locks itself (0: never)
+
+    @property
+    def on_server(self) -> bool:
+        return is_server_url(self.db_path)
+
+    @property
+    def db_shown(self) -> str:
+        return shown_target(self.db_path)
 
 
 class ConfigError(Exception):
@@ -119,14 +147,15 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
             environ=os.environ, locking_arg: str | None = None) -> Settings:
     cfg = read_config_file()
     if db_arg:
-        db_path, db_source = Path(db_arg), "--db"
+        db_path, db_source = db_arg, "--db"
     elif environ.get("BANGFU_DB"):
-        db_path, db_source = Path(environ["BANGFU_DB"]), "BANGFU_DB"
+        db_path, db_source = environ["BANGFU_DB"], "BANGFU_DB"
     elif cfg.get("db"):
-        db_path, db_source = Path(str(cfg["db"])), "config"
+        db_path, db_source = str(cfg["db"]), "config"
     else:
         db_path, db_source = data_dir() / "bangfu.db", "default"
-    db_path = db_path.expanduser()
+    if not is_server_url(db_path):
+        db_path = Path(db_path).expanduser()
 
     for value, source in ((lang_arg, "--lang"), (cfg.get("lang"), "config"),
                           (lang_from_locale(environ), "LANG")):

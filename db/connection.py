@@ -66,7 +66,9 @@ def _uri(path: Path, locking: str) -> str:
 
 def open_database(path: str | os.PathLike, *, create: bool = False,
                   migrate: bool = True, locking: str = "posix") -> SqliteDatabase:
-    """Open (and bind the models to) the database at ``path``.
+    """Open (and bind the models to) the database at ``path``: a file, or a
+    ``postgresql://`` URL (``db.server``; ``create`` and ``locking`` are the
+    file's business and do not apply there).
 
     ``create`` allows making a new file; otherwise a missing file is an error,
     so a mistyped share path never silently starts an empty database.
@@ -75,6 +77,10 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
     """
     if locking not in LOCKING_MODES:
         raise ValueError(locking)
+    from db.server import is_server_url
+
+    if is_server_url(path):
+        return open_server(path, migrate=migrate)
     path = Path(path)
     if path.exists() and not create and path.is_file() and path.stat().st_size == 0:
         # an empty file is not a school's database: never build one in it silently
@@ -108,6 +114,36 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
         raise
     database.initialize(db)  # bind the models only to a file that opened
     return db
+
+
+def open_server(url: str, *, migrate: bool = True):
+    """Open (and bind the models to) the PostgreSQL database at ``url``.
+
+    The database itself must exist (``createdb``); an empty one gets the schema.
+    """
+    from db import server
+
+    try:
+        db = server.make_database(url)
+    except ValueError as exc:
+        raise DatabaseError("bad_url", server.safe_url(url), str(exc)) from None
+    shown = db.bangfu_url
+    try:
+        db.connect(reuse_if_open=True)
+        if migrate:
+            migrate_database(db)
+    except PeeweeDatabaseError as exc:
+        db.close()
+        raise DatabaseError(server.error_code(exc), shown, server.first_line(exc)) from None
+    except DatabaseError:
+        db.close()
+        raise
+    database.initialize(db)
+    return db
+
+
+def is_server(db) -> bool:
+    return getattr(db, "bangfu_backend", "") == "postgresql"
 
 
 def _prepare(db, path: Path, locking: str, migrate: bool) -> None:
@@ -300,12 +336,22 @@ def migrate_database(db) -> list[str]:
     """
     known = set(known_migrations())
     applied = applied_migrations(db)
+    where = str(getattr(db, "bangfu_path", None) or getattr(db, "bangfu_url", db.database))
     unknown = applied - known
     if unknown:
-        raise DatabaseError("newer", str(getattr(db, "bangfu_path", db.database)), ", ".join(sorted(unknown)))
+        raise DatabaseError("newer", where, ", ".join(sorted(unknown)))
     if known <= applied:
         return []
     with db.atomic():  # BEGIN IMMEDIATE: one client migrates, others wait
+        if is_server(db):
+            from db import server
+
+            server.lock_for_migration(db)  # the server's way of waiting
+            if set(known_migrations()) <= applied_migrations(db):
+                return []  # another client migrated while this one waited
+            done = _runner(db).up()
+            server.install_change_triggers(db)
+            return done
         return _runner(db).up()
 
 

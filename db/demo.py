@@ -27,6 +27,7 @@ from typing import Callable
 from peewee import fn
 
 from db import clock
+from db.dialect import on_server
 from db.models import (Assignment, AuditLog, Case, Checkin, Contact, Goal, Guardian,
                        PeerPair, SchoolClass, Score, StageReview, Staff, Student, Term,
                        database)
@@ -1501,7 +1502,7 @@ def _write(model, fields, rows) -> None:
     what SQLite takes to write the rows."""
     sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
         model._meta.table_name, ", ".join(f'"{f.column_name}"' for f in fields),
-        ", ".join("?" * len(fields)))
+        ", ".join([database.obj.param] * len(fields)))
     convert = [f.db_value for f in fields]
     database.cursor().executemany(sql, [tuple(c(v) for c, v in zip(convert, row))
                                         for row in rows])
@@ -1582,6 +1583,10 @@ def build_demo(students: int = 1500, seed: int = 1,
                 aid += 1
         _write(AuditLog, FIELDS["audit_log"], audit_rows)
         counts["audit_log"] = len(audit_rows)
+        if on_server():  # the rows were written with their ids
+            from db.server import reset_sequences
+
+            reset_sequences(database.obj)
     report(total, total)
     return counts
 

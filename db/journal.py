@@ -73,7 +73,7 @@ def transaction():
 def note(audit_row: dict) -> None:
     """Remember the row an audit entry describes, as it is now (inside the write)."""
     pending = _pending.get()
-    if pending is None:
+    if pending is None or bound_path() is None:  # no file: a server keeps its own journal
         return
     table, row_id = audit_row["table_name"], audit_row["row_id"]
     row = None

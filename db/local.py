@@ -19,10 +19,18 @@ from db import clock
 from db.config import state_dir
 
 
+def db_identity(db_path: str | os.PathLike) -> str:
+    """One database's name: the file's real path, or the server URL without password."""
+    from db.config import is_server_url, shown_target
+
+    if is_server_url(db_path):
+        return shown_target(db_path)
+    return os.path.realpath(os.fspath(db_path))
+
+
 def db_key(db_path: str | os.PathLike) -> str:
-    """A folder name for one database file (the same file from any directory)."""
-    real = os.path.realpath(os.fspath(db_path))
-    return hashlib.sha256(real.encode()).hexdigest()[:16]
+    """A folder name for one database (the same file from any directory)."""
+    return hashlib.sha256(db_identity(db_path).encode()).hexdigest()[:16]
 
 
 def folder(kind: str, db_path) -> Path:
@@ -109,7 +117,7 @@ def _outbox_path(db_path, uuid: str) -> Path:
 def put_outbox(db_path, staff_id: int, staff_name: str, entry: dict, reason: str) -> Path:
     """Keep a saved entry that could not reach the file; written later, once."""
     path = _outbox_path(db_path, entry["uuid"])
-    write_json(path, {"db": os.path.realpath(os.fspath(db_path)), "staff_id": staff_id,
+    write_json(path, {"db": db_identity(db_path), "staff_id": staff_id,
                       "staff_name": staff_name, "queued_at": clock.now().isoformat(),
                       "reason": reason, "entry": entry}, durable=True)
     return path

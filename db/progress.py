@@ -29,7 +29,7 @@ import json
 import uuid as uuidlib
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from db import audit, clock, journal
 from db.dates import DateError, as_date, parse_date
@@ -352,7 +352,7 @@ def save_scores(actor: Staff | None, sitting: Sitting,
 def recent_exams(limit: int = 8) -> list[tuple[str, dt.date, float]]:
     """The latest exam sittings: ``(exam, date, full marks)``, newest first."""
     return [(exam, as_date(when), full) for exam, when, full in
-            Score.select(Score.exam, Score.taken_on, Score.full_marks)
+            Score.select(Score.exam, Score.taken_on, fn.MAX(Score.full_marks))
             .group_by(Score.exam, Score.taken_on)
             .order_by(Score.taken_on.desc()).limit(limit).tuples()]
 
@@ -578,7 +578,8 @@ def scores_between(student_ids, start: dt.date, end: dt.date) -> dict[int, dict[
                           Score.score, Score.full_marks)
              .where(Score.taken_on.between(start, end),
                     Score.student.in_(student_ids if hasattr(student_ids, "sql")
-                                      else list(student_ids))))
+                                      else list(student_ids)))
+             .order_by(Score.id))  # one order on every backend: the same sums to the last bit
     for sid, subject, when, exam, score, full in query.tuples():
         out.setdefault(sid, {}).setdefault(subject, []).append(
             Point(as_date(when), exam, score, full))

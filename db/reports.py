@@ -340,7 +340,8 @@ def latest_entries_until(as_of: dt.date, term_start: dt.date) -> list:
     ``(case, kind, channel, newest time, any since term_start)`` rows."""
     where, params = _open_on(as_of)
     return list(database.execute_sql(
-        "SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
+        "SELECT case_id, kind, channel, MAX(occurred_at), "
+        "MAX(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
         f"WHERE occurred_at < ? AND case_id IN (SELECT id FROM case_file WHERE {where}) "
         "GROUP BY case_id, kind, channel", (str(term_start), _next_day(as_of), *params)))
 
@@ -400,9 +401,10 @@ def overdue_items(cases: list[_Case], as_of: dt.date,
     # stage reviews: the last one dated by as_of decides
     reviewed = {case_id: (as_date(last), as_date(next_due)) for case_id, last, next_due in
                 database.execute_sql(
-                    "SELECT case_id, MAX(review_date), next_review FROM stage_review "
-                    f"WHERE review_date <= ? AND {which} GROUP BY case_id",
-                    (str(as_of), *params))}
+                    "SELECT case_id, review_date, next_review FROM stage_review r "
+                    f"WHERE {which} AND review_date = (SELECT MAX(review_date) "
+                    "FROM stage_review WHERE case_id = r.case_id AND review_date <= ?) "
+                    "ORDER BY id", (*params, str(as_of)))}
     every = dt.timedelta(days=load_review_days())
     for c in cases:
         last, next_due = reviewed.get(c.case_id, (None, None))

@@ -7,6 +7,7 @@ from peewee import JOIN, Case as SqlCase, fn
 
 from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
 from db.dates import as_date
+from db.dialect import on_server
 from db.text import one_line
 from db.search import RosterIndex, RosterRow, normalise_query
 from db.vocab import OPEN_STATUSES
@@ -57,9 +58,13 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
             leads[case_id] = staff_name
 
     last: dict[int, tuple] = {}
-    latest = (Contact
-              .select(Contact.case, fn.MAX(Contact.occurred_at), Contact.channel)
-              .group_by(Contact.case))
+    if on_server():  # the newest entry per case, in the server's words
+        latest = (Contact.select(Contact.case, Contact.occurred_at, Contact.channel)
+                  .distinct(Contact.case).order_by(Contact.case, Contact.occurred_at.desc()))
+    else:  # SQLite gives the bare column (channel) of the row holding the MAX
+        latest = (Contact
+                  .select(Contact.case, fn.MAX(Contact.occurred_at), Contact.channel)
+                  .group_by(Contact.case))
     if student_ids is not None:
         latest = latest.where(Contact.case.in_(case_ids))
     for case_id, occurred, channel in _rows_of(latest):
@@ -93,11 +98,13 @@ def search_key():
     Built in the query so the stored pinyin never becomes a Python string of
     its own: with 20,000 students that saves megabytes of loader garbage.
     """
-    sep = fn.CHAR(1)
+    server = on_server()
+    sep = fn.CHR(1) if server else fn.CHAR(1)
 
     def ascii_lower(column):  # '' for text with any non-ASCII character
         column = fn.COALESCE(column, "")
-        return SqlCase(None, [(fn.GLOB("*[^ -~]*", column), "")], fn.LOWER(column))
+        other = column.regexp("[^ -~]") if server else fn.GLOB("*[^ -~]*", column)
+        return SqlCase(None, [(other, "")], fn.LOWER(column))
 
     parts = [ascii_lower(Student.name), ascii_lower(Student.student_no),
              ascii_lower(SchoolClass.name), ascii_lower(SchoolClass.code),

@@ -87,8 +87,8 @@ def recently_assigned(staff_id: int, today: dt.date | None = None, days: int = 1
     query = (Student.select(Student.name).join(Case).join(Assignment)
              .where(Assignment.staff == staff_id, Assignment.active == True,  # noqa: E712
                     Assignment.assigned_on >= since, Case.status.in_(OPEN_STATUSES))
-             .order_by(Assignment.assigned_on.desc()).distinct())
-    return [name for (name,) in query.tuples()]
+             .order_by(Assignment.assigned_on.desc()))
+    return list(dict.fromkeys(name for (name,) in query.tuples()))  # newest first, once each
 
 
 @dataclass(slots=True)

@@ -166,7 +166,8 @@ def latest_entries(cases: list[_Case], term_start: dt.date, *, all_open: bool = 
     the cases have: all the rules and the overview need, read from one index."""
     which, ids = _selection(cases, all_open)
     return list(database.execute_sql(
-        f"SELECT case_id, kind, channel, MAX(occurred_at), MAX(occurred_at >= ?) FROM contact "
+        "SELECT case_id, kind, channel, MAX(occurred_at), "
+        "MAX(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
         f"WHERE {which} GROUP BY case_id, kind, channel", (str(term_start), *ids)))
 
 
@@ -256,10 +257,12 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
                              "goal", as_date(due), text=text, kind="student", channel="face"))
     # stage reviews: on the date the last review set, else every N days
+    # each case's newest review (the last of its newest date), and the date it set
     reviewed = {case_id: (as_date(last), as_date(next_due)) for case_id, last, next_due in
                 database.execute_sql(
-                    "SELECT case_id, MAX(review_date), next_review FROM stage_review "
-                    f"WHERE {which} GROUP BY case_id", ids)}
+                    "SELECT case_id, review_date, next_review FROM stage_review r "
+                    f"WHERE {which} AND review_date = (SELECT MAX(review_date) FROM stage_review "
+                    "WHERE case_id = r.case_id) ORDER BY id", ids)}
     every = dt.timedelta(days=load_review_days())
     for c in cases:
         last, next_due = reviewed.get(c.case_id, (None, None))

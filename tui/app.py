@@ -79,6 +79,7 @@ class BangfuApp(App):
         self._marker: int | None = None
         self._stamp: int | None = None  # the file's change counter at the last check
         self._full_check = 0.0
+        self._listener = None  # on a server: db.server.Listener, made at the first check
         self.waiting = 0  # entries in this computer's outbox for this file
         self._outbox_problems = 0  # waiting entries that cannot be written as they are
         self._lock_asked: float | None = None  # the stale lock already asked about
@@ -216,6 +217,11 @@ class BangfuApp(App):
         for screen in self.screen_stack:
             if hasattr(screen, method):
                 getattr(screen, method)(*args)
+
+    def on_unmount(self) -> None:
+        if self._listener is not None:  # the server connection that listened for changes
+            self._listener.close()
+            self._listener = None
 
     def _database_ready(self) -> None:
         self.db_ready = True
@@ -389,8 +395,16 @@ class BangfuApp(App):
 
         # every commit bumps the change counter in the file's header: reading
         # those 100 bytes takes no lock, so an unchanged counter skips opening
-        # a connection (and the share's locks); still look properly now and then
-        stamp = change_counter(self.db_path)
+        # a connection (and the share's locks); still look properly now and then.
+        # On a server, a LISTENing connection counts the commits' notifications.
+        if self.settings.on_server:
+            if self._listener is None:
+                from db.server import Listener
+
+                self._listener = Listener(self.settings.db_path)
+            stamp = self._listener.stamp()
+        else:
+            stamp = change_counter(self.db_path)
         if stamp is None:  # the share is out of reach: nothing to look at now
             return
         now = time.monotonic()
@@ -573,6 +587,8 @@ class BangfuApp(App):
         """The first start of a day makes that day's backup (quietly, between writes)."""
         from db import storage
 
+        if self.settings.on_server:  # the server's own backups (pg_dump) do that
+            return
         try:
             if not storage.backup_due(self.db_path, clock.today()):
                 return

@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui import cli_export
 
     cli_export.add_commands(add_parser)
+    from tui import cli_server
+
+    cli_server.add_commands(add_parser)
     return parser
 
 
@@ -537,12 +540,13 @@ def cmd_demo(args, settings) -> int:
     from db import demo
     from db.models import Student
 
-    path = Path(settings.db_path)
-    if path.exists() and args.force:
-        path.unlink()
+    path = settings.db_shown
+    if not settings.on_server and Path(settings.db_path).exists() and args.force:
+        Path(settings.db_path).unlink()  # (a server database is never emptied from here)
     _open(settings, create=True)
     if Student.select().exists():
-        raise CliError(t("cli.demo_exists", path=path))
+        raise CliError(t("cli.demo_exists_server" if settings.on_server else "cli.demo_exists",
+                         path=path))
     counts = demo.build_demo(students=args.students, seed=args.seed)
     print(t("cli.demo_done", path=path, students=counts.get("student", 0),
             cases=counts.get("case_file", 0), contacts=counts.get("contact", 0),
@@ -554,17 +558,18 @@ def cmd_init(args, settings) -> int:
     from db.connection import schema_version
 
     db = _open(settings, create=True)
-    print(t("cli.init_done", path=settings.db_path, version=schema_version(db)))
+    print(t("cli.init_done", path=settings.db_shown, version=schema_version(db)))
     return 0
 
 
 def _share_commands() -> dict:
-    from tui import cli_audit, cli_export, cli_import, cli_share
+    from tui import cli_audit, cli_export, cli_import, cli_server, cli_share
 
     return {**{name: getattr(cli_share, f"cmd_{name.replace('-', '_')}")
                for name in ("backup", "check", "doctor", "unlock", "recover", "outbox",
                             "set-locking")}, "audit": cli_audit.cmd_audit,
-            "export": cli_export.cmd_export, "import": cli_import.cmd_import}
+            "export": cli_export.cmd_export, "import": cli_import.cmd_import,
+            "migrate-to": cli_server.cmd_migrate_to}
 
 
 def cmd_report(args, settings) -> int:
@@ -697,7 +702,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_tui(settings) -> int:
     # only the cheap check here; the app opens (and migrates) the file in a
     # worker after its first frame and shows any failure on screen
-    if settings.db_source != "default" and not Path(settings.db_path).exists():
+    if (settings.db_source != "default" and not settings.on_server
+            and not Path(settings.db_path).exists()):
         raise CliError(t("cli.missing_db", path=settings.db_path), 3)
     from tui.app import BangfuApp
 

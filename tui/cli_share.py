@@ -2,6 +2,8 @@
 
 backup, check, doctor, unlock, recover and outbox: plain text on stdout, a
 one-line reason on stderr, exit codes a script can test.  No Textual here.
+On a database server only doctor and outbox apply: the server keeps its own
+locks, journal and backups (``pg_dump``); the others say so and exit 2.
 """
 
 from __future__ import annotations
@@ -52,12 +54,21 @@ def _confirm(question: str, yes: bool) -> bool:
         return False
 
 
+def file_only(settings, command: str) -> None:
+    """Refuse a command about the database file when the database is a server."""
+    if settings.on_server:
+        from tui.cli import CliError
+
+        raise CliError(t("cli.file_only", command=command, url=settings.db_shown), 2)
+
+
 def cmd_backup(args, settings) -> int:
     import sqlite3
 
     from db import storage
     from tui.cli import CliError, _safe
 
+    file_only(settings, "backup")
     path = Path(settings.db_path)
     if not path.exists():
         raise CliError(t("cli.missing_db", path=path), 3)
@@ -74,6 +85,7 @@ def cmd_check(args, settings) -> int:
     from db import storage
     from tui.cli import _safe
 
+    file_only(settings, "check")
     path = Path(settings.db_path)
     result = storage.check(path, settings.locking)
     if result.status == 0:
@@ -92,6 +104,8 @@ def cmd_doctor(args, settings) -> int:
     from db import storage
     from db.local import outbox_count
 
+    if settings.on_server:
+        return _doctor_server(settings)
     path = Path(settings.db_path)
     report = storage.doctor(path, settings.locking, outbox=outbox_count(path),
                             stale_after=settings.stale_lock)
@@ -126,9 +140,62 @@ def cmd_doctor(args, settings) -> int:
     return 1
 
 
+def _doctor_server(settings) -> int:
+    """doctor for a database server: where, which server, which schema, what waits."""
+    from db.connection import DatabaseError, close_database, known_migrations, open_database, \
+        schema_version
+    from db.local import outbox_count
+    from db.server import server_info
+    from tui.cli import _safe
+
+    colon = t("common.colon")
+
+    def line(key: str, value) -> None:
+        print(f"{t(key)}{colon}{value}")
+
+    line("doctor.server", settings.db_shown)
+    warnings: list[str] = []
+    try:
+        db = open_database(settings.db_path, migrate=False)
+    except DatabaseError as exc:
+        line("doctor.server_version", "—")
+        print(t("doctor.warnings") + colon.rstrip())
+        key = {"missing": "doctor.warn.server_missing",
+               "auth": "doctor.warn.server_auth"}.get(exc.code, "doctor.warn.server_unreachable")
+        print("  ! " + t(key, detail=_safe(exc.detail)[:200]))
+        waiting = outbox_count(settings.db_path)
+        line("doctor.outbox", waiting)
+        return 1
+    try:
+        info = server_info(db)
+        version = schema_version(db)
+    finally:
+        close_database()
+    line("doctor.server_version", f"PostgreSQL {info.version}")
+    line("doctor.database", info.database)
+    line("doctor.schema", f"{version} / {len(known_migrations())}")
+    line("doctor.size", _size(info.size))
+    waiting = outbox_count(settings.db_path)
+    line("doctor.outbox", waiting)
+    if version > len(known_migrations()):
+        warnings.append("server_newer")
+    elif version < len(known_migrations()):
+        warnings.append("server_older")
+    if waiting:
+        warnings.append("outbox")
+    if not warnings:
+        print(t("doctor.ok"))
+        return 0
+    print(t("doctor.warnings") + colon.rstrip())
+    for code in warnings:
+        print("  ! " + t(f"doctor.warn.{code}"))
+    return 1
+
+
 def cmd_unlock(args, settings) -> int:
     from db.connection import lock_age, remove_lock
 
+    file_only(settings, "unlock")
     path = Path(settings.db_path)
     age = lock_age(path)
     if age is None:
@@ -152,6 +219,7 @@ def cmd_recover(args, settings) -> int:
     from db.connection import DatabaseError, close_database, open_database
     from tui.cli import CliError
 
+    file_only(settings, "recover")
     path = Path(settings.db_path)
     state = storage.check(path, settings.locking)
     if state.status == 0:
@@ -220,6 +288,7 @@ def cmd_set_locking(args, settings) -> int:
     from db.connection import DatabaseError, close_database, open_database, set_stored_locking
     from tui.cli import CliError
 
+    file_only(settings, "set-locking")
     path = Path(settings.db_path)
     if not path.exists():
         raise CliError(t("cli.missing_db", path=path), 3)
@@ -251,7 +320,7 @@ def cmd_outbox(args, settings) -> int:
     from db.local import outbox
     from tui.cli import _open, _safe
 
-    path = Path(settings.db_path)
+    path = settings.db_path if settings.on_server else Path(settings.db_path)
     items = outbox(path)
     if not items:
         print(t("cli.outbox_empty", path=path))

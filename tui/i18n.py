@@ -509,6 +509,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.names.both": ("Give names or --reset, not both.", "请给出名称或 --reset，二者选一。"),
     "cli.demo_exists": ("{path} already holds data; use --force to replace it.",
                         "{path} 中已有数据；如需替换请加 --force。"),
+    "cli.file_only": ("`bangfu {command}` looks after a database file; {url} is a server, which "
+                      "keeps its own locks, journal and backups (pg_dump).",
+                      "`bangfu {command}` 用于数据库文件；{url} 是数据库服务器，"
+                      "由服务器自己管理锁、日志和备份（pg_dump）。"),
+    "cli.demo_exists_server": ("{path} already holds data: the demo needs an empty database.",
+                               "{path} 已有数据：演示数据需要一个空数据库。"),
+    "cli.server_missing_db": ("The server has no database {path} ({detail}). Create it with "
+                              "`createdb`, then run `bangfu init --db URL`.",
+                              "服务器上没有数据库 {path}（{detail}）。请先用 `createdb` 建库，"
+                              "再运行 `bangfu init --db URL`。"),
+    "cli.server_auth": ("The server {path} refused the sign-in ({detail}). The password comes from "
+                        "the URL, PGPASSWORD or ~/.pgpass.",
+                        "服务器 {path} 拒绝登录（{detail}）。密码取自 URL、PGPASSWORD 或 ~/.pgpass。"),
+    "cli.server_unreachable": ("Cannot reach the database server {path}: {detail}",
+                               "无法连接数据库服务器 {path}：{detail}"),
+    "cli.bad_url": ("{path} is not a usable database URL ({detail}); write "
+                    "postgresql://user@host:5432/bangfu.",
+                    "{path} 不是可用的数据库地址（{detail}）；格式为 postgresql://user@host:5432/bangfu。"),
     "cli.init_done": ("Database ready at {path} (schema version {version}).",
                       "数据库已就绪：{path}（结构版本 {version}）。"),
     "cli.latest": ("Latest contacts", "最近联系"),
@@ -717,6 +735,22 @@ CATALOG: dict[str, tuple[str, str]] = {
                                      "最近两天没有备份：请运行 `bangfu backup`。"),
     "doctor.warn.outbox": ("Entries are waiting in this computer's outbox: `bangfu outbox --flush`.",
                            "本机有等待写入的记录：请运行 `bangfu outbox --flush`。"),
+    "doctor.server": ("Server", "服务器"),
+    "doctor.server_version": ("Server version", "服务器版本"),
+    "doctor.database": ("Database", "数据库"),
+    "doctor.warn.server_missing": ("The server has no such database ({detail}): create it with "
+                                   "`createdb`, then `bangfu init`.",
+                                   "服务器上没有这个数据库（{detail}）：先用 `createdb` 建库，再运行 `bangfu init`。"),
+    "doctor.warn.server_auth": ("The server refused the sign-in ({detail}): check the user, and the "
+                                "password in PGPASSWORD or ~/.pgpass.",
+                                "服务器拒绝登录（{detail}）：请检查用户名，以及 PGPASSWORD 或 ~/.pgpass 中的密码。"),
+    "doctor.warn.server_unreachable": ("The server cannot be reached ({detail}).",
+                                       "无法连接服务器（{detail}）。"),
+    "doctor.warn.server_older": ("The database's schema is older than this bangfu's: the next start "
+                                 "brings it up to date.",
+                                 "数据库结构比本程序旧：下次启动时会自动升级。"),
+    "doctor.warn.server_newer": ("The database was brought up to date by a newer bangfu: update this "
+                                 "computer's bangfu.", "数据库已由更新版本的帮扶升级：请升级本机的帮扶。"),
     "doctor.warnings": ("Warnings", "警告"),
     "time.seconds": ("{n} s", "{n}秒"),
     "time.minutes": ("{n} min", "{n}分钟"),
@@ -1165,6 +1199,68 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.import_sheet": ("the sheet to read (default: the first with a header)", "要读取的工作表（默认：第一个有表头的）"),
     "cli.help.import_dry_run": ("only show what would happen", "只显示将会发生什么"),
     "cli.help.import_yes": ("import without asking", "不询问，直接导入"),
+    # -- migrate-to (issue 8) --
+    "cli.help.migrate_to": ("copy this database file into an empty PostgreSQL database (--db FILE migrate-to URL)",
+                            "把本数据库文件复制到一个空的 PostgreSQL 数据库（--db 文件 migrate-to URL）"),
+    "cli.help.migrate_to_url": ("the empty server database: postgresql://user@host:5432/name",
+                                "空的服务器数据库：postgresql://用户@主机:5432/库名"),
+    "migrate.source_url": ("`bangfu migrate-to` copies a database file, and {url} is already a server: "
+                           "give the file with --db FILE.",
+                           "`bangfu migrate-to` 复制的是数据库文件，而 {url} 已是服务器：请用 --db 文件 指定文件。"),
+    "migrate.target_url": ("{url} is not a database server: give a URL such as "
+                           "postgresql://bangfu@host:5432/school.",
+                           "{url} 不是数据库服务器：请给出 URL，如 postgresql://bangfu@host:5432/school。"),
+    "migrate.outbox": ("Note: {n} entries wait in this computer's outbox for {path} and are not in the "
+                       "copy: send them first with `bangfu outbox --flush`.",
+                       "注意：本机发件箱中有 {n} 条记录等待写入 {path}，不会包含在副本中：请先运行 "
+                       "`bangfu outbox --flush` 写入。"),
+    "migrate.plan": ("Copy {source} ({rows} rows in {tables} tables) into {target}.",
+                     "将 {source}（{tables} 个表，共 {rows} 行）复制到 {target}。"),
+    "migrate.ask": ("Copy now? [y/N]", "现在复制？[y/N]"),
+    "migrate.need_yes": ("Nothing was copied: add --yes to copy (stdin is not a terminal).",
+                         "未复制任何内容：标准输入不是终端，需加上 --yes 才会复制。"),
+    "migrate.cancelled": ("Nothing was copied.", "未复制任何内容。"),
+    "migrate.copying": ("Copying rows", "正在复制"),
+    "migrate.tables_head": ("Rows per table, file → server:", "各表行数（文件 → 服务器）："),
+    "migrate.table_line": ("  {name}  {source} → {target}  {check}", "  {name}  {source} → {target}  {check}"),
+    "migrate.check_same": ("checksums equal", "校验和一致"),
+    "migrate.check_differs": ("CHECKSUMS DIFFER", "校验和不一致"),
+    "migrate.done": ("Copied {rows} rows in {tables} tables from {source} to {target} in {seconds} s; "
+                     "every count and checksum matches. Point every client at the server now "
+                     "(--db, BANGFU_DB or db = \"…\" in the config) and keep the file as it is.",
+                     "已在 {seconds} 秒内将 {source} 的 {tables} 个表共 {rows} 行复制到 {target}，"
+                     "各表行数和校验和全部一致。请把所有客户端改为连接服务器（--db、BANGFU_DB 或配置中的 "
+                     "db = \"…\"），并原样保留该文件。"),
+    "migrate.already": ("{target} already holds exactly what {source} holds ({rows} rows in {tables} "
+                        "tables): nothing was changed.",
+                        "{target} 已包含与 {source} 完全相同的数据（{tables} 个表，共 {rows} 行）：未做任何更改。"),
+    "migrate.error.foreign": ("{target} holds tables that are not bangfu's ({detail}): copy only into a "
+                              "new, empty database (createdb). Nothing was changed.",
+                              "{target} 中有不属于 bangfu 的表（{detail}）：只能复制到新建的空数据库（createdb）。"
+                              "未做任何更改。"),
+    "migrate.error.not_empty": ("{target} already holds other data than {source} (tables above): nothing "
+                                "was copied or changed. Copy only into a new, empty database (createdb).",
+                                "{target} 中已有与 {source} 不同的数据（见上方各表）：未复制也未更改任何内容。"
+                                "只能复制到新建的空数据库（createdb）。"),
+    "migrate.error.schema": ("The file and the server database differ in their tables ({table} {detail}): "
+                             "nothing was copied. Use the same bangfu version for both.",
+                             "文件与服务器数据库的表结构不同（{table} {detail}）：未复制任何内容。"
+                             "请两边使用同一版本的 bangfu。"),
+    "migrate.error.orphans": ("{source} has {detail} rows whose linked row is missing (in {table}): "
+                              "nothing was copied. Run `bangfu check` and repair the file first.",
+                              "{source} 中有 {detail} 行所关联的记录已不存在（在 {table} 中）：未复制任何内容。"
+                              "请先运行 `bangfu check` 并修复文件。"),
+    "migrate.error.value": ("A value in {table}.{column} (id {row}) cannot be stored on the server as "
+                            "{detail}: nothing was copied. Correct it in the file first.",
+                            "{table}.{column}（编号 {row}）中的值无法以 {detail} 类型存入服务器："
+                            "未复制任何内容。请先在文件中更正。"),
+    "migrate.error.copy": ("The server refused the copy ({detail}): it was rolled back, nothing was copied.",
+                           "服务器拒绝了复制（{detail}）：已全部回滚，未复制任何内容。"),
+    "migrate.error.source": ("{source} could not be read ({detail}): nothing was copied.",
+                             "无法读取 {source}（{detail}）：未复制任何内容。"),
+    "migrate.error.verify": ("The server's copy differs from the file (tables above): it was rolled "
+                             "back, nothing was copied.",
+                             "服务器上的副本与文件不一致（见上方各表）：已全部回滚，未复制任何内容。"),
     # -- accounts and access (issue 6) --
     "cli.pin_prompt": ("PIN for {name}: ", "{name} 的 PIN："),
     "cli.pin_needed": ("{name}: a PIN is needed (typed at the prompt, or the first line of stdin).",
@@ -1541,7 +1637,9 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 
 
 DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db", "empty": "cli.empty_db",
-                   "unwritable": "cli.unwritable_db", "locking": "cli.locking_db"}
+                   "unwritable": "cli.unwritable_db", "locking": "cli.locking_db",
+                   "auth": "cli.server_auth", "unreachable": "cli.server_unreachable",
+                   "bad_url": "cli.bad_url"}
 
 
 def database_error(code: str, path, detail: str, settings=None) -> str:
@@ -1552,7 +1650,10 @@ def database_error(code: str, path, detail: str, settings=None) -> str:
 
         extra = dict(mine=getattr(settings, "locking", "posix"),
                      source=getattr(settings, "locking_source", "default"), config=config_file())
-    return t(DATABASE_ERRORS.get(code, "cli.unreadable_db"), path=path, detail=detail, **extra)
+    key = DATABASE_ERRORS.get(code, "cli.unreadable_db")
+    if code == "missing" and "://" in str(path):  # a server without that database
+        key = "cli.server_missing_db"
+    return t(key, path=path, detail=detail, **extra)
 
 
 def duration(seconds: float) -> str:

@@ -11,10 +11,12 @@ A frozen copy; never edit it.
 """
 from peewee import *
 
+from db.migrations import boolean, table_sql
+
 
 def up(migrator, db):
-    db.execute_sql(
-        'CREATE TABLE IF NOT EXISTS "stage_review" ('
+    db.execute_sql(table_sql(
+        db, 'CREATE TABLE IF NOT EXISTS "stage_review" ('
         '"id" INTEGER NOT NULL PRIMARY KEY, '
         '"uuid" VARCHAR(255) NOT NULL, '
         '"case_id" INTEGER NOT NULL REFERENCES "case_file" ("id") ON DELETE CASCADE, '
@@ -23,18 +25,18 @@ def up(migrator, db):
         '"goals" TEXT NOT NULL, '
         '"next_review" DATE, '
         '"author_id" INTEGER NOT NULL REFERENCES "staff" ("id") ON DELETE RESTRICT, '
-        '"created_at" DATETIME NOT NULL)')
+        '"created_at" DATETIME NOT NULL)'))
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "stage_review_uuid" ON "stage_review" ("uuid")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "stage_review_case_date" '
                    'ON "stage_review" ("case_id", "review_date")')
-    db.execute_sql(
-        'CREATE TABLE IF NOT EXISTS "peer_pair" ('
+    db.execute_sql(table_sql(
+        db, 'CREATE TABLE IF NOT EXISTS "peer_pair" ('
         '"id" INTEGER NOT NULL PRIMARY KEY, '
         '"case_id" INTEGER NOT NULL REFERENCES "case_file" ("id") ON DELETE CASCADE, '
         '"helper_id" INTEGER NOT NULL REFERENCES "student" ("id") ON DELETE CASCADE, '
         '"focus" VARCHAR(255) NOT NULL DEFAULT \'\', '
         '"since" DATE, '
-        '"active" INTEGER NOT NULL DEFAULT 1)')
+        '"active" ' + boolean(db, True) + ')'))
     db.execute_sql('CREATE INDEX IF NOT EXISTS "peer_pair_case" ON "peer_pair" ("case_id")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "peer_pair_helper" ON "peer_pair" ("helper_id")')
     migrator.migrate(

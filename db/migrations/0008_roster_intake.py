@@ -11,16 +11,18 @@
 A frozen copy; never edit it.
 """
 
+from db.migrations import boolean, table_sql
+
 
 def up(migrator, db):
     for table, column, sql in (
             ("student", "address", "TEXT NOT NULL DEFAULT ''"),
             ("student", "phone", "VARCHAR(255) NOT NULL DEFAULT ''"),
             ("student", "id_number", "VARCHAR(255) NOT NULL DEFAULT ''"),
-            ("guardian", "works_away", "INTEGER NOT NULL DEFAULT 0")):
+            ("guardian", "works_away", boolean(db, False))):
         db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql}')
-    db.execute_sql(
-        'CREATE TABLE IF NOT EXISTS "case_event" ('
+    db.execute_sql(table_sql(
+        db, 'CREATE TABLE IF NOT EXISTS "case_event" ('
         '"id" INTEGER NOT NULL PRIMARY KEY, '
         '"case_id" INTEGER NOT NULL REFERENCES "case_file" ("id") ON DELETE CASCADE, '
         '"kind" VARCHAR(255) NOT NULL, '
@@ -28,6 +30,6 @@ def up(migrator, db):
         '"reason" TEXT NOT NULL DEFAULT \'\', '
         '"detail" VARCHAR(255) NOT NULL DEFAULT \'\', '
         '"staff_id" INTEGER REFERENCES "staff" ("id") ON DELETE SET NULL, '
-        '"created_at" DATETIME NOT NULL)')
+        '"created_at" DATETIME NOT NULL)'))
     db.execute_sql('CREATE INDEX IF NOT EXISTS "case_event_case" ON "case_event" ("case_id")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "student_name" ON "student" ("name")')
