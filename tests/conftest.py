@@ -12,6 +12,8 @@ from db.connection import close_database, open_database
 from db.models import Contact, SchoolClass, Term
 from db.staff import add_staff
 from db.students import add_guardian, create_student, open_case
+from tests.pg import (ON_SERVER, PG_SERVER, SUITE_DATABASE, empty_bound_database,
+                      fresh_server_database, server_url)
 from tui import i18n
 
 TODAY = dt.date(2026, 11, 20)
@@ -57,8 +59,47 @@ def lang(request):
     i18n.set_language("en")
 
 
+# The whole suite runs on SQLite, and again with BANGFU_TEST_BACKEND=postgresql
+# on the server ``./dev test`` starts (tests/pg.py): then every test that takes
+# ``db_path`` (or ``school``) gets the server database, emptied first, as a URL.
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "file_only: about the SQLite file itself "
+                            "(locking, journals, backups, the share); not run on PostgreSQL")
+    config.addinivalue_line("markers", "server: needs the PostgreSQL test server; "
+                            "runs in the PostgreSQL run")
+
+
+def pytest_runtest_setup(item):
+    if ON_SERVER and item.get_closest_marker("file_only"):
+        pytest.skip("about the SQLite file itself: runs in the SQLite run")
+    if item.get_closest_marker("server"):
+        if not ON_SERVER:
+            pytest.skip("needs the PostgreSQL server: runs in the PostgreSQL run (./dev test)")
+        if not PG_SERVER:
+            pytest.fail("BANGFU_TEST_BACKEND=postgresql without BANGFU_TEST_PG (the server URL)")
+
+
+@pytest.fixture(scope="session")
+def suite_server_database():
+    """The suite's server database, made and migrated once per run."""
+    fresh_server_database(SUITE_DATABASE)
+    url = server_url(SUITE_DATABASE, with_password=True)  # (shown everywhere without it)
+    open_database(url)
+    close_database()
+    return url
+
+
 @pytest.fixture
-def db_path(tmp_path):
+def db_path(request, tmp_path):
+    if ON_SERVER:
+        url = request.getfixturevalue("suite_server_database")
+        open_database(url)
+        empty_bound_database()
+        yield url
+        close_database()
+        return
     path = tmp_path / "school.db"
     open_database(path, create=True)
     yield path

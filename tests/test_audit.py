@@ -12,6 +12,8 @@ import sqlite3
 
 import pytest
 
+from tests.pg import ON_SERVER
+
 from db import audit, clock
 from db.audit import MASKED, FilterError, find_audit, resolve_filter
 from db.contacts import amend_contact, load_entry, open_restricted
@@ -179,19 +181,28 @@ def test_a_disabled_account_is_still_found_by_its_name(school):
 # -- read-only -----------------------------------------------------------------------------
 
 def test_the_file_refuses_to_change_or_remove_an_audit_row(school):
+    import peewee
+
     amend(school, school.teacher, agreed="kept")
-    con = sqlite3.connect(school.path)
-    try:
-        before = con.execute("SELECT COUNT(*), MAX(changes) FROM audit_log").fetchone()
-        for sql in ("UPDATE audit_log SET changes = '{}'",
-                    "UPDATE audit_log SET staff_name = 'someone else' WHERE id = 1",
-                    "DELETE FROM audit_log", "DELETE FROM audit_log WHERE id = 1"):
+    count = "SELECT COUNT(*), MAX(changes) FROM audit_log"
+    before = database.execute_sql(count).fetchone()
+    attempts = ["UPDATE audit_log SET changes = '{}'",
+                "UPDATE audit_log SET staff_name = 'someone else' WHERE id = 1",
+                "DELETE FROM audit_log", "DELETE FROM audit_log WHERE id = 1"]
+    if ON_SERVER:
+        attempts.append("TRUNCATE audit_log")
+    for sql in attempts:
+        with pytest.raises(peewee.DatabaseError, match="audit log cannot be changed"):
+            with database.atomic():
+                database.execute_sql(sql)
+    assert database.execute_sql(count).fetchone() == before
+    if not ON_SERVER:  # and so does a plain connection to the file, outside bangfu
+        con = sqlite3.connect(school.path)
+        try:
             with pytest.raises(sqlite3.DatabaseError, match="audit log cannot be changed"):
-                con.execute(sql)
-            con.rollback()
-        assert con.execute("SELECT COUNT(*), MAX(changes) FROM audit_log").fetchone() == before
-    finally:
-        con.close()
+                con.execute("DELETE FROM audit_log")
+        finally:
+            con.close()
     with pytest.raises(Exception):
         AuditLog.delete().execute()
 
@@ -231,11 +242,7 @@ def test_an_entry_restricted_from_the_start_is_masked_in_its_insert(school):
     [row] = rows_about("contact", cid)
     assert row.changes["discussed"] is MASKED and row.changes["restricted"] == "family_conflict"
     # an entry gone from the file is judged by what the log says of it
-    con = sqlite3.connect(school.path)
-    con.execute("PRAGMA foreign_keys = OFF")
-    con.execute("DELETE FROM contact WHERE id = ?", (cid,))
-    con.commit()
-    con.close()
+    database.execute_sql("DELETE FROM contact WHERE id = ?", (cid,))  # nothing refers to it
     [row] = rows_about("contact", cid)
     assert row.changes["discussed"] is MASKED
 

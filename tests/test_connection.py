@@ -12,6 +12,7 @@ from peewee import OperationalError
 
 from db.connection import with_retry
 from db.models import Contact
+from tests.pg import ON_SERVER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,4 +75,5 @@ def test_four_writers_at_once_lose_nothing_and_duplicate_nothing(school):
     assert Contact.select().count() == 101
     from db.models import database
 
-    assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if not ON_SERVER:  # (the server checks its own pages)
+        assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"

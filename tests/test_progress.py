@@ -181,6 +181,7 @@ def test_a_case_shows_each_subjects_trend_over_its_term(school):
     assert progress.measure.change == pytest.approx(0.12)
 
 
+@pytest.mark.file_only
 def test_scores_and_check_ins_are_journaled_and_come_back_after_a_restore(school, tmp_path):
     import shutil
 

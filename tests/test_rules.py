@@ -169,6 +169,7 @@ def test_a_bad_interval_as_typed(text, problem):
     assert bad.value.code == problem
 
 
+@pytest.mark.file_only
 def test_a_rules_change_is_journaled_and_comes_back_after_a_restore(school, tmp_path):
     path = school.path
     close_database()

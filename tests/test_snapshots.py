@@ -6,6 +6,7 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
+import pytest
 
 from tests.helpers import make_app, settle, sign_in
 
@@ -125,6 +126,7 @@ def test_contact_saved_to_outbox(snap_compare, school, lang, monkeypatch):
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
 
 
+@pytest.mark.file_only
 def test_stale_lock_question(snap_compare, school, lang):
     """A dot-file lock three minutes old: the app asks before removing it."""
     import os

@@ -92,6 +92,7 @@ def test_a_bad_review_names_the_field_and_writes_nothing(late, changes, field, k
     assert AuditLog.select().where(AuditLog.table_name == "stage_review").count() == 0
 
 
+@pytest.mark.file_only
 def test_a_review_is_journaled_for_recovery(late, tmp_path):
     save_review(late.teacher, late.cases["张伟"].id, uuid="r-j", review_date="today",
                 summary="Journaled")

@@ -27,6 +27,9 @@ from db.models import Contact
 from tests.conftest import build_small_school
 from tests.helpers import cli_env
 
+# the file itself: its locking, backups, checks, journals and recovery
+pytestmark = pytest.mark.file_only
+
 ROOT = Path(__file__).resolve().parent.parent
 UUID_LEN = 36
 
