@@ -60,6 +60,25 @@ def verdict(ok: bool) -> str:
 # the demo school
 
 
+def collect_writers(procs, timeout: float) -> tuple[list[str], list[float], list[str]]:
+    """The acknowledged UUIDs, their latencies (ms) and the failures, from writer
+    processes that print ``OK <uuid> <ms>`` or ``FAIL <why>`` per save."""
+    acked, latencies, failures = [], [], []
+    for p in procs:
+        out, err = p.communicate(timeout=timeout)
+        for line in out.splitlines():
+            kind, _, rest = line.partition(" ")
+            if kind == "OK":
+                uuid, latency = rest.split()
+                acked.append(uuid)
+                latencies.append(float(latency))
+            elif kind == "FAIL":
+                failures.append(rest)
+        if p.returncode != 0:
+            failures.append(err.strip().splitlines()[-1] if err.strip() else f"exit {p.returncode}")
+    return acked, latencies, failures
+
+
 def child_env(**extra) -> dict:
     """A clean, identical environment for both apps under test."""
     env = {k: v for k, v in os.environ.items()

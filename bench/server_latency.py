@@ -58,7 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import PY, ROOT, median, percentile, verdict  # noqa: E402
+from bench._common import PY, ROOT, collect_writers, median, percentile, verdict  # noqa: E402
 
 TEXT = "电话联系家长，了解孩子在家完成作业的情况，约定每天检查作业并签字。" * 2
 TODAY = "2026-11-20"
@@ -286,20 +286,8 @@ def run_writers(target: str, writers: int, seconds: float, staff: list[int], cas
             p.stdin.flush()
         except OSError:
             pass
-    acked, latencies = [], []
-    for p in procs:
-        out, err = p.communicate(timeout=seconds + 120)
-        for line in out.splitlines():
-            kind, _, rest = line.partition(" ")
-            if kind == "OK":
-                uuid, latency = rest.split()
-                acked.append(uuid)
-                latencies.append(float(latency))
-            elif kind == "FAIL":
-                failures.append(rest)
-        if p.returncode != 0:
-            failures.append(err.strip().splitlines()[-1] if err.strip() else f"exit {p.returncode}")
-    return acked, latencies, failures
+    acked, latencies, more = collect_writers(procs, seconds + 120)
+    return acked, latencies, failures + more
 
 
 def verify(target: str, acked: list[str]) -> tuple[int, int, int, str]:

@@ -77,7 +77,7 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
     """
     if locking not in LOCKING_MODES:
         raise ValueError(locking)
-    from db.server import is_server_url
+    from db.config import is_server_url
 
     if is_server_url(path):
         return open_server(path, migrate=migrate)
@@ -342,15 +342,14 @@ def migrate_database(db) -> list[str]:
         raise DatabaseError("newer", where, ", ".join(sorted(unknown)))
     if known <= applied:
         return []
-    with db.atomic():  # BEGIN IMMEDIATE: one client migrates, others wait
+    with db.atomic():  # BEGIN IMMEDIATE (on a server its write lock): one client migrates
         if is_server(db):
             from db import server
 
-            server.lock_for_migration(db)  # the server's way of waiting
-            if set(known_migrations()) <= applied_migrations(db):
+            if known <= applied_migrations(db):
                 return []  # another client migrated while this one waited
             done = _runner(db).up()
-            server.install_change_triggers(db)
+            server.install_change_triggers(db)  # new tables tell listeners too
             return done
         return _runner(db).up()
 

@@ -36,11 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from peewee import PostgresqlDatabase, __exception_wrapper__
 
-from db.config import is_server_url  # noqa: F401  (the check lives where settings are read)
-
 CHANNEL = "bangfu_change"
 WRITE_LOCK = 0x62616E66  # pg_advisory_xact_lock key: one write transaction at a time
-MIGRATION_LOCK = 0x62616E67  # and one client migrating
 
 
 def safe_url(url: str) -> str:
@@ -143,11 +140,6 @@ def error_code(exc: BaseException) -> str:
     if "password" in text or "authentication" in text or "role" in text:
         return "auth"
     return "unreachable"
-
-
-def lock_for_migration(db) -> None:
-    """Inside the migration's transaction: one client migrates, the others wait."""
-    db.execute_sql("SELECT pg_advisory_xact_lock(%s)" % MIGRATION_LOCK)
 
 
 _NOTIFY_FUNCTION = (
