@@ -59,6 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import PY, ROOT, collect_writers, median, percentile, verdict  # noqa: E402
+from tests.pgserver import as_owner, binaries, connect, drop_database, server_owner  # noqa: E402
 
 TEXT = "电话联系家长，了解孩子在家完成作业的情况，约定每天检查作业并签字。" * 2
 TODAY = "2026-11-20"
@@ -164,25 +165,12 @@ def stop_server(folder: Path) -> None:
                    capture_output=True, text=True, cwd=str(ROOT))
 
 
-def _admin(url: str):
-    import psycopg2
-
-    from db.server import connect_params
-
-    name, params = connect_params(url)
-    conn = psycopg2.connect(dbname=name, **params)
-    conn.autocommit = True
-    return conn
-
-
 DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
 
 
 def make_durable(folder: Path, url: str) -> str:
     """Restart the server with durability on (tests/pgserver.py starts it with
     ``-c fsync=off`` and so on, which no ALTER SYSTEM overrides); its version."""
-    from tests.pgserver import binaries
-
     data = folder / "data"
     args = shlex.split((data / "postmaster.opts").read_text())[1:]  # without the binary
     options = []
@@ -196,10 +184,8 @@ def make_durable(folder: Path, url: str) -> str:
         options.append(arg)
     argv = [str(binaries() / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-m", "fast",
             "-w", "-t", "60", "-o", shlex.join(options), "restart"]
-    if os.geteuid() == 0:  # the server runs as the postgres account (tests/pgserver.py)
-        argv = ["runuser", "-u", "postgres", "--"] + argv
-    subprocess.run(argv, check=True, capture_output=True, text=True)
-    conn = _admin(url)
+    as_owner(argv, server_owner())
+    conn = connect(url)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in DURABILITY)
@@ -211,17 +197,6 @@ def make_durable(folder: Path, url: str) -> str:
         raise RuntimeError("durability not on: " + ", ".join(
             f"{n}={v}" for n, v in zip(DURABILITY, settings)))
     return version
-
-
-def fresh_server_database(server_url: str, name: str) -> str:
-    conn = _admin(server_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
-    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 # ---------------------------------------------------------------------------
@@ -352,8 +327,6 @@ def main() -> int:
     counts = [int(n) for n in args.writers.split(",")]
     top = max(counts)
 
-    from tests.pgserver import binaries
-
     if binaries() is None:
         print("SKIP: no PostgreSQL binaries (pg_ctl on PATH or /usr/lib/postgresql/*/bin); "
               "install the postgresql package to run this benchmark")
@@ -385,7 +358,7 @@ def main() -> int:
                     if kind == "sqlite":
                         target = str(tmp / f"school-{n}.db")
                     else:
-                        target = fresh_server_database(server, f"bangfu_bench_{n}")
+                        target = drop_database(server, f"bangfu_bench_{n}", create=True)
                     staff, cases = build_school(target)
                     acked, lat, fails = run_writers(target, n, args.seconds, staff, cases, env)
                     lost, dup, unaudited, integrity = verify(target, acked)

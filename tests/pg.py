@@ -32,36 +32,17 @@ def server_url(name: str, *, with_password: bool = False) -> str:
     return url
 
 
-def _admin():
-    import psycopg2
-
-    from db.server import connect_params
-
-    dbname, params = connect_params(PG_SERVER)
-    conn = psycopg2.connect(dbname=dbname, **params)
-    conn.autocommit = True
-    return conn
-
-
 def fresh_server_database(name: str) -> str:
     """Drop and create database ``name`` on the test server (empty); its URL."""
-    conn = _admin()
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
-    return server_url(name)
+    from tests.pgserver import drop_database
+
+    return drop_database(PG_SERVER, name, create=True)
 
 
 def drop_server_database(name: str) -> None:
-    conn = _admin()
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    from tests.pgserver import drop_database
+
+    drop_database(PG_SERVER, name)
 
 
 def empty_bound_database() -> None:

@@ -44,17 +44,50 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _as_owner(argv: list[str], owner: str | None, **kwargs) -> subprocess.CompletedProcess:
+def server_owner() -> str | None:
+    """Who runs the server: the package's ``postgres`` account as root, else the caller."""
+    return "postgres" if os.geteuid() == 0 else None
+
+
+def as_owner(argv: list[str], owner: str | None, **kwargs) -> subprocess.CompletedProcess:
     if owner:
         argv = ["runuser", "-u", owner, "--"] + argv
     return subprocess.run(argv, check=True, capture_output=True, text=True, **kwargs)
+
+
+# -- for the tests and the bench (need the project on sys.path and psycopg2) ------------
+
+def connect(url: str, *, autocommit: bool = True):
+    """A plain psycopg2 connection to ``url`` (to make databases, hold a lock)."""
+    import psycopg2
+
+    from db.server import connect_params
+
+    name, params = connect_params(url)
+    conn = psycopg2.connect(dbname=name, **params)
+    conn.autocommit = autocommit
+    return conn
+
+
+def drop_database(server: str, name: str, *, create: bool = False) -> str:
+    """Drop database ``name`` on the server at ``server`` (a URL of any of its
+    databases); with ``create``, make it again, empty.  The new database's URL."""
+    conn = connect(server)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if create:
+                cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+    return server.rsplit("/", 1)[0] + "/" + name
 
 
 def start() -> Path:
     bin_dir = binaries()
     if bin_dir is None:
         raise SystemExit("pgserver: no PostgreSQL binaries (install the postgresql package)")
-    owner = "postgres" if os.geteuid() == 0 else None
+    owner = server_owner()
     folder = Path(tempfile.mkdtemp(prefix="bangfu-pg-"))
     data = folder / "data"
     pwfile = folder / "pw"
@@ -63,7 +96,7 @@ def start() -> Path:
         shutil.chown(folder, owner)
         shutil.chown(pwfile, owner)
     os.chmod(folder, 0o700)
-    _as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", ROLE, "--pwfile", str(pwfile),
+    as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", ROLE, "--pwfile", str(pwfile),
                "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], owner)
     port = free_port()
     options = " ".join([
@@ -72,7 +105,7 @@ def start() -> Path:
         "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
         "-c max_connections=200", "-c shared_buffers=64MB",
     ])
-    _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
+    as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
                "-o", options, "-w", "-t", "60", "start"], owner)
     url = f"postgresql://{ROLE}@127.0.0.1:{port}/postgres"
     (folder / "env").write_text(f"BANGFU_TEST_PG={url}\nPGPASSWORD={PASSWORD}\n")
@@ -83,9 +116,9 @@ def stop(folder: Path) -> None:
     bin_dir = binaries()
     data = folder / "data"
     if bin_dir is not None and (data / "postmaster.pid").exists():
-        owner = "postgres" if os.geteuid() == 0 else None
+        owner = server_owner()
         try:
-            _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], owner)
+            as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], owner)
         except subprocess.CalledProcessError as exc:
             print(f"pgserver: stop: {exc.stderr.strip()}", file=sys.stderr)
     shutil.rmtree(folder, ignore_errors=True)

@@ -31,6 +31,7 @@ from db.contacts import NewContact, save_contact
 from db.models import AuditLog, Contact, database
 from tests.conftest import build_small_school
 from tests.pg import drop_server_database, fresh_server_database
+from tests.pgserver import connect
 
 pytestmark = pytest.mark.server
 
@@ -216,15 +217,6 @@ else:
 """
 
 
-def _admin_connection(url: str):
-    import psycopg2
-
-    from db.server import connect_params
-
-    name, params = connect_params(url)
-    return psycopg2.connect(dbname=name, **params)
-
-
 def two_editors(url: str, what: str, table: str, row_id: int, student_id: int, env: dict,
                 staff: tuple[str, str], *, together: bool) -> list[list[str]]:
     """Two clients load ``what`` (the same version), then save their own change:
@@ -236,7 +228,7 @@ def two_editors(url: str, what: str, table: str, row_id: int, student_id: int, e
     is let go.  That is the worst interleaving two unlucky clicks can have: the
     second must still see the first's version and be refused.
     """
-    holder = _admin_connection(url)
+    holder = connect(url, autocommit=False)
     editors: list[subprocess.Popen] = []
     try:
         for name, text in zip(staff, ("plan A", "plan B")):
@@ -267,8 +259,7 @@ def two_editors(url: str, what: str, table: str, row_id: int, student_id: int, e
         # that the answers below show)
         deadline = time.monotonic() + 20
         waiting = 0
-        watch = _admin_connection(url)
-        watch.autocommit = True
+        watch = connect(url)
         try:
             with watch.cursor() as cur:
                 while time.monotonic() < deadline and waiting < 2:
