@@ -34,6 +34,7 @@ VOLUNTEER_HIDDEN = ("guardian_phone", "guardian_wechat", "family_notes", "cause_
 ABILITIES = {
     "manage": MANAGERS,  # staff, classes, terms, roster, rules, subjects, dimensions
     "audit": ("admin",),
+    "maintain": ("admin",),  # the file itself: unlock, recover, set-locking
     "edit_others": MANAGERS,  # change another person's entry
     "reports": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     "overview": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),

@@ -124,6 +124,22 @@ def authenticate(staff_id: int, pin: str) -> Staff:
     raise AccountError("wrong", left=MAX_TRIES - failures)
 
 
+def verify_pin(staff_id: int, pin: str) -> Staff:
+    """``authenticate`` without writing anything, for a file that cannot be
+    written now (a lock left behind, a damaged file read as it is): the same
+    refusals, but a wrong PIN is not counted (nothing can be written)."""
+    row = Staff.get_or_none(Staff.id == staff_id)
+    if row is None or not row.active:
+        raise AccountError("disabled")
+    if row.locked_until is not None and row.locked_until > clock.now():
+        raise AccountError("locked", until=row.locked_until)
+    if not row.pin_hash:
+        raise AccountError("no_pin")
+    if not pin_matches(pin, row.pin_hash):
+        raise AccountError("wrong", left=max(0, MAX_TRIES - row.pin_failures))
+    return row
+
+
 def choose_pin(staff_id: int, pin: str) -> Staff:
     """First sign-in of an account without a PIN: the person sets it."""
     reason = check_pin(pin)
@@ -161,6 +177,12 @@ def change_pin(actor, staff_id: int, pin: str) -> None:
 # -- accounts --------------------------------------------------------------------------
 def has_staff() -> bool:
     return Staff.select().exists()
+
+
+def has_admin_pin() -> bool:
+    """True when an active administrator has a PIN (a new file has none yet)."""
+    return Staff.select().where(Staff.role == "admin", Staff.active == True,  # noqa: E712
+                                Staff.pin_hash != "").exists()
 
 
 def require_manager(actor) -> None:

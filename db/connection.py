@@ -8,11 +8,15 @@ kept short.  Schema migrations run on open, under the write lock.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import random
 import socket
 import sqlite3
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 from urllib.parse import quote
@@ -24,6 +28,16 @@ from db.models import database
 BUSY_TIMEOUT_MS = 5_000
 LOCKING_MODES = ("posix", "dotfile")
 STALE_LOCK_SECONDS = 60  # far above any real transaction (about 0.1-0.3 s on a share)
+# A write that holds the dot-file lock longer than OWNER_AFTER_SECONDS says who
+# it is (host, pid) in a file of its own and refreshes it every
+# HEARTBEAT_SECONDS while it writes; a lock whose owner beat within
+# OWNER_FRESH_SECONDS is alive, never a crash.  Short saves (0.1-0.3 s) never
+# touch the share for this.
+OWNER_AFTER_SECONDS = 1.0
+HEARTBEAT_SECONDS = 2.0
+OWNER_FRESH_SECONDS = 20.0
+UNLOCK_WATCH_SECONDS = 2.5  # above one heartbeat: a live owner shows itself meanwhile
+PEEK_TRIES = 8
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 T = TypeVar("T")
 
@@ -96,23 +110,33 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
             os.chmod(path, 0o660)
         except (OSError, sqlite3.Error) as exc:
             raise DatabaseError("unwritable", str(path), str(exc)) from None
+    # the stored mode first, read without a lock or the journal: a client with
+    # the other mode would take a live writer's journal for a crashed one's and
+    # roll it back (its locks do not see that writer's)
+    check_locking(path, locking)
     if locking == "dotfile":
         rollback_hot_journal(path)  # a crashed writer's, if its lock was removed by hand
         leave_wal(path)  # the dot-file VFS cannot open a WAL file at all
-    db = SqliteDatabase(_uri(path, locking), uri=True, pragmas=pragmas(),
-                        lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
+    db = ShareDatabase(_uri(path, locking), uri=True, pragmas=pragmas(),
+                       lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.bangfu_path = path  # the file itself (``db.database`` is a URI)
     db.bangfu_locking = locking
+    # another client may hold the lock for a while: retried like any write
+    return _bind(db, path, lambda: with_retry(lambda: _prepare(db, path, locking, migrate)))
+
+
+def _bind(db, path: Path, prepare: Callable[[], object]):
+    """``prepare()`` the file's ``db``, then bind the models to it: only to a
+    file that opened (else ``db`` is closed and ``DatabaseError`` raised)."""
     try:
-        # another client may hold the lock for a while: retried like any write
-        with_retry(lambda: _prepare(db, path, locking, migrate))
+        prepare()
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         raise DatabaseError("unreadable", str(path), str(exc)) from None
     except DatabaseError:
         db.close()
         raise
-    database.initialize(db)  # bind the models only to a file that opened
+    database.initialize(db)
     return db
 
 
@@ -140,6 +164,43 @@ def open_server(url: str, *, migrate: bool = True):
         raise
     database.initialize(db)
     return db
+
+
+class ShareDatabase(SqliteDatabase):
+    """The file's database: a write transaction on a dot-file locked file that
+    lasts longer than a save says who holds the lock, while it holds it
+    (``LockHeartbeat``), so nobody takes a long import for a crash."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._beats = threading.local()  # per thread, like peewee's connections
+
+    def begin(self, lock_type=None):
+        super().begin(lock_type)
+        if getattr(self, "bangfu_locking", "") == "dotfile" \
+                and getattr(self._beats, "current", None) is None:
+            beat = LockHeartbeat(self.bangfu_path)
+            beat.start()
+            self._beats.current = beat
+
+    def _then_end_heartbeat(self, step):
+        """``step()`` (a commit, rollback or close): the write is over either way."""
+        try:
+            return step()
+        finally:
+            beat = getattr(self._beats, "current", None)
+            self._beats.current = None
+            if beat is not None:
+                beat.finish()
+
+    def commit(self):
+        return self._then_end_heartbeat(super().commit)
+
+    def rollback(self):
+        return self._then_end_heartbeat(super().rollback)
+
+    def close(self):
+        return self._then_end_heartbeat(super().close)
 
 
 def is_server(db) -> bool:
@@ -188,6 +249,69 @@ def set_stored_locking(db, locking: str) -> None:
                        "('locking', ?)", (locking,))
 
 
+def _immutable_uri(path: str | os.PathLike) -> str:
+    """The file read-only as it is: no lock taken, no journal looked at."""
+    return "file:" + quote(str(Path(path).absolute()), safe="/") + "?mode=ro&immutable=1"
+
+
+def _peek(path: str | os.PathLike, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """``read(conn)`` on the file as it is, without taking any lock and without
+    looking at a journal: SQLite's ``immutable`` open never rolls back (nor
+    even sees) another client's journal, and never waits for a lock.  None
+    when the file cannot be read that way (not a database, or damaged).
+
+    A read can meet a page half-written by a commit in progress; it is tried
+    again a few times, briefly."""
+    uri = _immutable_uri(path)
+    for attempt in range(PEEK_TRIES):
+        try:
+            conn = sqlite3.connect(uri, uri=True)
+            try:
+                return read(conn)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            if attempt + 1 < PEEK_TRIES:
+                time.sleep(0.02 * (2 ** attempt))
+    return None
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        (name,)).fetchone() is not None
+
+
+def peek_locking(path: str | os.PathLike) -> str | None:
+    """The locking mode stored in the file ("" if none), read lock-free (``_peek``)."""
+    def read(conn) -> str:
+        if not _has_table(conn, META_TABLE):
+            return ""
+        row = conn.execute(f'SELECT value FROM "{META_TABLE}" WHERE key = ?',
+                           ("locking",)).fetchone()
+        return row[0] if row else ""
+    return _peek(path, read)
+
+
+def peek_schema_version(path: str | os.PathLike) -> int | None:
+    """How many migrations the file has applied, read lock-free (``_peek``)."""
+    def read(conn) -> int:
+        if not _has_table(conn, HISTORY_TABLE):
+            return 0
+        return conn.execute(f'SELECT count(*) FROM "{HISTORY_TABLE}"').fetchone()[0]
+    return _peek(path, read)
+
+
+def check_locking(path: str | os.PathLike, locking: str) -> None:
+    """``DatabaseError("locking")`` when the file records the other locking
+    mode.  Called before anything opens the file through a VFS."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    stored = peek_locking(path)
+    if stored and stored != locking:
+        raise DatabaseError("locking", str(path), stored)
+
+
 def lock_dir(path: str | os.PathLike) -> Path:
     """Where the unix-dotfile VFS takes its lock (a directory)."""
     return Path(str(path) + ".lock")
@@ -202,27 +326,234 @@ def lock_age(path: str | os.PathLike, now: float | None = None) -> float | None:
     return max(0.0, (time.time() if now is None else now) - mtime)
 
 
+# -- who holds the lock: a heartbeat beside it -----------------------------------
+def owners_dir(path: str | os.PathLike) -> Path:
+    """Where a long write says who it is (one small file per writer); never
+    inside the lock directory, which the dot-file VFS removes with rmdir."""
+    return Path(str(path) + ".lock-owners")
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    host: str
+    pid: int
+    since: float  # when its write began (its own clock)
+    beat_age: float  # seconds since its last heartbeat, by the file's time
+    beats: int
+    alive: bool  # its process is there (this host) or it beat recently (another host)
+    file: Path
+
+
+def _process_alive(pid: int) -> bool:
+    """On this computer: is process ``pid`` there (running, or stopped)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process (EPERM): there
+        return True
+    return True
+
+
+class LockHeartbeat:
+    """While a write transaction holds the dot-file lock: after
+    ``OWNER_AFTER_SECONDS`` its process writes
+    ``<file>.lock-owners/<host>-<pid>-<n>.json`` (host, pid, since, a beat
+    count), then refreshes it every ``HEARTBEAT_SECONDS`` until the transaction
+    ends, when the file is removed.  One thread per process beats for all of
+    them (``_Beater``), so a save costs no thread of its own."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, path: str | os.PathLike, *, after: float | None = None):
+        self.path = Path(path)
+        self.after = OWNER_AFTER_SECONDS if after is None else after
+        self.since = time.time()
+        self.began = time.monotonic()
+        self.file = owners_dir(path) / f"{_safe_host()}-{os.getpid()}-{next(self._numbers)}.json"
+        self.beats = 0
+        self.last = 0.0  # monotonic time of the last beat (0: none yet)
+
+    def start(self) -> None:
+        _BEATER.add(self)
+
+    def finish(self) -> None:
+        """The write is over: no more beats, and its file goes."""
+        if _BEATER.remove(self):
+            try:
+                self.file.unlink()
+            except OSError:
+                pass
+
+    def beat(self) -> None:  # by the beater, under its lock
+        if self.beats == 0:
+            owners_dir(self.path).mkdir(mode=0o770, exist_ok=True)
+        data = {"host": hostname(), "pid": os.getpid(), "since": self.since, "beats": self.beats}
+        tmp = self.file.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, self.file)
+        self.beats += 1
+        self.last = time.monotonic()
+
+
+class _Beater:
+    """The process's one heartbeat thread, started at its first long write."""
+
+    IDLE = 0.5  # how often it looks for a write that became long
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._active: list[LockHeartbeat] = []
+        self._thread: threading.Thread | None = None
+
+    def add(self, beat: LockHeartbeat) -> None:
+        with self._cond:
+            self._active.append(beat)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="bangfu-lock-heartbeat")
+                self._thread.start()
+            elif beat.after <= 0:
+                self._cond.notify()
+
+    def remove(self, beat: LockHeartbeat) -> bool:
+        """Take ``beat`` off; True when it had written its file (to remove)."""
+        with self._cond:  # never while a beat is being written
+            if beat in self._active:
+                self._active.remove(beat)
+            return beat.beats > 0
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                wait = self.IDLE
+                for beat in list(self._active):
+                    due = beat.began + beat.after if beat.beats == 0 else beat.last + HEARTBEAT_SECONDS
+                    if due <= now:
+                        try:
+                            beat.beat()
+                        except OSError:
+                            self._active.remove(beat)  # the share went away: the write says so
+                            continue
+                        due = beat.last + HEARTBEAT_SECONDS
+                    wait = min(wait, max(0.01, due - now))
+                self._cond.wait(wait)
+
+
+_BEATER = _Beater()
+
+
+def _safe_host() -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in hostname()) or "host"
+
+
+def lock_owners(path: str | os.PathLike, now: float | None = None) -> list[LockOwner]:
+    """Every writer that said it holds (or held) the lock, most recent beat first."""
+    folder = owners_dir(path)
+    now = time.time() if now is None else now
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    here = hostname()
+    for entry in entries:
+        if entry.suffix != ".json":
+            continue
+        try:
+            beat_age = max(0.0, now - entry.stat().st_mtime)
+            with open(entry, encoding="utf-8") as fh:
+                data = json.load(fh)
+            host, pid = str(data["host"]), int(data["pid"])
+            since, beats = float(data.get("since", 0)), int(data.get("beats", 0))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        alive = _process_alive(pid) if host == here else beat_age < OWNER_FRESH_SECONDS
+        found.append(LockOwner(host, pid, since, beat_age, beats, alive, entry))
+    return sorted(found, key=lambda o: o.beat_age)
+
+
+def live_owner(path: str | os.PathLike, *, watch: float = 0.0,
+               sleep=time.sleep) -> LockOwner | None:
+    """The writer holding the lock when it is alive, else None.
+
+    ``watch`` > 0 looks again after that many seconds: an owner on another
+    host whose heartbeat count moved is alive whatever the two computers'
+    clocks say, and a write younger than ``OWNER_AFTER_SECONDS`` has said who
+    it is by then (``unlock`` watches before it removes anything)."""
+    owners = lock_owners(path)
+    alive = next((o for o in owners if o.alive), None)
+    if alive is not None or watch <= 0:
+        return alive
+    before = {o.file: o.beats for o in owners}
+    sleep(watch)
+    for owner in lock_owners(path):
+        if owner.alive or (owner.file in before and before[owner.file] != owner.beats) \
+                or owner.file not in before:
+            return owner
+    return None
+
+
+def clear_dead_owners(path: str | os.PathLike) -> None:
+    """Remove the heartbeat files of writers that are gone (after an unlock)."""
+    for owner in lock_owners(path):
+        if not owner.alive:
+            try:
+                owner.file.unlink()
+            except OSError:
+                pass
+
+
 def stale_lock_age(path: str | os.PathLike, threshold: float = STALE_LOCK_SECONDS) -> float | None:
-    """The lock's age when it is older than ``threshold`` (left by a crashed client)."""
+    """The lock's age when it is older than ``threshold`` and no live writer
+    holds it (left by a crashed client); None otherwise."""
     age = lock_age(path)
-    return age if age is not None and age >= threshold else None
+    if age is None or age < threshold:
+        return None
+    return None if live_owner(path) is not None else age
 
 
-def remove_lock(path: str | os.PathLike) -> bool:
+class LockHeld(Exception):
+    """The lock's owner is alive: nobody may remove it."""
+
+    def __init__(self, owner: LockOwner):
+        super().__init__(f"{owner.host} {owner.pid}")
+        self.owner = owner
+
+
+def remove_lock(path: str | os.PathLike, *, watch: float = 0.0, sleep=time.sleep) -> bool:
     """Remove a crashed client's dot-file lock; True when there was one.  Ask first.
 
-    While the stale lock still keeps everyone out, the crashed writer's
-    half-written transaction is rolled back first: the unix-dotfile VFS never
-    does that itself (its own lock directory looks like a live writer to it).
+    ``LockHeld`` when its owner is alive (it is writing: a long import), however
+    old the lock is; with ``watch``, the lock is watched that long first and
+    left alone if it moved or went (someone was using it).  While the stale
+    lock still keeps everyone out, the crashed writer's half-written
+    transaction is rolled back first: the unix-dotfile VFS never does that
+    itself (its own lock directory looks like a live writer to it).
     """
     lock = lock_dir(path)
-    if not lock.is_dir():
+    try:
+        before = lock.stat()
+    except OSError:
         return False
+    owner = live_owner(path, watch=watch, sleep=sleep)
+    if owner is not None:
+        raise LockHeld(owner)
+    if watch:
+        try:
+            after = lock.stat()
+        except OSError:
+            return False  # released meanwhile: its owner was alive after all
+        if (after.st_ino, after.st_mtime_ns) != (before.st_ino, before.st_mtime_ns):
+            return False
     rollback_hot_journal(path, holding_lock=True)
     try:
         lock.rmdir()
     except FileNotFoundError:
         return False
+    clear_dead_owners(path)
     return True
 
 
@@ -294,6 +625,22 @@ def rollback_hot_journal(path: str | os.PathLike, *, holding_lock: bool = False)
             except OSError:
                 pass
     return True
+
+
+def open_snapshot(path: str | os.PathLike) -> SqliteDatabase:
+    """Bind the models to the file as it is, read-only, without any lock or
+    journal (SQLite's immutable open): to check an administrator's PIN before
+    ``unlock`` or ``recover``, when the file cannot be opened for writing.
+    Nothing can be written through it.  ``DatabaseError("unreadable")`` if the
+    file cannot be read that way."""
+    path = Path(path)
+    db = SqliteDatabase(_immutable_uri(path), uri=True)
+
+    def prepare() -> None:
+        db.connect()
+        if not db.table_exists("staff"):
+            raise DatabaseError("unreadable", str(path), "no staff table")
+    return _bind(db, path, prepare)
 
 
 def close_database() -> None:
@@ -383,9 +730,21 @@ def with_retry(fn: Callable[[], T], *, attempts: int = 6, base_delay: float = 0.
 def is_unreachable(exc: BaseException) -> bool:
     """True when a write failed because the file could not be reached or written
     (share gone, permission denied, disk full, locked past the retries, damaged):
-    the entry should wait in the outbox.  Integrity errors are bugs, not outages."""
-    from peewee import IntegrityError
+    the entry should wait in the outbox.  Integrity errors are bugs, not outages.
+
+    On a server, a connection lost inside the save surfaces as an InterfaceError
+    (not a DatabaseError: "connection already closed"); whether it was written is
+    then unknown, so it waits too, and its UUID keeps the flush from writing it
+    twice (``db.server.outage_kind`` says which case it was)."""
+    import sys
+
+    from peewee import IntegrityError, InterfaceError
 
     if isinstance(exc, (IntegrityError, sqlite3.IntegrityError)):
         return False
+    driver = sys.modules.get("psycopg2")  # loaded only when a server was opened
+    if driver is not None and isinstance(exc, driver.Error):
+        return not isinstance(exc, driver.IntegrityError)
+    if isinstance(exc, InterfaceError) and getattr(exc, "orig", None) is not None:
+        return True  # the driver's own error: the connection, not bangfu's use of peewee
     return isinstance(exc, (PeeweeDatabaseError, sqlite3.DatabaseError, OSError))

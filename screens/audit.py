@@ -25,7 +25,7 @@ from textual.widgets import Header, Input, ProgressBar, Static
 from db.text import one_line
 from tui.cli_audit import (FIELD_LABELS, action_label, filter_error, filter_text, summary,
                            table_label, value_text, when_text)
-from tui.i18n import t
+from tui.i18n import failure, t
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 LIMIT = 1000  # rows shown; an export writes them all
@@ -284,7 +284,7 @@ class AuditScreen(Screen):
         try:
             written = write_audit(rows, chosen, fmt, path, progress=self._progress)
         except OSError as exc:
-            self.app.call_from_thread(self._written, None, 0, type(exc).__name__)
+            self.app.call_from_thread(self._written, None, 0, failure(exc))
             return
         self.app.call_from_thread(self._written, written, len(rows), "")
 

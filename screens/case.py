@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
 from tui.charts import column_chart, sparkline
-from tui.i18n import change_text, hidden_text, label, labels, paren, restricted_entry, t
+from tui.i18n import change_text, failure, hidden_text, label, labels, paren, restricted_entry, t
 from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
 
 TABS = ("timeline", "file", "family", "plan", "progress")
@@ -396,7 +396,7 @@ class CaseScreen(Screen):
                 written = write_case_summary(view.student_id, path)
         except OSError as exc:
             self.app.call_from_thread(
-                self.notify, t("summary.failed", detail=type(exc).__name__),
+                self.notify, t("summary.failed", detail=failure(exc)),
                 severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, t("summary.written", path=str(written)),

@@ -13,7 +13,7 @@ from db.cases import (CASE_TEXT_FIELDS, CaseValidationError, CaseView, VersionCo
                       merge_edits, update_case)
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES
-from tui.i18n import hidden_text, label, paren, t
+from tui.i18n import failure, hidden_text, label, paren, t
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 
 STATUS_KEYS = {"i": "identified", "a": "active", "p": "improving", "t": "transformed",
@@ -200,7 +200,7 @@ class CaseEditScreen(Screen[bool]):
                                       f"{t(exc.errors[field])}")
         except Exception as exc:
             self.app.call_from_thread(self._failed, t("form.save_failed",
-                                                      detail=type(exc).__name__))
+                                                      detail=failure(exc)))
         else:
             self.app.call_from_thread(self._saved)
 

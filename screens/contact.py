@@ -20,7 +20,7 @@ from db.contacts import (CaseGone, ContactInput, ContactValidationError, new_uui
 from db.search import RosterRow
 from db.text import clean, one_line
 from db.vocab import CHANNEL_KEYS, KIND_KEYS, RESTRICTED_KEYS
-from tui.i18n import label, paren, t
+from tui.i18n import failure, label, paren, queued_message, t
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 
 TEXT_FIELDS = ("participants", "duration", "discussed", "agreed", "follow_up", "follow_up_due")
@@ -389,29 +389,30 @@ class ContactScreen(Screen[bool]):
         except CaseGone:
             self.app.call_from_thread(self._save_failed, t("form.case_gone"))
         except Exception as exc:  # the share went away, the disk is full …
-            if is_unreachable(exc) and self._queue(entry, exc):
-                self.app.call_from_thread(self._queued, entry, row, keep_open)
+            kind, message = queued_message(exc, form=True)  # what happened, in words
+            if is_unreachable(exc) and self._queue(entry, kind):
+                self.app.call_from_thread(self._queued, entry, row, keep_open, message)
             else:
                 self.app.call_from_thread(self._save_failed,
-                                          t("form.save_failed", detail=type(exc).__name__))
+                                          t("form.save_failed", detail=failure(exc)))
         else:
             self.app.call_from_thread(self._saved, entry, row, keep_open)
 
-    def _queue(self, entry, exc) -> bool:
+    def _queue(self, entry, kind: str) -> bool:
         """Keep the entry in the local outbox; False if even that failed."""
         from db.contacts import queue_contact
 
         try:
-            queue_contact(self.app.db_path, self.app.staff, entry, type(exc).__name__)
+            queue_contact(self.app.db_path, self.app.staff, entry, kind)
         except OSError:
             return False
         return True
 
-    def _queued(self, entry, row: RosterRow, keep_open: bool) -> None:
+    def _queued(self, entry, row: RosterRow, keep_open: bool, message: str) -> None:
         """Saved locally, not yet in the file: the same as saved for the person typing."""
         self.drop_draft()
         self.app.entry_queued()
-        self.notify(t("form.queued"), severity="warning", timeout=8, markup=False)
+        self.notify(message, severity="warning", timeout=8, markup=False)
         if keep_open:
             self._saved(entry, row, keep_open, reached=False)
             return

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, ProgressBar
 
-from tui.i18n import t
+from tui.i18n import failure, t
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic
 
 WHAT_KEYS = {"s": "students", "c": "cases", "e": "contacts"}
@@ -123,7 +123,7 @@ class ExportScreen(Screen):
             return
         except OSError as exc:
             self.app.call_from_thread(self._done, t("export.failed",
-                                                    detail=exc.strerror or type(exc).__name__))
+                                                    detail=exc.strerror or failure(exc)))
             return
         self.app.call_from_thread(self._done, t("export.written", path=str(path),
                                                 n=len(table.rows)))

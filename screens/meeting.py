@@ -15,7 +15,7 @@ from db.contacts import (CaseGone, ContactValidationError, meeting_entries, new_
 from db.search import RosterRow
 from db.text import one_line
 from screens.contact import ContactScreen
-from tui.i18n import t
+from tui.i18n import failure, queued_message, t
 from tui.widgets import PlainStatic
 
 
@@ -159,11 +159,12 @@ class MeetingScreen(ContactScreen):
         except CaseGone:
             self.app.call_from_thread(self._save_failed, t("meeting.case_gone"))
         except Exception as exc:  # the share went away, the disk is full …
-            if is_unreachable(exc) and all(self._queue(e, exc) for e in entries):
-                self.app.call_from_thread(self._meeting_queued, entries)
+            kind, message = queued_message(exc, form=True)  # what happened, in words
+            if is_unreachable(exc) and all(self._queue(e, kind) for e in entries):
+                self.app.call_from_thread(self._meeting_queued, entries, message)
             else:
                 self.app.call_from_thread(self._save_failed,
-                                          t("form.save_failed", detail=type(exc).__name__))
+                                          t("form.save_failed", detail=failure(exc)))
         else:
             self.app.call_from_thread(self._meeting_saved, entries, keep_open)
 
@@ -188,9 +189,9 @@ class MeetingScreen(ContactScreen):
         self._snapshot = self.values()
         self.query_one("#student").focus()
 
-    def _meeting_queued(self, entries) -> None:
+    def _meeting_queued(self, entries, message: str) -> None:
         self.saving = False
         self.drop_draft()
         self.app.entry_queued()
-        self.notify(t("form.queued"), severity="warning", timeout=8, markup=False)
+        self.notify(message, severity="warning", timeout=8, markup=False)
         self.dismiss(True)

@@ -22,7 +22,7 @@ from textual.widgets import Header, ProgressBar, Static
 
 from db import clock
 from db.text import one_line
-from tui.i18n import due_label, label, rule_label, share_text, t
+from tui.i18n import due_label, failure, label, rule_label, share_text, t
 from tui.widgets import InfoLine, KeyFooter, fit
 
 def report_text(report) -> Text:
@@ -233,7 +233,7 @@ class ReportScreen(Screen):
         try:
             written = write_report(report, fmt, path, progress=self._progress)
         except OSError as exc:
-            self.app.call_from_thread(self._written, None, type(exc).__name__)
+            self.app.call_from_thread(self._written, None, failure(exc))
             return
         self.app.call_from_thread(self._written, written, "")
 

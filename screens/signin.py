@@ -97,11 +97,12 @@ class SignInScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_staff(self) -> None:
+        from db.connection import with_retry
         from db.models import database
         from db.staff import list_staff
 
-        with database.connection_context():
-            staff = list_staff()
+        with database.connection_context():  # a busy file: the same back-off as a save
+            staff = with_retry(list_staff, on_retry=self.app.busy_retry)
         self.app.call_from_thread(self._show_staff, staff)
 
     def _show_staff(self, staff: list[StaffView]) -> None:

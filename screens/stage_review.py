@@ -17,7 +17,7 @@ from textual.widgets import Header, Input, TextArea
 from db import clock
 from db.text import clean, one_line
 from db.vocab import GOAL_STATUSES
-from tui.i18n import label, t
+from tui.i18n import failure, label, t
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 WIDTHS = [10, 12, 10, 30]  # horizon, status (as judged), due, goal
@@ -235,7 +235,7 @@ class StageReviewScreen(Screen[bool]):
             self.app.call_from_thread(self._invalid, field, key)
         except Exception as exc:  # noqa: BLE001 - the form keeps everything; shown in one line
             self.app.call_from_thread(self._failed, t("form.save_failed",
-                                                      detail=type(exc).__name__))
+                                                      detail=failure(exc)))
         else:
             self.app.call_from_thread(self._saved)
 

@@ -7,6 +7,7 @@ in the app gets to save or clean up, as when a terminal is closed.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
@@ -203,9 +204,10 @@ def take_lock(path, age: float) -> Path:
 
 @pytest.mark.file_only
 async def test_a_stale_lock_is_offered_for_removal_once(dotfile_school):
+    """To an administrator (removing a lock is theirs, as ``bangfu unlock``)."""
     app = dotfile_app(dotfile_school)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await sign_in(pilot, "wangfang")  # it settles before and after
         start = app.screen
 
         lock = take_lock(dotfile_school, 5)  # someone is saving right now
@@ -234,9 +236,48 @@ async def test_a_stale_lock_is_offered_for_removal_once(dotfile_school):
         await pilot.press("y")
         await pilot.pause()
         assert app.screen is start
+        await app.workers.wait_for_complete()  # it watches the lock before removing it
         assert not lock.exists()
     # the file is usable again
     assert Contact.select().count() == 1
+
+
+@pytest.mark.file_only
+async def test_a_stale_lock_is_not_offered_to_a_teacher(dotfile_school):
+    """Anyone else is told to ask an administrator; the lock stays."""
+    app = dotfile_app(dotfile_school)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "lijianguo")  # it settles before and after
+        start = app.screen
+        lock = take_lock(dotfile_school, 300)
+        app.check_stale_lock()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is start and lock.is_dir()
+        assert any("administrator" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.file_only
+async def test_a_live_writers_old_lock_is_not_offered_for_removal(dotfile_school):
+    """A lock held for minutes by a writer that is alive (a long import) is no crash."""
+    from db.connection import LockHeartbeat
+
+    app = dotfile_app(dotfile_school)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")  # it settles before and after
+        start = app.screen
+        lock = take_lock(dotfile_school, 300)
+        beat = LockHeartbeat(dotfile_school, after=0)  # as a long write does after 1 s
+        beat.start()
+        try:
+            while not beat.file.exists():  # its first heartbeat
+                await asyncio.sleep(0.01)
+            app.check_stale_lock()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is start and lock.is_dir()
+        finally:
+            beat.finish()
 
 
 @pytest.mark.file_only

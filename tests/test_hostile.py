@@ -465,7 +465,7 @@ async def test_a_crash_of_the_app_prints_one_line_without_the_traceback(school, 
             await settle(pilot)
     err = capfd.readouterr().err
     assert "张伟" not in err and "Traceback" not in err and "作业经常不交" not in err
-    assert crash() == "bangfu: RuntimeError (BANGFU_DEBUG=1 shows details)"
+    assert crash() == "bangfu: An unexpected problem (BANGFU_DEBUG=1 shows details)"
 
 
 def one_line_error(proc) -> str:

@@ -210,7 +210,8 @@ def test_writers_on_two_hosts_lose_nothing_and_duplicate_nothing(share_factory):
 
 def unlock_with_cli(path: Path) -> subprocess.CompletedProcess:
     """The documented way to clear a crashed writer's lock: ``bangfu unlock``."""
-    return subprocess.run([sys.executable, "-m", "tui.cli", "unlock", "--db", str(path), "--yes"],
+    return subprocess.run([sys.executable, "-m", "tui.cli", "unlock", "--db", str(path), "--yes",
+                           "--locking", "dotfile", "--as", "王芳"],
                           cwd=ROOT, env=ENV, capture_output=True, input="1234\n", text=True, timeout=60)
 
 

@@ -133,10 +133,11 @@ def test_stale_lock_question(snap_compare, school, lang):
     import time
 
     from db.config import Settings
-    from db.connection import lock_dir
+    from db.connection import lock_dir, set_stored_locking
     from db.models import database
     from tui.app import BangfuApp
 
+    set_stored_locking(database.obj, "dotfile")  # a file of dot-file locking, as the app's
     settings = Settings(db_path=school.path, db_source="--db", lang=lang, lang_source="test",
                         user="", locking="dotfile", locking_source="test")
     app = BangfuApp(settings=settings, database=database.obj)

@@ -19,7 +19,7 @@ from textual.widgets import Input
 
 from db import clock
 from db.search import RosterIndex, RosterRow
-from tui.i18n import database_error, t
+from tui.i18n import database_error, failure, t
 
 FRESHNESS_SECONDS = 3.0
 FULL_CHECK_SECONDS = 30.0
@@ -562,8 +562,14 @@ class BangfuApp(App):
         if taken == self._lock_asked:
             return
         self._lock_asked = taken
+        from db.access import can
         from screens.confirm import RemoveLockScreen
         from tui.i18n import duration
+
+        if not can(self.staff, "maintain"):  # removing a lock is an administrator's
+            self.notify(t("app.stale_lock_admin", age=duration(age)), severity="warning",
+                        timeout=15, markup=False)
+            return
 
         def answered(remove: bool | None) -> None:
             if remove:
@@ -573,14 +579,21 @@ class BangfuApp(App):
 
     @work(thread=True, group="lock-remove", exit_on_error=False)  # never cancelled by a look
     def _remove_lock(self) -> None:
-        from db.connection import remove_lock, stale_lock_age
+        from db.connection import UNLOCK_WATCH_SECONDS, LockHeld, remove_lock, stale_lock_age
 
-        # still stale? (its owner may have finished meanwhile); the removal also
-        # rolls back the crashed writer's half-written change
-        if stale_lock_age(self.db_path, self.settings.stale_lock) is not None:
-            remove_lock(self.db_path)
-            self.call_from_thread(self.notify, t("app.unlocked"), timeout=5, markup=False)
-            self.call_from_thread(self.flush_outbox)
+        # still stale? (its owner may have finished meanwhile, or shown it is
+        # alive); the removal also rolls back the crashed writer's half-written change
+        if stale_lock_age(self.db_path, self.settings.stale_lock) is None:
+            return
+        try:
+            removed = remove_lock(self.db_path, watch=UNLOCK_WATCH_SECONDS)
+        except LockHeld:
+            removed = False
+        if not removed:
+            self.call_from_thread(self.notify, t("app.lock_in_use"), timeout=8, markup=False)
+            return
+        self.call_from_thread(self.notify, t("app.unlocked"), timeout=5, markup=False)
+        self.call_from_thread(self.flush_outbox)
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def daily_backup(self) -> None:
@@ -595,7 +608,9 @@ class BangfuApp(App):
             storage.backup(self.db_path, self.settings.locking, keep=self.settings.backups,
                            now=clock.now())
         except Exception as exc:  # noqa: BLE001 - told, never fatal
-            self.call_from_thread(self.notify, t("app.backup_failed", detail=type(exc).__name__),
+            from tui.cli_share import backup_reason
+
+            self.call_from_thread(self.notify, t("app.backup_failed", detail=backup_reason(exc)),
                                   severity="warning", timeout=8, markup=False)
 
     def offer_drafts(self) -> None:
@@ -620,7 +635,7 @@ class BangfuApp(App):
 
         if event.state == WorkerState.ERROR:
             # name the kind of failure only: messages may quote personal data
-            self.notify(t("app.worker_failed", detail=type(event.worker.error).__name__),
+            self.notify(t("app.worker_failed", detail=failure(event.worker.error)),
                         severity="error", timeout=8, markup=False)
 
     def busy_retry(self, attempt: int, delay: float) -> None:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tui import i18n
-from tui.i18n import t
+from tui.i18n import failure, t
 
 
 class Parser(argparse.ArgumentParser):
@@ -232,7 +232,7 @@ def cmd_show(args, settings) -> int:
             written = write_case_summary(row.student_id, target, reader=reader)
         except OSError as exc:
             raise CliError(t("cli.summary_failed", path=_safe(str(target)),
-                             detail=exc.strerror or type(exc).__name__)) from None
+                             detail=exc.strerror or failure(exc))) from None
         print(t("cli.summary_written", path=_safe(str(written))))
         return 0
     view = load_case(row.student_id, reader=reader)
@@ -302,25 +302,31 @@ def _read_pin(name: str) -> str:
     return line.rstrip("\r\n")
 
 
-def signed_in(settings, args, ability: str | None = None):
+def signed_in(settings, args, ability: str | None = None, *, readonly: bool = False):
     """Who runs this command: ``--as NAME``, else ``BANGFU_USER`` / ``user`` /
     the OS user's entry in ``[os_users]`` of the config; their PIN is asked
     (five wrong ones lock the account, as in the app).  With ``ability``, only
-    a role that has it (``db.access``) goes on.  Exit 4 otherwise."""
-    from db.accounts import AccountError, authenticate
+    a role that has it (``db.access``) goes on.  Exit 4 otherwise.
+
+    The reads (and the write that counts a try) wait for a busy file with the
+    same back-off as a save.  ``readonly``: the file is bound read-only
+    (``db.connection.open_snapshot``), so the PIN is checked without counting."""
+    from db.accounts import AccountError, authenticate, verify_pin
     from db.access import can
+    from db.connection import with_retry
     from db.staff import staff_view
     from tui.i18n import account_error
 
-    person = _actor(settings, getattr(args, "as_staff", ""))
+    person = with_retry(lambda: _actor(settings, getattr(args, "as_staff", "")))
     pin = _read_pin(person.name)
     if not pin:
         raise CliError(t("cli.pin_needed", name=_safe(person.name)), 4)
+    check = verify_pin if readonly else authenticate
     try:
-        authenticate(person.id, pin)
+        with_retry(lambda: check(person.id, pin))
     except AccountError as exc:
         raise CliError(account_error(exc), 4) from None
-    reader = staff_view(person.id)
+    reader = with_retry(lambda: staff_view(person.id))
     if ability and not can(reader, ability):
         raise CliError(t("cli.not_allowed", role=_role(reader)), 4)
     return reader
@@ -335,9 +341,25 @@ def _role(reader) -> str:
 def cmd_log(args, settings) -> int:
     from db.contacts import CaseGone, ContactInput, ContactValidationError, save_contact, validate
 
-    _open(settings)
-    actor = signed_in(settings, args)
-    row = _student(args.student, actor)
+    from peewee import OperationalError
+
+    from db.connection import DatabaseError, is_busy_error, open_database, with_retry
+
+    locked = None  # the file stayed locked past every retry: read it as it is, queue the entry
+    try:
+        open_database(settings.db_path, locking=settings.locking)
+        actor = signed_in(settings, args)
+        # every read on the way waits for a busy file as the save does
+        row = with_retry(lambda: _student(args.student, actor))
+    except (DatabaseError, OperationalError) as exc:
+        busy = is_busy_error(exc.detail if isinstance(exc, DatabaseError) else exc)
+        if settings.on_server or not busy or getattr(exc, "code", "unreadable") != "unreadable":
+            if isinstance(exc, DatabaseError):
+                raise CliError(i18n.database_error(exc.code, exc.path, _safe(exc.detail),
+                                                   settings), 3) from None
+            raise
+        locked = exc if isinstance(exc, OperationalError) else OperationalError(exc.detail)
+        actor, row = _read_locked_file(settings, args)
     if row.case_id is None:
         raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no))
     data = ContactInput(
@@ -353,6 +375,8 @@ def cmd_log(args, settings) -> int:
     from db.connection import is_unreachable
 
     try:
+        if locked is not None:
+            raise locked  # straight to the outbox: nothing can be written now
         save_contact(actor, entry)
     except CaseGone:
         raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no)) from None
@@ -361,12 +385,31 @@ def cmd_log(args, settings) -> int:
             raise
         from db.contacts import queue_contact
 
-        queue_contact(settings.db_path, actor, entry, type(exc).__name__)
+        kind, message = i18n.queued_message(exc, entry.uuid)  # busy, disk full, lost, unknown …
+        queue_contact(settings.db_path, actor, entry, kind)
         print(entry.uuid)
-        print(f"bangfu: {t('cli.queued', uuid=entry.uuid)}", file=sys.stderr)
+        print(f"bangfu: {message}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: kept locally, written later
     print(entry.uuid)
     return 0
+
+
+def _read_locked_file(settings, args):
+    """Who logs, and for which student, read from the file as it is (read-only,
+    without its lock: ``db.connection.open_snapshot``) when the lock stayed
+    taken past every retry (a crashed client's, or an import far longer than a
+    save): the PIN is checked there (not counted: nothing can be written), and
+    the entry then waits in the outbox instead of being lost."""
+    from db.connection import DatabaseError, close_database, open_snapshot
+
+    close_database()
+    try:
+        open_snapshot(settings.db_path)
+    except DatabaseError as exc:
+        raise CliError(i18n.database_error("unreadable", exc.path, _safe(exc.detail), settings),
+                       75) from None
+    actor = signed_in(settings, args, readonly=True)
+    return actor, _student(args.student, actor)
 
 
 def cmd_due(args, settings) -> int:
@@ -617,7 +660,7 @@ def cmd_report(args, settings) -> int:
         written = write_report(report, fmt, target)
     except OSError as exc:
         raise CliError(t("cli.report.failed", path=target,
-                         detail=exc.strerror or type(exc).__name__)) from None
+                         detail=exc.strerror or failure(exc))) from None
     print(t("cli.report.written", path=written))
     return 0
 
@@ -694,9 +737,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback with personal data in it
         if os.environ.get("BANGFU_DEBUG"):
             raise
-        # the message may quote personal data: name the kind of failure only
-        print(f"bangfu: {type(exc).__name__} (BANGFU_DEBUG=1 shows details)", file=sys.stderr)
-        return 1
+        # the message may quote personal data: say what kind of failure it was
+        # (never an exception's name); an outage is worth trying again (75)
+        from db.failures import failure_kind
+
+        print(f"bangfu: {_sentence(t('cli.failed', reason=i18n.failure(exc)))}", file=sys.stderr)
+        return 1 if failure_kind(exc) in ("other", "damaged", "permission") else 75
 
 
 def run_tui(settings) -> int:
@@ -705,6 +751,9 @@ def run_tui(settings) -> int:
     if (settings.db_source != "default" and not settings.on_server
             and not Path(settings.db_path).exists()):
         raise CliError(t("cli.missing_db", path=settings.db_path), 3)
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        # Textual would wait for keys that never come, at full speed, forever
+        raise CliError(t("cli.no_terminal"), 2)
     from tui.app import BangfuApp
 
     app = BangfuApp(settings=settings)
@@ -713,6 +762,17 @@ def run_tui(settings) -> int:
     if crash():
         print(crash(), file=sys.stderr)
     return app.return_code or 0
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
 
 
 def quiet_crashes(app):
@@ -733,8 +793,8 @@ def quiet_crashes(app):
         if not held.getvalue():
             return ""
         error = getattr(app, "_exception", None)  # the first unhandled one
-        name = type(error).__name__ if error is not None else "error"
-        return f"bangfu: {name} (BANGFU_DEBUG=1 shows details)"
+        reason = i18n.failure(error) if error is not None else t("failure.other")
+        return f"bangfu: {_sentence(reason)}"
 
     return message
 

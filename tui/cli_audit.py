@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from db.text import clean, one_line
-from tui.i18n import t
+from tui.i18n import failure, t
 
 if TYPE_CHECKING:
     from db.audit import AuditFilter, AuditRow
@@ -309,6 +309,6 @@ def cmd_audit(args, settings) -> int:
         written = write_audit(rows, chosen, fmt, target)
     except OSError as exc:
         raise CliError(t("cli.audit.failed", path=_safe(str(target)),
-                         detail=exc.strerror or type(exc).__name__)) from None
+                         detail=exc.strerror or failure(exc))) from None
     print(t("audit.written", path=_safe(str(written)), n=len(rows)))
     return 0

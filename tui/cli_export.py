@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from db.text import clean, one_line
-from tui.i18n import label, labels, paren, restricted_entry, t
+from tui.i18n import failure, label, labels, paren, restricted_entry, t
 
 if TYPE_CHECKING:
     from db.export_rows import ExportTable
@@ -301,6 +301,6 @@ def cmd_export(args, settings) -> int:
         written = write_export(table, fmt, target)
     except OSError as exc:
         raise CliError(t("cli.export.failed", path=_safe(str(target)),
-                         detail=exc.strerror or type(exc).__name__)) from None
+                         detail=exc.strerror or failure(exc))) from None
     print(t("cli.export.written", n=len(table.rows), path=_safe(str(written))))
     return 0

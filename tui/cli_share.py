@@ -62,23 +62,102 @@ def file_only(settings, command: str) -> None:
         raise CliError(t("cli.file_only", command=command, url=settings.db_shown), 2)
 
 
-def cmd_backup(args, settings) -> int:
-    import sqlite3
+def backup_message(exc, path) -> str:
+    """What a failed backup (``storage.BackupError``) tells a person: what
+    happened and what to do; never an exception's class name."""
+    from tui.cli import _safe
 
+    folder = getattr(exc, "folder", "")
+    code = getattr(exc, "code", "failed")
+    if code == "no_space" and exc.free is not None:
+        return t("cli.backup_no_space", path=path, folder=folder, need=_size(exc.need),
+                 free=_size(exc.free))
+    if code == "no_space":
+        return t("cli.backup_full", path=path, folder=folder)
+    if code == "check":
+        return t("cli.backup_check", path=path)
+    detail = getattr(exc, "detail", "") or t("cli.backup_unknown")
+    return t("cli.backup_error", path=path, folder=folder, detail=_safe(detail)[:200])
+
+
+def backup_reason(exc) -> str:
+    """The app's short reason for a failed daily backup (``app.backup_failed``)."""
+    code = getattr(exc, "code", "")
+    if code in ("no_space", "check"):
+        return t(f"cli.backup_reason.{code}")
+    return t("cli.backup_unknown")
+
+
+def refuse_other_locking(settings, status: int = 3) -> None:
+    """Stop before anything opens the file when it records the other locking
+    mode (read without a lock or the journal: ``db.connection.check_locking``)."""
+    from db.connection import DatabaseError, check_locking
+    from tui import i18n
+    from tui.cli import CliError
+
+    try:
+        check_locking(settings.db_path, settings.locking)
+    except DatabaseError as exc:
+        raise CliError(i18n.database_error(exc.code, exc.path, exc.detail, settings),
+                       status) from None
+
+
+def admin_signed_in(settings, args, source: Path) -> None:
+    """An administrator's PIN before the file itself is changed (unlock,
+    recover): checked on ``source`` as it is, read-only, since a locked or
+    damaged file cannot be opened for writing; nothing is counted there."""
+    from db.accounts import has_admin_pin
+    from db.connection import DatabaseError, close_database, open_snapshot
+    from tui.cli import signed_in
+
+    try:
+        open_snapshot(source)
+    except DatabaseError:
+        return  # nothing readable: no account to check against
+    try:
+        if not has_admin_pin():
+            return  # a new file without its first administrator yet
+        signed_in(settings, args, "maintain", readonly=True)
+    finally:
+        close_database()
+
+
+def _lock_owner_line(owner) -> str:
+    return t("cli.lock_alive", host=owner.host, pid=owner.pid,
+             beat=duration(owner.beat_age))
+
+
+def cmd_backup(args, settings) -> int:
     from db import storage
-    from tui.cli import CliError, _safe
+    from tui.cli import CliError
 
     file_only(settings, "backup")
     path = Path(settings.db_path)
     if not path.exists():
         raise CliError(t("cli.missing_db", path=path), 3)
+    refuse_other_locking(settings)
     keep = args.keep if args.keep is not None else settings.backups
     try:
         target = storage.backup(path, settings.locking, keep=max(1, keep))
-    except (sqlite3.Error, OSError) as exc:
-        raise CliError(t("cli.backup_failed", detail=_safe(str(exc))[:200])) from None
+    except storage.BackupError as exc:
+        raise CliError(backup_message(exc, path)) from None
+    except KeyboardInterrupt:  # the unfinished copy is already removed
+        raise CliError(t("cli.backup_interrupted", path=path), 130) from None
     print(t("cli.backup_done", path=target, size=_size(target.stat().st_size), keep=max(1, keep)))
     return 0
+
+
+def difference_line(d) -> str:
+    """A row that differs from the journals (``db.journal.Difference``), by
+    table, row id and column: never a value, which may be personal."""
+    from tui.cli import _safe
+
+    if d.kind == "missing" and d.about:
+        table, row, action, at = (_safe(str(v)) for v in d.about)
+        return t("cli.check_audit_missing", table=table, row=row, action=action, at=at)
+    key = {"missing": "cli.check_row_missing", "deleted": "cli.check_row_deleted"}.get(
+        d.kind, "cli.check_row_differs")
+    return t(key, table=_safe(d.table), row=_safe(d.row), column=_safe(d.column))
 
 
 def cmd_check(args, settings) -> int:
@@ -86,13 +165,17 @@ def cmd_check(args, settings) -> int:
     from tui.cli import _safe
 
     file_only(settings, "check")
+    refuse_other_locking(settings, 2)
     path = Path(settings.db_path)
     result = storage.check(path, settings.locking)
     if result.status == 0:
         print(t("cli.check_ok", path=path))
     elif result.status == 1:
+        shown = {str(d): d for d in result.differences}
         for problem in result.problems[:20]:
-            print(_safe(problem))
+            print(difference_line(shown[problem]) if problem in shown else _safe(problem))
+        if len(result.problems) > 20:
+            print(t("cli.check_more", n=len(result.problems) - 20))
         print(t("cli.check_damaged", path=path, n=len(result.problems)), file=sys.stderr)
     else:
         print(t("cli.check_cannot", path=path, detail=_safe("; ".join(result.problems))[:200]),
@@ -131,6 +214,8 @@ def cmd_doctor(args, settings) -> int:
     line("doctor.outbox", report.outbox)
     line("doctor.lock", t("doctor.lock_none") if report.lock_age is None
          else t("doctor.lock_age", age=duration(report.lock_age)))
+    if report.lock_owner is not None:
+        print("  " + _lock_owner_line(report.lock_owner))
     if not report.warnings:
         print(t("doctor.ok"))
         return 0
@@ -161,7 +246,8 @@ def _doctor_server(settings) -> int:
         line("doctor.server_version", "—")
         print(t("doctor.warnings") + colon.rstrip())
         key = {"missing": "doctor.warn.server_missing",
-               "auth": "doctor.warn.server_auth"}.get(exc.code, "doctor.warn.server_unreachable")
+               "auth": "doctor.warn.server_auth",
+               "server_full": "doctor.warn.server_full"}.get(exc.code, "doctor.warn.server_unreachable")
         print("  ! " + t(key, detail=_safe(exc.detail)[:200]))
         waiting = outbox_count(settings.db_path)
         line("doctor.outbox", waiting)
@@ -193,23 +279,42 @@ def _doctor_server(settings) -> int:
 
 
 def cmd_unlock(args, settings) -> int:
-    from db.connection import lock_age, remove_lock
+    """Remove a dot-file lock left by a crashed client: never one whose owner is
+    alive (``--yes`` and ``--force`` included), and only with an administrator's
+    PIN whenever the file can be read."""
+    from db.connection import LockHeld, UNLOCK_WATCH_SECONDS, live_owner, lock_age, remove_lock
 
     file_only(settings, "unlock")
+    refuse_other_locking(settings)
     path = Path(settings.db_path)
     age = lock_age(path)
     if age is None:
         print(t("cli.no_lock", path=path))
         return 0
+    owner = live_owner(path)
+    if owner is not None:
+        print(t("cli.lock_held", path=path, age=duration(age)))
+        print(_lock_owner_line(owner))
+        return 1
     if age < settings.stale_lock and not args.force:
         print(t("cli.lock_fresh", path=path, age=duration(age)))
         print(t("cli.unlock_force", limit=settings.stale_lock))
         return 1
     print(t("cli.lock_stale", path=path, age=duration(age)))
+    admin_signed_in(settings, args, path)
     if not _confirm(t("cli.unlock_ask"), args.yes):
         print(t("cli.not_removed"))
         return 1
-    remove_lock(path)
+    print(t("cli.unlock_watch", seconds=UNLOCK_WATCH_SECONDS), flush=True)
+    try:
+        removed = remove_lock(path, watch=UNLOCK_WATCH_SECONDS)
+    except LockHeld as exc:
+        print(t("cli.lock_held", path=path, age=duration(lock_age(path) or age)))
+        print(_lock_owner_line(exc.owner))
+        return 1
+    if not removed:
+        print(t("cli.lock_moved", path=path))
+        return 1
     print(t("cli.unlocked"))
     return 0
 
@@ -221,10 +326,21 @@ def cmd_recover(args, settings) -> int:
 
     file_only(settings, "recover")
     path = Path(settings.db_path)
+    # the mode the file records (else its newest good backup's) must be this
+    # computer's: recover never changes it, and a wrong one would roll back a
+    # live writer's journal
+    refuse_other_locking(settings)
+    from db.connection import live_owner, lock_age, peek_locking
+
+    if lock_age(path) is not None and (owner := live_owner(path)) is not None:
+        print(t("cli.lock_held", path=path, age=duration(lock_age(path) or 0)))
+        print(_lock_owner_line(owner))
+        raise CliError(t("cli.recover_busy"))
     state = storage.check(path, settings.locking)
     if state.status == 0:
         from tui.cli import _open
 
+        admin_signed_in(settings, args, path)
         _open(settings)
         report = journal.replay(journal.read_all(path))
         close_database()
@@ -235,6 +351,14 @@ def cmd_recover(args, settings) -> int:
     if source is None:
         raise CliError(t("cli.recover_no_backup", path=path, folder=storage.backup_dir(path),
                          journal=journal.journal_dir(path)))
+    mode = (peek_locking(path) if path.exists() else None) or peek_locking(source) \
+        or settings.locking
+    if mode != settings.locking:  # the damaged file was unreadable: its backup's mode
+        from tui import i18n
+
+        raise CliError(i18n.database_error("locking", str(path), mode, settings), 3)
+    admin_signed_in(settings, args, path if path.exists() and peek_locking(path) is not None
+                    else source)
     aside = path.with_name(f"{path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
     print(t("cli.recover_plan", path=path, aside=aside, backup=source))
     if not _confirm(t("cli.recover_ask"), args.yes):
@@ -247,16 +371,17 @@ def cmd_recover(args, settings) -> int:
         if side.exists():
             os.replace(side, Path(str(aside) + suffix))
     _copy(source, path)
-    try:
-        db = open_database(path, locking=settings.locking)
-    except DatabaseError as exc:
-        if exc.code != "locking":
-            raise
-        # the backup was taken before the mode was changed: adopt this computer's
+    backup_mode = peek_locking(path)
+    if backup_mode and backup_mode != mode:
+        # the backup is older than the school's last set-locking: the file keeps
+        # the mode it had (this computer's, checked above), set while nobody can
+        # have it open (it did not exist a moment ago)
         from db.connection import set_stored_locking
 
-        db = open_database(path, locking=exc.detail)
-        set_stored_locking(db, settings.locking)
+        db = open_database(path, locking=backup_mode)
+        set_stored_locking(db, mode)
+        close_database()
+    db = open_database(path, locking=settings.locking)
     read = journal.read_all(path)
     report = journal.replay(read)
     db.close()
@@ -299,11 +424,24 @@ def cmd_set_locking(args, settings) -> int:
         if exc.code != "locking":
             raise CliError(t("cli.unreadable_db", path=path, detail=exc.detail), 3) from None
         current = exc.detail
-        db = open_database(path, locking=current)
+        try:  # the mode the file records: safe beside its other clients
+            db = open_database(path, locking=current)
+        except DatabaseError as again:
+            from tui import i18n
+
+            raise CliError(i18n.database_error(again.code, again.path, again.detail, settings),
+                           3) from None
     if current == args.mode:
         close_database()
         print(t("cli.locking_same", path=path, mode=current))
         return 0
+    from tui.cli import signed_in
+
+    try:
+        signed_in(settings, args, "maintain")
+    except CliError:
+        close_database()
+        raise
     print(t("cli.locking_plan", path=path, old=current, new=args.mode))
     if not _confirm(t("cli.recover_ask"), args.yes):
         close_database()
@@ -323,7 +461,7 @@ def cmd_outbox(args, settings) -> int:
     path = settings.db_path if settings.on_server else Path(settings.db_path)
     items = outbox(path)
     if not items:
-        print(t("cli.outbox_empty", path=path))
+        print(t("cli.outbox_empty", path=settings.db_shown))  # a URL never with its password
         return 0
     if not args.flush:
         for item, data in items:

@@ -27,6 +27,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "数据库已被锁定{age}，远超任何保存所需时间：可能有电脑在保存时崩溃。"
                        "删除此锁？仅在此刻无人保存时删除。"),
     "app.unlocked": ("Lock removed.", "锁已删除。"),
+    "app.stale_lock_admin": ("The database has been locked for {age} and nobody is writing: a "
+                             "computer probably crashed while saving. Ask an administrator to "
+                             "remove the lock (`bangfu unlock`). Your entries wait in the outbox.",
+                             "数据库已被锁定{age}且无人在写入：可能有电脑在保存时崩溃。"
+                             "请管理员删除此锁（`bangfu unlock`）。您的记录在待写入箱中等待。"),
+    "app.lock_in_use": ("The lock is in use after all (someone is writing): it was not removed.",
+                        "该锁仍在使用（有人正在写入）：未删除。"),
     "app.backup_failed": ("Today's backup failed ({detail}); run `bangfu backup`.",
                           "今日备份失败（{detail}）；请运行 `bangfu backup`。"),
     "lock.title": ("Locked: nobody typed for {minutes} minutes.", "已锁定：{minutes} 分钟无人操作。"),
@@ -49,6 +56,51 @@ CATALOG: dict[str, tuple[str, str]] = {
     "form.queued": ("The database cannot be reached: the entry is kept in this computer's outbox "
                     "and written when the share is back.",
                     "无法访问数据库：该记录已保存在本机待写队列中，共享盘恢复后自动写入。"),
+    "form.queued.unknown": ("The connection to the server was lost during the save; it may have been "
+                            "written. The entry is kept in this computer's outbox and written once "
+                            "when the server is back (never twice).",
+                            "保存过程中与服务器的连接断开；该记录可能已写入。它已保存在本机待写队列中，"
+                            "服务器恢复后写入一次（不会重复）。"),
+    "form.queued.lost": ("The connection to the server was lost during the save, before it was "
+                         "written: the entry is kept in this computer's outbox and written when the "
+                         "server is back.",
+                         "保存过程中与服务器的连接断开，记录尚未写入：它已保存在本机待写队列中，"
+                         "服务器恢复后写入。"),
+    "form.queued.busy": ("Another computer holds the server's write lock (a stalled save): the entry "
+                         "is kept in this computer's outbox and written when the server is free.",
+                         "另一台电脑占着服务器的写入锁（保存卡住）：该记录已保存在本机待写队列中，"
+                         "服务器空闲后自动写入。"),
+    "form.queued.slow": ("The server did not finish the save in time: the entry is kept in this "
+                         "computer's outbox and written later.",
+                         "服务器未能及时完成保存：该记录已保存在本机待写队列中，稍后自动写入。"),
+    "form.queued.disk_full": ("The database server is out of disk space: tell whoever runs it. The "
+                              "entry is kept in this computer's outbox and written when the server "
+                              "has room again.",
+                              "数据库服务器磁盘已满：请告知服务器管理员。该记录已保存在本机待写队列中，"
+                              "服务器腾出空间后自动写入。"),
+    "form.queued.resources": ("The database server is short of resources (memory or connections): "
+                              "tell whoever runs it. The entry is kept in this computer's outbox.",
+                              "数据库服务器资源不足（内存或连接数）：请告知服务器管理员。该记录已保存在"
+                              "本机待写队列中。"),
+    "form.queued.file_busy": ("Another computer kept the database file locked past every retry (about "
+                              "30 s): the entry is kept in this computer's outbox and written when the "
+                              "lock is free. If this lasts, `bangfu doctor` shows who holds the lock.",
+                              "另一台电脑长时间锁定数据库文件（重试约 30 秒仍未释放）：该记录已保存在本机"
+                              "待写队列中，锁释放后自动写入。若持续如此，`bangfu doctor` 可显示锁的持有者。"),
+    "form.queued.file_disk_full": ("The disk that holds the database is full: tell whoever looks after "
+                                   "the share. The entry is kept in this computer's outbox and written "
+                                   "when there is room again.",
+                                   "存放数据库的磁盘已满：请告知共享盘管理员。该记录已保存在本机待写队列中，"
+                                   "有空间后自动写入。"),
+    "form.queued.file_permission": ("The database file cannot be written from this computer (permissions, "
+                                    "or a read-only share): the entry is kept in this computer's outbox. "
+                                    "Ask whoever looks after the share.",
+                                    "本机无法写入数据库文件（权限不足或共享盘只读）：该记录已保存在本机待写"
+                                    "队列中。请联系共享盘管理员。"),
+    "form.queued.file_damaged": ("The database file looks damaged: the entry is kept in this computer's "
+                                 "outbox. Run `bangfu check`; after `bangfu recover` it is written.",
+                                 "数据库文件似乎已损坏：该记录已保存在本机待写队列中。请运行 `bangfu check`；"
+                                 "`bangfu recover` 之后自动写入。"),
     "form.queued_status": ("Kept in the outbox as shown ({n} waiting). Esc closes the form.",
                            "已按所示内容存入待写队列（{n} 条待写入）。按 Esc 关闭表单。"),
     "common.none": ("—", "—"),
@@ -101,6 +153,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "amend.saved": ("Entry amended; the audit log keeps what it said before.",
                     "记录已修改；审计日志保留修改前的内容。"),
     "amend.gone": ("That entry no longer exists; nothing was saved.", "该记录已不存在；未保存。"),
+    "amend.conflict": ("{who} amended this entry at {at} after you opened it. Nothing was saved. "
+                       "Press ctrl+r to load their version with your edits kept, then check and save again.",
+                       "您打开后，{who} 于 {at} 修改了这条记录。您的修改尚未保存。"
+                       "按 ctrl+r 载入对方的版本（保留您的修改），检查后再保存。"),
+    "amend.reloading": ("Loading the latest version…", "正在载入最新版本…"),
+    "amend.reload_failed": ("Could not load the latest version. Your text is kept; try ctrl+r again.",
+                            "无法载入最新版本。内容已保留，请再按 ctrl+r。"),
     "key.amend": ("Amend", "修改记录"),
     "key.amend_pick": ("Amend", "修改"),
     "drafts.amend": ("Amendment: {title} · {when}", "记录修改：{title} · {when}"),
@@ -524,9 +583,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "服务器 {path} 拒绝登录（{detail}）。密码取自 URL、PGPASSWORD 或 ~/.pgpass。"),
     "cli.server_unreachable": ("Cannot reach the database server {path}: {detail}",
                                "无法连接数据库服务器 {path}：{detail}"),
+    "cli.server_full": ("The database server {path} is out of disk space or another resource: tell "
+                        "whoever runs it ({detail}).",
+                        "数据库服务器 {path} 的磁盘空间或其他资源已耗尽：请告知服务器管理员（{detail}）。"),
     "cli.bad_url": ("{path} is not a usable database URL ({detail}); write "
-                    "postgresql://user@host:5432/bangfu.",
-                    "{path} 不是可用的数据库地址（{detail}）；格式为 postgresql://user@host:5432/bangfu。"),
+                    "postgresql://user@host:5432/bangfu. A password with / # ? @ : or % in it is "
+                    "written percent-encoded (/ as %2F, # as %23, ? as %3F, @ as %40, : as %3A, "
+                    "% as %25), or kept out of the URL in ~/.pgpass or PGPASSWORD.",
+                    "{path} 不是可用的数据库地址（{detail}）；格式为 postgresql://user@host:5432/bangfu。"
+                    "密码中含 / # ? @ : 或 % 时须按百分号编码书写（/ 写作 %2F，# 写作 %23，? 写作 %3F，"
+                    "@ 写作 %40，: 写作 %3A，% 写作 %25），或不写进地址而放在 ~/.pgpass 或 PGPASSWORD 中。"),
     "cli.init_done": ("Database ready at {path} (schema version {version}).",
                       "数据库已就绪：{path}（结构版本 {version}）。"),
     "cli.latest": ("Latest contacts", "最近联系"),
@@ -569,6 +635,31 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.follow_up_due": ("follow-up due date", "跟进截止日期"),
     "cli.help.students": ("how many students", "学生人数"),
     "cli.help.seed": ("random seed (same seed, same school)", "随机种子（种子相同，学校相同）"),
+    # why a read or write failed (db.failures), said in place of an error's name
+    "failure.busy": ("the database is busy: another computer holds its lock",
+                     "数据库正忙：另一台电脑占用着它的锁"),
+    "failure.unreachable": ("the database cannot be reached (the network drive or server is not there)",
+                            "无法访问数据库（网络盘或服务器不在线）"),
+    "failure.disk_full": ("the disk that holds the database is full", "存放数据库的磁盘已满"),
+    "failure.permission": ("the database cannot be written here (permissions, or a read-only share)",
+                           "此处无法写入数据库（权限不足或共享盘只读）"),
+    "failure.damaged": ("the database file looks damaged: run `bangfu check`",
+                        "数据库文件似乎已损坏：请运行 `bangfu check`"),
+    "failure.lost": ("the connection to the server was lost", "与服务器的连接已断开"),
+    "failure.unknown": ("the connection to the server was lost during the save; it may have been written",
+                        "保存过程中与服务器的连接断开；可能已写入"),
+    "failure.slow": ("the server did not answer in time", "服务器未能及时响应"),
+    "failure.resources": ("the server is short of resources (memory or connections)",
+                          "服务器资源不足（内存或连接数）"),
+    "failure.other": ("an unexpected problem (BANGFU_DEBUG=1 shows details)",
+                      "出现意外问题（设置 BANGFU_DEBUG=1 可查看详情）"),
+    "cli.failed": ("{reason}. Nothing more was done; try again, and `bangfu doctor` shows what is wrong.",
+                   "{reason}。未继续执行；请重试，`bangfu doctor` 可显示问题所在。"),
+    "cli.no_terminal": ("The app needs a terminal, and this is none (no keyboard or screen attached). "
+                        "Over SSH use `ssh -t HOST bangfu`; without a terminal use the commands "
+                        "`bangfu find`, `bangfu show` and `bangfu log`.",
+                        "应用需要终端，而当前没有（未连接键盘或屏幕）。通过 SSH 请用 `ssh -t 主机 bangfu`；"
+                        "没有终端时请使用命令 `bangfu find`、`bangfu show` 和 `bangfu log`。"),
     "cli.interrupted": ("Interrupted.", "已中断。"),
     "cli.locking_db": ("The database {path} uses {detail} locking, but this computer is set to {mine} "
                        "(from {source}). Every computer must use the same: set locking = \"{detail}\" "
@@ -634,7 +725,48 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "备份已写入：{path}（{size}）。保留最近 {keep} 份。"),
     "cli.backup_failed": ("The backup failed: {detail}. The database itself was not changed.",
                           "备份失败：{detail}。数据库本身未被修改。"),
-    "cli.check_ok": ("{path}: ok (integrity and foreign keys).", "{path}：正常（完整性与外键检查通过）。"),
+    "cli.backup_no_space": ("Not enough free space for a backup of {path}: {folder} has {free} free, "
+                            "the backup needs {need} (the copy plus room for the database to grow). "
+                            "Nothing was written and the database was not changed. Free some space on "
+                            "that drive (older backups in that folder may go, or set `backups = N` "
+                            "lower in the config), then run `bangfu backup`.",
+                            "空间不足，无法备份 {path}：{folder} 只剩 {free}，备份需要 {need}"
+                            "（副本加上数据库继续增长所需的余量）。未写入任何内容，数据库未被修改。"
+                            "请先清理该磁盘的空间（可删除该文件夹中较早的备份，或在配置文件中调低 "
+                            "`backups = N`），然后运行 `bangfu backup`。"),
+    "cli.backup_full": ("The drive of {folder} became full during the backup of {path}. The unfinished "
+                        "copy was removed and the database was not changed. Free some space on that "
+                        "drive, then run `bangfu backup`.",
+                        "备份 {path} 时 {folder} 所在磁盘已满。未完成的副本已删除，数据库未被修改。"
+                        "请先清理该磁盘的空间，然后运行 `bangfu backup`。"),
+    "cli.backup_check": ("The backup copy of {path} failed its check and was removed; the database "
+                         "was not changed. Run `bangfu check`, then `bangfu backup` again.",
+                         "{path} 的备份副本未通过检查，已删除；数据库未被修改。请运行 `bangfu check`，"
+                         "然后再运行 `bangfu backup`。"),
+    "cli.backup_interrupted": ("The backup of {path} was interrupted; the unfinished copy was removed "
+                               "and the database was not changed.",
+                               "{path} 的备份已中断；未完成的副本已删除，数据库未被修改。"),
+    "cli.backup_unknown": ("the copy could not be written", "无法写入副本"),
+    "cli.backup_error": ("The backup of {path} failed ({detail}). The unfinished copy was removed and the "
+                         "database was not changed. Check that {folder} is reachable, writable and has "
+                         "room, then run `bangfu backup`.",
+                         "{path} 的备份失败（{detail}）。未完成的副本已删除，数据库未被修改。请确认 {folder} "
+                         "可以访问、可以写入且有足够空间，然后运行 `bangfu backup`。"),
+    "cli.backup_reason.no_space": ("not enough free space on the drive",
+                                   "磁盘空间不足"),
+    "cli.backup_reason.check": ("the copy failed its check", "副本未通过检查"),
+    "cli.check_ok": ("{path}: ok (integrity, foreign keys, and its rows match the journals).",
+                     "{path}：正常（完整性与外键检查通过，数据行与日志一致）。"),
+    "cli.check_row_differs": ("{table} row {row}: {column} differs from the journal (the last saved "
+                              "value).", "{table} 第 {row} 行：{column} 与日志（最后保存的值）不一致。"),
+    "cli.check_row_missing": ("{table} row {row} is missing (the journal has it).",
+                              "{table} 第 {row} 行缺失（日志中有此行）。"),
+    "cli.check_row_deleted": ("{table} row {row} is present, but the journal deleted it.",
+                              "{table} 第 {row} 行仍存在，但日志显示它已被删除。"),
+    "cli.check_audit_missing": ("audit_log: the entry for {table} row {row} ({action}, {at}) is "
+                                "missing (the journal has it).",
+                                "audit_log：{table} 第 {row} 行的审计记录（{action}，{at}）缺失（日志中有此记录）。"),
+    "cli.check_more": ("… and {n} more.", "……另有 {n} 处。"),
     "cli.check_damaged": ("{path} is damaged ({n} problems). Make sure nobody is using bangfu, then run "
                           "`bangfu recover --db {path}`: it rebuilds the file from the newest good backup "
                           "and every workstation's journal.",
@@ -652,6 +784,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.lock_stale": ("The lock on {path} is {age} old, far longer than any save takes: "
                        "a client probably crashed while writing.",
                        "{path} 的锁已存在{age}，远超任何保存所需时间：可能有客户端在写入时崩溃。"),
+    "cli.lock_held": ("The lock on {path} is {age} old, and its owner is still writing (a long "
+                      "import or report): it is not a crash. Nothing removed; wait for it to finish.",
+                      "{path} 的锁已存在{age}，但持有者仍在写入（较长的导入或报表）：并非崩溃。"
+                      "未删除任何内容；请等待其完成。"),
+    "cli.lock_alive": ("Held by {host} (process {pid}), alive: its last heartbeat was {beat} ago.",
+                       "持有者：{host}（进程 {pid}），仍在运行：上次心跳在{beat}前。"),
+    "cli.unlock_watch": ("Watching the lock for {seconds} s to be sure nobody is using it…",
+                         "观察该锁 {seconds} 秒，确认无人在使用……"),
+    "cli.lock_moved": ("The lock on {path} was released or taken again while watching: someone is "
+                       "using the file. Nothing removed.",
+                       "观察期间 {path} 的锁被释放或重新获取：有人正在使用该文件。未删除任何内容。"),
+    "cli.recover_busy": ("A client is writing to the file right now: recover only when nobody uses "
+                         "bangfu. Nothing was changed.",
+                         "此刻有客户端正在写入该文件：请在无人使用帮扶时再恢复。未做任何修改。"),
     "cli.unlock_ask": ("Remove it? Only do this if no bangfu is in the middle of saving. [y/N] ",
                        "删除此锁？仅在没有帮扶正在保存时删除。[y/N] "),
     "cli.unlock_force": ("Use --force to remove a lock younger than {limit} s.",
@@ -690,6 +836,57 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.queued": ("The database cannot be reached; the entry waits in the local outbox ({uuid}) and "
                    "is written when it can be.",
                    "无法访问数据库；该记录已存入本地待写队列（{uuid}），待可访问时写入。"),
+    "cli.queued.file_busy": ("Another computer kept the database file locked past every retry (about "
+                             "30 s): the entry waits in the local outbox ({uuid}) and is written by "
+                             "`bangfu outbox --flush` or the app once the lock is free. If this lasts, "
+                             "`bangfu doctor` shows who holds the lock.",
+                             "另一台电脑长时间锁定数据库文件（重试约 30 秒仍未释放）：该记录已存入本地待写"
+                             "队列（{uuid}），锁释放后由 `bangfu outbox --flush` 或应用写入。若持续如此，"
+                             "`bangfu doctor` 可显示锁的持有者。"),
+    "cli.queued.file_disk_full": ("The disk that holds the database is full: tell whoever looks after the "
+                                  "share. The entry waits in the local outbox ({uuid}) and is written when "
+                                  "there is room again (`bangfu outbox --flush`).",
+                                  "存放数据库的磁盘已满：请告知共享盘管理员。该记录已存入本地待写队列"
+                                  "（{uuid}），有空间后写入（`bangfu outbox --flush`）。"),
+    "cli.queued.file_permission": ("The database file cannot be written from this computer (permissions, "
+                                   "or a read-only share): the entry waits in the local outbox ({uuid}). "
+                                   "Ask whoever looks after the share, then `bangfu outbox --flush`.",
+                                   "本机无法写入数据库文件（权限不足或共享盘只读）：该记录已存入本地待写队列"
+                                   "（{uuid}）。请联系共享盘管理员，然后运行 `bangfu outbox --flush`。"),
+    "cli.queued.file_damaged": ("The database file looks damaged: the entry waits in the local outbox "
+                                "({uuid}). Run `bangfu check`; after `bangfu recover`, "
+                                "`bangfu outbox --flush` writes it.",
+                                "数据库文件似乎已损坏：该记录已存入本地待写队列（{uuid}）。请运行 "
+                                "`bangfu check`；`bangfu recover` 之后由 `bangfu outbox --flush` 写入。"),
+    "cli.queued.unknown": ("The connection to the server was lost during the save; it may have been "
+                           "written. The entry waits in the local outbox ({uuid}) and is written once "
+                           "when the server is back (never twice).",
+                           "保存过程中与服务器的连接断开；该记录可能已写入。它已存入本地待写队列（{uuid}），"
+                           "服务器恢复后写入一次（不会重复）。"),
+    "cli.queued.lost": ("The connection to the server was lost during the save, before it was "
+                        "written; the entry waits in the local outbox ({uuid}) and is written when "
+                        "the server is back.",
+                        "保存过程中与服务器的连接断开，记录尚未写入；它已存入本地待写队列（{uuid}），"
+                        "服务器恢复后写入。"),
+    "cli.queued.busy": ("The server did not let this save in within {seconds} s: another computer "
+                        "holds the write lock (a stalled save). The entry waits in the local outbox "
+                        "({uuid}); `bangfu outbox --flush` writes it later.",
+                        "服务器在 {seconds} 秒内未能接受此次保存：另一台电脑占着写入锁（保存卡住）。"
+                        "该记录已存入本地待写队列（{uuid}）；稍后运行 `bangfu outbox --flush` 写入。"),
+    "cli.queued.slow": ("The server did not finish the save within {seconds} s. The entry waits in "
+                        "the local outbox ({uuid}); `bangfu outbox --flush` writes it later.",
+                        "服务器未在 {seconds} 秒内完成保存。该记录已存入本地待写队列（{uuid}）；"
+                        "稍后运行 `bangfu outbox --flush` 写入。"),
+    "cli.queued.disk_full": ("The database server is out of disk space: tell whoever runs it. The "
+                             "entry waits in the local outbox ({uuid}) and is written when the "
+                             "server has room again.",
+                             "数据库服务器磁盘已满：请告知服务器管理员。该记录已存入本地待写队列"
+                             "（{uuid}），服务器腾出空间后写入。"),
+    "cli.queued.resources": ("The database server is short of resources (memory or connections): "
+                             "tell whoever runs it. The entry waits in the local outbox ({uuid}) and "
+                             "is written when the server can take it.",
+                             "数据库服务器资源不足（内存或连接数）：请告知服务器管理员。该记录已存入"
+                             "本地待写队列（{uuid}），服务器可接受时写入。"),
     "doctor.path": ("File", "文件"),
     "doctor.fs": ("Filesystem", "文件系统"),
     "doctor.locking": ("Locking", "锁方式"),
@@ -710,8 +907,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                                     "chmod o-rwx them (and their folders).",
                                     "文件、备份或日志可被所有者和组以外的用户读取：请对它们（及所在文件夹）执行 chmod o-rwx。"),
     "doctor.warn.unreadable": ("The file cannot be read: run `bangfu check`.", "文件无法读取：请运行 `bangfu check`。"),
-    "doctor.warn.busy": ("The file stayed locked by another client for 5 s; try again.",
-                         "文件被其他客户端锁定超过 5 秒；请稍后重试。"),
     "doctor.warn.locking_mismatch": ("This computer's locking differs from the file's: it will refuse to open it.",
                                      "本机锁方式与文件不一致：将拒绝打开。"),
     "doctor.warn.posix_on_share": ("The file is on a network filesystem with posix locking: unless every client "
@@ -747,6 +942,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                 "服务器拒绝登录（{detail}）：请检查用户名，以及 PGPASSWORD 或 ~/.pgpass 中的密码。"),
     "doctor.warn.server_unreachable": ("The server cannot be reached ({detail}).",
                                        "无法连接服务器（{detail}）。"),
+    "doctor.warn.server_full": ("The server is out of disk space or another resource: tell whoever "
+                                "runs it ({detail}).",
+                                "服务器的磁盘空间或其他资源已耗尽：请告知服务器管理员（{detail}）。"),
     "doctor.warn.server_older": ("The database's schema is older than this bangfu's: the next start "
                                  "brings it up to date.",
                                  "数据库结构比本程序旧：下次启动时会自动升级。"),
@@ -1088,6 +1286,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.ready": ("Preview ready: ctrl+s imports.", "预览完成：按 ctrl+s 导入。"),
     "import.nothing": ("Nothing to import: the roster already holds all of it.", "没有需要导入的内容：花名册已是最新。"),
     "import.writing": ("Importing…", "正在导入…"),
+    "import.matching": ("Matching with the roster…", "正在与花名册比对…"),
     "import.ask": ("Import now: {new} new, {updated} updated students?", "现在导入：新增 {new} 名、更新 {updated} 名学生？"),
     "import.ask_cli": ("Import {new} new and update {updated} students? [y/N]", "导入 {new} 名新学生并更新 {updated} 名？[y/N]"),
     "import.cancelled": ("Nothing was written.", "未写入任何内容。"),
@@ -1122,6 +1321,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.fixes": ("Values corrected:", "已修正的值："),
     "import.fix": ("  row {row}  {field}: {what} {before} → {after}", "  第 {row} 行  {field}：{what} {before} → {after}"),
     "import.skipped": ("Rows skipped: {rows}", "跳过的行：{rows}"),
+    "import.more": ("  … and {n} more not listed", "  ……另有 {n} 条未列出"),
     "import.field.name": ("name", "姓名"),
     "import.field.student_no": ("student no.", "学号"),
     "import.field.aux_no": ("registry aux. no.", "学籍辅号"),
@@ -1168,6 +1368,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.problem.class_grade_mismatch": ("the class names another grade", "班级与年级不一致"),
     "import.problem.bad_flag": ("not yes/no (是/否, 1/0)", "不是 是/否（1/0）"),
     "import.problem.bad_id_number": ("not an identity number", "不是有效的身份证件号"),
+    "import.problem.too_many_guardians": ("the student would have {length} guardians, the student editor takes at most {most}",
+                                          "该学生的监护人将达到 {length} 位，学生信息最多 {most} 位"),
+    "import.problem.too_long": ("too long: {length} characters, the student editor takes at most {most}",
+                                "过长：{length} 个字符，学生信息最多 {most} 个字符"),
     "import.fix.number_cell": ("number cell (check leading zeros)", "数字单元格（请核对开头的 0）"),
     "import.fix.trailing_zero": ("trailing .0 removed", "去掉末尾 .0"),
     "import.fix.scientific": ("scientific notation restored", "还原科学计数法"),
@@ -1192,6 +1396,29 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.error.bad_mapping": ("Cannot use the mapping {item}: write COLUMN=FIELD with a column of the file.",
                                  "无法使用列对应 {item}：请写成 列名=字段，列名须在文件中。"),
     "import.error.sheet": ("No sheet named {sheet} in the workbook.", "工作簿中没有名为 {sheet} 的工作表。"),
+    "import.error.too_big": ("This workbook would unpack to {size} MB, more than the {limit} MB bangfu reads "
+                             "(a 20,000-student registry export is about 40 MB); nothing was read. "
+                             "Save the sheet as CSV (UTF-8) and import that, or split the roster into smaller files.",
+                             "该工作簿解压后有 {size} MB，超过 bangfu 可读取的 {limit} MB"
+                             "（两万名学生的学籍导出约 40 MB），未读取任何内容。"
+                             "请把工作表另存为 CSV（UTF-8）后导入，或把名册拆成几个较小的文件。"),
+    "import.error.too_big_part": ("One part of this workbook (its shared text or styles) would unpack to {size} MB, "
+                                  "more than the {limit} MB bangfu reads; nothing was read. "
+                                  "Save the sheet as CSV (UTF-8) and import that, or split the roster into smaller files.",
+                                  "该工作簿中的一部分（共享文本或样式）解压后有 {size} MB，超过 bangfu 可读取的 {limit} MB，"
+                                  "未读取任何内容。请把工作表另存为 CSV（UTF-8）后导入，或把名册拆成几个较小的文件。"),
+    "import.error.too_many_cells": ("A sheet of this workbook holds more than {limit} cells, more than bangfu reads; nothing was imported. "
+                                    "Delete the empty columns and rows around the roster, or save the sheet as CSV (UTF-8) and import that.",
+                                    "该工作簿中有工作表的单元格超过 {limit} 个，超过 bangfu 可读取的上限，未导入任何内容。"
+                                    "请删除名册周围的空行和空列，或把工作表另存为 CSV（UTF-8）后导入。"),
+    "import.error.cell_too_long": ("The file holds a cell or line of more than {size} MB of text, far more than any roster value "
+                                   "(a spreadsheet cell takes at most 32,767 characters); nothing was imported. "
+                                   "Check that this is the roster, or save the sheet again as CSV (UTF-8).",
+                                   "文件中有单元格或行的文字超过 {size} MB，远超任何花名册内容（电子表格单元格最多 32,767 个字符），"
+                                   "未导入任何内容。请确认这是花名册文件，或把工作表重新另存为 CSV（UTF-8）。"),
+    "import.error.too_many_rows": ("The file has more than {limit} rows below its header; nothing was imported. "
+                                   "Split it into smaller files (by school or grade) and import each.",
+                                   "文件表头以下超过 {limit} 行，未导入任何内容。请按学校或年级拆成几个较小的文件，逐个导入。"),
     "cli.help.import": ("bring in a school's roster (.xlsx or .csv)", "导入学校花名册（.xlsx 或 .csv）"),
     "cli.help.import_what": ("what to import: roster", "导入内容：roster（花名册）"),
     "cli.help.import_file": ("the .xlsx or .csv file", ".xlsx 或 .csv 文件"),
@@ -1640,7 +1867,41 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
 DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db", "empty": "cli.empty_db",
                    "unwritable": "cli.unwritable_db", "locking": "cli.locking_db",
                    "auth": "cli.server_auth", "unreachable": "cli.server_unreachable",
-                   "bad_url": "cli.bad_url"}
+                   "server_full": "cli.server_full", "bad_url": "cli.bad_url"}
+
+
+# why a saved entry waits in the outbox: the server's kinds (db.server.outage_kind)
+# and the file's; anything else is "cannot be reached"
+_QUEUED_SERVER = ("unknown", "lost", "busy", "slow", "disk_full", "resources")
+_QUEUED_FILE = {"busy": "file_busy", "disk_full": "file_disk_full",
+                "permission": "file_permission", "damaged": "file_damaged"}
+
+
+def queued_message(exc: BaseException, uuid: str = "", *, form: bool = False) -> tuple[str, str]:
+    """``(kind, message)`` for a save that went to the outbox because of ``exc``:
+    what happened and what happens next, for the command line (with the
+    entry's ``uuid``) or a form (``form``).  ``kind`` is what the outbox keeps."""
+    from db.failures import failure_kind, from_server
+
+    kind = failure_kind(exc)
+    prefix = "form.queued" if form else "cli.queued"
+    if from_server(exc):
+        if kind not in _QUEUED_SERVER:
+            return kind, t(prefix, uuid=uuid)
+        from db.server import LOCK_WAIT_MS, STATEMENT_TIMEOUT_MS
+
+        seconds = (LOCK_WAIT_MS if kind == "busy" else STATEMENT_TIMEOUT_MS) // 1000
+        return kind, t(f"{prefix}.{kind}", uuid=uuid, seconds=seconds)
+    if kind in _QUEUED_FILE:
+        return kind, t(f"{prefix}.{_QUEUED_FILE[kind]}", uuid=uuid)
+    return kind, t(prefix, uuid=uuid)
+
+
+def failure(exc: BaseException) -> str:
+    """What went wrong, in words (``db.failures``): never an exception's name."""
+    from db.failures import failure_kind
+
+    return t(f"failure.{failure_kind(exc)}")
 
 
 def database_error(code: str, path, detail: str, settings=None) -> str:
