@@ -485,6 +485,9 @@ def _migrate(src, tgt, source: str, shown: str, progress, confirm, started) -> R
 
     # -- 2. one transaction on the server: schema, rows, sequences, check --
     with tgt.atomic():
+        # a district's copy may take minutes: no per-statement bound for it (a
+        # save's bounds, db.server, stay for everyone else)
+        tgt.execute_sql("SET LOCAL statement_timeout = 0")
         migrate_database(tgt)  # the same scripts as every client (a savepoint in here)
         cur = tgt.cursor()
         if applied_migrations(tgt) != mine:

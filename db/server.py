@@ -24,6 +24,20 @@ Freshness: every table has a statement trigger that calls
 ``pg_notify('bangfu_change', table)``; notifications are delivered when the
 writing transaction commits.  ``Listener`` keeps one idle connection that
 LISTENs, so the app learns of others' writes without querying anything.
+
+Every wait is bounded (one stalled client must never hold up the school):
+the write lock and any row lock (``LOCK_WAIT_MS``), a statement
+(``STATEMENT_TIMEOUT_MS``), a client that stops inside its transaction (the
+server ends its session after ``IDLE_IN_TRANSACTION_MS`` and so frees the
+lock), a connection attempt (``CONNECT_TIMEOUT_S``) and a silent network (TCP
+keepalives, ``TCP_USER_TIMEOUT_MS``).  Past a bound the save fails, and the
+entry waits in the outbox (``outage_kind`` says why).
+
+A connection the server dropped (restart, a terminated backend, the network)
+is never used again: the next statement outside a transaction opens a fresh
+one.  A save cut off inside its transaction raises; when the COMMIT had been
+sent the outcome is unknown (``outage_kind`` → "unknown") and the entry
+waits in the outbox: its UUID makes the later flush write it once.
 """
 
 from __future__ import annotations
@@ -32,29 +46,84 @@ import re
 import select
 import threading
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from peewee import PostgresqlDatabase, __exception_wrapper__
+from peewee import InterfaceError, PostgresqlDatabase, __exception_wrapper__
 
 CHANNEL = "bangfu_change"
 WRITE_LOCK = 0x62616E66  # pg_advisory_xact_lock key: one write transaction at a time
 
+# -- every wait bounded (README: Moving to a database server) --------------------------
+LOCK_WAIT_MS = 12_000  # lock_timeout: the longest a save waits for the write lock (or a row)
+STATEMENT_TIMEOUT_MS = 60_000  # statement_timeout: bangfu's statements take milliseconds
+IDLE_IN_TRANSACTION_MS = 20_000  # a client stopped inside its transaction: the server ends
+#                                  its session, so its lock is free again (> LOCK_WAIT_MS)
+CONNECT_TIMEOUT_S = 5  # connect_timeout
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 10, 5, 3  # a dead peer: ~25 s
+TCP_USER_TIMEOUT_MS = 30_000  # data sent and never acknowledged (a pulled cable)
+
+
+class BadUrl(ValueError):
+    """A server URL that cannot be read unambiguously; the message never quotes it."""
+
+
+def _split_url(url: str) -> tuple[str, str, bool, str, bool]:
+    """``(scheme, user, has_password, rest, readable)`` of a server URL, read the way
+    that can never show a password: ``rest`` is what follows the credentials.
+
+    A password must be percent-encoded; written plainly, a ``/``, ``?`` or ``#`` in
+    it ends the host part early and every URL parser reads part of the password
+    as the host or path.  So an ``@`` after the host part makes the URL unreadable
+    (``readable`` False): everything up to the last ``@`` counts as credentials.
+    """
+    scheme, _, rest = url.partition("://")
+    ends = [i for i in (rest.find(c) for c in "/?#") if i >= 0]
+    end = min(ends, default=len(rest))
+    last = rest.rfind("@")
+    if last < 0:
+        return scheme, "", False, rest, True
+    readable = last < end
+    userinfo, rest = rest[:last], rest[last + 1:]
+    user, colon, _ = userinfo.partition(":")
+    if not readable and not re.fullmatch(r"[\w.\-]+", user):
+        user = ""
+    return scheme, user, bool(colon), rest, readable
+
+
+def _without_password_parameter(rest: str) -> str:
+    """``host/db?password=…&sslmode=require`` without its password parameter."""
+    base, hash_, fragment = rest.partition("#")
+    base, question, query = base.partition("?")
+    if question:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(k.strip().lower() == "password" for k, _ in pairs):
+            query = urlencode([(k, v) for k, v in pairs if k.strip().lower() != "password"])
+        base += f"?{query}" if query else ""
+    return base + (hash_ + fragment if hash_ else "")
+
 
 def safe_url(url: str) -> str:
-    """The URL with any password removed: the only form ever printed or stored."""
+    """The URL with any password removed: the only form ever printed or stored.
+
+    Whatever the password's characters (``/ # ? @ :``, percent-encoded or not),
+    none of it is in the result: when the URL cannot be read, everything before
+    its last ``@`` but the user name is left out.
+    """
+    scheme, user, _, rest, _ = _split_url(str(url))
+    rest = _without_password_parameter(rest)
+    return f"{scheme}://" + (f"{user}@" if user else "") + rest
+
+
+def check_url(url: str) -> None:
+    """``BadUrl`` unless ``url`` reads unambiguously (its messages never quote it)."""
+    if not _split_url(url)[4]:
+        raise BadUrl("the URL cannot be read: a password with / # ? @ : or % in it must be "
+                      "written percent-encoded")
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
     except ValueError:
-        return "postgresql://?"
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 address
-        host = f"[{host}]"
-    netloc = (f"{parts.username}@" if parts.username else "") + host
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        raise BadUrl("the URL cannot be read: the host or port is not valid") from None
 
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -69,7 +138,8 @@ def to_pyformat(sql: str, named: bool = False) -> str:
 
 
 class ServerDatabase(PostgresqlDatabase):
-    """PostgreSQL with bangfu's conventions: SQLite's placeholders in hand-written SQL."""
+    """PostgreSQL with bangfu's conventions: SQLite's placeholders in hand-written SQL,
+    one writer at a time, and a dropped connection replaced, never reused."""
 
     def execute_sql(self, sql, params=None):
         # peewee's own SQL for PostgreSQL (``execute`` below) never reaches here;
@@ -82,10 +152,68 @@ class ServerDatabase(PostgresqlDatabase):
             sql = unlimited_text(sql)
         return super().execute_sql(sql, params)
 
+    def _lost(self) -> bool:
+        """True when this thread's connection was dropped by the server or the network."""
+        conn = None if self._state.closed else self._state.conn
+        return conn is not None and bool(conn.closed)
+
+    def connect(self, reuse_if_open=False):
+        try:
+            return super().connect(reuse_if_open)
+        except Exception as exc:  # never reached the server: nothing was written
+            exc.bangfu_outcome = "unreachable"
+            raise
+
+    def cursor(self, named_cursor=None):
+        if self._lost() and not self.in_transaction():
+            # dropped since the last statement (a restart, a terminated backend):
+            # a fresh connection for the next attempt, never the dead one.  Inside a
+            # transaction the error stands: its earlier statements died with it.
+            # An open ``connection_context`` stays open (peewee forgets it on connect).
+            held = self._state.ctx
+            try:
+                self.close()
+                self.connect()
+            finally:
+                self._state.ctx = held
+        return super().cursor(named_cursor)
+
     def begin(self, isolation_level=None):
         super().begin(isolation_level)
-        with __exception_wrapper__:
-            self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        try:
+            with __exception_wrapper__:  # waits at most LOCK_WAIT_MS (lock_timeout)
+                self._state.conn.cursor().execute("SELECT pg_advisory_xact_lock(%s)",
+                                                  (WRITE_LOCK,))
+        except Exception:
+            self.rollback()  # the BEGIN above must not stay open (nothing was written)
+            raise
+
+    def commit(self):
+        # never through ``cursor``: a COMMIT on a fresh connection would "succeed"
+        # with nothing to commit
+        if self._state.closed:
+            raise InterfaceError("the connection was closed before the commit")
+        conn = self._state.conn
+        try:
+            with __exception_wrapper__:
+                conn.cursor().execute("COMMIT")
+        except Exception as exc:
+            if conn.closed:  # the COMMIT was sent; its reply never came
+                exc.bangfu_outcome = "unknown"
+            raise
+
+    def rollback(self):
+        if self._state.closed:
+            raise InterfaceError("Cannot rollback, database connection not open.")
+        if self._lost():
+            return  # the server ends a lost connection's transaction itself
+        try:
+            with __exception_wrapper__:
+                self._state.conn.cursor().execute("ROLLBACK")
+        except Exception:
+            if not self._lost():
+                raise
+            # lost while rolling back: the error that led here is the one to report
 
     def execute(self, query, **context_options):
         ctx = self.get_sql_context(**context_options)
@@ -105,21 +233,37 @@ def unlimited_text(ddl: str) -> str:
 _VARCHAR = re.compile(r"VARCHAR\(\d+\)")
 
 
-def connect_params(url: str) -> tuple[str, dict]:
-    """The database name and psycopg2's keyword arguments for ``url``."""
+def connect_params(url: str, *, bounded: bool = True) -> tuple[str, dict]:
+    """The database name and psycopg2's keyword arguments for ``url``
+    (``BadUrl`` for a URL that cannot be read).  ``bounded``: with the timeouts
+    above (the server's own through ``options``, the rest libpq's)."""
     from playhouse.db_url import parse
 
-    params = parse(url, unquote_password=True, unquote_user=True)
-    name = params.pop("database", "")
-    params.setdefault("connect_timeout", 5)
+    check_url(url)
+    try:
+        params = parse(url, unquote_password=True, unquote_user=True)
+    except ValueError:
+        raise BadUrl("the URL cannot be read") from None
+    name = unquote(params.pop("database", "") or "")
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     params.setdefault("application_name", "bangfu")
+    if bounded:
+        for key, value in (("keepalives", 1), ("keepalives_idle", KEEPALIVE_IDLE_S),
+                           ("keepalives_interval", KEEPALIVE_INTERVAL_S),
+                           ("keepalives_count", KEEPALIVE_COUNT),
+                           ("tcp_user_timeout", TCP_USER_TIMEOUT_MS)):
+            params.setdefault(key, value)
+        server = (f"-c lock_timeout={LOCK_WAIT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS} "
+                  f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}")
+        given = params.get("options")
+        params["options"] = f"{server} {given}" if given else server  # the URL's own win
     return name, params
 
 
 def make_database(url: str) -> ServerDatabase:
     name, params = connect_params(url)
     if not name:
-        raise ValueError("no database name")
+        raise BadUrl("no database name")
     db = ServerDatabase(name, **params)
     db.bangfu_url = safe_url(url)
     db.bangfu_backend = "postgresql"
@@ -129,16 +273,73 @@ def make_database(url: str) -> ServerDatabase:
 def first_line(exc: BaseException) -> str:
     """An error's first line (libpq's messages never include the password)."""
     text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return text.splitlines()[0] if text else ""  # never an exception's name
 
 
 def error_code(exc: BaseException) -> str:
-    """Why a server could not be opened: missing (no such database), auth, unreachable."""
+    """Why a server could not be opened: missing (no such database), auth,
+    server_full (out of disk space or another resource), unreachable."""
     text = str(getattr(exc, "orig", None) or exc).lower()
+    if outage_kind(exc) in ("disk_full", "resources"):
+        return "server_full"
     if "does not exist" in text and "database" in text:
         return "missing"
     if "password" in text or "authentication" in text or "role" in text:
         return "auth"
+    return "unreachable"
+
+
+# -- why a save could not be written (the entry then waits in the outbox) ------------------
+_LOST_CODES = ("57P01", "57P02", "57P03", "25P03")  # terminated, crash, starting, idle timeout
+
+
+def _chain(exc: BaseException):
+    """``exc``, the driver's error it wraps, and the errors it was raised from."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 12:
+        e = todo.pop(0)
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return seen
+
+
+def outage_kind(exc: BaseException) -> str:
+    """Why a write failed, for the person's message and the outbox:
+
+    - "disk_full": the server is out of disk space (SQLSTATE 53100);
+    - "resources": the server is short of memory or connections (class 53);
+    - "unknown": the connection was lost after the COMMIT was sent: the entry
+      may have been written (its UUID keeps the later flush from writing it twice);
+    - "busy": the write lock (or a row) was held longer than ``LOCK_WAIT_MS``;
+    - "slow": a statement ran past ``STATEMENT_TIMEOUT_MS``;
+    - "lost": the connection was lost inside the save, before its COMMIT: not written;
+    - "unreachable": anything else (the server, or the file, cannot be reached).
+    """
+    chain = _chain(exc)
+    codes = [getattr(e, "pgcode", None) or "" for e in chain]
+    if "53100" in codes:
+        return "disk_full"
+    if any(c.startswith("53") for c in codes):
+        return "resources"
+    outcomes = {getattr(e, "bangfu_outcome", "") for e in chain}
+    if "unknown" in outcomes:
+        return "unknown"
+    if "55P03" in codes:
+        return "busy"
+    if "57014" in codes:
+        return "slow"
+    if "unreachable" in outcomes:
+        return "unreachable"
+    for e, code in zip(chain, codes):
+        # the driver's own word for a connection that went away (no SQLSTATE: the
+        # server said nothing, the socket closed)
+        dropped = (type(e).__module__.split(".")[0] == "psycopg2" and not code
+                   and type(e).__name__ in ("InterfaceError", "OperationalError"))
+        if code in _LOST_CODES or code.startswith("08") or dropped:
+            return "lost"
     return "unreachable"
 
 
