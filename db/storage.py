@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.connection import _uri, lock_age, STALE_LOCK_SECONDS
+from db.connection import DatabaseError, _uri, check_locking, lock_age, live_owner, peek_locking, \
+    peek_schema_version, STALE_LOCK_SECONDS
 
 BACKUP_STEP_PAGES = 256  # the backup lets other clients in between steps
 NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "9p", "afs", "ceph", "glusterfs",
@@ -22,6 +23,9 @@ NETWORK_FS = ("cifs", "smb3", "smbfs", "nfs", "nfs4", "9p", "afs", "ceph", "glus
 
 
 def _connect(path: Path, locking: str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A plain connection with ``locking``; ``DatabaseError("locking")`` before
+    anything touches the file when the file records the other mode."""
+    check_locking(path, locking)
     uri = _uri(Path(path), locking)
     if readonly:
         uri = uri.replace("mode=rw", "mode=ro")
@@ -94,42 +98,155 @@ def backup_due(db_path, today: dt.date) -> bool:
     return last is None or last[1].date() < today
 
 
+BACKUP_MARGIN = 8 * 1024 * 1024  # free space a backup leaves on the drive, at least
+STALE_PARTIAL_SECONDS = 120  # a copy in progress writes every step: older is a crash's
+
+
+class BackupError(Exception):
+    """A backup that was not made; nothing of it is left in the backups folder.
+
+    ``code``: ``no_space`` (checked before copying, or the drive filled up
+    during the copy: ``need`` and ``free`` in bytes, ``free`` None when not
+    known), ``check`` (the copy failed its check), ``failed`` (anything else:
+    ``detail`` says what, in SQLite's or the system's words, never a class name).
+    """
+
+    def __init__(self, code: str, folder: Path, *, need: int = 0, free: int | None = None,
+                 detail: str = ""):
+        super().__init__(f"backup {code}: {detail or folder}")
+        self.code, self.folder, self.need, self.free, self.detail = code, folder, need, free, detail
+
+
+def backup_space_needed(db_size: int) -> int:
+    """Free space a backup of a ``db_size`` file needs: the copy, its rollback
+    journal while it is written, and a margin the database itself may grow into
+    (the outbox and every save need it), 10% of the file but at least 8 MiB."""
+    return db_size + max(db_size // 10, BACKUP_MARGIN)
+
+
+def _remove_copy(partial: Path) -> None:
+    for leftover in (partial, Path(str(partial) + "-journal")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def remove_stale_partials(db_path, *, older_than: float = STALE_PARTIAL_SECONDS,
+                          now: float | None = None) -> list[Path]:
+    """Remove the half-written copies (``.partial``) an earlier backup left when
+    it crashed or was killed; a copy still being written (touched within
+    ``older_than`` seconds, by another computer) is left alone."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    now = time.time() if now is None else now
+    removed = []
+    stem = Path(db_path).stem
+    for path in [*folder.glob(f"{stem}-*.partial"), *folder.glob(f"{stem}-*.partial-journal")]:
+        try:
+            if now - path.stat().st_mtime < older_than:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _disk_full(exc: BaseException) -> bool:
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return True
+    text = str(exc).lower()
+    return "disk is full" in text or "no space" in text or "quota" in text
+
+
+def _short_of_space(folder: Path, need: int) -> bool:
+    """After a failed write: is the drive now too full (a share may report a
+    full drive or a quota as a plain I/O error)?"""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < need
+    except OSError:
+        return False
+
+
 def backup(db_path, locking: str, *, keep: int = 14, now: dt.datetime | None = None,
            progress=None) -> Path:
     """Copy the file with SQLite's backup API, check the copy, keep the last ``keep``.
 
     The copy is made in steps so other clients can write in between, into a
-    temporary name renamed only once complete and checked.
+    temporary name (``.partial``) renamed only once complete and checked.
+    Before copying, the free space of the backups folder is checked
+    (``backup_space_needed``): a backup must never fill the drive the database
+    and every computer's outbox need.  On any failure (no space, a full drive
+    during the copy, a failed check, an interrupt) the partial copy is removed
+    and ``BackupError`` (``KeyboardInterrupt`` as itself) is raised; a partial
+    copy left by an earlier crash is removed first.
     """
+    import shutil
+
     db_path = Path(db_path)
     now = now or dt.datetime.now()
     folder = backup_dir(db_path)
-    folder.mkdir(mode=0o770, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o770, exist_ok=True)
+    except OSError as exc:
+        raise BackupError("no_space" if _disk_full(exc) else "failed", folder,
+                          detail=exc.strerror or str(exc)) from None
+    remove_stale_partials(db_path)
     target = folder / f"{db_path.stem}-{now:%Y%m%d-%H%M%S}.db"
     partial = target.with_suffix(".partial")
-    source = _connect(db_path, locking, readonly=True)
     try:
-        dest = sqlite3.connect(partial)
+        need = backup_space_needed(db_path.stat().st_size)
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        raise BackupError("failed", folder, detail=exc.strerror or str(exc)) from None
+    if free < need:
+        raise BackupError("no_space", folder, need=need, free=free)
+    _remove_copy(partial)  # this very name, left by a crash within the same second
+    try:
+        source = _connect(db_path, locking, readonly=True)
         try:
-            def step(status, remaining, total):
-                if progress:
-                    progress(total - remaining, total)
-                time.sleep(0.005)  # let a waiting writer in between steps
-            source.backup(dest, pages=BACKUP_STEP_PAGES, progress=step)
-            dest.execute("PRAGMA journal_mode = delete")
-            ok = dest.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            dest = sqlite3.connect(partial)
+            try:
+                def step(status, remaining, total):
+                    if progress:
+                        progress(total - remaining, total)
+                    time.sleep(0.005)  # let a waiting writer in between steps
+                source.backup(dest, pages=BACKUP_STEP_PAGES, progress=step)
+                dest.execute("PRAGMA journal_mode = delete")
+                ok = _copy_ok(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
-    if not ok:
-        partial.unlink(missing_ok=True)
-        raise sqlite3.DatabaseError("the backup copy failed its check")
-    os.chmod(partial, 0o660)
-    os.replace(partial, target)
+            source.close()
+        if not ok:
+            raise BackupError("check", folder)
+        os.chmod(partial, 0o660)
+        os.replace(partial, target)
+    except BackupError:
+        _remove_copy(partial)
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        _remove_copy(partial)
+        if _disk_full(exc) or _short_of_space(folder, need):
+            raise BackupError("no_space", folder, need=need, free=None) from None
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BackupError("failed", folder, detail=detail) from None
+    except BaseException:  # an interrupt (ctrl+c), a bug: never leave the copy behind
+        _remove_copy(partial)
+        raise
     for old in backups(db_path)[keep:]:
         old.unlink(missing_ok=True)
     return target
+
+
+def _copy_ok(dest: sqlite3.Connection) -> bool:
+    return dest.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
 
 # -- checks -------------------------------------------------------------------
@@ -137,14 +254,57 @@ def backup(db_path, locking: str, *, keep: int = 14, now: dt.datetime | None = N
 class CheckResult:
     status: int  # 0 ok, 1 damaged, 2 cannot open
     problems: list[str] = field(default_factory=list)
+    # rows that differ from the journals (also in ``problems``, as text)
+    differences: list = field(default_factory=list)
+
+
+def content_check(conn: sqlite3.Connection, db_path) -> list:
+    """The file's rows against every computer's journal beside it
+    (``db.journal.compare``: which rows and columns can be compared, and why):
+    the damage inside a row that ``integrity_check`` cannot see.  No journal
+    (a backup, a demo): nothing to compare."""
+    import gc
+
+    from db import journal
+
+    if not journal.journal_dir(db_path).is_dir():
+        return []
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects, no cycles: collections would only cost time
+    factory = conn.text_factory
+    # a byte changed inside a character leaves text that is not UTF-8: read it
+    # as it is (it then differs from the journal) instead of failing on it
+    conn.text_factory = lambda raw: raw.decode("utf-8", "surrogateescape")
+    try:
+        expected = journal.scan(db_path)
+        if not expected:
+            return []
+        barrier = journal.schema_barrier(
+            [name for (name,) in conn.execute('SELECT name FROM "schema_migration"')])
+        found = journal.compare(conn.execute, expected, barrier)
+        if found:  # rows were compared by digest: read those again in full, with the
+            # lines written meanwhile (a save between reading the journals and the rows
+            # is no damage), and name each column that differs
+            del expected
+            keys = {d.key for d in found}
+            found = journal.compare(conn.execute, journal.scan(db_path, only=keys), barrier,
+                                    only=keys)
+        return found
+    finally:
+        conn.text_factory = factory
+        if collecting:
+            gc.enable()
 
 
 def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
-    """``PRAGMA integrity_check`` and ``foreign_key_check`` on the file."""
+    """``PRAGMA integrity_check`` and ``foreign_key_check`` on the file, then
+    its rows against the journals (``content_check``)."""
     if not Path(db_path).exists():
         return CheckResult(2, ["missing"])
     try:
         conn = _connect(Path(db_path), locking, readonly=True)
+    except DatabaseError as exc:  # the file records the other locking mode
+        return CheckResult(2, [f"{exc.code}: {exc.detail}"])
     except sqlite3.Error as exc:
         return CheckResult(2, [str(exc)])
     try:
@@ -158,6 +318,11 @@ def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
                 problems.append("not a bangfu database (its tables are missing)")
             problems += [f"foreign key: {table} row {rowid} -> {parent}"
                          for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
+            try:
+                differences = [] if problems else content_check(conn, db_path)
+            except OSError as exc:  # the journals cannot be read (share, permissions)
+                return CheckResult(2, [f"journal: {exc.strerror or exc}"])
+            problems += [str(d) for d in differences]
         except sqlite3.DatabaseError as exc:
             text = str(exc).lower()
             if "locked" in text or "busy" in text or "unable to open" in text:
@@ -165,15 +330,42 @@ def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
             return CheckResult(1, [str(exc)])
     finally:
         conn.close()
-    return CheckResult(1 if problems else 0, problems)
+    return CheckResult(1 if problems else 0, problems, differences)
 
 
 def good_backup(db_path) -> Path | None:
-    """The newest backup that passes the integrity check."""
+    """The newest backup that passes the integrity check and whose audit rows
+    are as the journals wrote them (``audit_damaged``)."""
     for path in backups(db_path):
-        if check(path, "posix").status == 0:
+        # a backup is nobody's live file: read it in the mode it records
+        if check(path, peek_locking(path) or "posix").status == 0 \
+                and not audit_damaged(path, db_path):
             return path
     return None
+
+
+def audit_damaged(backup_path, db_path) -> bool:
+    """True when the backup holds an audit row the journals of ``db_path``
+    wrote otherwise.  Rows can be put right by replaying the journals; the
+    audit log cannot (it is only ever appended to), so such a backup would
+    carry the damage for good: recover takes an older one."""
+    from db import journal
+
+    if not journal.journal_dir(db_path).is_dir():
+        return False
+    expected = journal.scan(db_path)
+    if not expected.audits:
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return True
+    try:
+        return bool(journal._match(expected.audits, conn.execute)[1])
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
 
 
 # -- the filesystem -----------------------------------------------------------
@@ -245,6 +437,7 @@ class Doctor:
     outbox: int
     lock_age: float | None
     warnings: list[str]
+    lock_owner: object = None  # db.connection.LockOwner of a live writer holding the lock
 
 
 def open_to_others(db_path) -> list[Path]:
@@ -277,20 +470,17 @@ def doctor(db_path, locking: str, *, outbox: int = 0,
     stored, version, mode = "", None, journal_mode_in_header(db_path) if exists else ""
     warnings: list[str] = []
     age = lock_age(db_path)
-    stale = age is not None and age >= stale_after
-    if exists and not stale:  # behind a stale lock a read would only wait and fail
-        try:
-            conn = _connect(db_path, locking, readonly=True)
-            try:
-                row = conn.execute(
-                    "SELECT value FROM bangfu_meta WHERE key = 'locking'").fetchone()
-                stored = row[0] if row else ""
-                version = conn.execute("SELECT count(*) FROM schema_migration").fetchone()[0]
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
-            warnings.append("busy" if busy else "unreadable")
+    owner = live_owner(db_path) if age is not None else None
+    stale = age is not None and age >= stale_after and owner is None
+    if exists:
+        # read without a lock or a journal, whatever the two modes: a client
+        # with the wrong one must never touch a live writer's journal, and a
+        # lock held by a long write (or a crash) keeps nobody waiting here
+        stored = peek_locking(db_path)
+        version = peek_schema_version(db_path)
+        if stored is None or version is None:
+            warnings.append("unreadable")
+        stored = stored or ""
     if stored and stored != locking:
         warnings.append("locking_mismatch")
     if mount is not None and mount.network and locking == "posix":
@@ -309,4 +499,4 @@ def doctor(db_path, locking: str, *, outbox: int = 0,
     if open_to_others(db_path):
         warnings.append("others_can_read")
     return Doctor(db_path, exists, size, mount, locking, stored, mode, version, last,
-                  outbox, age, warnings)
+                  outbox, age, warnings, owner)
