@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import uuid as uuidlib
 from dataclasses import dataclass
 
@@ -204,12 +205,33 @@ class EntryGone(Exception):
     """The entry was deleted while it was being amended."""
 
 
+class EntryConflict(Exception):
+    """Someone amended the entry after it was loaded: nothing was written.
+
+    ``version`` is the entry's version now; ``by`` (a name, "" if unknown) and
+    ``at`` (None if unknown) say who saved it last and when, from the audit log.
+    """
+
+    def __init__(self, version: int, by: str, at):
+        super().__init__("version")
+        self.version, self.by, self.at = version, by, at
+
+
+@dataclass(slots=True)
+class StoredEntry(NewContact):
+    """An entry as it is in the file: a ``NewContact`` with the version it was
+    loaded at, which an amendment made from it must still find there."""
+
+    version: int = 1
+
+
 AMENDABLE = ("occurred_at", "kind", "channel", "participants", "duration_min", "discussed",
              "agreed", "follow_up", "follow_up_due", "restricted")
 
 
-def load_entry(contact_id: int, reader=None) -> tuple[NewContact, int] | None:
-    """An entry as the form edits it, with its student's id (None if gone).
+def load_entry(contact_id: int, reader=None) -> tuple[StoredEntry, int] | None:
+    """An entry as the form edits it (with its ``version``), and its student's id
+    (None if gone).
 
     With a ``reader``: ``access.NotAllowed`` unless they may change it (their
     own, or anyone's for a coordinator), and for a restricted entry unless they
@@ -226,11 +248,12 @@ def load_entry(contact_id: int, reader=None) -> tuple[NewContact, int] | None:
             raise access.NotAllowed("edit_others")
         if row.restricted:
             _opened(reader, row)
-    entry = NewContact(uuid=row.uuid, case_id=row.case_id, occurred_at=row.occurred_at,
-                       kind=row.kind, channel=row.channel, participants=row.participants,
-                       duration_min=row.duration_min, discussed=row.discussed, agreed=row.agreed,
-                       follow_up=row.follow_up, follow_up_due=row.follow_up_due,
-                       meeting_id=row.meeting_id, restricted=row.restricted)
+    entry = StoredEntry(uuid=row.uuid, case_id=row.case_id, occurred_at=row.occurred_at,
+                        kind=row.kind, channel=row.channel, participants=row.participants,
+                        duration_min=row.duration_min, discussed=row.discussed,
+                        agreed=row.agreed, follow_up=row.follow_up,
+                        follow_up_due=row.follow_up_due, meeting_id=row.meeting_id,
+                        restricted=row.restricted, version=row.version)
     return entry, case.student_id
 
 
@@ -275,12 +298,49 @@ def open_restricted(reader, contact_id: int) -> OpenedEntry | None:
                        row.follow_up, row.follow_up_due)
 
 
-def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *, on_retry=None) -> bool:
+def last_amended(contact_id: int) -> tuple[str, dt.datetime | None]:
+    """Who amended entry ``contact_id`` last, and when, as the audit log says
+    (``("", None)`` if it does not).  A follow-up marked done is an update of the
+    entry too, but not an amendment: only a change of ``AMENDABLE`` fields counts."""
+    from db.models import AuditLog
+
+    rows = (AuditLog.select(AuditLog.staff_name, AuditLog.at, AuditLog.changes)
+            .where((AuditLog.table_name == "contact") & (AuditLog.row_id == str(contact_id))
+                   & (AuditLog.action == "update"))
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(50))
+    for row in rows:
+        try:
+            changed = json.loads(row.changes or "{}")
+        except ValueError:
+            continue
+        if isinstance(changed, dict) and not changed.keys().isdisjoint(AMENDABLE):
+            at = row.at
+            if isinstance(at, str):  # as another tool may have stored it
+                try:
+                    at = dt.datetime.fromisoformat(at)
+                except ValueError:
+                    at = None
+            return row.staff_name or "", at
+    return "", None
+
+
+def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *,
+                  expected_version: int | None = None, on_retry=None) -> bool:
     """Change one entry (only this one, even if it came from a meeting); the audit
     log keeps what it said before.  Returns False when nothing changed.
+
+    ``expected_version`` is the version the change was made from (by default
+    ``entry.version``, as ``load_entry`` gave it): if someone amended the entry
+    since, nothing is written and ``EntryConflict`` says who and when.
     ``access.NotAllowed`` unless it is ``actor``'s own entry or they are a
-    coordinator (or administrator); a restricted entry also needs its reader."""
+    coordinator (or administrator); a restricted entry also needs its reader.
+    """
     from db import access
+
+    expected = expected_version if expected_version is not None \
+        else getattr(entry, "version", None)
+    if not isinstance(expected, int):
+        raise ValueError("an amendment needs the version it was made from")
 
     def write() -> bool:
         with journal.transaction():
@@ -293,15 +353,41 @@ def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *, on_retry=
                 if row.restricted and not access.reads_restricted(actor, row.case_id,
                                                                   row.author_id):
                     raise access.NotAllowed("restricted")
+            if row.version != expected:
+                raise EntryConflict(row.version, *last_amended(contact_id))
             before = {name: getattr(row, name) for name in AMENDABLE}
             after = {name: getattr(entry, name) for name in AMENDABLE}
             changes = audit.diff(before, after)
             if not changes:
                 return False
-            Contact.update(**after).where(Contact.id == contact_id).execute()
+            updated = (Contact.update(**after, version=row.version + 1)
+                       .where((Contact.id == contact_id) & (Contact.version == expected))
+                       .execute())
+            if updated != 1:  # pragma: no cover - the write lock prevents this
+                raise EntryConflict(row.version, *last_amended(contact_id))
             audit.record(actor, "contact", contact_id, "update", changes)
             return True
     return with_retry(write, on_retry=on_retry)
+
+
+def merge_amendment(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
+    """Three-way merge of an amendment form's fields, as a case file's edit merges.
+
+    ``base``: the entry as the form was opened from; ``mine``: what the form
+    holds; ``theirs``: the entry as it is now.  A field only I changed keeps
+    mine, one only they changed takes theirs; one we both changed differently
+    keeps mine and is listed (in ``mine``'s order) for the person to check.
+    """
+    merged, conflicts = {}, []
+    for name, m in mine.items():
+        b, t = base.get(name), theirs.get(name, m)
+        if m == b:
+            merged[name] = t
+        else:
+            merged[name] = m
+            if t not in (b, m):
+                conflicts.append(name)
+    return merged, conflicts
 
 
 # -- the outbox: entries saved while the file could not be reached ------------

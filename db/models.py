@@ -220,6 +220,7 @@ class Contact(BaseModel):
     created_at = DateTimeField(default=_now)
     host = CharField(default="")
     restricted = CharField(default="")  # v7: "" or db.vocab.RESTRICTED_REASONS
+    version = IntegerField(default=1)  # v9: an amendment saved over another is refused
 
 
 class Score(BaseModel):
