@@ -17,20 +17,43 @@ is always on a row that is imported.
 A student number keeps its "-" (bangfu's own numbers look like "7-3-05");
 phones lose spaces, "-", brackets and a leading +86.
 
+A value the student editor would refuse is refused here too, with the
+editor's own limits (``db.students``: a name of at most 40 characters, a
+student number of 30, an address of 200): the row is a problem, never cut
+short. Cleaning never splits a character from what belongs to it: a joiner
+inside an emoji sequence (👨‍👩‍👧) or a script that needs it stays, a combining
+accent stays on its letter, and a correction is reported only when the text
+changed in a way a person can see.
+
+Memory stays bounded whatever the file: a CSV is read row by row, a
+workbook's sheet is streamed (openpyxl's read-only mode), and a workbook is
+refused before anything is unpacked when its parts would unpack to more than
+``XLSX_MAX_UNPACKED`` (or one part read whole to more than ``XLSX_MAX_PART``);
+a sheet's cells are counted (``XLSX_MAX_CELLS``) and a text run longer than
+``MAX_TEXT_RUN`` (a cell, a shared string, a CSV line) refused by a quick
+scan before openpyxl parses anything; reading stops at ``MAX_ROWS`` rows.
+The rows that can be imported are kept packed (``ParsedFile.record_chunks``), and the
+lists for the report (problems, corrections, rows skipped) keep their first
+``MAX_LISTED`` entries and count the rest.
+
 No database and no Textual here; openpyxl is imported only when an .xlsx is
-read. The identity-number column is recognised but never read unless the
-user maps it explicitly.
+read, and ``db.students`` (for the editor's limits) only when a file is read.
+The identity-number column is recognised but never read unless the user maps
+it explicitly.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import itertools
+import marshal
 import os
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field as _field
 
 from db import clock
@@ -53,6 +76,9 @@ PROBLEM_CODES = (
     "class_grade_mismatch",  # the class names a grade other than the grade column's
     "bad_flag",              # a yes/no column holding something else
     "bad_id_number",         # (mapped only) not 18 characters (17 digits + digit/X) or 15 digits
+    "too_long",              # longer than the student editor allows (value: the length; limit)
+    "too_many_guardians",    # (db.roster_import, a re-import) the student would have more
+                             # guardians than the editor takes (value: how many; limit)
 )
 FIX_CODES = (
     "number_cell",          # an .xlsx number cell turned into text (check leading zeros)
@@ -71,11 +97,35 @@ SKIP_CODES = (
 )
 
 ERROR_CODES = ("unreadable", "encoding", "empty", "no_header", "no_name", "no_number",
-               "bad_mapping", "sheet")  # RosterFileError: the whole file cannot be used
+               "bad_mapping", "sheet",
+               "too_big",         # the workbook would unpack to more than XLSX_MAX_UNPACKED
+               "too_big_part",    # one part read whole would unpack to more than XLSX_MAX_PART
+               "too_many_cells",  # a sheet holds more than XLSX_MAX_CELLS cells
+               "too_many_rows",   # more than MAX_ROWS rows below the header
+               "cell_too_long",   # a cell's text or a CSV line of more than MAX_TEXT_RUN
+               )  # RosterFileError: the whole file cannot be used
 
 HEADER_SCAN = 20  # the header is looked for in the first 20 rows
 PROGRESS_EVERY = 200
 EARLIEST_BIRTH = dt.date(1990, 1, 1)
+
+# What one file may hold. A district's registry export (20,000 students, 30
+# columns) is about 40 MB unpacked and 600,000 cells: it fits several times
+# over. Beyond these the file is refused with a message that states them
+# (tui.i18n "import.error.too_*"; README "Day one").
+MIB = 1024 * 1024
+MAX_ROWS = 300_000                # rows below the header, blank ones included
+XLSX_MAX_UNPACKED = 256 * MIB     # all the parts of a workbook, unpacked (declared sizes)
+XLSX_MAX_PART = 64 * MIB          # one part read whole: the shared strings, the styles …
+XLSX_MAX_CELLS = 3_000_000        # cells of the sheet read (each row as wide as its last cell)
+MAX_LISTED = 1000                 # problems, corrections, rows skipped listed one by one
+PREVIEW_ROWS = 5
+PREVIEW_CELL = 64                 # characters kept of each cell of the preview
+RECORDS_PER_CHUNK = 500           # rows packed together (and matched together by the import)
+MAX_TEXT_RUN = MIB                # text between two tags of a sheet, one line of a CSV
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_SHARED_STRINGS_TYPE = \
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 class RosterFileError(Exception):
@@ -93,6 +143,7 @@ class Problem:
     field: str
     code: str
     value: str = ""
+    limit: int = 0  # too_long: the editor's limit (the value is the length)
 
 
 @dataclass
@@ -137,6 +188,13 @@ class Column:
 
 @dataclass
 class ParsedFile:
+    """What ``read_roster`` found. The rows that can be imported are kept
+    packed, ``RECORDS_PER_CHUNK`` to a chunk: ``record_chunks()`` unpacks one
+    chunk at a time (the import matches and writes them so), ``records`` all
+    of them at once (for small files and tests). ``problems``, ``fixes`` and
+    ``skipped`` hold the first ``MAX_LISTED`` of each; ``more`` counts the rest
+    by list name, ``problem_rows`` counts every row left out."""
+
     path: str
     kind: str
     encoding: str
@@ -144,12 +202,47 @@ class ParsedFile:
     header_row: int
     columns: list[Column]
     preview: list[tuple[int, list[str]]]
-    records: list[RosterRecord]
     problems: list[Problem]
     fixes: list[Fix]
     skipped: list[tuple[int, str]]
     id_column: str = ""
     rows_read: int = 0
+    record_count: int = 0
+    problem_rows: int = 0
+    more: dict[str, int] = _field(default_factory=dict)
+    _chunks: list[bytes] = _field(default_factory=list, repr=False)
+
+    def record_chunks(self):
+        """The records to import, a list of at most ``RECORDS_PER_CHUNK`` at a time."""
+        for packed in self._chunks:
+            yield [_unpack(item) for item in marshal.loads(zlib.decompress(packed))]
+
+    def iter_records(self):
+        for chunk in self.record_chunks():
+            yield from chunk
+
+    @property
+    def records(self) -> list[RosterRecord]:
+        return list(self.iter_records())
+
+
+def _pack(records: list[RosterRecord]) -> bytes:
+    return zlib.compress(marshal.dumps(tuple(
+        (r.row, r.student_no, r.name, r.gender,
+         r.birth_date.toordinal() if r.birth_date else 0, r.grade, r.class_code, r.class_name,
+         r.address, r.phone, tuple(r.flags.items()),
+         tuple((g.name, g.relation, g.phone) for g in r.guardians), r.id_number)
+        for r in records)), 1)
+
+
+def _unpack(item) -> RosterRecord:
+    (row, student_no, name, gender, born, grade, class_code, class_name, address, phone,
+     flags, guardians, id_number) = item
+    return RosterRecord(row=row, student_no=student_no, name=name, gender=gender,
+                        birth_date=dt.date.fromordinal(born) if born else None, grade=grade,
+                        class_code=class_code, class_name=class_name, address=address,
+                        phone=phone, flags=dict(flags),
+                        guardians=[GuardianRecord(*g) for g in guardians], id_number=id_number)
 
 
 # --- headers -------------------------------------------------------------------
@@ -228,12 +321,82 @@ _ID_NUMBER = re.compile(r"\d{17}[\dX]|\d{15}")
 _MAX_EXACT = 10 ** 15  # a spreadsheet keeps 15 significant digits of a number
 
 
+# Characters whose compatibility form is a space and a combining accent
+# (´ → " \u0301", ¨ → " \u0308", ゛ → " \u3099"): NFKC would leave the accent
+# without its letter ("O´Neil" → "O \u0301Neil"), so they keep their own form.
+_SPACING_ACCENTS = "".join(
+    ch for ch in map(chr, (*range(0xA8, 0x400), *range(0x1FB0, 0x2000), 0x309B, 0x309C, 0xFFE3))
+    if len(n := unicodedata.normalize("NFKC", ch)) > 1 and n[0] == " ")
+_KEEP_FORM = re.compile(f"([{re.escape(_SPACING_ACCENTS)}])")
+_SPACES = re.compile(r"\s+")  # whitespace only: never a joiner, never an accent
+# combining accents (the common blocks): a space before one is its base, not a stray space
+_MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
+_STRAY_SPACES = re.compile(rf"\s+(?![{_MARK}])")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff]")  # zero-width space, word joiner, BOM
+_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ
+
+
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """Full-width letters and digits as ordinary ones (NFKC), except the
+    spacing accents that NFKC would turn into a loose combining accent."""
+    if text.isascii():
+        return text
+    if not _KEEP_FORM.search(text):
+        return unicodedata.normalize("NFKC", text)
+    parts = _KEEP_FORM.split(text)  # odd items: the accents kept as they are
+    return "".join(unicodedata.normalize("NFKC" if i % 2 == 0 else "NFC", part)
+                   for i, part in enumerate(parts))
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _squash(text: str) -> str:
+    """For matching only (headers, genders, flags, classes): no spaces, no
+    zero-width characters at all."""
     return _WS.sub("", text)
+
+
+def _plain(ch: str) -> bool:
+    """A neighbour a joiner joins nothing to: a space, ASCII, a CJK character."""
+    return ch.isspace() or ch.isascii() or bool(_CJK.match(ch)) or bool(_ZW.match(ch))
+
+
+def _drop_invisible(text: str) -> str:
+    """Without zero-width spaces, word joiners and byte-order marks, and
+    without the joiners (ZWJ, ZWNJ) that join nothing (at an end, beside a
+    space, ASCII or a CJK character). A joiner between two other characters
+    (inside 👨‍👩‍👧, ❤️‍🔥, an Indic conjunct, Arabic-script letters) is part of
+    the text and stays: no character is split from what it belongs to."""
+    if text.isascii() or not _ZW.search(text):
+        return text
+    text = _INVISIBLE.sub("", text)
+    if "\u200c" not in text and "\u200d" not in text:
+        return text
+    last = len(text) - 1
+    return "".join(
+        ch for i, ch in enumerate(text)
+        if ch not in _JOINERS
+        or (0 < i < last and not _plain(text[i - 1]) and not _plain(text[i + 1])))
+
+
+def _without_spaces(text: str) -> str:
+    """No whitespace, except a space that carries a combining accent."""
+    return _STRAY_SPACES.sub("", text)
+
+
+def _single_spaces(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends (a space that carries
+    a combining accent stays)."""
+    text = _STRAY_SPACES.sub(" ", text)
+    start, end = 0, len(text)
+    while start < end and text[start] == " " and not (
+            start + 1 < end and re.match(f"[{_MARK}]", text[start + 1])):
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return text[start:end]
 
 
 def _cell_text(value) -> str:
@@ -241,7 +404,7 @@ def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return one_line(_ZW.sub("", value))
+        return one_line(_drop_invisible(value))
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
@@ -416,11 +579,16 @@ class _Row:
             return None
         return self.values[i]
 
-    def problem(self, name: str, code: str, value="") -> None:
-        self.problems.append(Problem(self.number, name, code, str(value)))
+    def problem(self, name: str, code: str, value="", limit: int = 0) -> None:
+        self.problems.append(Problem(self.number, name, code, _shown(str(value)), limit))
+
+    def limit(self, name: str, value: str, most: int) -> None:
+        """The student editor's limit: a longer value is a problem, never cut."""
+        if len(value) > most:
+            self.problem(name, "too_long", f"{len(value):,}", most)
 
     def fix(self, name: str, code: str, before: str, after: str) -> None:
-        self.fixes.append(Fix(self.number, name, code, before, after))
+        self.fixes.append(Fix(self.number, name, code, _shown(before), _shown(after)))
 
     # -- value kinds --
 
@@ -433,12 +601,14 @@ class _Row:
         if value is None:
             return ""
         raw = clean(value if isinstance(value, str) else _cell_text(value), multiline=False)
-        text = _nfkc(raw)
-        if _squash(text) != _squash(raw):
+        visible = _drop_invisible(raw)
+        text = _nfkc(visible)
+        # NFC: an accent typed as a letter and a combining mark is the same text
+        if _squash(text) != _squash(_nfc(visible)):
             self.fix(name, "full_width", raw, text)
-        after = _squash(text) if _CJK.search(text) else " ".join(_WS.sub(" ", text).split())
-        if after != text:
-            self.fix(name, "spaces", text, after)
+        after = _without_spaces(text) if _CJK.search(text) else _single_spaces(text)
+        if after != text or visible != raw:
+            self.fix(name, "spaces", text if visible == raw else raw, after)
         return after
 
     def identifier(self, name: str) -> str | None:
@@ -469,12 +639,13 @@ class _Row:
                 first = parts[0]
                 self.fix(name, "several_phones", text, _squash(_nfkc(first)))
                 text = first
-        norm = _nfkc(text)
-        if _squash(norm) != _squash(text):
+        visible = _drop_invisible(text)
+        norm = _nfkc(visible)
+        if _squash(norm) != _squash(_nfc(visible)):
             self.fix(name, "full_width", text, norm)
-        squashed = _squash(norm)
-        if squashed != norm:
-            self.fix(name, "spaces", norm, squashed)
+        squashed = _without_spaces(norm)
+        if squashed != norm or visible != text:
+            self.fix(name, "spaces", norm if visible == text else text, squashed)
         text = squashed.lstrip("'")
         if name in _PHONE_FIELDS:
             text = text.replace("-", "").replace("(", "").replace(")", "")
@@ -497,7 +668,8 @@ class _Row:
         text = self.identifier(name)
         if text is None:
             return ""
-        if text and not (_MOBILE.fullmatch(text) or _LANDLINE.fullmatch(text)):
+        if text and (not (_MOBILE.fullmatch(text) or _LANDLINE.fullmatch(text))
+                     or _editor().clean_phone(text) is None):
             self.problem(name, "bad_phone", text)
         return text
 
@@ -635,6 +807,7 @@ class _Row:
             name = self.person(name_field)
             if not name:
                 continue
+            self.limit(name_field, name, _editor().MAX_NAME)
             if relation_field.startswith("="):
                 relation = relation_field[1:]
             else:
@@ -762,45 +935,71 @@ def _parse(rows, head, header_at, header_texts, mapping, meta, total, progress) 
 
     parsed = ParsedFile(path=meta["path"], kind=meta["kind"], encoding=meta["encoding"],
                         sheet=meta["sheet"], header_row=header_row, columns=columns,
-                        preview=[], records=[], problems=[], fixes=[], skipped=[],
+                        preview=[], problems=[], fixes=[], skipped=[],
                         id_column=id_column)
+    more = {"problems": 0, "fixes": 0, "skipped": 0}
+
+    def listed(name: str, items) -> None:
+        target = getattr(parsed, name)
+        for item in items:
+            if len(target) < MAX_LISTED:
+                target.append(item)
+            else:
+                more[name] += 1
+
     first_row: dict[str, int] = {}
-    blanks: list[int] = []
+    blanks: list[int] = []  # blank rows not yet known to be between data rows
+    blank_count = 0
+    chunk: list[RosterRecord] = []
     flag_fields = [f for f in _FLAG_FIELDS if f in index]
     has_class = "class" in index or "grade" in index
     has_guardians = any(s[0] in index for s in _SLOTS)
+    longest_no = _editor().MAX_NO
     seen = 0
     for number, values in itertools.chain(head[header_at + 1:], rows):
         seen += 1
+        if seen > MAX_ROWS:
+            raise RosterFileError("too_many_rows", limit=f"{MAX_ROWS:,}")
         if progress is not None and seen % PROGRESS_EVERY == 0:
             progress(seen, max(total - header_row, seen))
         values = list(values[:width]) if len(values) >= width else \
             list(values) + [None] * (width - len(values))
         texts = [_cell_text(v) for v in values]
         if not any(texts):
-            blanks.append(number)
+            blank_count += 1
+            if len(blanks) < MAX_LISTED:
+                blanks.append(number)
             continue
-        if blanks:  # blank rows count only between data rows, not at the end
-            parsed.skipped.extend((b, "blank") for b in blanks)
-            blanks = []
+        if blank_count:  # blank rows count only between data rows, not at the end
+            listed("skipped", ((b, "blank") for b in blanks))
+            more["skipped"] += blank_count - len(blanks)
+            blanks, blank_count = [], 0
         if _norm_header(texts[name_at]) == header_norms[name_at] and sum(
                 1 for t, h in zip(texts, header_norms) if h and _norm_header(t) == h) >= 2:
-            parsed.skipped.append((number, "repeated_header"))
+            listed("skipped", [(number, "repeated_header")])
             continue
         parsed.rows_read += 1
-        if len(parsed.preview) < 5:
-            parsed.preview.append((number, texts))
+        if len(parsed.preview) < PREVIEW_ROWS:
+            parsed.preview.append((number, [cut_text(t, PREVIEW_CELL) for t in texts]))
         row = _Row(number, values, index)
         record = _read_row(row, number_field, flag_fields, has_class, has_guardians)
-        if record is not None and record.student_no:
+        if record is not None and record.student_no and len(record.student_no) <= longest_no:
             first = first_row.setdefault(record.student_no, number)
             if first != number:
                 row.problem("student_no", "duplicate_number", str(first))
         if row.problems:
-            parsed.problems.extend(row.problems)
+            parsed.problem_rows += 1
+            listed("problems", row.problems)
         else:
-            parsed.fixes.extend(row.fixes)
-            parsed.records.append(record)
+            listed("fixes", row.fixes)
+            chunk.append(record)
+            parsed.record_count += 1
+            if len(chunk) == RECORDS_PER_CHUNK:
+                parsed._chunks.append(_pack(chunk))
+                chunk = []
+    if chunk:
+        parsed._chunks.append(_pack(chunk))
+    parsed.more = {k: v for k, v in more.items() if v}
     if progress is not None:
         progress(seen, seen)
     if not parsed.rows_read:
@@ -831,11 +1030,16 @@ def _read_row(row: _Row, number_field: str, flag_fields, has_class: bool,
         if student_no == "":
             row.problem(number_field, "missing_number")
         student_no = student_no or ""
+    editor = _editor()
+    row.limit("student_no" if number_field == "class_no" else number_field, student_no,
+              editor.MAX_NO)
+    row.limit("name", name, editor.MAX_NAME)
     record = RosterRecord(row=row.number, student_no=student_no, name=name)
     record.gender = row.gender()
     record.birth_date = row.birth_date()
     record.grade, record.class_code, record.class_name = grade, class_code, name_of_class
     record.address = row.text("address")
+    row.limit("address", record.address, editor.MAX_ADDRESS)
     record.phone = row.phone("phone")
     flags = row.left_behind()
     for flag in flag_fields:
@@ -853,6 +1057,37 @@ def _read_row(row: _Row, number_field: str, flag_fields, has_class: bool,
                 row.problem("id_number", "bad_id_number", id_number)
         record.id_number = id_number or ""
     return record
+
+
+def _editor():
+    """``db.students``: the student editor's limits and phone check, so an
+    imported value is never one the editor refuses. Imported when a row is
+    read, not with this module (it loads the ORM; nothing here opens a database)."""
+    from db import students
+
+    return students
+
+
+def _shown(text: str, most: int = 40) -> str:
+    """A value quoted in a problem: at most ``most`` characters, never a
+    character cut from its accent or joiner."""
+    if len(text) <= most:
+        return text
+    return cut_text(text, most - 1) + "…"
+
+
+def cut_text(text: str, most: int) -> str:
+    """The first ``most`` characters or fewer, ending between two whole characters
+    (not before a combining accent, a joiner or a variation selector)."""
+    if len(text) <= most:
+        return text
+    end = most
+    while end > 0 and (unicodedata.combining(text[end]) or text[end] in _JOINERS
+                       or text[end - 1] in _JOINERS
+                       or "\ufe00" <= text[end] <= "\ufe0f"
+                       or "\U0001f3fb" <= text[end] <= "\U0001f3ff"):
+        end -= 1
+    return text[:end]
 
 
 # --- csv and xlsx ---------------------------------------------------------------------
@@ -873,30 +1108,64 @@ def read_roster(path, mapping: dict[str, str] | None = None, sheet: str | None =
     if start.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, mapping, sheet, progress)
     if start == _OLE:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        encrypted = "EncryptedPackage".encode("utf-16-le") in data
+        marker = "EncryptedPackage".encode("utf-16-le")
+        encrypted, tail = False, b""
+        with open(path, "rb") as fh:  # a block at a time: an old .xls may be large
+            while not encrypted and (block := fh.read(_READ_SIZE)):
+                encrypted, tail = marker in tail + block, block[-len(marker):]
         raise RosterFileError("unreadable", reason="encrypted" if encrypted else "xls")
     return _read_csv(path, mapping, progress)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ("utf-16",)  # Excel's "Unicode text" (tab-separated)
-    else:
-        candidates = ("utf-8", "gb18030")
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+_READ_SIZE = 1024 * 1024  # bytes decoded at a time
+
+
+def _candidates(start: bytes) -> tuple[str, ...]:
+    if start.startswith(b"\xef\xbb\xbf"):
+        return ("utf-8-sig",)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("utf-16",)  # Excel's "Unicode text" (tab-separated)
+    return ("utf-8", "gb18030")
+
+
+def _scan_text(path: str) -> tuple[str, int]:
+    """The text file's encoding and number of lines, read a block at a time
+    (the whole file is never held): ``encoding`` when it is neither UTF-8 nor
+    GBK, ``unreadable`` when it holds NUL characters (a binary file),
+    ``empty`` when it holds nothing but whitespace."""
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(4)
+            for encoding in _candidates(start):
+                fh.seek(0)
+                decoder = codecs.getincrementaldecoder(encoding)()
+                lines = 0
+                nul = content = False
+                last = ""
+                try:
+                    while True:
+                        block = fh.read(_READ_SIZE)
+                        text = decoder.decode(block, final=not block)
+                        lines += text.count("\n")
+                        nul = nul or "\x00" in text
+                        content = content or bool(text.strip())
+                        last = text[-1:] or last
+                        if not block:
+                            break
+                except UnicodeDecodeError:
+                    continue
+                if nul:
+                    raise RosterFileError("unreadable")
+                if not content:
+                    raise RosterFileError("empty")
+                return encoding, lines + (0 if last == "\n" else 1)
+    except OSError:
+        raise RosterFileError("unreadable") from None
     raise RosterFileError("encoding")
 
 
-def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:HEADER_SCAN + 10])
+def _delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines)
     best, width = ",", 0
     for delimiter in (",", ";", "\t"):
         try:
@@ -910,40 +1179,137 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: str, mapping, progress) -> ParsedFile:
+    """Row by row: the memory it takes does not grow with the file (only what
+    ``_parse`` keeps: the packed records and the first problems)."""
+    encoding, total = _scan_text(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        with open(path, encoding=encoding, newline="") as fh:
+            first: list[str] = []  # the lines the delimiter is told from: 1 MB at most
+            while len(first) < HEADER_SCAN + 10 and sum(map(len, first)) < MAX_TEXT_RUN:
+                if not (line := fh.readline(MAX_TEXT_RUN)):
+                    break
+                first.append(line)
+        sample = "".join(first).splitlines()[:HEADER_SCAN + 10]
+        fh = open(path, encoding=encoding, newline="")
     except OSError:
         raise RosterFileError("unreadable") from None
-    text, encoding = _decode(data)
-    if "\x00" in text:
-        raise RosterFileError("unreadable")
-    if not text.strip():
-        raise RosterFileError("empty")
-    skip = 0
-    first_line = text.split("\n", 1)[0].strip()
-    if first_line.lower().startswith("sep=") and len(first_line) == 5:
-        delimiter, skip = first_line[4], 1
-    else:
-        delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    with fh:
+        skip = 0
+        first_line = sample[0].strip() if sample else ""
+        if first_line.lower().startswith("sep=") and len(first_line) == 5:
+            delimiter, skip = first_line[4], 1
+        else:
+            delimiter = _delimiter(sample)
 
-    def numbered():
-        line = 0
-        try:
-            for values in reader:
-                start, line = line + 1, reader.line_num
-                if start > skip:
-                    yield start, values
-        except csv.Error:
-            raise RosterFileError("unreadable") from None
+        def lines():  # one line of the file at a time, never longer than MAX_TEXT_RUN
+            while line := fh.readline(MAX_TEXT_RUN + 1):
+                if len(line) > MAX_TEXT_RUN:
+                    raise RosterFileError("cell_too_long", size=_mb(MAX_TEXT_RUN))
+                yield line
 
-    rows = numbered()
-    head = list(itertools.islice(rows, HEADER_SCAN))
-    header_at, texts = _find_header(head, mapping)
-    meta = {"path": path, "kind": "csv", "encoding": encoding, "sheet": ""}
-    total = text.count("\n") + (0 if text.endswith("\n") else 1)
-    return _parse(rows, head, header_at, texts, mapping, meta, total, progress)
+        reader = csv.reader(lines(), delimiter=delimiter)
+
+        def numbered():
+            line = 0
+            try:
+                for values in reader:
+                    start, line = line + 1, reader.line_num
+                    if start > skip:
+                        yield start, values
+            except (csv.Error, UnicodeDecodeError, OSError):
+                raise RosterFileError("unreadable") from None
+
+        rows = numbered()
+        head = list(itertools.islice(rows, HEADER_SCAN))
+        header_at, texts = _find_header(head, mapping)
+        meta = {"path": path, "kind": "csv", "encoding": encoding, "sheet": ""}
+        return _parse(rows, head, header_at, texts, mapping, meta, total, progress)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MIB:,.0f}" if size >= 10 * MIB else f"{size / MIB:,.1f}"
+
+
+def _check_workbook(path: str) -> None:
+    """Refuse a workbook that would unpack to more than the limits, from the
+    sizes its zip directory declares, before anything is unpacked (zipfile
+    never unpacks a part beyond its declared size: it stops with an error).
+    Worksheets are streamed, so only all the parts together count for them;
+    every other part (the shared strings, styles …) is read whole by
+    openpyxl and has a limit of its own."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > XLSX_MAX_UNPACKED:
+                raise RosterFileError("too_big", size=_mb(total), limit=_mb(XLSX_MAX_UNPACKED))
+            streamed: set[str] = set()
+            texts: set[str] = set()
+            types = next((i for i in infos if i.filename == "[Content_Types].xml"), None)
+            if types is not None and types.file_size <= XLSX_MAX_PART:
+                overrides = [(e.get("PartName", ""), e.get("ContentType"))
+                             for e in fromstring(archive.read(types)) if e.tag.endswith("Override")]
+                streamed = {name.lstrip("/") for name, kind in overrides
+                            if kind == _WORKSHEET_TYPE and name.startswith("/xl/worksheets/")
+                            and name.endswith(".xml")}
+                texts = {name.lstrip("/") for name, kind in overrides
+                         if kind == _SHARED_STRINGS_TYPE}
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, ParseError, KeyError):
+        raise RosterFileError("unreadable") from None
+    for info in infos:
+        if info.filename not in streamed and info.file_size > XLSX_MAX_PART:
+            raise RosterFileError("too_big_part", size=_mb(info.file_size),
+                                  limit=_mb(XLSX_MAX_PART))
+    _scan_parts(path, [i for i in infos if i.filename in streamed],
+                [i for i in infos if i.filename in texts])
+
+
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")  # <x:c …> (a namespace prefix)
+
+
+def _cell_tags(data: bytes, end: int) -> int:
+    count = (data.count(b"<c ", 0, end) + data.count(b"<c>", 0, end)
+             + data.count(b"<c/>", 0, end) + data.count(b"<c\t", 0, end)
+             + data.count(b"<c\n", 0, end) + data.count(b"<c\r", 0, end))
+    if data.find(b":c", 0, end) >= 0:
+        count += len(_PREFIXED_CELL.findall(data, 0, end))
+    return count
+
+
+def _scan_parts(path: str, sheets, texts) -> None:
+    """Count the cell tags of each sheet, a block at a time (memory stays
+    flat; seconds for the largest sheet the size limit lets through, where
+    parsing it would take minutes), and refuse a sheet of more than
+    ``XLSX_MAX_CELLS`` cells. In the sheets and the shared strings
+    (``texts``), a run of text longer than ``MAX_TEXT_RUN`` is refused too:
+    no roster value comes near it (a spreadsheet cell holds at most 32,767
+    characters), and a reader would hold all of it at once."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info, count in [(i, True) for i in sheets] + [(i, False) for i in texts]:
+                cells, tail = 0, b""
+                with archive.open(info) as part:
+                    while block := part.read(_READ_SIZE):
+                        data = tail + block
+                        cut = data.rfind(b"<")
+                        if cut <= 0 and len(data) > MAX_TEXT_RUN:
+                            raise RosterFileError("cell_too_long", size=_mb(MAX_TEXT_RUN))
+                        cut = len(data) if cut < 0 else cut
+                        if count:
+                            cells += _cell_tags(data, cut)
+                        tail = data[cut:]
+                        if cells > XLSX_MAX_CELLS:
+                            raise RosterFileError("too_many_cells", limit=f"{XLSX_MAX_CELLS:,}")
+                    cells += _cell_tags(tail, len(tail)) if count else 0
+                if cells > XLSX_MAX_CELLS:
+                    raise RosterFileError("too_many_cells", limit=f"{XLSX_MAX_CELLS:,}")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+        raise RosterFileError("unreadable") from None
 
 
 def _read_xlsx(path: str, mapping, sheet, progress) -> ParsedFile:
@@ -955,6 +1321,7 @@ def _read_xlsx(path: str, mapping, sheet, progress) -> ParsedFile:
 
     broken = (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, ParseError,
               IndexError, AttributeError, InvalidFileException)
+    _check_workbook(path)
     # a file object: openpyxl would refuse a path whose name does not end in .xlsx
     handle = open(path, "rb")
     try:
@@ -964,8 +1331,13 @@ def _read_xlsx(path: str, mapping, sheet, progress) -> ParsedFile:
         raise RosterFileError("unreadable") from None
 
     def guarded(rows):
+        cells = 0
         try:
-            yield from enumerate(rows, start=1)
+            for number, values in enumerate(rows, start=1):
+                cells += len(values)
+                if cells > XLSX_MAX_CELLS:
+                    raise RosterFileError("too_many_cells", limit=f"{XLSX_MAX_CELLS:,}")
+                yield number, values
         except broken:
             raise RosterFileError("unreadable") from None
 

@@ -16,15 +16,25 @@ good row is matched to the roster by student number:
 
 Managers only (``db.access``: "manage").  No Textual here: the CLI
 (``bangfu import roster``) and the import screen call the same functions.
+
+Memory does not grow with the roster beyond a few small values a row: the
+records are matched and written a chunk at a time (``ParsedFile.record_chunks``,
+500 rows: one query for their students, one for their guardians), the plan
+keeps counts, the new classes, the first ``MAX_LISTED`` updates and probable
+duplicates for the report and a digest of each chunk's plan; the import
+plans each chunk again inside its transaction and stops (writing nothing)
+when a digest differs: someone changed the roster since the preview.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from db import access, audit, clock, journal
 from db.models import Guardian, SchoolClass, Student
-from db.roster_file import GuardianRecord, ParsedFile, RosterRecord
+from db.roster_file import MAX_LISTED, GuardianRecord, ParsedFile, Problem, RosterRecord
+from db.students import MAX_GUARDIANS
 from db.vocab import FAMILY_FLAGS, split_codes
 
 # student fields an import may change, as the record names them
@@ -43,7 +53,7 @@ class Change:
 @dataclass
 class PlanRow:
     record: RosterRecord
-    action: str  # "new", "update" or "same"
+    action: str  # "new", "update", "same" or "refused" (a problem: left out)
     student_id: int | None = None
     changes: list[Change] = field(default_factory=list)
     duplicate_of: tuple[str, str] | None = None  # (number, name) of the probable same person
@@ -52,15 +62,21 @@ class PlanRow:
 @dataclass
 class ImportPlan:
     parsed: ParsedFile
-    rows: list[PlanRow]
     new_classes: list[str]  # codes of the classes the import would make
+    counts: dict[str, int] = field(default_factory=dict)  # by action
+    updates: list[PlanRow] = field(default_factory=list)  # the first MAX_LISTED
+    duplicates: list[PlanRow] = field(default_factory=list)  # the first MAX_LISTED
+    problems: list[Problem] = field(default_factory=list)  # rows refused against the roster
+    more: dict[str, int] = field(default_factory=dict)  # "updates"/"duplicates"/"problems"
+    digests: list[bytes] = field(default_factory=list, repr=False)  # one per chunk
 
     def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
+        return self.counts.get(action, 0)
 
     @property
-    def duplicates(self) -> list[PlanRow]:
-        return [r for r in self.rows if r.duplicate_of is not None]
+    def problem_rows(self) -> int:
+        """Rows left out: the file's problems and the rows refused against the roster."""
+        return self.parsed.problem_rows + self.count("refused")
 
 
 class RosterChanged(Exception):
@@ -119,49 +135,94 @@ def _guardian_changes(stored: list, record: RosterRecord) -> list[tuple[Guardian
     return out
 
 
-def plan_import(parsed: ParsedFile, progress=None) -> ImportPlan:
-    """What importing ``parsed`` would do; reads the file, writes nothing."""
-    present = _present(parsed)
-    numbers = [r.student_no for r in parsed.records]
-    stored: dict[str, Student] = {}
-    for i in range(0, len(numbers), 500):
-        for s in Student.select().where(Student.student_no.in_(numbers[i:i + 500])):
-            stored[s.student_no] = s
-    classes = {c.id: c.code for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
-    known_codes = set(classes.values()) | {
-        n for (n,) in SchoolClass.select(SchoolClass.name).tuples()}
+def _plan_chunk(records: list[RosterRecord], present: set[str],
+                classes: dict[int, str]) -> list[PlanRow]:
+    """Each record new, an update or the same, against the roster as it is now."""
+    numbers = [r.student_no for r in records]
+    stored = {s.student_no: s for s in Student.select().where(Student.student_no.in_(numbers))}
     guardians: dict[int, list] = {}
-    ids = [s.id for s in stored.values()]
-    for i in range(0, len(ids), 500):
-        for g in Guardian.select().where(Guardian.student.in_(ids[i:i + 500])):
+    if stored:
+        ids = [s.id for s in stored.values()]
+        for g in Guardian.select().where(Guardian.student.in_(ids)).order_by(Guardian.id):
             guardians.setdefault(g.student_id, []).append(g)
-    by_person: dict[tuple, tuple[str, str]] = {}
-    names = list({r.name for r in parsed.records if r.birth_date})
-    for i in range(0, len(names), 500):
-        for no, name, born in (Student.select(Student.student_no, Student.name, Student.birth_date)
-                               .where(Student.name.in_(names[i:i + 500])).tuples()):
-            if born:
-                by_person.setdefault((name, _text(born)), (no, name))
-    rows, new_classes = [], []
-    for n, record in enumerate(parsed.records):
-        if record.class_code and record.class_code not in known_codes \
-                and record.class_name not in known_codes and record.class_code not in new_classes:
-            new_classes.append(record.class_code)
+    rows = []
+    for record in records:
         student = stored.get(record.student_no)
-        person = (record.name, _text(record.birth_date))
         if student is None:
-            row = PlanRow(record, "new")
-            if record.birth_date and person in by_person \
-                    and by_person[person][0] != record.student_no:
-                row.duplicate_of = by_person[person]
-            by_person.setdefault(person, (record.student_no, record.name))
-            rows.append(row)
+            rows.append(PlanRow(record, "new"))
         else:
             rows.append(_update_row(record, student, present, classes,
                                     guardians.get(student.id, [])))
-        if progress and n % 500 == 0:
-            progress(n, len(parsed.records))
-    return ImportPlan(parsed, rows, new_classes)
+    return rows
+
+
+def _digest(rows: list[PlanRow]) -> bytes:
+    """What a chunk's plan would write, in 16 bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    for r in rows:
+        h.update(repr((r.record.row, r.action, r.student_id,
+                       [(c.field, c.old, c.new) for c in r.changes])).encode())
+    return h.digest()
+
+
+def _person(name: str, born) -> bytes:
+    return hashlib.blake2b(f"{name}\x00{_text(born)}".encode(), digest_size=8).digest()
+
+
+def plan_import(parsed: ParsedFile, progress=None) -> ImportPlan:
+    """What importing ``parsed`` would do; reads the file, writes nothing."""
+    present = _present(parsed)
+    classes = {c.id: c.code for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
+    known_codes = set(classes.values()) | {
+        n for (n,) in SchoolClass.select(SchoolClass.name).tuples()}
+    plan = ImportPlan(parsed, [], counts={"new": 0, "update": 0, "same": 0, "refused": 0})
+    more = {"updates": 0, "duplicates": 0, "problems": 0}
+    # (name, birth date) → the number of the first student with them: the
+    # roster's, then the file's new rows (8-byte digests: a few bytes a row)
+    by_person: dict[bytes, str] = {}
+    total, done = parsed.record_count, 0
+    for records in parsed.record_chunks():
+        names = list({r.name for r in records if r.birth_date})
+        if names:
+            for no, name, born in (Student.select(Student.student_no, Student.name,
+                                                  Student.birth_date)
+                                   .where(Student.name.in_(names)).tuples()):
+                if born:
+                    by_person.setdefault(_person(name, born), no)
+        rows = _plan_chunk(records, present, classes)
+        plan.digests.append(_digest(rows))
+        for row in rows:
+            record = row.record
+            plan.counts[row.action] += 1
+            if record.class_code and record.class_code not in known_codes \
+                    and record.class_name not in known_codes \
+                    and record.class_code not in plan.new_classes:
+                plan.new_classes.append(record.class_code)
+            if row.action == "new" and record.birth_date:
+                key = _person(record.name, record.birth_date)
+                other = by_person.setdefault(key, record.student_no)
+                if other != record.student_no:
+                    row.duplicate_of = (other, record.name)
+                    if len(plan.duplicates) < MAX_LISTED:
+                        plan.duplicates.append(row)
+                    else:
+                        more["duplicates"] += 1
+            elif row.action == "update":
+                if len(plan.updates) < MAX_LISTED:
+                    plan.updates.append(row)
+                else:
+                    more["updates"] += 1
+            elif row.action == "refused":
+                if len(plan.problems) < MAX_LISTED:
+                    plan.problems.append(Problem(record.row, "guardian", "too_many_guardians",
+                                                 row.changes[0].new, MAX_GUARDIANS))
+                else:
+                    more["problems"] += 1
+        done += len(records)
+        if progress:
+            progress(done, total)
+    plan.more = {k: v for k, v in more.items() if v}
+    return plan
 
 
 def _update_row(record: RosterRecord, student: Student, present: set[str],
@@ -180,7 +241,12 @@ def _update_row(record: RosterRecord, student: Student, present: set[str],
         after = _flags_after(student.family_flags, record)
         if after != student.family_flags:
             changes.append(Change("family_flags", student.family_flags, after))
-    for g, gid in _guardian_changes(stored_guardians, record):
+    guardian_changes = _guardian_changes(stored_guardians, record)
+    after = len(stored_guardians) + sum(1 for _, gid in guardian_changes if gid is None)
+    if after > MAX_GUARDIANS:  # more than the student editor takes: left out
+        return PlanRow(record, "refused", student.id,
+                       [Change("guardian", str(len(stored_guardians)), str(after))])
+    for g, gid in guardian_changes:
         old = next((s.phone for s in stored_guardians if s.id == gid), "")
         changes.append(Change("guardian", f"{g.name} {old}".strip() if gid else "",
                               f"{g.name} {g.phone}".strip()))
@@ -189,20 +255,21 @@ def _update_row(record: RosterRecord, student: Student, present: set[str],
 
 def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
     """Write the plan in one transaction (all of it or nothing); one audit row
-    per student and guardian written and one for the import as a whole."""
+    per student and guardian written and one for the import as a whole.
+    Each chunk of rows is planned again inside the transaction (the write
+    lock is held): when it would now do something else than the preview
+    said, ``RosterChanged`` rolls everything back."""
     from db.classes import ensure_class, planned
     from db.pinyin import name_keys
 
     access.require(actor, "manage")
-    total = len(plan.rows)
+    parsed = plan.parsed
+    present = _present(parsed)
+    total = parsed.record_count
     made_classes = 0
     with journal.transaction():
-        # the preview must still say what happens (the write lock is held now)
-        fresh = plan_import(plan.parsed)
-        if [(r.action, r.student_id, r.changes) for r in fresh.rows] != \
-                [(r.action, r.student_id, r.changes) for r in plan.rows]:
-            raise RosterChanged()
-        class_ids = {c.code: c.id for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
+        classes = {c.id: c.code for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
+        class_ids = {code: cid for cid, code in classes.items()}
         class_ids.update({c.name: c.id for c in SchoolClass.select(SchoolClass.id,
                                                                    SchoolClass.name)})
 
@@ -219,29 +286,39 @@ def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
             return found
 
         now = clock.now()
-        for n, row in enumerate(plan.rows):
-            r = row.record
-            if row.action == "new":
-                pinyin, initials = name_keys(r.name)
-                student = Student.create(
-                    student_no=r.student_no, name=r.name, gender=r.gender,
-                    school_class=class_id(r), birth_date=r.birth_date, address=r.address,
-                    phone=r.phone, id_number=r.id_number,
-                    family_flags=_flags_after("", r), pinyin=pinyin, initials=initials,
-                    created_at=now, updated_at=now)
-                audit.record(actor, "student", student.id, "insert",
-                             {"student_no": r.student_no, "name": r.name})
-                for g in r.guardians:
-                    _add_guardian(actor, student.id, g)
-            elif row.action == "update":
-                _update_student(actor, row, class_id)
-            if progress and (n % 200 == 0 or n == total - 1):
-                progress(n + 1, total)
+        n = chunks = 0
+        for records in parsed.record_chunks():
+            # the preview must still say what happens
+            rows = _plan_chunk(records, present, classes)
+            if chunks >= len(plan.digests) or _digest(rows) != plan.digests[chunks]:
+                raise RosterChanged()
+            chunks += 1
+            for row in rows:
+                r = row.record
+                if row.action == "new":
+                    pinyin, initials = name_keys(r.name)
+                    student = Student.create(
+                        student_no=r.student_no, name=r.name, gender=r.gender,
+                        school_class=class_id(r), birth_date=r.birth_date, address=r.address,
+                        phone=r.phone, id_number=r.id_number,
+                        family_flags=_flags_after("", r), pinyin=pinyin, initials=initials,
+                        created_at=now, updated_at=now)
+                    audit.record(actor, "student", student.id, "insert",
+                                 {"student_no": r.student_no, "name": r.name})
+                    for g in r.guardians:
+                        _add_guardian(actor, student.id, g)
+                elif row.action == "update":
+                    _update_student(actor, row, class_id)
+                n += 1
+                if progress and (n % 200 == 0 or n == total):
+                    progress(n, total)
+        if chunks != len(plan.digests):
+            raise RosterChanged()
         result = ImportResult(plan.count("new"), plan.count("update"), plan.count("same"),
-                              made_classes, len({p.row for p in plan.parsed.problems}))
+                              made_classes, plan.problem_rows)
         audit.record(actor, "student", "", "bulk",
-                     {"import": plan.parsed.path.rsplit("/", 1)[-1], "new": result.new,
-                      "updated": result.updated, "unchanged": result.same,
+                     {"import": parsed.path.replace("\\", "/").rsplit("/", 1)[-1],
+                      "new": result.new, "updated": result.updated, "unchanged": result.same,
                       "classes": made_classes, "skipped": result.skipped})
     return result
 

@@ -5,7 +5,11 @@ list) and, only if a column is not recognised, a mapping such as
 ``电话=phone``; Enter reads the file and shows the preview: how each column
 was understood, the first rows, what would happen and every problem by row.
 Nothing is written until ctrl+s and y: then the whole file goes in one
-transaction behind a progress bar, and the roster reloads.
+transaction behind a progress bar, and the roster reloads.  The bar shows
+reading, matching and writing in turn; a file past the limits of
+``db.roster_file`` (rows, a workbook's unpacked size and cells) is refused
+with a message saying what to do, and the preview lists the first 1,000
+problems, corrections and changes with a count of the rest.
 """
 
 from __future__ import annotations
@@ -134,6 +138,7 @@ class ImportScreen(Screen):
             items = [m for m in mapping.replace("，", ",").replace(";", ",").split(",") if m.strip()]
             parsed = read_roster(os.path.expanduser(path), parse_mapping(items),
                                  progress=self._progress)
+            self.app.call_from_thread(self.query_one(InfoLine).show, t("import.matching"))
             with database.connection_context():
                 plan = plan_import(parsed, progress=self._progress)
         except RosterFileError as exc:

@@ -310,3 +310,99 @@ def big_csv(path, n: int = 5000, encoding: str = "utf-8-sig"):
                              f"{grade}年级", f"{cls}班", f"2025{i + 1:06d}",
                              f"138{i:08d}", surname + "建国", "父亲", f"139{i:08d}"))
     return path
+
+
+# --- workbooks that unpack to far more than they weigh ---------------------------------------
+
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_HEADER_CELLS = ('<c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+                 '<c r="B1" t="inlineStr"><is><t>学号</t></is></c>')
+
+
+def _stream(archive, name: str, pieces) -> None:
+    """Write the part ``name`` from an iterable of str pieces (never whole in memory)."""
+    import zipfile
+
+    info = zipfile.ZipInfo(name, date_time=(2026, 9, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with archive.open(info, "w", force_zip64=True) as out:
+        for piece in pieces:
+            out.write(piece.encode())
+
+
+def bomb_xlsx(path, *, rows: int = 0, cells_per_row: int = 1, cell: str = "<c><v>1</v></c>",
+              big_cell: int = 0, shared_string: int = 0, last_row: int = 0):
+    """A real .xlsx (one sheet 学生信息, header 姓名 学号 on row 1) that weighs
+    little and unpacks to a lot, built part by part without ever holding a
+    part in memory:
+
+    - ``rows`` rows of ``cells_per_row`` identical ``cell`` each (millions of
+      cells compress about 1000:1);
+    - ``big_cell``: row 2 holds one inline text cell of that many "A"s;
+    - ``shared_string``: the shared strings part holds one string of that many
+      "A"s (cell B2 points at it);
+    - ``last_row``: an empty row numbered ``last_row`` ends the sheet (a reader
+      that fills the gap yields every row in between).
+    """
+    import zipfile
+
+    def sheet():
+        yield f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_SHEET_NS}"><sheetData>'
+        yield f'<row r="1">{_HEADER_CELLS}</row>'
+        if big_cell:
+            yield '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+            for done in range(0, big_cell, 1 << 20):
+                yield "A" * min(1 << 20, big_cell - done)
+            yield '</t></is></c><c r="B2"><v>1</v></c></row>'
+        if shared_string:
+            yield '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>1</v></c></row>'
+        line = "<row>" + cell * cells_per_row + "</row>"
+        for start in range(0, rows, 1000):
+            yield line * min(1000, rows - start)
+        if last_row:
+            yield f'<row r="{last_row}"/>'
+        yield "</sheetData></worksheet>"
+
+    def strings():
+        yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_SHEET_NS}" count="1" '
+               'uniqueCount="1"><si><t>')
+        for done in range(0, shared_string, 1 << 20):
+            yield "A" * min(1 << 20, shared_string - done)
+        yield "</t></si></sst>"
+
+    overrides = ('<Override PartName="/xl/workbook.xml" ContentType="application/'
+                 'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                 '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+                 'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+    rels = (f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>')
+    if shared_string:
+        overrides += ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                      'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+        rels += (f'<Relationship Id="rId2" Type="{_REL_NS}/sharedStrings" '
+                 'Target="sharedStrings.xml"/>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_CT_NS}">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'{overrides}</Types>'))
+        archive.writestr("_rels/.rels", (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'))
+        archive.writestr("xl/workbook.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_SHEET_NS}" '
+            f'xmlns:r="{_REL_NS}"><sheets><sheet name="学生信息" sheetId="1" r:id="rId1"/>'
+            '</sheets></workbook>'))
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG_REL_NS}">'
+            f'{rels}</Relationships>'))
+        _stream(archive, "xl/worksheets/sheet1.xml", sheet())
+        if shared_string:
+            _stream(archive, "xl/sharedStrings.xml", strings())
+    return path

@@ -1,7 +1,9 @@
 """``bangfu import roster FILE``: bring a school's roster in from the command line.
 
 The same report as the import screen (``tui.import_report``): how the columns
-were understood, the first rows, what would happen and every problem by row.
+were understood, the first rows, what would happen and every problem by row
+(the first 1,000 of each list, then how many more).  At a terminal, stderr
+shows how far reading, matching and writing have got.
 ``--dry-run`` stops there; otherwise the import asks y/N at a terminal, or
 needs ``--yes`` when stdin is not one.  Managers only.  No Textual here.
 """
@@ -27,12 +29,13 @@ def add_commands(add_parser) -> None:
     p.add_argument("--yes", action="store_true", help=t("cli.help.import_yes"))
 
 
-def _progress_printer():
+def _progress_printer(label: str = "import.writing"):
+    """``label`` and done/total on one line of a terminal's stderr (nothing in a pipe)."""
     if not sys.stderr.isatty():
         return None
 
     def progress(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{t('import.writing')} {done}/{total}")
+        sys.stderr.write(f"\r{t(label)} {done}/{total}")
         sys.stderr.flush()
         if done >= total:
             sys.stderr.write("\n")
@@ -50,12 +53,13 @@ def cmd_import(args, settings) -> int:
     path = os.path.expanduser(args.file)
     # the file first: a wrong path or mapping never opens (or waits on) the database
     try:
-        parsed = read_roster(path, parse_mapping(args.map), args.sheet)
+        parsed = read_roster(path, parse_mapping(args.map), args.sheet,
+                             progress=_progress_printer("import.reading"))
     except RosterFileError as exc:
         raise CliError(file_error(exc), 2) from None
     _open(settings)
     actor = signed_in(settings, args, "manage")
-    plan = plan_import(parsed)
+    plan = plan_import(parsed, progress=_progress_printer("import.matching"))
     # each cell is already cleaned; clean() keeps the report's alignment
     print("\n".join(clean(line, multiline=False) for line in plan_lines(plan)))
     if args.dry_run:

@@ -21,8 +21,10 @@ def field_name(field: str) -> str:
 
 
 def _cell(text: str) -> str:
+    from db.roster_file import cut_text  # never cuts an accent or a joined emoji apart
+
     text = one_line(text)
-    return text if len(text) <= PREVIEW_WIDTH else text[:PREVIEW_WIDTH - 1] + "…"
+    return text if len(text) <= PREVIEW_WIDTH else cut_text(text, PREVIEW_WIDTH - 1) + "…"
 
 
 def _value(field: str, value: str) -> str:
@@ -60,7 +62,7 @@ def file_lines(parsed) -> list[str]:
 
 def plan_lines(plan) -> list[str]:
     parsed = plan.parsed
-    problem_rows = len({p.row for p in parsed.problems})
+    problem_rows = plan.problem_rows
     head, *rest = file_lines(parsed)
     # what would happen first: the columns and the preview follow
     lines = [head, t("import.summary", new=plan.count("new"), updated=plan.count("update"),
@@ -70,11 +72,12 @@ def plan_lines(plan) -> list[str]:
         lines.append(t("import.new_classes",
                        classes=t("common.list_sep").join(plan.new_classes)))
     lines += [""] + rest
-    if parsed.problems:
+    if parsed.problems or plan.problems:
         lines.append("")
         lines.append(t("import.problems"))
-        for p in sorted(parsed.problems, key=lambda p: p.row):
+        for p in sorted(parsed.problems + plan.problems, key=lambda p: p.row):
             lines.append(problem_line(p))
+        lines += _more(parsed.more.get("problems", 0) + plan.more.get("problems", 0))
     if plan.duplicates:
         lines.append("")
         lines.append(t("import.duplicates"))
@@ -83,7 +86,8 @@ def plan_lines(plan) -> list[str]:
             lines.append(t("import.duplicate", row=r.record.row, no=one_line(r.record.student_no),
                            name=one_line(r.record.name), other_no=one_line(no),
                            other=one_line(name)))
-    updates = [r for r in plan.rows if r.action == "update"]
+        lines += _more(plan.more.get("duplicates", 0))
+    updates = plan.updates
     if updates:
         lines.append("")
         lines.append(t("import.updates"))
@@ -93,6 +97,7 @@ def plan_lines(plan) -> list[str]:
                 for c in r.changes)
             lines.append(t("import.update", row=r.record.row, no=one_line(r.record.student_no),
                            name=one_line(r.record.name), changes=changed))
+        lines += _more(plan.more.get("updates", 0))
     if parsed.fixes:
         lines.append("")
         lines.append(t("import.fixes"))
@@ -101,17 +106,27 @@ def plan_lines(plan) -> list[str]:
             lines.append(t("import.fix", row=f.row, field=field_name(f.field),
                            what=t(f"import.fix.{f.code}"), before=one_line(f.before),
                            after=after))
+        lines += _more(parsed.more.get("fixes", 0))
     if parsed.skipped:
         lines.append("")
         lines.append(t("import.skipped", rows=t("common.list_sep").join(
             f"{row} {t('import.skip.' + code)}" for row, code in parsed.skipped)))
+        lines += _more(parsed.more.get("skipped", 0))
     return lines
+
+
+def _more(n: int) -> list[str]:
+    """The line after a list cut at ``MAX_LISTED`` entries."""
+    return [t("import.more", n=f"{n:,}")] if n else []
 
 
 def problem_line(p) -> str:
     value = f" ({one_line(p.value)})" if p.value else ""
     if p.code == "duplicate_number":
         what = t("import.problem.duplicate_number", row=p.value)
+        value = ""
+    elif p.code in ("too_long", "too_many_guardians"):
+        what = t(f"import.problem.{p.code}", length=p.value, most=p.limit)
         value = ""
     else:
         what = t(f"import.problem.{p.code}")
