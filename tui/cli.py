@@ -339,11 +339,10 @@ def _role(reader) -> str:
 
 
 def cmd_log(args, settings) -> int:
-    from db.contacts import CaseGone, ContactInput, ContactValidationError, save_contact, validate
-
     from peewee import OperationalError
 
     from db.connection import DatabaseError, is_busy_error, open_database, with_retry
+    from db.contacts import CaseGone, ContactInput, ContactValidationError, save_contact, validate
 
     locked = None  # the file stayed locked past every retry: read it as it is, queue the entry
     try:
