@@ -43,6 +43,27 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def merge(names, base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
+    """Three-way merge of the fields ``names`` (a case file's edit, an entry's
+    amendment, after someone else saved first).
+
+    ``base``: the values the form was opened from; ``mine``: what it holds;
+    ``theirs``: the values saved since.  A field only I changed keeps mine, one
+    only they changed takes theirs; one both changed differently keeps mine and
+    is listed as a conflict for the person to review before saving again.
+    """
+    merged, conflicts = {}, []
+    for name in names:
+        b, m, t = base.get(name), mine.get(name), theirs.get(name)
+        if m == b:
+            merged[name] = t
+        else:
+            merged[name] = m
+            if t not in (b, m):
+                conflicts.append(name)
+    return merged, conflicts
+
+
 # -- reading the log (the administrator's audit screen and ``bangfu audit``) -------------
 #
 # Nothing here changes a row: the log is only ever appended to (``record``), and

@@ -330,20 +330,5 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
 
 
 def merge_edits(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
-    """Three-way merge of case fields.
-
-    A field only I changed keeps mine, one only they changed takes theirs;
-    a field both changed differently keeps mine and is listed as a conflict
-    for the person to review before saving again.
-    """
-    merged, conflicts = {}, []
-    for name in CASE_EDIT_FIELDS:
-        b, m, t = base.get(name), mine.get(name), theirs.get(name)
-        if m == b:
-            merged[name] = t
-        elif t == b or t == m:
-            merged[name] = m
-        else:
-            merged[name] = m
-            conflicts.append(name)
-    return merged, conflicts
+    """Three-way merge of case fields (``audit.merge``)."""
+    return audit.merge(CASE_EDIT_FIELDS, base, mine, theirs)

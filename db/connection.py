@@ -370,7 +370,7 @@ class LockHeartbeat:
         self.after = OWNER_AFTER_SECONDS if after is None else after
         self.since = time.time()
         self.began = time.monotonic()
-        self.file = owners_dir(path) / f"{_safe_host()}-{os.getpid()}-{next(self._numbers)}.json"
+        self.file = owners_dir(path) / f"{safe_host()}-{os.getpid()}-{next(self._numbers)}.json"
         self.beats = 0
         self.last = 0.0  # monotonic time of the last beat (0: none yet)
 
@@ -445,8 +445,10 @@ class _Beater:
 _BEATER = _Beater()
 
 
-def _safe_host() -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in hostname()) or "host"
+def safe_host(host: str | None = None) -> str:
+    """A computer's name (``host``, else this one's) fit for a file name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_"
+                   for c in (hostname() if host is None else host)) or "host"
 
 
 def lock_owners(path: str | os.PathLike, now: float | None = None) -> list[LockOwner]:

@@ -371,23 +371,11 @@ def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *,
 
 
 def merge_amendment(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:
-    """Three-way merge of an amendment form's fields, as a case file's edit merges.
-
-    ``base``: the entry as the form was opened from; ``mine``: what the form
-    holds; ``theirs``: the entry as it is now.  A field only I changed keeps
-    mine, one only they changed takes theirs; one we both changed differently
-    keeps mine and is listed (in ``mine``'s order) for the person to check.
-    """
-    merged, conflicts = {}, []
-    for name, m in mine.items():
-        b, t = base.get(name), theirs.get(name, m)
-        if m == b:
-            merged[name] = t
-        else:
-            merged[name] = m
-            if t not in (b, m):
-                conflicts.append(name)
-    return merged, conflicts
+    """Three-way merge of an amendment form's fields, as a case file's edit
+    merges (``audit.merge``): ``base`` the entry as the form was opened from,
+    ``mine`` what the form holds, ``theirs`` the entry as it is now.  A field
+    ``theirs`` lacks counts as unchanged by them."""
+    return audit.merge(mine, base, mine, {**base, **theirs})
 
 
 # -- the outbox: entries saved while the file could not be reached ------------

@@ -19,21 +19,24 @@ _UNREACHABLE_ERRNOS = {errno.ENOENT, errno.ENOTCONN, errno.EIO, errno.ESTALE, er
                        errno.ECONNREFUSED, errno.ECONNRESET, errno.ENODEV}
 
 
+def error_chain(exc: BaseException) -> list[BaseException]:
+    """``exc``, the driver's error it wraps (peewee's ``orig``), and the errors
+    it was raised from or during, each once."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 12:
+        e = todo.pop(0)
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return seen
+
+
 def from_server(exc: BaseException) -> bool:
     """True when ``exc`` came from a database server's driver (psycopg2)."""
     driver = sys.modules.get("psycopg2")  # loaded only when a server was opened
-    if driver is None:
-        return False
-    seen, todo = 0, [exc]
-    while todo and seen < 12:
-        e = todo.pop(0)
-        if e is None:
-            continue
-        seen += 1
-        if isinstance(e, driver.Error):
-            return True
-        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
-    return False
+    return driver is not None and any(isinstance(e, driver.Error) for e in error_chain(exc))
 
 
 def failure_kind(exc: BaseException) -> str:

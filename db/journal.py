@@ -41,8 +41,9 @@ def journal_dir(db_path: str | os.PathLike) -> Path:
 
 
 def journal_file(db_path: str | os.PathLike, host: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in host) or "host"
-    return journal_dir(db_path) / f"{safe}.jsonl"
+    from db.connection import safe_host
+
+    return journal_dir(db_path) / f"{safe_host(host)}.jsonl"
 
 
 def bound_path() -> Path | None:

@@ -293,19 +293,6 @@ def error_code(exc: BaseException) -> str:
 _LOST_CODES = ("57P01", "57P02", "57P03", "25P03")  # terminated, crash, starting, idle timeout
 
 
-def _chain(exc: BaseException):
-    """``exc``, the driver's error it wraps, and the errors it was raised from."""
-    seen: list[BaseException] = []
-    todo = [exc]
-    while todo and len(seen) < 12:
-        e = todo.pop(0)
-        if e is None or any(e is s for s in seen):
-            continue
-        seen.append(e)
-        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
-    return seen
-
-
 def outage_kind(exc: BaseException) -> str:
     """Why a write failed, for the person's message and the outbox:
 
@@ -318,7 +305,9 @@ def outage_kind(exc: BaseException) -> str:
     - "lost": the connection was lost inside the save, before its COMMIT: not written;
     - "unreachable": anything else (the server, or the file, cannot be reached).
     """
-    chain = _chain(exc)
+    from db.failures import error_chain
+
+    chain = error_chain(exc)
     codes = [getattr(e, "pgcode", None) or "" for e in chain]
     if "53100" in codes:
         return "disk_full"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from db import connection
-from db.connection import (DatabaseError, LockHeartbeat, LockHeld, close_database, live_owner,
+from db.connection import (DatabaseError, LockHeld, close_database, live_owner,
                            lock_dir, lock_owners, open_database, owners_dir, peek_locking,
                            remove_lock, stale_lock_age)
 from db.models import database

@@ -469,6 +469,19 @@ def test_a_dropped_connection_is_replaced_for_the_next_attempt(school_url):
                                 ).fetchone()[0] == 0
 
 
+async def open_contact_form(pilot):
+    """Sign in as 王芳 and open the contact form (ctrl+n)."""
+    from screens.contact import ContactScreen
+    from tests.helpers import sign_in
+
+    await sign_in(pilot, "wf")
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, ContactScreen)
+    return form
+
+
 @pg
 async def test_the_apps_save_cut_off_at_the_commit_is_queued_and_written_once(
         school_url, monkeypatch):
@@ -479,8 +492,7 @@ async def test_the_apps_save_cut_off_at_the_commit_is_queued_and_written_once(
     from db import audit
     from db.local import outbox
     from db.models import database
-    from screens.contact import ContactScreen
-    from tests.helpers import make_app, sign_in
+    from tests.helpers import make_app
 
     record = audit.record
     cut = []
@@ -500,11 +512,7 @@ async def test_the_apps_save_cut_off_at_the_commit_is_queued_and_written_once(
     try:
         app = make_app(school_url)
         async with app.run_test(size=(80, 24)) as pilot:
-            await sign_in(pilot, "wf")
-            await pilot.press("ctrl+n")
-            await settle(pilot)
-            form = app.screen
-            assert isinstance(form, ContactScreen)
+            form = await open_contact_form(pilot)
             monkeypatch.setattr(audit, "record", faulty_record)
             await pilot.press(*"Cut off")
             await pilot.press("ctrl+s")
@@ -624,8 +632,7 @@ async def test_the_app_waits_for_a_held_lock_only_the_bounded_time_then_queues(s
     import psycopg2
 
     from db.local import outbox
-    from screens.contact import ContactScreen
-    from tests.helpers import make_app, sign_in
+    from tests.helpers import make_app
 
     name, params = server.connect_params(school_url, bounded=False)  # holds on and on
     holder = psycopg2.connect(dbname=name, **params)
@@ -639,11 +646,7 @@ async def test_the_app_waits_for_a_held_lock_only_the_bounded_time_then_queues(s
     try:
         app = make_app(school_url)
         async with app.run_test(size=(80, 24)) as pilot:
-            await sign_in(pilot, "wf")
-            await pilot.press("ctrl+n")
-            await settle(pilot)
-            form = app.screen
-            assert isinstance(form, ContactScreen)
+            form = await open_contact_form(pilot)
             await pilot.press(*"Held up")
             started = time.monotonic()
             await pilot.press("ctrl+s")

@@ -321,7 +321,7 @@ def cmd_unlock(args, settings) -> int:
 
 def cmd_recover(args, settings) -> int:
     from db import journal, storage
-    from db.connection import DatabaseError, close_database, open_database
+    from db.connection import close_database, open_database
     from tui.cli import CliError
 
     file_only(settings, "recover")
