@@ -207,6 +207,11 @@ def _as_seen_by(view: CaseView, reader) -> CaseView:
     hidden = set(access.hidden_fields(reader))
     if not view.reads_restricted:
         hidden |= set(view.restricted_fields)
+    stored = {name: getattr(view, name) for name in CASE_TEXT_FIELDS}
+    opened, shut = _opened(reader if view.reads_restricted else None, stored)
+    for name in CASE_TEXT_FIELDS:
+        setattr(view, name, opened[name])
+    hidden |= shut  # sealed, and this reader's keys do not open it (now)
     for c in view.contacts:
         if c.restricted:
             for name in RESTRICTED_TEXT:
@@ -266,6 +271,21 @@ def _validated(values: dict) -> dict:
     return out
 
 
+def _opened(reader, stored: dict) -> tuple[dict, set[str]]:
+    """Case-file texts with the sealed ones ``reader`` can open opened; the
+    names of those that stay shut (None opens nothing)."""
+    from db import keys
+
+    opened, shut = dict(stored), set()
+    for name in CASE_TEXT_FIELDS:
+        if reader is None or not keys.can_open(reader, "case_file", name, stored.get(name)):
+            if keys.crypto.is_sealed(stored.get(name)):
+                opened[name], shut = "", shut | {name}
+            continue
+        opened.update(keys.open_values(reader, "case_file", {name: stored[name]}, (name,)))
+    return opened, shut
+
+
 def _stored_values(case: Case) -> dict:
     return {"status": case.status, "risk_level": case.risk_level,
             "categories": case.categories, "causes": case.causes,
@@ -292,14 +312,17 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
     with journal.transaction():
         case = Case.get_by_id(case_id)
         may_read = actor is None or access.reads_restricted(actor, case_id)
-        unreadable = () if may_read else split_codes(case.restricted_fields)
+        stored = _stored_values(case)
+        opened, shut = _opened(actor if may_read else None, stored)
+        unreadable = set(() if may_read else split_codes(case.restricted_fields)) | shut
         for name in unreadable:
             new.pop(name, None)
-        if may_read and marking is not None:
-            new["restricted_fields"] = join_codes(marking, CASE_TEXT_FIELDS)
+        if may_read and marking is not None:  # a field its reader cannot open stays sealed
+            new["restricted_fields"] = join_codes(list(marking) + sorted(shut),
+                                                  CASE_TEXT_FIELDS)
         if case.version != expected_version:
             editor = Staff.get_or_none(Staff.id == case.updated_by_id)
-            theirs = _stored_values(case)
+            theirs = dict(opened)
             for name in unreadable:  # never shown to those who may not read it
                 theirs.pop(name, None)
             theirs["restricted_fields"] = split_codes(theirs["restricted_fields"])
@@ -309,11 +332,14 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
             theirs["causes"] = split_codes(theirs["causes"])
             raise VersionConflict(theirs, case.version, editor.name if editor else "",
                                   case.updated_at)
-        before = _stored_values(case)
-        changes = audit.diff(before, new)
+        changes = audit.diff(opened, new)
         if not changes:
             return case.version
-        fields = dict(new, version=case.version + 1, updated_at=clock.now(),
+        written = _sealed_as_marked(new, opened, stored, shut)
+        changes = {name: [stored[name], written.get(name, stored[name])]
+                   if name in CASE_TEXT_FIELDS else change
+                   for name, change in changes.items()}
+        fields = dict(written, version=case.version + 1, updated_at=clock.now(),
                       updated_by=actor.id)
         if new.get("status") == "closed" and case.status != "closed":
             fields["closed_on"] = clock.today()
@@ -323,10 +349,36 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
                    .where((Case.id == case_id) & (Case.version == expected_version))
                    .execute())
         if updated != 1:  # pragma: no cover - the IMMEDIATE lock prevents this
-            raise VersionConflict(_stored_values(case), case.version, "", None)
+            raise VersionConflict(dict(opened), case.version, "", None)
         audit.record(actor, "case_file", case_id, "update",
                      dict(changes, version=[case.version, case.version + 1]))
         return case.version + 1
+
+
+def _sealed_as_marked(new: dict, opened: dict, stored: dict, shut: set) -> dict:
+    """What to write: ``new`` with each text field stored as its marking says,
+    sealed if marked confidential (once the school has its key), as typed if
+    not.  A field that keeps its text and its form is left as it is."""
+    from db import keys
+
+    marked = set(split_codes(new.get("restricted_fields", stored["restricted_fields"])))
+    out = {k: v for k, v in new.items() if k not in CASE_TEXT_FIELDS}
+    for name in CASE_TEXT_FIELDS:
+        if name in shut:
+            continue
+        text = new.get(name, opened[name])
+        was_sealed = keys.crypto.is_sealed(stored[name])
+        if name in marked:
+            if text == opened[name] and (was_sealed or not keys.is_set_up()):
+                continue
+            value = keys.seal_values("case_file", {name: text}, (name,), None,
+                                     keys.recipients(None))[name]
+        else:
+            if text == opened[name] and not was_sealed:
+                continue
+            value = text
+        out[name] = value
+    return out
 
 
 def merge_edits(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[str]]:

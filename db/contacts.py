@@ -12,7 +12,7 @@ import json
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from db import audit, clock, journal
+from db import audit, clock, journal, keys
 from db.connection import hostname, with_retry
 from db.dates import DateError, parse_date, parse_time
 from db.models import Case, Contact, Staff
@@ -163,8 +163,13 @@ def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
         existing = Contact.get_or_none(Contact.uuid == entry.uuid)
         if existing is not None:
             return existing.id, False
-        if not Case.select().where(Case.id == entry.case_id).exists():
+        student = Case.select(Case.student).where(Case.id == entry.case_id).scalar()
+        if student is None:
             raise CaseGone(entry.case_id)
+        from db import access
+
+        if actor is not None and not access.sees_student(actor, student):
+            raise access.NotAllowed("student")  # an entry on a case its author may not see
         values = dict(
             uuid=entry.uuid, case=entry.case_id, author=actor.id,
             occurred_at=entry.occurred_at, kind=entry.kind, channel=entry.channel,
@@ -172,6 +177,8 @@ def _insert(actor: Staff, entry: NewContact) -> tuple[int, bool]:
             discussed=entry.discussed, agreed=entry.agreed, follow_up=entry.follow_up,
             follow_up_due=entry.follow_up_due, meeting_id=entry.meeting_id,
             restricted=entry.restricted, created_at=clock.now(), host=hostname())
+        if entry.restricted:  # sealed for the school's readers and the author
+            values = keys.seal_values("contact", values, keys.CONTACT_TEXT, actor.id)
         contact = Contact.create(**values)
         values.pop("case")
         audit.record(actor, "contact", contact.id, "insert",
@@ -248,13 +255,21 @@ def load_entry(contact_id: int, reader=None) -> tuple[StoredEntry, int] | None:
             raise access.NotAllowed("edit_others")
         if row.restricted:
             _opened(reader, row)
+    texts = _texts(reader, row)
     entry = StoredEntry(uuid=row.uuid, case_id=row.case_id, occurred_at=row.occurred_at,
-                        kind=row.kind, channel=row.channel, participants=row.participants,
-                        duration_min=row.duration_min, discussed=row.discussed,
-                        agreed=row.agreed, follow_up=row.follow_up,
+                        kind=row.kind, channel=row.channel, participants=texts["participants"],
+                        duration_min=row.duration_min, discussed=texts["discussed"],
+                        agreed=texts["agreed"], follow_up=texts["follow_up"],
                         follow_up_due=row.follow_up_due, meeting_id=row.meeting_id,
                         restricted=row.restricted, version=row.version)
     return entry, case.student_id
+
+
+def _texts(reader, row) -> dict:
+    """An entry's texts as typed: a sealed one opened with ``reader``'s keys
+    (``keys.Sealed`` if they do not open it, or there is no reader)."""
+    stored = {name: getattr(row, name) for name in keys.CONTACT_TEXT}
+    return keys.open_values(reader, "contact", stored, keys.CONTACT_TEXT)
 
 
 def _opened(reader, row: Contact) -> None:
@@ -292,10 +307,16 @@ def open_restricted(reader, contact_id: int) -> OpenedEntry | None:
     if row is None:
         return None
     if row.restricted:
+        from db import access
+
+        if access.reads_restricted(reader, row.case_id, row.author_id):
+            texts = _texts(reader, row)  # before the opening is recorded: it may not open
         with_retry(lambda: _opened(reader, row))
+    else:
+        texts = _texts(reader, row)
     return OpenedEntry(row.id, row.occurred_at, row.kind, row.channel, row.author_name,
-                       row.restricted, row.participants, row.discussed, row.agreed,
-                       row.follow_up, row.follow_up_due)
+                       row.restricted, texts["participants"], texts["discussed"],
+                       texts["agreed"], texts["follow_up"], row.follow_up_due)
 
 
 def last_amended(contact_id: int) -> tuple[str, dt.datetime | None]:
@@ -355,11 +376,15 @@ def amend_contact(actor: Staff, contact_id: int, entry: NewContact, *,
                     raise access.NotAllowed("restricted")
             if row.version != expected:
                 raise EntryConflict(row.version, *last_amended(contact_id))
-            before = {name: getattr(row, name) for name in AMENDABLE}
+            stored = {name: getattr(row, name) for name in AMENDABLE}
+            before = {**stored, **_texts(actor, row)}
             after = {name: getattr(entry, name) for name in AMENDABLE}
-            changes = audit.diff(before, after)
-            if not changes:
+            if not audit.diff(before, after):
                 return False
+            if after["restricted"]:  # sealed afresh; the log keeps only sealed text
+                after = keys.seal_values("contact", after, keys.CONTACT_TEXT, row.author_id)
+            changes = {name: [stored[name], after[name]] for name in AMENDABLE
+                       if before[name] != getattr(entry, name)}
             updated = (Contact.update(**after, version=row.version + 1)
                        .where((Contact.id == contact_id) & (Contact.version == expected))
                        .execute())
@@ -380,10 +405,11 @@ def merge_amendment(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[st
 
 # -- the outbox: entries saved while the file could not be reached ------------
 def queue_contact(db_path, actor: Staff, entry: NewContact, reason: str) -> None:
-    """Keep ``entry`` in the local outbox; ``flush_outbox`` writes it later, once."""
+    """Keep ``entry`` in the local outbox, sealed by ``actor`` (signed in: their
+    key is held, ``db.local``); ``flush_outbox`` writes it later, once, as them."""
     from db.local import entry_to_json, put_outbox
 
-    put_outbox(db_path, actor.id, actor.name, entry_to_json(entry), reason)
+    put_outbox(db_path, actor.id, entry_to_json(entry), reason)
 
 
 def entry_from_json(data: dict) -> NewContact:
@@ -403,38 +429,117 @@ class FlushResult:
     written: int = 0  # new in the file
     present: int = 0  # already there (an earlier attempt did reach it)
     waiting: int = 0  # still in the outbox: the file is still out of reach
-    problems: list = None  # (path, reason) for entries that can never be written as they are
+    problems: list = None  # (path, reason): the reader's entries that cannot be written as they are
+    refused: list = None  # (path in refused/, why): never written, set aside (db.local)
+    others: int = 0  # entries of other people, left for their next sign-in
+    folder: object = None  # where refused entries are kept
 
 
-def flush_outbox(db_path, *, on_retry=None) -> FlushResult:
-    """Write every waiting entry (idempotent by UUID); stop at the first unreachable."""
+def flush_outbox(db_path, reader, *, on_retry=None) -> FlushResult:
+    """Write the waiting entries of ``reader`` (signed in in this process), as
+    them, each only after its seal verifies with their key (idempotent by UUID;
+    stop at the first unreachable).  One that does not verify (forged, altered,
+    another person's, sealed with an earlier PIN, unreadable) is set aside in
+    ``refused/`` and reported, never written; other people's stay untouched."""
+    from db.access import NotAllowed
     from db.connection import is_unreachable
-    from db.local import outbox
+    from db.local import REFUSED, folder, key_of, outbox_count, set_aside, waiting_for
 
-    result = FlushResult(problems=[])
-    items = outbox(db_path)
-    for number, (path, data) in enumerate(items):
+    result = FlushResult(problems=[], refused=[],
+                         folder=folder("outbox", db_path) / REFUSED)
+    key = key_of(reader.id)
+    if key is None:  # not signed in here: nothing of theirs can be proven
+        result.waiting = outbox_count(db_path, reader.id)
+        return result
+    items, result.others = waiting_for(db_path, reader.id, key)
+    for number, item in enumerate(items):
+        if item.problem:
+            item.problem = _earlier_pin_or_forged(reader.id, item)
+            result.refused.append((set_aside(item.path, item.problem), item.problem))
+            continue
         try:
-            entry = entry_from_json(data["entry"])
-            actor = Staff.get_or_none(Staff.id == data["staff_id"])
+            entry = entry_from_json(item.entry)
+            actor = Staff.get_or_none(Staff.id == reader.id)
             if actor is None:
-                result.problems.append((path, "staff"))
+                result.problems.append((item.path, "staff"))
                 continue
             _, created = save_contact(actor, entry, on_retry=on_retry)
         except CaseGone:
-            result.problems.append((path, "case"))
+            result.problems.append((item.path, "case"))
+            continue
+        except NotAllowed:  # no longer (or never) on a case they see: kept, reported
+            result.problems.append((item.path, "not_allowed"))
             continue
         except (KeyError, ValueError, TypeError):
-            result.problems.append((path, "unreadable"))
+            result.problems.append((item.path, "unreadable"))
             continue
         except Exception as exc:
             if is_unreachable(exc):
-                result.waiting = len(items) - number
+                result.waiting = sum(1 for rest in items[number:] if not rest.problem)
                 return result
             raise
-        path.unlink(missing_ok=True)
+        item.path.unlink(missing_ok=True)
         if created:
             result.written += 1
         else:
             result.present += 1
     return result
+
+
+def _earlier_pin_or_forged(staff_id: int, item) -> str:
+    """An entry of ``staff_id``'s sealed with a key other than their PIN's now
+    was sealed with an earlier PIN only if their PIN changed after it was queued
+    (the audit log says so); else it is someone else's, relabelled: forged."""
+    from db.local import EARLIER_PIN, FORGED
+    from db.models import AuditLog
+
+    if item.problem != EARLIER_PIN:
+        return item.problem
+    try:
+        queued = dt.datetime.fromisoformat(item.queued_at)
+    except ValueError:
+        return FORGED
+    changed = AuditLog.select().where(
+        (AuditLog.table_name == "staff") & (AuditLog.row_id == str(staff_id))
+        & AuditLog.changes.contains('"pin":') & (AuditLog.at >= queued.replace(tzinfo=None)))
+    return EARLIER_PIN if changed.exists() else FORGED
+
+
+@dataclass
+class WaitingEntry:
+    """One of the reader's waiting entries, as ``bangfu outbox`` lists it."""
+    queued_at: str
+    occurred_at: str
+    student: str  # "name (number)" if the reader may see the student, else ""
+    case_id: int | None
+    reason: str  # why it was queued (db.failures kind)
+    problem: str  # why it cannot be opened ("" if it opens)
+
+
+def waiting_entries(db_path, reader) -> tuple[list[WaitingEntry], int, list, int]:
+    """What ``bangfu outbox`` shows ``reader``: their own waiting entries (never
+    their text), how many wait for other people, their own refused files
+    ``(path, queued_at, why)`` and how many refused files are other people's."""
+    from db import access
+    from db.local import key_of, refused, waiting_for
+
+    key = key_of(reader.id)
+    items, others = waiting_for(db_path, reader.id, key) if key is not None else ([], 0)
+    shown = []
+    for item in items:
+        item.problem = _earlier_pin_or_forged(reader.id, item)
+        entry = item.entry or {}
+        case_id = entry.get("case_id") if isinstance(entry.get("case_id"), int) else None
+        student = ""
+        case = Case.get_or_none(Case.id == case_id) if case_id is not None else None
+        if case is not None and access.sees_student(reader, case.student_id):
+            student = f"{case.student.name} ({case.student.student_no})"
+        shown.append(WaitingEntry(item.queued_at, str(entry.get("occurred_at", "")), student,
+                                  case_id, item.reason, item.problem))
+    mine, theirs = [], 0
+    for path, data, why in refused(db_path):
+        if data.get("staff_id") == reader.id:
+            mine.append((path, str(data.get("queued_at", "")), why))
+        else:
+            theirs += 1
+    return shown, others, mine, theirs

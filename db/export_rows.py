@@ -31,9 +31,10 @@ from typing import Callable, NamedTuple
 
 from peewee import JOIN, fn
 
-from db import access
+from db import access, keys
 from db.dates import as_date
 from db.models import Assignment, Case, Contact, Guardian, SchoolClass, Staff, Student, Term
+from db.visible import student_query
 from db.vocab import OPEN_STATUSES, split_codes
 
 EXPORTS = ("students", "cases", "contacts")
@@ -144,22 +145,6 @@ class _Steps:
 
 # -- who is in the export --------------------------------------------------------------------------
 
-def _visible_ids(scope: access.Scope):
-    """A subquery of the ids of the students ``scope`` sees (``None``: all of
-    them), the same rule as ``access.sees_student``: a class of theirs, or an
-    active assignment on any case of the student."""
-    if scope.everyone:
-        return None
-    on_team = (Case.select(Case.student).join(Assignment)
-               .where(Assignment.staff == scope.staff_id,
-                      Assignment.active == True))  # noqa: E712
-    if not scope.class_codes:
-        return on_team
-    in_class = (Student.select(Student.id).join(SchoolClass)
-                .where(SchoolClass.code.in_(sorted(scope.class_codes))))
-    return in_class | on_team
-
-
 def _only_visible(query, column, visible):
     return query if visible is None else query.where(column.in_(visible))
 
@@ -207,7 +192,7 @@ def _class_order():
 # -- the three exports ---------------------------------------------------------------------------
 
 def _students(reader, table: ExportTable, step) -> list[list]:
-    visible = _visible_ids(access.scope_for(reader))
+    visible = student_query(access.scope_for(reader))
     show_phone = "phone" in table.columns
     students = (Student.select(Student.id, Student.student_no, Student.name, Student.gender,
                                SchoolClass.name, Student.birth_date, Student.address,
@@ -246,7 +231,7 @@ def _students(reader, table: ExportTable, step) -> list[list]:
 
 
 def _cases(reader, table: ExportTable, step) -> list[list]:
-    visible = _visible_ids(access.scope_for(reader))
+    visible = student_query(access.scope_for(reader))
     query = (Case.select(Case.id, Student.student_no, Student.name, SchoolClass.name,
                          Term.name, Case.status, Case.risk_level, Case.categories, Case.causes,
                          Case.opened_on, Case.closed_on,
@@ -275,6 +260,10 @@ def _cases(reader, table: ExportTable, step) -> list[list]:
                 reader, case_id, lead=me is not None and leads.get(case_id, ("", None))[1] == me):
             for f in marked_fields:
                 values[f] = ""
+        for f in CASE_TEXT_FIELDS:  # sealed (db.keys): opened for its reader, else blank
+            if keys.crypto.is_sealed(values[f]):
+                values[f] = (keys.open_values(reader, "case_file", values, (f,))[f]
+                             if keys.can_open(reader, "case_file", f, values[f]) else "")
         n, last = counts.get(case_id, (0, None))
         values.update({
             "student_no": no, "name": name, "class": class_name or "", "term": term or "",
@@ -287,7 +276,7 @@ def _cases(reader, table: ExportTable, step) -> list[list]:
 
 
 def _contacts(reader, table: ExportTable, step) -> list[list]:
-    visible = _visible_ids(access.scope_for(reader))
+    visible = student_query(access.scope_for(reader))
     # selected in the order of COLUMNS["contacts"]
     query = (Contact.select(Contact.occurred_at, Student.student_no, Student.name,
                             SchoolClass.name, Contact.kind, Contact.channel, Staff.name,

@@ -31,7 +31,7 @@ _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("bangfu_j
 FORMAT = 1
 JOURNALED_TABLES = ("staff", "term", "school_class", "student", "guardian", "case_file",
                     "assignment", "goal", "contact", "stage_review", "peer_pair",
-                    "score", "checkin")
+                    "score", "checkin", "staff_key", "school_key")
 # the school's settings (its rules, db/rules.py): rows by key, the newest value wins
 SETTINGS_TABLE = "bangfu_meta"
 
@@ -67,6 +67,10 @@ def transaction():
     try:
         with database.atomic():
             yield
+            if pending.sealed:
+                from db import audit
+
+                audit.settle_seals(pending.sealed)
             _settle(pending)
     finally:
         _pending.reset(token)
@@ -74,6 +78,14 @@ def transaction():
         path = bound_path()
         if path is not None:
             append(path, pending)
+
+
+def sealed(table: str, row_id: str, seal: str, actor) -> None:
+    """An audit entry sealed ``table``/``row_id`` as ``seal`` inside this
+    transaction: checked again just before the commit (``audit.settle_seals``)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.sealed[(table, row_id)] = (seal, actor)
 
 
 def note(audit_row: dict) -> None:
@@ -95,7 +107,10 @@ def note(audit_row: dict) -> None:
         "at": audit_row["at"], "host": audit_row["host"],
         "author": audit_row["staff"], "author_name": audit_row["staff_name"],
         "table": table, "id": row_id, "action": audit_row["action"],
-        "row": row, "audit": audit_row,
+        # the entry with its place in the chain (id, row_hash; the previous
+        # row's hash is left out) and its seal, if any
+        "row": row, "audit": {k: v for k, v in audit_row.items()
+                              if k != "prev_hash" and not (k == "seal" and not v)},
     })
 
 
@@ -132,6 +147,7 @@ class _Pending:
         self.lines: list[dict] = []
         self.spill = None
         self.count = 0
+        self.sealed: dict[tuple[str, str], tuple] = {}  # see ``sealed``
 
     def append(self, line: dict) -> None:
         self.lines.append(line)
@@ -404,18 +420,22 @@ def _apply(line: dict, columns: dict[str, set[str]], barrier: int = 0) -> bool:
     return True
 
 
-def _apply_audit(line: dict) -> None:
-    """Append the line's audit entry (``replay`` decides beforehand which ones
-    the file lacks: ``audit_match``)."""
-    audit = line["audit"]
-    names = ("at", "staff_id", "staff_name", "host", "table_name", "row_id", "action", "changes")
-    database.execute_sql(
-        f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-        (audit["at"], audit["staff"], audit["staff_name"], audit["host"],
-         audit["table_name"], str(audit["row_id"]), audit["action"], audit["changes"]))
+def _apply_audit(line: dict) -> tuple[int, bool]:
+    """Append the line's audit entry to the chain (``replay`` decides
+    beforehand which ones the file lacks: ``audit_match``): its new id, and
+    whether it kept its original link (the same id after the same rows, so
+    the same hash as when it was first written)."""
+    from db import audit as audit_log
+
+    entry = line["audit"]
+    row = audit_log.append(dict(
+        at=entry["at"], staff=entry["staff"], staff_name=entry["staff_name"],
+        host=entry["host"], table_name=entry["table_name"], row_id=str(entry["row_id"]),
+        action=entry["action"], changes=entry["changes"], seal=entry.get("seal") or ""))
+    return row["id"], bool(entry.get("row_hash")) and row["row_hash"] == entry["row_hash"]
 
 
-def replay(read: JournalRead, progress=None) -> ReplayReport:
+def replay(read: JournalRead, progress=None, restored: dict | None = None) -> ReplayReport:
     """Apply every journaled row the bound file lacks, in one transaction.
 
     Audit entries are appended only where the file lacks them, so replaying
@@ -427,8 +447,19 @@ def replay(read: JournalRead, progress=None) -> ReplayReport:
     were damaged is still that entry (the log cannot be corrected, only
     appended to, and ``bangfu check`` reports it), never a reason to add a
     second copy.
+
+    Appended entries join the audit log's chain after its last row.  Where
+    one cannot keep its original link (the backup lacks a row before it that
+    no journal holds, several computers' entries interleave otherwise, a line
+    from before the chain), the chain is sealed anew from there: one more
+    audit row (``audit.SEAL_ACTION``, reason "recover") names the first and
+    last re-linked rows and, given ``restored`` (the backup a recover
+    restored, ``restored_rows`` its last audit row), the backup, so that
+    ``bangfu check`` knows where the file rightly parts from older copies.
     """
     report = ReplayReport(bad=read.bad)
+    relinked: list[int] = []
+    last_id = 0
     columns: dict[str, set[str]] = {}
 
     def key(line: dict):
@@ -449,7 +480,9 @@ def replay(read: JournalRead, progress=None) -> ReplayReport:
                 with database.atomic():  # a savepoint: one bad line never spoils the rest
                     applied = newest[key(line)] == number - 1 and _apply(line, columns, barrier)
                     if number - 1 in lacking:
-                        _apply_audit(line)
+                        last_id, kept = _apply_audit(line)
+                        if not kept and not relinked:
+                            relinked.append(last_id)
             except Exception:  # noqa: BLE001 - counted and reported, never guessed
                 report.failed += 1
                 continue
@@ -460,6 +493,11 @@ def replay(read: JournalRead, progress=None) -> ReplayReport:
                 report.present += 1
             if progress and number % 200 == 0:
                 progress(number, len(read.lines))
+        if relinked or restored:
+            from db import audit
+
+            audit.seal_row("recover", **({"relinked": [relinked[0], last_id]} if relinked else {}),
+                           **(restored or {}))
     return report
 
 
@@ -471,7 +509,11 @@ LEGACY_SCHEMA = 8  # the schema of lines written before they recorded it
 ROW_PRESERVING_MIGRATIONS = frozenset({
     "0001_initial", "0002_follow_up_done", "0003_due_indexes", "0004_meeting_id",
     "0005_reviews_peers", "0006_assessments", "0007_accounts_access", "0008_roster_intake",
-    "0009_entry_versions"})
+    "0009_entry_versions", "0010_lockouts", "0012_sealed_text",
+    # the audit log's chain: new columns, filled for the rows already there
+    # (journal lines match an audit row by identity, staff and changes: those
+    # stay as they were), and new rows that seal them
+    "0011_audit_chain"})
 CLOCK_SKEW_SECONDS = 300  # how far two computers' clocks may disagree
 _GONE = object()  # the row was deleted (a setting: back to its default)
 _AUDIT_COLUMNS = ("staff_id", "staff_name", "changes")
@@ -809,9 +851,11 @@ def compare(query, expected: Expected, barrier: int = 0, only=None) -> list[Diff
     - Entries, stage reviews, scores and check-ins are found by their UUID (a
       replay may give one another id); every other row by its id.  A deleted row
       must be absent (for UUID rows only when the journal knows which one it was).
-    - The audit log is append-only (triggers refuse UPDATE and DELETE) and is
-      never changed by a migration: every journaled audit entry must be in it as
-      written.  An audit entry is identified by (at, host, table_name, row_id,
+    - The audit log is append-only (triggers refuse UPDATE and DELETE) and no
+      migration changes what its rows say (0011_audit_chain only filled in its
+      new chain columns): every journaled audit entry must be in it as
+      written.  (Its hash chain, the seals and the backups are
+      ``db.audit.verify``'s and ``storage.audit_check``'s business.)  An audit entry is identified by (at, host, table_name, row_id,
       action) and counted: two entries alike in all of that (two saves in one
       second) need two rows.  A row with that identity whose staff or changes
       differ is damaged; an entry without any such row is missing.

@@ -68,6 +68,7 @@ class Staff(BaseModel):
     pin_hash = CharField(default="")  # v7: salted scrypt, db.accounts; "" = not set yet
     pin_failures = IntegerField(default=0)  # wrong PINs in a row
     locked_until = DateTimeField(null=True)  # no sign-in before this, after 5 wrong PINs
+    lockouts = IntegerField(default=0)  # v10: locks since the last good sign-in (db.accounts)
     classes = CharField(default="")  # class codes this person teaches (comma list)
 
 
@@ -268,6 +269,32 @@ class AuditLog(BaseModel):
         table_name = "audit_log"
 
 
+class StaffKey(BaseModel):
+    """A person's key pair (v12, ``db.keys``): the private half wrapped under their PIN."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, unique=True, on_delete="CASCADE")
+    public_key = TextField()  # base64, 32 bytes (X25519)
+    private_wrapped = TextField()  # base64, ``db.crypto.wrap`` under their PIN
+    strong = BooleanField(default=False)  # their PIN was strong enough for the school's key
+    updated_at = DateTimeField(default=_now)
+
+    class Meta:
+        table_name = "staff_key"
+
+
+class SchoolKey(BaseModel):
+    """The school's private key, sealed for one holder (v12, ``db.keys``)."""
+
+    id = AutoField()
+    holder = CharField(unique=True)  # "staff:<id>" or "recovery"
+    sealed = TextField()  # base64
+    created_at = DateTimeField(default=_now)
+
+    class Meta:
+        table_name = "school_key"
+
+
 ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case, CaseEvent,
               Assignment, Goal, StageReview, PeerPair, Contact, Score, Checkin,
-              AuditLog]
+              AuditLog, StaffKey, SchoolKey]

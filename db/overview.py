@@ -5,6 +5,13 @@ A case "met" a rule in a period when it has an entry that counts for the rule
 (see ``db.workflow.Rule``) dated within the period: the week since Monday, the
 month since its first day, the term since its start.  A case counts for every
 staff member assigned to it.
+
+Whose cases: those of the students the reader may open (``db.access``).  For
+administrators, coordinators and counsellors that is the whole school; for
+class teachers and teachers it is their classes, the classes they teach and
+their cases, and every figure (groups, totals, the overdue count) is counted
+over those alone (``Overview.limited``): no name, and no count, of a class
+they may not open.  Volunteers have no overview (``access.NotAllowed``).
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from db import access
 from db.dates import as_date
 from db.models import database
+from db.visible import only_students
 from db.vocab import OPEN_STATUSES
 from db.workflow import (DueItem, _Case, current_term, due_items, latest_entries,
                          load_rules, term_bounds)
@@ -53,31 +62,45 @@ class Overview:
     total: GroupRow
     overdue: dict[int, list[DueItem]]  # case id -> its overdue items
     cases: dict[int, _Case]
+    limited: bool = False  # counted over the students the reader may open, not the school
 
 
-def overview(today: dt.date, period: str = "week", grouping: str = "class") -> Overview:
+# a reader's cases listed by id up to this many; beyond, "every open case" and a filter
+MANY_CASES = 500
+
+
+def overview(today: dt.date, period: str = "week", grouping: str = "class", *,
+             reader) -> Overview:
+    """The overview as ``reader`` may see it (see the module); raises
+    ``access.NotAllowed`` for a reader without the "overview" ability."""
     if period not in PERIODS or grouping not in GROUPINGS:
         raise ValueError((period, grouping))
+    access.require(reader, "overview")
+    scope = access.scope_for(reader)
     rules = load_rules()
     since = period_start(period, today)
     statuses = ",".join("?" * len(OPEN_STATUSES))
+    only, only_params = only_students(scope, "s.id")
     # plain cursors: thousands of rows, no model objects needed
     rows = database.execute_sql(
         "SELECT f.id, f.opened_on, s.id, s.name, s.student_no, k.id, k.name FROM case_file f "
         "JOIN student s ON s.id = f.student_id LEFT JOIN school_class k ON k.id = s.school_class_id "
-        f"WHERE f.status IN ({statuses})", OPEN_STATUSES)
+        f"WHERE f.status IN ({statuses}){only}", (*OPEN_STATUSES, *only_params))
     cases: dict[int, _Case] = {}
     klass: dict[int, tuple[str, str]] = {}
     for cid, opened, sid, name, no, class_id, class_name in rows:
         cases[cid] = _Case(cid, sid, name, class_name or "", no, as_date(opened))
         klass[cid] = (str(class_id or ""), class_name or "—")
     # the newest entry per (case, kind, channel) answers both "met in the
-    # period" and the due rules: one grouped read of one index
-    latest = latest_entries(list(cases.values()), term_bounds(today)[0], all_open=True)
+    # period" and the due rules: one grouped read of one index (for a reader
+    # with a few cases, of those cases; the rows of others are left out below)
+    all_open = scope.everyone or len(cases) > MANY_CASES
+    latest = (latest_entries(list(cases.values()), term_bounds(today)[0], all_open=all_open)
+              if cases else [])
     since_text = str(since)
     met_pairs: dict[int, list[tuple[str, str]]] = {}
     for cid, kind, channel, last, _ in latest:
-        if str(last) >= since_text:
+        if cid in cases and str(last) >= since_text:
             met_pairs.setdefault(cid, []).append((kind, channel))
     counts_for: dict[tuple[str, str], set[str]] = {}
     met: dict[int, set[str]] = {}
@@ -89,7 +112,7 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
             codes |= counts_for[pair]
         met[cid] = codes
     overdue: dict[int, list[DueItem]] = {}
-    for item in due_items(list(cases.values()), today, days=-1, rules=rules, all_open=True,
+    for item in due_items(list(cases.values()), today, days=-1, rules=rules, all_open=all_open,
                           latest=latest):
         overdue.setdefault(item.case_id, []).append(item)
     groups: dict[str, GroupRow] = {}
@@ -115,4 +138,5 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class") -> O
         ordered = sorted(groups.values(), key=lambda g: natural_key(g.name))
     else:  # people: the most behind first
         ordered = sorted(groups.values(), key=lambda g: (-(g.overdue / len(g.cases)), g.name))
-    return Overview(period, grouping, since, rules, ordered, total, overdue, cases)
+    return Overview(period, grouping, since, rules, ordered, total, overdue, cases,
+                    limited=not scope.everyone)

@@ -642,9 +642,11 @@ class TermFigures:
 
 
 def term_figures(term_id: int | None = None, today: dt.date | None = None,
-                 until: dt.date | None = None) -> TermFigures:
+                 until: dt.date | None = None, students=None) -> TermFigures:
     """The share of the term's supported students whose scores rose by 10%, by
-    class and overall (scores up to ``until``, the end of the term by default)."""
+    class and overall (scores up to ``until``, the end of the term by default);
+    ``students`` (a subquery of student ids, ``db.visible.student_query``)
+    narrows it to those, ``None`` is every student."""
     from db.search import natural_key
     from db.workflow import current_term
 
@@ -656,16 +658,18 @@ def term_figures(term_id: int | None = None, today: dt.date | None = None,
     else:
         start, end, name = term.start_date, term.end_date, term.name
         cases = Case.select(Case.student).where(Case.term == term.id)
+    if students is not None:
+        cases = cases.where(Case.student.in_(students))
     end = min(end, until) if until else end
-    students = {sid: (sname, cname or "—") for sid, sname, cname in
-                Student.select(Student.id, Student.name, SchoolClass.name)
-                .join(SchoolClass, JOIN.LEFT_OUTER)
-                .where(Student.id.in_(cases)).tuples()}
+    supported = {sid: (sname, cname or "—") for sid, sname, cname in
+                 Student.select(Student.id, Student.name, SchoolClass.name)
+                 .join(SchoolClass, JOIN.LEFT_OUTER)
+                 .where(Student.id.in_(cases)).tuples()}
     points = scores_between(cases, start, end)
     rows: dict[str, FigureRow] = {}
     total = FigureRow("")
     measured: dict[int, tuple[str, str, Measure]] = {}
-    for sid, (sname, cname) in students.items():
+    for sid, (sname, cname) in supported.items():
         m = measure(points.get(sid, {}))
         measured[sid] = (sname, cname, m)
         for row in (rows.setdefault(cname, FigureRow(cname)), total):

@@ -1,8 +1,9 @@
 """The weekly report to the leading group (定期专报) and the term summary: the data.
 
-``build_report("weekly", week="2026-W47")`` or ``build_report("term", term_id=3)``
-returns a ``Report``: plain values and vocabulary codes, never labels (the
-files and the screen translate them, see ``tui/report_files.py``).
+``build_report("weekly", reader=me, week="2026-W47")`` or ``build_report("term",
+reader=me, term_id=3)`` returns a ``Report`` as ``me`` may see it: plain values
+and vocabulary codes, never labels (the files and the screen translate them,
+see ``tui/report_files.py``).
 
 The period
     weekly: Monday to Sunday of an ISO week ("2026-W47"; "" = the week of
@@ -38,6 +39,13 @@ overdue items are exactly those of ``db.workflow.due_items`` (the overview's).
 
 Only counts and names leave this module: no entry text, no follow-up or goal
 text (communication records are confidential; the report goes to a meeting).
+
+Whose cases: those of the students the reader may open (``db.access``), decided
+in each query (``db.visible``).  Administrators, coordinators and counsellors
+get the whole school; class teachers and teachers get every section counted
+over their classes, the classes they teach and their cases alone
+(``Report.limited``): no name, number or count of a class they may not open.
+Volunteers get no report (``access.NotAllowed``).
 """
 
 from __future__ import annotations
@@ -47,10 +55,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from db import clock
+from db import access, clock
+from db.access import Scope
 from db.dates import as_date
 from db.models import Term, database
 from db.progress import TermFigures, term_figures
+from db.visible import only_students, student_query, student_sql
 from db.vocab import CASE_STATUSES, CHANNELS, CONTACT_KINDS, OPEN_STATUSES
 from db.workflow import (DueItem, Rule, _Case, current_term, due_items, load_review_days,
                          load_rules, review_due, term_bounds)
@@ -160,6 +170,7 @@ class Report:
     compliance: ComplianceSection
     overdue: list[OverdueRow]  # most overdue first
     progress: TermFigures  # db.progress: classes, total (FigureRow), target TARGET_SHARE
+    limited: bool = False  # counted over the students the reader may open, not the school
 
 
 # -- periods -------------------------------------------------------------------------------
@@ -211,13 +222,17 @@ def term_names() -> list[str]:
 
 # -- building ------------------------------------------------------------------------------
 
-def build_report(kind: str, *, week: str = "", term_id: int | None = None,
+def build_report(kind: str, *, reader, week: str = "", term_id: int | None = None,
                  today: dt.date | None = None, progress: ProgressFn | None = None) -> Report:
-    """The report's figures (see the module's docstring).  ``progress(done,
-    total)`` is called once at the start (0) and after each of the sections."""
+    """The report's figures as ``reader`` may see them (see the module's
+    docstring).  ``progress(done, total)`` is called once at the start (0) and
+    after each of the sections.  Raises ``access.NotAllowed`` for a reader
+    without the "reports" ability."""
     today = today or clock.today()
     if kind not in KINDS:
         raise ReportError("kind")
+    access.require(reader, "reports")
+    scope = access.scope_for(reader)
     label = ""
     if kind == "weekly":
         start, label = parse_week(week, today)
@@ -241,18 +256,20 @@ def build_report(kind: str, *, week: str = "", term_id: int | None = None,
     total = len(SECTIONS)
     step = _Steps(progress, total)
     step(0)
-    cases = _case_section(term.id if term else None, start, as_of)
+    cases = _case_section(term.id if term else None, start, as_of, scope)
     step(1)
-    entries = _entry_section(start, as_of)
+    entries = _entry_section(start, as_of, scope)
     step(2)
-    compliance, overdue = _compliance_and_overdue(as_of)
+    compliance, overdue = _compliance_and_overdue(as_of, scope)
     step(4)
-    figures = term_figures(term.id if term else None, as_of, until=as_of)
+    figures = term_figures(term.id if term else None, as_of, until=as_of,
+                           students=student_query(scope))
     order = {name: n for n, name in enumerate(_sorted_names(r.name for r in figures.classes))}
     figures.classes.sort(key=lambda r: order[r.name])  # "no class" last, as in the others
     step(5)
     return Report(kind, label, term.id if term else None, term.name if term else "", start, end,
-                  as_of, clock.now(), cases, entries, compliance, overdue, figures)
+                  as_of, clock.now(), cases, entries, compliance, overdue, figures,
+                  limited=not scope.everyone)
 
 
 class _Steps:
@@ -278,8 +295,11 @@ def _next_day(day: dt.date) -> str:
 
 # 1. cases by status and class
 
-def _case_section(term_id: int | None, start: dt.date, as_of: dt.date) -> CaseSection:
+def _case_section(term_id: int | None, start: dt.date, as_of: dt.date,
+                  scope: Scope) -> CaseSection:
     where, params = ("f.term_id = ?", [term_id]) if term_id is not None else ("f.term_id IS NULL", [])
+    only, only_params = only_students(scope, "f.student_id")
+    where, params = where + only, [*params, *only_params]
     rows: dict[str, StatusRow] = {}
     total = StatusRow("", dict.fromkeys(CASE_STATUSES, 0))
     statuses = list(CASE_STATUSES)
@@ -298,24 +318,37 @@ def _case_section(term_id: int | None, start: dt.date, as_of: dt.date) -> CaseSe
     for r in [*rows.values(), total]:
         for status in statuses:
             r.counts.setdefault(status, 0)
+    only, only_params = only_students(scope, "student_id")
     (opened,) = database.execute_sql(
-        "SELECT COUNT(*) FROM case_file WHERE opened_on >= ? AND opened_on <= ?",
-        (str(start), str(as_of))).fetchone()
+        f"SELECT COUNT(*) FROM case_file WHERE opened_on >= ? AND opened_on <= ?{only}",
+        (str(start), str(as_of), *only_params)).fetchone()
     return CaseSection(tuple(statuses), [rows[n] for n in _sorted_names(rows)], total, opened)
 
 
 # 2. entries by kind and channel
 
-def _entry_section(start: dt.date, as_of: dt.date) -> EntrySection:
+def _of_students(scope: Scope) -> tuple[str, list]:
+    """A condition on ``contact`` (and its parameters): an entry of a case of a
+    student ``scope`` sees; ``("", [])`` for everyone."""
+    found = student_sql(scope)
+    if found is None:
+        return "", []
+    sql, params = found
+    return f" AND case_id IN (SELECT id FROM case_file WHERE student_id IN ({sql}))", params
+
+
+def _entry_section(start: dt.date, as_of: dt.date, scope: Scope) -> EntrySection:
     counts: dict[tuple[str, str], int] = {}
+    only, only_params = _of_students(scope)
+    bounds = (str(start), _next_day(as_of), *only_params)
     # the (case, kind, channel, occurred_at) index holds every column needed
     for kind, channel, n in database.execute_sql(
             "SELECT kind, channel, COUNT(*) FROM contact WHERE occurred_at >= ? "
-            "AND occurred_at < ? GROUP BY kind, channel", (str(start), _next_day(as_of))):
+            f"AND occurred_at < ?{only} GROUP BY kind, channel", bounds):
         counts[(kind, channel)] = n
     (cases,) = database.execute_sql(
-        "SELECT COUNT(DISTINCT case_id) FROM contact WHERE occurred_at >= ? AND occurred_at < ?",
-        (str(start), _next_day(as_of))).fetchone()
+        "SELECT COUNT(DISTINCT case_id) FROM contact WHERE occurred_at >= ? AND occurred_at < ?"
+        f"{only}", bounds).fetchone()
     kinds = list(CONTACT_KINDS) + sorted({k for k, _ in counts} - set(CONTACT_KINDS))
     channels = list(CHANNELS) + sorted({c for _, c in counts} - set(CHANNELS))
     by_kind = {k: sum(n for (kk, _), n in counts.items() if kk == k) for k in kinds}
@@ -326,19 +359,22 @@ def _entry_section(start: dt.date, as_of: dt.date) -> EntrySection:
 
 # 3 and 4. compliance and the overdue list
 
-def _open_on(as_of: dt.date) -> tuple[str, list]:
-    """A condition on ``case_file`` (and its parameters): open on ``as_of``."""
+def _open_on(as_of: dt.date, scope: Scope) -> tuple[str, list]:
+    """A condition on ``case_file`` (and its parameters): open on ``as_of``,
+    of a student ``scope`` sees."""
     marks = ",".join("?" * len(OPEN_STATUSES))
+    only, only_params = only_students(scope, "student_id")
     return (f"(status IN ({marks}) OR (closed_on IS NOT NULL AND closed_on > ?)) "
-            "AND (opened_on IS NULL OR opened_on <= ?)",
-            [*OPEN_STATUSES, str(as_of), str(as_of)])
+            f"AND (opened_on IS NULL OR opened_on <= ?){only}",
+            [*OPEN_STATUSES, str(as_of), str(as_of), *only_params])
 
 
-def latest_entries_until(as_of: dt.date, term_start: dt.date) -> list:
+def latest_entries_until(as_of: dt.date, term_start: dt.date, scope: Scope) -> list:
     """Like ``db.workflow.latest_entries(..., all_open=True)``, for the cases open
-    on ``as_of`` and counting only the entries dated up to ``as_of``:
-    ``(case, kind, channel, newest time, any since term_start)`` rows."""
-    where, params = _open_on(as_of)
+    on ``as_of`` (of the students ``scope`` sees) and counting only the entries
+    dated up to ``as_of``: ``(case, kind, channel, newest time, any since
+    term_start)`` rows."""
+    where, params = _open_on(as_of, scope)
     return list(database.execute_sql(
         "SELECT case_id, kind, channel, MAX(occurred_at), "
         "MAX(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
@@ -346,9 +382,10 @@ def latest_entries_until(as_of: dt.date, term_start: dt.date) -> list:
         "GROUP BY case_id, kind, channel", (str(term_start), _next_day(as_of), *params)))
 
 
-def open_cases_on(as_of: dt.date) -> list[_Case]:
-    """The cases open on ``as_of`` (see the module), as the due list takes them."""
-    where, params = _open_on(as_of)
+def open_cases_on(as_of: dt.date, scope: Scope) -> list[_Case]:
+    """The cases open on ``as_of`` (see the module) of the students ``scope``
+    sees, as the due list takes them."""
+    where, params = _open_on(as_of, scope)
     return [_Case(cid, sid, name, class_name or "", no, as_date(opened))
             for cid, opened, sid, name, no, class_name in database.execute_sql(
                 "SELECT f.id, f.opened_on, s.id, s.name, s.student_no, k.name FROM case_file f "
@@ -357,20 +394,21 @@ def open_cases_on(as_of: dt.date) -> list[_Case]:
                 f"WHERE f.id IN (SELECT id FROM case_file WHERE {where})", params)]
 
 
-def overdue_items(cases: list[_Case], as_of: dt.date,
-                  rules: tuple[Rule, ...]) -> list[DueItem]:
-    """Every item overdue on ``as_of`` for ``cases`` (the cases open then)."""
+def overdue_items(cases: list[_Case], as_of: dt.date, rules: tuple[Rule, ...],
+                  scope: Scope) -> list[DueItem]:
+    """Every item overdue on ``as_of`` for ``cases`` (the cases open then, of
+    the students ``scope`` sees: ``open_cases_on``)."""
     if not cases:
         return []
     term_start = term_bounds(as_of)[0]
-    latest = latest_entries_until(as_of, term_start)
+    latest = latest_entries_until(as_of, term_start, scope)
     codes = {rule.code for rule in rules}
     # the rules from the due list itself; what it reads as it is now (follow-ups,
     # goals, reviews) is read below as it stood on as_of
     items = [i for i in due_items(cases, as_of, days=-1, rules=rules, all_open=True,
                                   latest=latest) if i.what in codes]
     by_case = {c.case_id: c for c in cases}
-    where, params = _open_on(as_of)
+    where, params = _open_on(as_of, scope)
     which = f"case_id IN (SELECT id FROM case_file WHERE {where})"
     last_due, bound = str(as_of - dt.timedelta(days=1)), _next_day(as_of)
 
@@ -425,10 +463,11 @@ def _leads() -> dict[int, str]:
     return leads
 
 
-def _compliance_and_overdue(as_of: dt.date) -> tuple[ComplianceSection, list[OverdueRow]]:
+def _compliance_and_overdue(as_of: dt.date,
+                            scope: Scope) -> tuple[ComplianceSection, list[OverdueRow]]:
     rules = load_rules()
-    cases = open_cases_on(as_of)
-    items = overdue_items(cases, as_of, rules)
+    cases = open_cases_on(as_of, scope)
+    items = overdue_items(cases, as_of, rules, scope)
     late: dict[str, set[int]] = {rule.code: set() for rule in rules}
     for i in items:
         if i.what in late:

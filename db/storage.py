@@ -256,6 +256,8 @@ class CheckResult:
     problems: list[str] = field(default_factory=list)
     # rows that differ from the journals (also in ``problems``, as text)
     differences: list = field(default_factory=list)
+    # what was changed outside bangfu (``db.audit.Tampering``; also in ``problems``)
+    tampering: list = field(default_factory=list)
 
 
 def content_check(conn: sqlite3.Connection, db_path) -> list:
@@ -296,9 +298,54 @@ def content_check(conn: sqlite3.Connection, db_path) -> list:
             gc.enable()
 
 
+def _lenient(raw: bytes) -> str:
+    # a byte changed inside a character leaves text that is not UTF-8: read it
+    # as it is (it then differs from what was written) instead of failing on it
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def audit_check(conn: sqlite3.Connection, db_path=None) -> list:
+    """What was changed outside bangfu (``db.audit.verify``): the audit log's
+    triggers, its chain, every account and sealed setting against its last
+    seal; then the chain against each backup's (``db.audit.compare_backup``:
+    a backup's log must be a beginning of the file's), the newest differing
+    one named.  One read transaction, so a save meanwhile is no false alarm.
+    The chain is read a page at a time."""
+    from db import audit
+    from db.connection import _immutable_uri
+
+    factory = conn.text_factory
+    conn.text_factory = _lenient
+    conn.execute("BEGIN")
+    try:
+        report = audit.verify(conn.execute)
+        found = list(report.findings)
+        for path in backups(db_path) if db_path is not None and report.sealed else ():
+            try:
+                other = sqlite3.connect(_immutable_uri(path), uri=True)
+            except sqlite3.Error:
+                continue
+            other.text_factory = _lenient
+            try:
+                differs = audit.compare_backup(conn.execute, other.execute, path.name,
+                                               report.restarts)
+            except sqlite3.DatabaseError:
+                continue  # a damaged backup is no evidence (good_backup skips it too)
+            finally:
+                other.close()
+            if differs is not None:
+                found.append(differs)
+                break
+        return found
+    finally:
+        conn.execute("COMMIT")
+        conn.text_factory = factory
+
+
 def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
     """``PRAGMA integrity_check`` and ``foreign_key_check`` on the file, then
-    its rows against the journals (``content_check``)."""
+    what was changed outside bangfu (``audit_check``) and its rows against the
+    journals (``content_check``)."""
     if not Path(db_path).exists():
         return CheckResult(2, ["missing"])
     try:
@@ -318,11 +365,12 @@ def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
                 problems.append("not a bangfu database (its tables are missing)")
             problems += [f"foreign key: {table} row {rowid} -> {parent}"
                          for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
+            tampering = [] if problems else audit_check(conn, db_path)
             try:
                 differences = [] if problems else content_check(conn, db_path)
             except OSError as exc:  # the journals cannot be read (share, permissions)
                 return CheckResult(2, [f"journal: {exc.strerror or exc}"])
-            problems += [str(d) for d in differences]
+            problems += [str(f) for f in tampering] + [str(d) for d in differences]
         except sqlite3.DatabaseError as exc:
             text = str(exc).lower()
             if "locked" in text or "busy" in text or "unable to open" in text:
@@ -330,7 +378,7 @@ def check(db_path, locking: str, *, quick: bool = False) -> CheckResult:
             return CheckResult(1, [str(exc)])
     finally:
         conn.close()
-    return CheckResult(1 if problems else 0, problems, differences)
+    return CheckResult(1 if problems else 0, problems, differences, tampering)
 
 
 def good_backup(db_path) -> Path | None:
@@ -342,6 +390,22 @@ def good_backup(db_path) -> Path | None:
                 and not audit_damaged(path, db_path):
             return path
     return None
+
+
+def audit_head(path) -> int:
+    """The last audit row's id in a file (a backup), read as it is; 0 if none."""
+    from db.connection import _immutable_uri
+
+    try:
+        conn = sqlite3.connect(_immutable_uri(path), uri=True)
+    except sqlite3.Error:
+        return 0
+    try:
+        return conn.execute('SELECT MAX(id) FROM "audit_log"').fetchone()[0] or 0
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
 
 
 def audit_damaged(backup_path, db_path) -> bool:
@@ -438,6 +502,7 @@ class Doctor:
     lock_age: float | None
     warnings: list[str]
     lock_owner: object = None  # db.connection.LockOwner of a live writer holding the lock
+    tampering: list = field(default_factory=list)  # changed outside bangfu (``audit_check``)
 
 
 def open_to_others(db_path) -> list[Path]:
@@ -498,5 +563,25 @@ def doctor(db_path, locking: str, *, outbox: int = 0,
         warnings.append("outbox")
     if open_to_others(db_path):
         warnings.append("others_can_read")
+    tampering = []
+    if exists and age is None and "unreadable" not in warnings and stored in ("", locking):
+        tampering = _tampering(db_path, locking)
+        if tampering:
+            warnings.append("tampered")
     return Doctor(db_path, exists, size, mount, locking, stored, mode, version, last,
-                  outbox, age, warnings, owner)
+                  outbox, age, warnings, owner, tampering)
+
+
+def _tampering(db_path: Path, locking: str) -> list:
+    """``audit_check`` for ``doctor``, read-only; nothing when the file cannot
+    be read now (busy, damaged: ``bangfu check`` says which)."""
+    try:
+        conn = _connect(db_path, locking, readonly=True)
+    except (DatabaseError, sqlite3.Error):
+        return []
+    try:
+        return audit_check(conn, db_path)
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()

@@ -32,7 +32,9 @@ class CaseEditScreen(Screen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("ctrl+r", "merge", "key.merge", id="merge"),
-        Binding("ctrl+k", "confidential", "key.confidential", id="confidential"),
+        # not ctrl+k: the text area's own delete-to-end-of-line (neither TextArea nor
+        # Input binds ctrl+t, so it reaches the screen from inside a field)
+        Binding("ctrl+t", "confidential", "key.confidential", id="confidential"),
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 

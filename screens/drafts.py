@@ -118,11 +118,18 @@ class DraftsScreen(ModalScreen[None]):
         from db.contacts import load_entry
         from db.models import database
 
+        from db.access import NotAllowed
+
         contact_id = draft.values.get("contact_id")
         found = None
         if isinstance(contact_id, int):
-            with database.connection_context():
-                found = load_entry(contact_id)
+            try:
+                with database.connection_context():
+                    # with its reader: a restricted entry reopened is an audited opening
+                    found = load_entry(contact_id, reader=self.app.staff)
+            except NotAllowed as exc:
+                self.app.call_from_thread(self.app.not_allowed, exc.code)
+                return
         self.app.call_from_thread(self._entry_loaded, draft, contact_id, found)
 
     def _entry_loaded(self, draft: Draft, contact_id, found) -> None:

@@ -1,7 +1,9 @@
 """The leaders' overview: per class or per staff member, the share of open cases
 that met each rule this week / month / term, and the cases with something
-overdue.  Enter drills down (group -> its cases -> a case); esc goes back up;
-u opens the school's rules (screens/rules.py), and a change recounts."""
+overdue, over the students the person signed in may open (the title says so
+when that is not the whole school).  Enter drills down (group -> its cases ->
+a case); esc goes back up; u opens the school's rules (screens/rules.py), and
+a change recounts."""
 
 from __future__ import annotations
 
@@ -76,7 +78,7 @@ class OverviewScreen(Screen):
         from db.overview import overview
 
         with database.connection_context():
-            data = overview(clock.today(), self.period, self.grouping)
+            data = overview(clock.today(), self.period, self.grouping, reader=self.app.staff)
         self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: Overview) -> None:
@@ -89,6 +91,8 @@ class OverviewScreen(Screen):
         data = self.data
         if data is None:
             return
+        # counted over the students this reader may open only (db.overview)
+        self.title = t("overview.title_limited" if data.limited else "overview.title")
         rules = list(data.rules)[:3]
         info = self.query_one(InfoLine)
         header = self.query_one("#overview-header", PlainStatic)

@@ -36,8 +36,11 @@ def report_text(report) -> Text:
         title = t("report.title.term", term=one_line(report.term_name))
     text.append(title + "\n", style="bold")
     text.append(t("rscreen.period", period=t("report.period", start=report.start, end=report.end),
-                  as_of=report.as_of, term=one_line(report.term_name) or "—") + "\n\n",
+                  as_of=report.as_of, term=one_line(report.term_name) or "—") + "\n",
                 style="dim")
+    if report.limited:  # counted over the students this reader may open only
+        text.append(t("rscreen.limited") + "\n", style="bold")
+    text.append("\n")
     cases = report.cases
     statuses = t("common.list_sep").join(
         f"{label('status', s)} {cases.total.counts.get(s, 0)}" for s in cases.statuses)
@@ -142,14 +145,19 @@ class ReportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def build(self, kind: str, week: str, term_id: int | None) -> None:
+        from db.access import NotAllowed
         from db.models import database
         from db.reports import ReportError, build_report
 
         try:
             with database.connection_context():
-                report = build_report(kind, week=week, term_id=term_id, progress=self._progress)
+                report = build_report(kind, reader=self.app.staff, week=week, term_id=term_id,
+                                      progress=self._progress)
         except ReportError as exc:
             self.app.call_from_thread(self._failed, exc.key)
+            return
+        except NotAllowed as exc:
+            self.app.call_from_thread(self._failed, f"err.access.{exc.code}")
             return
         self.app.call_from_thread(self._built, report)
 

@@ -382,7 +382,7 @@ class RosterScreen(Screen):
         from db.overview import overview
 
         with database.connection_context():
-            data = overview(clock.today())
+            data = overview(clock.today(), reader=self.app.staff)
         self.app.call_from_thread(self._show_overview, data)
 
     def _show_overview(self, data) -> None:

@@ -2,7 +2,9 @@
 
 Five wrong PINs lock the account for a few minutes (``db.accounts``).  An
 account from before PINs chooses its PIN here, typed twice; an empty database
-asks for its first administrator.
+asks for its first administrator.  Someone who may read restricted text and
+signed in with a PIN too weak for that (``db.accounts.must_change_pin``)
+chooses a stronger one here, typed twice, before going on.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class SignInScreen(Screen):
         self._filtered_for: str | None = None
         self.chosen: StaffView | None = None  # whose PIN is asked
         self.first_run = False  # an empty file: the first administrator is made here
+        self.old_pin: str | None = None  # signed in with a weak PIN: a new one is asked
 
     def title_text(self) -> str:
         return t("signin.title")
@@ -192,6 +195,11 @@ class SignInScreen(Screen):
         """From the PIN back to the list of names."""
         if self.chosen is None:
             return
+        if self.old_pin is not None:  # left without the new PIN: not signed in
+            from db import session
+
+            session.signed_out(self.chosen.id)
+            self.old_pin = None
         self.chosen = None
         for name in ("#pin", "#pin2"):
             self.query_one(name, Input).value = ""
@@ -209,6 +217,9 @@ class SignInScreen(Screen):
         from db.accounts import check_pin
 
         pin = self.query_one("#pin", Input).value
+        if self.old_pin is not None:
+            self.check_new_pin(pin, self.query_one("#pin2", Input).value)
+            return
         if self.first_run or (self.chosen is not None and not self.chosen.has_pin):
             reason = check_pin(pin, self.query_one("#pin2", Input).value)
             if reason:
@@ -232,7 +243,7 @@ class SignInScreen(Screen):
     def verify(self, staff: StaffView, pin: str) -> None:
         """The slow hash off the event loop; a wrong PIN is counted in the file."""
         from db.access import scope_for
-        from db.accounts import AccountError, authenticate, choose_pin
+        from db.accounts import AccountError, authenticate, choose_pin, must_change_pin
         from db.connection import with_retry
         from db.models import database
         from db.staff import staff_view
@@ -241,6 +252,9 @@ class SignInScreen(Screen):
             with database.connection_context():
                 if staff.has_pin:
                     with_retry(lambda: authenticate(staff.id, pin))
+                    if with_retry(lambda: must_change_pin(staff.id, pin)):
+                        self.app.call_from_thread(self.ask_new_pin, pin)
+                        return
                 else:
                     with_retry(lambda: choose_pin(staff.id, pin))
                 view = staff_view(staff.id)
@@ -252,6 +266,62 @@ class SignInScreen(Screen):
             self.app.call_from_thread(self._refused, t("err.account.disabled"))
             return
         self.app.call_from_thread(self.signed, view, scope)
+
+    # -- a weak PIN of someone who reads restricted text: a new one first --------------
+    def ask_new_pin(self, old: str) -> None:
+        """The PIN was right but too weak for what this person may read: they
+        choose a stronger one, typed twice, before going on (esc: not signed in)."""
+        if self.chosen is None:
+            return
+        self.old_pin = old
+        self.query_one("#signin-title", PlainStatic).update(
+            t("signin.new_pin_title", name=one_line(self.chosen.name)))
+        self.query_one("#signin-hint", PlainStatic).update(t("signin.new_pin_hint"))
+        for name in ("#pin", "#pin2"):
+            self.query_one(name, Input).value = ""
+            self.query_one(name).display = True
+        self.query_one("#pin", Input).focus()
+        self.say("")
+
+    def check_new_pin(self, new: str, again: str) -> None:
+        from db.accounts import AccountError, check_pin
+
+        reason = check_pin(new, again, strong=True)
+        if reason is None and new == self.old_pin:
+            reason = "pin_same"
+        if reason:
+            self.say(account_error(AccountError(reason)), error=True)
+            self.query_one("#pin2", Input).value = ""
+            self.query_one("#pin", Input).focus()
+            return
+        self.say(t("signin.checking"))
+        self.change_weak_pin(self.chosen, self.old_pin, new)
+
+    @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
+    def change_weak_pin(self, staff: StaffView, old: str, new: str) -> None:
+        from db.access import scope_for
+        from db.accounts import AccountError, change_own_pin
+        from db.connection import with_retry
+        from db.models import database
+        from db.staff import staff_view
+
+        try:
+            with database.connection_context():
+                with_retry(lambda: change_own_pin(staff.id, old, new))
+                view = staff_view(staff.id)
+                scope = scope_for(view) if view is not None else None
+        except AccountError as exc:
+            self.app.call_from_thread(self._refused, account_error(exc))
+            return
+        if view is None:
+            self.app.call_from_thread(self._refused, t("err.account.disabled"))
+            return
+        self.app.call_from_thread(self._changed, view, scope)
+
+    def _changed(self, view: StaffView, scope) -> None:
+        self.old_pin = None
+        self.notify(t("signin.pin_changed"), timeout=4, markup=False)
+        self.signed(view, scope)
 
     def _refused(self, message: str) -> None:
         self.say(message, error=True)
@@ -281,14 +351,27 @@ class SignInScreen(Screen):
         from db.models import database
         from db.staff import staff_view
 
+        from db import keys
+
         try:
             with database.connection_context():
                 row = add_account(None, StaffInput(name=name, pin=pin), first=True)
                 view = staff_view(row.id)
+                try:  # the new school's key: restricted text is sealed from the start
+                    code = keys.set_up(row)
+                except keys.KeysError:
+                    code = ""  # (told again at sign-in: bangfu keys setup)
         except AccountError as exc:
             self.app.call_from_thread(self._refused, account_error(exc))
             return
-        self.app.call_from_thread(self.signed, view)
+        self.app.call_from_thread(self._first_signed, view, code)
+
+    def _first_signed(self, view, code: str) -> None:
+        self.signed(view)
+        if code:
+            from screens.recovery_code import RecoveryCodeScreen
+
+            self.app.push_screen(RecoveryCodeScreen(code))
 
 
 class LockScreen(SignInScreen):

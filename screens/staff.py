@@ -228,7 +228,7 @@ class StaffScreen(Screen):
             self.write("add", StaffInput(name=value["name"], role=role, pin=value["pin"],
                                          classes=value["classes"]))
         elif self.mode == "edit":
-            self.write("edit", self.current.id, role, value["classes"])
+            self.write("edit", self.current.id, role, value["classes"], self.current.role)
         else:
             self.write("pin", self.current.id, value["pin"])
 
@@ -255,9 +255,12 @@ class StaffScreen(Screen):
                     with_retry(lambda: accounts.add_account(actor, args[0]))
                     done, changed = "staff.added", True
                 elif what == "edit":
+                    before = args[3]
                     changed = with_retry(lambda: accounts.update_account(
                         actor, args[0], role=args[1], classes=args[2]))
-                    done = "staff.saved"
+                    # made a reader: a short PIN must change at their next sign-in
+                    done = ("staff.saved_reader" if changed and args[1] != before
+                            and accounts.role_needs_strong_pin(args[1]) else "staff.saved")
                 elif what == "pin":
                     with_retry(lambda: accounts.change_pin(actor, args[0], args[1]))
                     done, changed = "staff.pin_set", True

@@ -25,8 +25,18 @@ PIN_HASH = accounts.hash_pin(PIN, n=2 ** 4)
 
 @pytest.fixture(autouse=True)
 def cheap_pins(monkeypatch):
-    """PINs set during a test are hashed cheaply too (the real cost is 2**14)."""
+    """PINs set during a test are hashed cheaply too (the real cost is 2**15)."""
     monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 4)
+
+
+@pytest.fixture(autouse=True)
+def no_keys_held():
+    """Each test starts with nobody signed in (keys are held per process)."""
+    from db import session
+
+    session.signed_out()
+    yield
+    session.signed_out()
 
 
 @pytest.fixture(autouse=True)
@@ -97,11 +107,13 @@ def db_path(request, tmp_path):
         url = request.getfixturevalue("suite_server_database")
         open_database(url)
         empty_bound_database()
+        clock.mark_database("test")  # a test database: the clock overrides count on it
         yield url
         close_database()
         return
     path = tmp_path / "school.db"
     open_database(path, create=True)
+    clock.mark_database("test")
     yield path
     close_database()
 
@@ -121,6 +133,8 @@ def school(db_path):
 
 
 def build_small_school(db_path) -> School:
+    # a test school: BANGFU_TODAY / BANGFU_NOW (tests.helpers.cli_env) count on it
+    clock.mark_database("test")
     term = Term.create(name="2026-2027 第一学期", school_year="2026-2027", semester=1,
                        start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 20))
     wang = add_staff(None, "王芳", "admin", pin_hash=PIN_HASH)

@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def cli_env(tmp_path, state=None) -> dict:
     """A clean environment for running ``bangfu`` in a subprocess: no user config,
     no BANGFU_* from the caller (so no BANGFU_LOCKING), English, the test's
-    own config, data and state folders, the date pinned."""
+    own config, data and state folders, the date pinned (``BANGFU_TODAY`` counts
+    only on a database the tests or ``bangfu demo`` made: ``db.clock``; the
+    fixtures' schools are marked by ``tests.conftest``)."""
     base = {k: v for k, v in os.environ.items()
             if not k.startswith("BANGFU_")
             and k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "FORCE_COLOR",
@@ -48,9 +50,19 @@ def make_app(path) -> BangfuApp:
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results land on screen."""
+    """Let workers finish and their results land on screen.  A worker replaced
+    by a newer one of its exclusive group is cancelled, not failed: it counts
+    as done (the newer one is waited for in the same round or the next)."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        while True:
+            try:
+                await pilot.app.workers.wait_for_complete()
+            except WorkerCancelled:
+                await pilot.pause()  # (its task's done-callback takes it off the list)
+                continue
+            break
         await pilot.pause()
 
 

@@ -28,6 +28,10 @@ def audited(db_path, monkeypatch):
     one, a failed sign-in."""
     monkeypatch.setattr(audit, "hostname", lambda: "staffroom-pc")
     school = build_small_school(db_path)
+    from db import keys, session
+
+    keys.set_up(authenticate(school.teacher.id, "1234"))  # a school's restricted text is sealed
+    session.signed_out()
     cid = Contact.get(Contact.case == school.cases["张伟"].id).id
     entry, _ = load_entry(cid)
     amend_contact(school.teacher, cid, dataclasses.replace(

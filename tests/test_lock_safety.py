@@ -427,7 +427,7 @@ def test_log_behind_a_dead_lock_queues_the_entry_instead_of_failing(tmp_path, mo
     assert status == 75, err
     uuid = out.strip()
     [(item, data)] = outbox(path)
-    assert data["entry"]["uuid"] == uuid and data["staff_name"] == "王芳"
+    assert data["uuid"] == uuid
     assert "Error" not in err and len(err.strip().splitlines()) == 1
     assert lock_dir(path).is_dir()  # nothing was written (it could not be)
     close_database()
@@ -435,8 +435,11 @@ def test_log_behind_a_dead_lock_queues_the_entry_instead_of_failing(tmp_path, mo
     open_database(path, locking="dotfile")
     try:
         from db.contacts import flush_outbox
+        from db.staff import find_staff
 
-        assert flush_outbox(path).written == 1
+        wang = find_staff("王芳")[0]
+        assert data["staff_id"] == wang.id  # sealed by her (db.local)
+        assert flush_outbox(path, wang).written == 1  # her sign-in above holds her key
     finally:
         close_database()
 

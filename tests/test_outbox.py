@@ -18,7 +18,7 @@ import pytest
 
 import db.contacts
 from db.contacts import ContactInput, flush_outbox, queue_contact, save_contact, validate
-from db.local import outbox, outbox_count
+from db.local import REFUSED, key_of, outbox, outbox_count, waiting_for
 from db.models import AuditLog, Case, Contact
 from screens.contact import ContactScreen
 from tests.helpers import cli_env, make_app, settle, sign_in
@@ -43,6 +43,24 @@ def entry_for(case_id: int, text: str):
 
 def rows_with(uuid: str) -> list[Contact]:
     return list(Contact.select().where(Contact.uuid == uuid))
+
+
+def signed_in_here(staff):
+    """``staff`` signs in in this process (as the app and the CLI do): their outbox
+    key is held from now on."""
+    from db.accounts import verify_pin
+
+    return verify_pin(staff.id, "1234")
+
+
+def opened(path, staff) -> list[dict]:
+    """``staff``'s waiting entries as their key opens them."""
+    from db.local import outbox_key
+
+    key = key_of(staff.id) or outbox_key(staff.id, "1234")
+    items, _ = waiting_for(path, staff.id, key)
+    assert not [item.problem for item in items if item.problem]
+    return [item.entry for item in items]
 
 
 # == the command line ===========================================================
@@ -85,13 +103,16 @@ def test_cli_log_queues_when_the_file_cannot_be_written_then_flush_writes_once(s
     assert "cannot be reached" in lines[0] and uuid in lines[0]
     assert Contact.select().count() == before and not rows_with(uuid)
     [(path, data)] = outbox(school.path)
-    assert data["entry"]["uuid"] == uuid and data["entry"]["discussed"] == "Phoned from home"
-    assert data["staff_name"] == "王芳" and data["reason"] == "unreachable"  # words, not a class
-    assert data["entry"]["case_id"] == school.cases["张伟"].id
+    assert data["uuid"] == uuid and data["reason"] == "unreachable"  # words, not a class
+    assert data["staff_id"] == school.teacher.id  # 王芳
+    [entry] = opened(school.path, school.teacher)  # her PIN opens it; nothing else does
+    assert entry["uuid"] == uuid and entry["discussed"] == "Phoned from home"
+    assert entry["case_id"] == school.cases["张伟"].id
+    assert b"Phoned from home" not in path.read_bytes()
 
     proc = run(env, "outbox", db=school.path)
     assert proc.returncode == 0, proc.stderr
-    assert "王芳" in proc.stdout and "Phoned from home" in proc.stdout
+    assert "张伟 (20240101)" in proc.stdout and "Phoned from home" not in proc.stdout
     assert "1 entries waiting" in proc.stdout
     assert outbox_count(school.path) == 1  # listing writes nothing
 
@@ -117,9 +138,10 @@ def test_cli_log_queues_when_the_file_cannot_be_written_then_flush_writes_once(s
 
 def test_cli_flush_reports_an_entry_whose_case_is_gone(school, env):
     gone = school.cases["赵薇"]
+    signed_in_here(school.other)
     queue_contact(school.path, school.other, entry_for(gone.id, "about 赵薇"), "OperationalError")
     Case.get_by_id(gone.id).delete_instance(recursive=True)
-    proc = run(env, "outbox", "--flush", db=school.path)
+    proc = run(env, "outbox", "--flush", "--as", "李建国", db=school.path)
     assert proc.returncode == 1
     assert "its case no longer exists" in proc.stderr
     assert "Written: 0" in proc.stdout
@@ -133,6 +155,7 @@ def test_flush_counts_written_and_present_and_never_duplicates(school, monkeypat
     reached = entry_for(case, "reached the file, reply lost")
     lost = entry_for(case, "never reached the file")
     before = Contact.select().count()
+    signed_in_here(school.teacher)
 
     monkeypatch.setattr(db.contacts, "_insert", reached_then_lost)
     with pytest.raises(peewee.OperationalError):
@@ -146,12 +169,12 @@ def test_flush_counts_written_and_present_and_never_duplicates(school, monkeypat
     assert len(rows_with(reached.uuid)) == 1 and not rows_with(lost.uuid)
 
     # still out of reach: nothing written, both wait
-    result = flush_outbox(school.path)
+    result = flush_outbox(school.path, school.teacher)
     assert (result.written, result.present, result.waiting, result.problems) == (0, 0, 2, [])
     assert outbox_count(school.path) == 2
 
     monkeypatch.setattr(db.contacts, "_insert", REAL_INSERT)
-    result = flush_outbox(school.path)
+    result = flush_outbox(school.path, school.teacher)
     assert (result.written, result.present, result.waiting, result.problems) == (1, 1, 0, [])
     assert outbox_count(school.path) == 0
     assert len(rows_with(reached.uuid)) == 1 and len(rows_with(lost.uuid)) == 1
@@ -162,7 +185,7 @@ def test_flush_counts_written_and_present_and_never_duplicates(school, monkeypat
         assert AuditLog.select().where((AuditLog.table_name == "contact")
                                        & (AuditLog.row_id == str(row.id))).count() == 1
 
-    result = flush_outbox(school.path)  # nothing left: nothing happens
+    result = flush_outbox(school.path, school.teacher)  # nothing left: nothing happens
     assert (result.written, result.present, result.waiting) == (0, 0, 0)
     assert Contact.select().count() == before + 2
 
@@ -171,32 +194,47 @@ def test_flush_keeps_an_entry_whose_case_was_deleted(school):
     gone, kept = school.cases["赵薇"], school.cases["张伟"]
     orphan = entry_for(gone.id, "about a case that was then deleted")
     fine = entry_for(kept.id, "about a case that is still there")
+    signed_in_here(school.other)
+    signed_in_here(school.teacher)
     queue_contact(school.path, school.other, orphan, "OperationalError")
     queue_contact(school.path, school.teacher, fine, "OperationalError")
     Case.get_by_id(gone.id).delete_instance(recursive=True)
 
-    result = flush_outbox(school.path)
+    result = flush_outbox(school.path, school.teacher)  # hers only
     assert result.written == 1 and result.present == 0 and result.waiting == 0
+    assert result.problems == [] and result.others == 1
+    result = flush_outbox(school.path, school.other)  # his
+    assert result.written == 0 and result.present == 0 and result.waiting == 0
     [(path, reason)] = result.problems
     assert reason == "case" and orphan.uuid in path.name
     assert path.exists()  # stays in the outbox for a person to look at
     [(_, data)] = outbox(school.path)
-    assert data["entry"]["uuid"] == orphan.uuid
+    assert data["uuid"] == orphan.uuid and [e["uuid"] for e in opened(school.path, school.other)] \
+        == [orphan.uuid]
     assert not rows_with(orphan.uuid) and len(rows_with(fine.uuid)) == 1
 
-    result = flush_outbox(school.path)  # the next round: the same problem, nothing else
+    result = flush_outbox(school.path, school.other)  # the next round: the same problem only
     assert result.written == 0 and [r for _, r in result.problems] == ["case"]
     assert not rows_with(orphan.uuid)
 
 
 def test_flush_keeps_an_entry_whose_author_is_unknown(school):
-    from db.local import put_outbox, entry_to_json
+    """Sealed by someone not in this file's staff list: nobody signed in here is
+    its author, so nobody writes it; it stays, untouched, counted as someone else's."""
+    from db import session
+    from db.local import entry_to_json, outbox_key, put_outbox
 
     entry = entry_for(school.cases["张伟"].id, "by someone who is not in the list")
-    put_outbox(school.path, 999, "nobody", entry_to_json(entry), "OperationalError")
-    result = flush_outbox(school.path)
-    assert [r for _, r in result.problems] == ["staff"] and result.written == 0
+    session.remember(999, "outbox", outbox_key(999, "1234"))
+    path = put_outbox(school.path, 999, entry_to_json(entry), "OperationalError")
+    session.signed_out(999)
+    before = path.read_bytes()
+    for reader in (school.teacher, school.other):
+        signed_in_here(reader)
+        result = flush_outbox(school.path, reader)
+        assert (result.written, result.problems, result.refused, result.others) == (0, [], [], 1)
     assert outbox_count(school.path) == 1 and not rows_with(entry.uuid)
+    assert path.read_bytes() == before
 
 
 def test_an_unreadable_outbox_file_is_reported_not_silently_counted(school, env):
@@ -211,11 +249,17 @@ def test_an_unreadable_outbox_file_is_reported_not_silently_counted(school, env)
     broken = where / "0f0f0f0f-0000-4000-8000-000000000000.json"
     broken.write_bytes(b"")
     assert outbox_count(school.path) == 1
-    result = flush_outbox(school.path)
-    assert broken.exists()
-    assert [(p.name, r) for p, r in result.problems] == [(broken.name, "unreadable")]
     proc = run(env, "outbox", db=school.path)
-    assert "No entries waiting" not in proc.stdout
+    assert "No entries waiting" not in proc.stdout and "the file is unreadable" in proc.stdout
+    signed_in_here(school.teacher)
+    result = flush_outbox(school.path, school.teacher)
+    # nobody's entry, never writable: set aside (kept, bytes untouched) and reported
+    [(kept, reason)] = result.refused
+    assert reason == "unreadable" and kept.parent == where / REFUSED
+    assert kept.name.startswith(broken.stem) and kept.read_bytes() == b""
+    assert not broken.exists() and outbox_count(school.path) == 0
+    proc = run(env, "outbox", db=school.path)
+    assert "No entries waiting" not in proc.stdout and "1 set-aside" in proc.stdout
 
 
 # == the app =======================================================================
@@ -245,8 +289,9 @@ async def test_saving_while_the_file_is_unreachable_queues_once_and_flushes_once
         assert form.query_one("#discussed").text == "Gran"
         assert form.row is not None and form.row.name == "张伟"
         [(_, data)] = outbox(school.path)
-        assert data["entry"]["uuid"] == form.uuid
-        assert data["entry"]["discussed"] == "Gran"
+        [entry] = opened(school.path, school.teacher)
+        assert data["uuid"] == entry["uuid"] == form.uuid
+        assert entry["discussed"] == "Gran"
         assert not rows_with(form.uuid)
         assert "1 waiting" in app.sub_title and "王芳" in app.sub_title
         assert "outbox" in str(form.query_one("#form-status").render())
@@ -291,7 +336,7 @@ async def test_save_and_next_while_unreachable_moves_on_and_both_are_written(
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert "2 waiting" in app.sub_title
-        assert {d["entry"]["discussed"] for _, d in outbox(school.path)} == {
+        assert {e["discussed"] for e in opened(school.path, school.teacher)} == {
             "Mtg 1", "Mtg 2"}
         assert not Contact.select().where(Contact.discussed.startswith("Mtg")).exists()
 

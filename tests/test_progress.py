@@ -231,7 +231,8 @@ def test_cli_sets_the_schools_dimensions_and_subjects(school, tmp_path):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "20 characters" in bad.stderr
     assert run("dimensions", "--reset", "--as", "王芳").returncode == 0
     assert load_dimensions()[0] == "mood"
-    audit = [a.changes for a in AuditLog.select().where(AuditLog.table_name == "bangfu_meta")]
+    audit = [a.changes for a in AuditLog.select().where(AuditLog.table_name == "bangfu_meta",
+                                                        AuditLog.row_id != "made_by")]
     assert len(audit) == 3 and "学习动力" in audit[0]
 
 

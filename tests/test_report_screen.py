@@ -62,7 +62,7 @@ async def test_the_weekly_report_is_shown_and_written_as_xlsx_with_the_databases
         sheet = book.worksheets[-1]  # progress: the last section
         values = [[c.value for c in row] for row in sheet.iter_rows()]
         total = next(row for row in values if row[0] == "Total")
-        expected = build_report("weekly", week="2026-W47").progress.total
+        expected = build_report("weekly", reader=school.teacher, week="2026-W47").progress.total
         assert expected.students == 4 and expected.improved == 2
         assert expected.students in total and expected.improved in total
         assert "Report written" in str(screen.query_one("#report-info").render())

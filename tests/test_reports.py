@@ -43,8 +43,10 @@ import pytest
 from db.models import (Assignment, Case, Contact, Goal, SchoolClass, StageReview, Staff,
                        Student, Term)
 from db.progress import save_scores, term_figures, validate_sitting
-from db.reports import (SECTIONS, ReportError, build_report, open_cases_on, parse_week,
-                        week_label)
+from db.access import scope_for
+from db.reports import SECTIONS, ReportError, parse_week, week_label
+from db.reports import build_report as build_report_as
+from db.reports import open_cases_on
 from db.staff import add_staff
 from db.students import create_student, open_case
 from db.vocab import CASE_STATUSES
@@ -57,6 +59,16 @@ from tui.report_files import (md_escape, neutralize, render_csv, render_markdown
 ROOT = Path(__file__).resolve().parent.parent
 HYPER = '=HYPERLINK("http://evil.example/x","click")'
 SEPT = dt.date(2026, 9, 1)
+
+
+def admin():
+    return Staff.get(Staff.name == "王芳")
+
+
+def build_report(*args, **kwargs):
+    """The report as the administrator sees it: the whole school (what a
+    teacher gets is in tests/test_scope_leaks.py)."""
+    return build_report_as(*args, reader=admin(), **kwargs)
 
 
 def at(text: str) -> dt.datetime:
@@ -229,7 +241,7 @@ def test_compliance_and_overdue_list_as_of_today(data):
 def test_as_of_today_the_overdue_list_is_the_due_lists(data):
     """For today the report's overdue items are exactly db.workflow.due_items'."""
     today = dt.date(2026, 11, 20)
-    cases = open_cases_on(today)
+    cases = open_cases_on(today, scope_for(admin()))
     expected = sorted((i.case_id, i.what, i.due) for i in
                       due_items(cases, today, days=-1, all_open=True))
     report = build_report("weekly")

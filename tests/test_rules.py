@@ -33,7 +33,8 @@ from tui.widgets import CaseloadList, KeyFooter, TableList
 
 
 def meta_audit() -> list[AuditLog]:
-    return list(AuditLog.select().where(AuditLog.table_name == "bangfu_meta")
+    return list(AuditLog.select().where(AuditLog.table_name == "bangfu_meta",
+                                        AuditLog.row_id != "made_by")  # (the test marker)
                 .order_by(AuditLog.id))
 
 

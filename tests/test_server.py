@@ -166,10 +166,13 @@ def test_file_commands_say_they_are_for_a_file(server_db, tmp_path):
     open_database(server_db)
     close_database()
     env = cli_env(tmp_path)
-    for command in (["backup"], ["check"], ["unlock"], ["recover"], ["set-locking", "dotfile"]):
+    for command in (["backup"], ["unlock"], ["recover"], ["set-locking", "dotfile"]):
         done = run_cli(env, *command, db=server_db)
         assert done.returncode == 2, (command, done.stderr)
         assert "pg_dump" in done.stderr and "Traceback" not in done.stderr
+    # check looks at what was changed outside bangfu (tests/test_tamper.py)
+    done = run_cli(env, "check", db=server_db)
+    assert done.returncode == 0 and "every account" in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.server

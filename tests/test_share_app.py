@@ -102,7 +102,7 @@ async def test_the_share_vanishes_while_saving_and_the_entry_arrives_once(share)
             assert app.screen is form
             assert form.query_one("#discussed").text == "Called while the share was down"
             [(_, waiting)] = outbox(app.db_path)
-            assert waiting["entry"]["uuid"] == form.uuid
+            assert waiting["uuid"] == form.uuid
             assert "1 waiting" in app.sub_title
             assert in_file(share, form.uuid) == 0  # read behind the share's back
             app.flush_outbox()  # still down: stays waiting, no error shown

@@ -161,7 +161,7 @@ def in_outboxes(hosts: Hosts) -> dict[str, str]:
     for host, state in hosts.states.items():
         for item in sorted(state.glob("outbox/*/*.json")):
             data = json.loads(item.read_text(encoding="utf-8"))
-            found[data["entry"]["uuid"]] = host
+            found[data["uuid"]] = host  # in clear beside the sealed entry
     return found
 
 

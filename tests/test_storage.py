@@ -505,7 +505,9 @@ def test_cli_doctor_prints_the_facts(school, env):
 
     open_database(path)
     entry = validate(ContactInput(case_id=school.cases["张伟"].id, discussed="queued"))
+    from db.accounts import verify_pin
     from db.staff import find_staff
+    verify_pin(find_staff("王芳")[0].id, "1234")  # signed in: her outbox key is held
     queue_contact(path, find_staff("王芳")[0], entry, "OperationalError")
     close_database()
     age_lock(path, 300)

@@ -269,15 +269,32 @@ class BangfuApp(App):
 
     # -- signing in ---------------------------------------------------------
     def sign_in(self, staff, scope=None) -> None:
-        from db.access import scope_for
+        from db.access import can, scope_for
         from screens.roster import RosterScreen
 
+        from db import session
+
+        session.keep_only(staff.id)  # the previous person's keys go with them
         self.staff = staff
         self.scope = scope or scope_for(staff)
         self._show_index()
-        self._show_who()
+        self.count_waiting()  # their own waiting entries (and the header)
+        if can(staff, "maintain"):
+            self._check_keys()
         self._drafts_offered = False
         self.switch_screen(RosterScreen())  # which offers this person's drafts
+
+    @work(thread=True, exclusive=True, group="keys", exit_on_error=False)
+    def _check_keys(self) -> None:
+        """An administrator is told when restricted text is stored as typed (not sealed yet)."""
+        from db import keys
+        from db.models import database
+
+        with database.connection_context():
+            ready = keys.is_set_up() or not keys.has_restricted()
+        if not ready:
+            self.call_from_thread(self.notify, t("app.keys_not_set_up"), severity="warning",
+                                  timeout=10, markup=False)
 
     def allowed(self, ability: str) -> bool:
         """Whether the person signed in may (``db.access``); if not, say so."""
@@ -344,13 +361,16 @@ class BangfuApp(App):
         self.sign_in(staff, scope)
 
     def action_switch_user(self) -> None:
+        from db import session
         from screens.signin import SignInScreen
+
+        session.signed_out()
 
         self.staff = None
         self.scope = None
         self.index = None
         self.locked = False
-        self._show_who()
+        self.count_waiting()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SignInScreen())
@@ -496,10 +516,13 @@ class BangfuApp(App):
         self.sub_title = f"{self.staff.name}{waiting}"
 
     def count_waiting(self) -> None:
+        """Before sign-in, every waiting file here (a number, nothing more); then
+        the signed-in person's own (others' wait for their author's sign-in)."""
         from db.local import outbox_count
 
         try:
-            self.waiting = outbox_count(self.db_path)
+            self.waiting = outbox_count(self.db_path,
+                                        None if self.staff is None else self.staff.id)
         except OSError:
             self.waiting = 0
         self._show_who()
@@ -510,17 +533,23 @@ class BangfuApp(App):
         self.check_stale_lock()
 
     def flush_outbox(self) -> None:
-        if self.waiting and self.db_ready:
-            self._flush_outbox()
+        """Every OUTBOX_SECONDS and when the file is back: write the waiting
+        entries of the person signed in, as them, only those their key proves
+        (``db.contacts.flush_outbox``); nobody signed in, nothing is written."""
+        if self.staff is None or not self.db_ready:
+            return
+        self.count_waiting()  # a file may have been put here meanwhile
+        if self.waiting:
+            self._flush_outbox(self.staff)
 
     @work(thread=True, exclusive=True, group="outbox", exit_on_error=False)
-    def _flush_outbox(self) -> None:
+    def _flush_outbox(self, reader) -> None:
         from db.contacts import flush_outbox
         from db.models import database
 
         try:
             with database.connection_context():
-                result = flush_outbox(self.db_path)
+                result = flush_outbox(self.db_path, reader)
         except Exception:  # noqa: BLE001 - still unreachable: try again later
             result = None
         self.call_from_thread(self._flushed, result)
@@ -529,6 +558,14 @@ class BangfuApp(App):
         self.count_waiting()
         if result is None:
             return
+        if result.refused:  # moved aside, so told once for each
+            earlier = sum(1 for _, why in result.refused if why == "earlier_pin")
+            if earlier:
+                self.notify(t("app.outbox_earlier_pin", n=earlier, path=result.folder),
+                            severity="warning", timeout=15, markup=False)
+            if len(result.refused) > earlier:
+                self.notify(t("app.outbox_refused", n=len(result.refused) - earlier,
+                              path=result.folder), severity="error", timeout=15, markup=False)
         if result.written or result.present:
             self.notify(t("app.outbox_written", n=result.written + result.present),
                         timeout=4, markup=False)

@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui import cli_server
 
     cli_server.add_commands(add_parser)
+    from tui import cli_keys
+
+    cli_keys.add_commands(add_parser)
     return parser
 
 
@@ -302,7 +305,8 @@ def _read_pin(name: str) -> str:
     return line.rstrip("\r\n")
 
 
-def signed_in(settings, args, ability: str | None = None, *, readonly: bool = False):
+def signed_in(settings, args, ability: str | None = None, *, readonly: bool = False,
+              lock_held_ok: bool = False):
     """Who runs this command: ``--as NAME``, else ``BANGFU_USER`` / ``user`` /
     the OS user's entry in ``[os_users]`` of the config; their PIN is asked
     (five wrong ones lock the account, as in the app).  With ``ability``, only
@@ -310,8 +314,20 @@ def signed_in(settings, args, ability: str | None = None, *, readonly: bool = Fa
 
     The reads (and the write that counts a try) wait for a busy file with the
     same back-off as a save.  ``readonly``: the file is bound read-only
-    (``db.connection.open_snapshot``), so the PIN is checked without counting."""
-    from db.accounts import AccountError, authenticate, verify_pin
+    (``db.connection.open_snapshot``), so the PIN is checked without counting.
+
+    Someone who may read restricted text with a PIN too weak for that
+    (``db.accounts.must_change_pin``) is refused, told how to change it
+    (``bangfu staff pin`` or the app); not on a read-only file, where nothing
+    can be changed now (an entry then waits in the outbox as it would).
+
+    ``lock_held_ok`` (``bangfu log``): when another client holds a server's
+    write lock past the bounded wait, so the try cannot be counted, the PIN is
+    checked without counting, as on a locked file, and ``args.held_lock`` says
+    why (the entry then waits in the outbox)."""
+    from peewee import OperationalError
+
+    from db.accounts import AccountError, authenticate, must_change_pin, verify_pin
     from db.access import can
     from db.connection import with_retry
     from db.staff import staff_view
@@ -323,9 +339,17 @@ def signed_in(settings, args, ability: str | None = None, *, readonly: bool = Fa
         raise CliError(t("cli.pin_needed", name=_safe(person.name)), 4)
     check = verify_pin if readonly else authenticate
     try:
-        with_retry(lambda: check(person.id, pin))
+        try:
+            with_retry(lambda: check(person.id, pin))
+        except OperationalError as exc:
+            if not (lock_held_ok and settings.on_server and _lock_held(exc)):
+                raise
+            with_retry(lambda: verify_pin(person.id, pin))
+            args.held_lock, readonly = exc, True
     except AccountError as exc:
         raise CliError(account_error(exc), 4) from None
+    if not readonly and with_retry(lambda: must_change_pin(person.id, pin)):
+        raise CliError(t("cli.pin_must_change", name=_safe(person.name)), 4)
     reader = with_retry(lambda: staff_view(person.id))
     if ability and not can(reader, ability):
         raise CliError(t("cli.not_allowed", role=_role(reader)), 4)
@@ -347,7 +371,7 @@ def cmd_log(args, settings) -> int:
     locked = None  # the file stayed locked past every retry: read it as it is, queue the entry
     try:
         open_database(settings.db_path, locking=settings.locking)
-        actor = signed_in(settings, args)
+        actor = signed_in(settings, args, lock_held_ok=True)
         # every read on the way waits for a busy file as the save does
         row = with_retry(lambda: _student(args.student, actor))
     except (DatabaseError, OperationalError) as exc:
@@ -359,6 +383,7 @@ def cmd_log(args, settings) -> int:
             raise
         locked = exc if isinstance(exc, OperationalError) else OperationalError(exc.detail)
         actor, row = _read_locked_file(settings, args)
+    locked = locked or getattr(args, "held_lock", None)  # (a server's, at sign-in)
     if row.case_id is None:
         raise CliError(t("cli.no_case", name=_safe(row.name), number=row.student_no))
     data = ContactInput(
@@ -391,6 +416,12 @@ def cmd_log(args, settings) -> int:
         return 75  # EX_TEMPFAIL: kept locally, written later
     print(entry.uuid)
     return 0
+
+
+def _lock_held(exc) -> bool:
+    from db.server import outage_kind
+
+    return outage_kind(exc) == "busy"
 
 
 def _read_locked_file(settings, args):
@@ -590,9 +621,14 @@ def cmd_demo(args, settings) -> int:
         raise CliError(t("cli.demo_exists_server" if settings.on_server else "cli.demo_exists",
                          path=path))
     counts = demo.build_demo(students=args.students, seed=args.seed)
+    from db import keys
+
+    code = keys.set_up_demo(demo.DEMO_PIN)  # restricted text sealed, as in a real school
     print(t("cli.demo_done", path=path, students=counts.get("student", 0),
             cases=counts.get("case_file", 0), contacts=counts.get("contact", 0),
             scores=counts.get("score", 0), checkins=counts.get("checkin", 0)))
+    if code:
+        print(t("cli.demo_keys", code=code))
     return 0
 
 
@@ -611,7 +647,13 @@ def _share_commands() -> dict:
                for name in ("backup", "check", "doctor", "unlock", "recover", "outbox",
                             "set-locking")}, "audit": cli_audit.cmd_audit,
             "export": cli_export.cmd_export, "import": cli_import.cmd_import,
-            "migrate-to": cli_server.cmd_migrate_to}
+            "migrate-to": cli_server.cmd_migrate_to, "keys": _keys}
+
+
+def _keys(args, settings) -> int:
+    from tui.cli_keys import cmd_keys
+
+    return cmd_keys(args, settings)
 
 
 def cmd_report(args, settings) -> int:
@@ -632,7 +674,7 @@ def cmd_report(args, settings) -> int:
     except ReportError as exc:
         raise CliError(t(exc.key), 2) from None
     _open(settings)
-    signed_in(settings, args, "reports")
+    actor = signed_in(settings, args, "reports")
     from db.reports import build_report, find_term, term_names
     from tui.report_files import render_csv, render_markdown, write_report
 
@@ -644,7 +686,7 @@ def cmd_report(args, settings) -> int:
             raise CliError(t("cli.report.no_term", name=_safe(args.term), terms=names))
         term_id = term.id
     try:
-        report = build_report(args.kind, week=args.week, term_id=term_id)
+        report = build_report(args.kind, reader=actor, week=args.week, term_id=term_id)
     except ReportError as exc:
         raise CliError(t(exc.key)) from None
     if not args.output:

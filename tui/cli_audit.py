@@ -29,7 +29,8 @@ ProgressFn = Callable[[int, int], None]
 
 ACTION_KEYS = {"insert": "audit.action.insert", "update": "audit.action.update",
                "delete": "audit.action.delete", "bulk": "audit.action.bulk",
-               "read": "audit.action.read", "sign_in_failed": "audit.action.sign_in_failed"}
+               "read": "audit.action.read", "sign_in_failed": "audit.action.sign_in_failed",
+               "seal": "audit.action.seal"}
 TABLE_KEYS = {"student": "audit.table.student", "guardian": "audit.table.guardian",
               "case_file": "audit.table.case_file", "contact": "audit.table.contact",
               "assignment": "audit.table.assignment", "goal": "audit.table.goal",
@@ -37,7 +38,8 @@ TABLE_KEYS = {"student": "audit.table.student", "guardian": "audit.table.guardia
               "score": "audit.table.score", "checkin": "audit.table.checkin",
               "staff": "audit.table.staff", "term": "audit.table.term",
               "school_class": "audit.table.school_class",
-              "bangfu_meta": "audit.table.bangfu_meta"}
+              "bangfu_meta": "audit.table.bangfu_meta", "staff_key": "audit.table.staff_key",
+              "school_key": "audit.table.school_key"}
 FIELD_LABELS = {"staff": "audit.person", "student": "audit.student",
                 "since": "audit.since", "until": "audit.until"}
 FLAGS = {"staff": "--staff", "student": "--student", "since": "--since", "until": "--until"}

@@ -2,8 +2,10 @@
 
 backup, check, doctor, unlock, recover and outbox: plain text on stdout, a
 one-line reason on stderr, exit codes a script can test.  No Textual here.
-On a database server only doctor and outbox apply: the server keeps its own
-locks, journal and backups (``pg_dump``); the others say so and exit 2.
+On a database server only doctor, check (what was changed outside bangfu:
+the audit log's chain and triggers, the accounts) and outbox apply: the
+server keeps its own locks, journal and backups (``pg_dump``); the others say
+so and exit 2.
 """
 
 from __future__ import annotations
@@ -160,11 +162,64 @@ def difference_line(d) -> str:
     return t(key, table=_safe(d.table), row=_safe(d.row), column=_safe(d.column))
 
 
+def tamper_line(f) -> str:
+    """Something changed outside bangfu (``db.audit.Tampering``), by row id,
+    account or name: never a value."""
+    from tui.cli import _safe
+
+    how = "removed_row" if f.kind == "chain" and f.how == "removed" and not f.first else f.how
+    fields = t("common.list_sep").join(t(f"cli.tamper.field.{name}") for name in f.fields)
+    return t(f"cli.tamper.{f.kind}_{how}", row=_safe(f.row), name=_safe(f.name), fields=fields,
+             first=f.first, last=f.last)
+
+
+def server_tampering(query) -> list:
+    """``db.audit.verify`` on a server, read twice when it finds anything: a
+    save between reading the log and the accounts is no tampering."""
+    from db import audit
+
+    found = audit.verify(query, server=True).findings
+    if found:
+        again = audit.verify(query, server=True).findings
+        found = [f for f in again if f in found]
+    return found
+
+
+def _check_server(settings) -> int:
+    """check on a database server: what was changed outside bangfu (the
+    audit log's triggers and chain, the accounts); the server looks after its
+    own integrity and backups."""
+    from db.connection import DatabaseError, close_database, open_database
+    from db.models import database
+    from tui.cli import _safe
+
+    try:
+        open_database(settings.db_path, migrate=False)
+    except DatabaseError as exc:
+        print(t("cli.check_cannot", path=settings.db_shown, detail=_safe(exc.detail)[:200]),
+              file=sys.stderr)
+        return 2
+    try:
+        found = server_tampering(database.execute_sql)
+    finally:
+        close_database()
+    if not found:
+        print(t("cli.check_ok_server", path=settings.db_shown))
+        return 0
+    for f in found[:20]:
+        print(tamper_line(f))
+    if len(found) > 20:
+        print(t("cli.check_more", n=len(found) - 20))
+    print(t("cli.check_tampered", path=settings.db_shown, n=len(found)), file=sys.stderr)
+    return 1
+
+
 def cmd_check(args, settings) -> int:
     from db import storage
     from tui.cli import _safe
 
-    file_only(settings, "check")
+    if settings.on_server:
+        return _check_server(settings)
     refuse_other_locking(settings, 2)
     path = Path(settings.db_path)
     result = storage.check(path, settings.locking)
@@ -172,11 +227,16 @@ def cmd_check(args, settings) -> int:
         print(t("cli.check_ok", path=path))
     elif result.status == 1:
         shown = {str(d): d for d in result.differences}
+        tampered = {str(f): f for f in result.tampering}
         for problem in result.problems[:20]:
-            print(difference_line(shown[problem]) if problem in shown else _safe(problem))
+            print(tamper_line(tampered[problem]) if problem in tampered else
+                  difference_line(shown[problem]) if problem in shown else _safe(problem))
         if len(result.problems) > 20:
             print(t("cli.check_more", n=len(result.problems) - 20))
-        print(t("cli.check_damaged", path=path, n=len(result.problems)), file=sys.stderr)
+        # a row that no longer matches its hash may be damage too; the rest is deliberate
+        deliberate = [f for f in result.tampering if (f.kind, f.how) != ("chain", "rewritten")]
+        print(t("cli.check_tampered" if deliberate else "cli.check_damaged", path=path,
+                n=len(result.problems)), file=sys.stderr)
     else:
         print(t("cli.check_cannot", path=path, detail=_safe("; ".join(result.problems))[:200]),
               file=sys.stderr)
@@ -222,6 +282,9 @@ def cmd_doctor(args, settings) -> int:
     print(t("doctor.warnings") + colon.rstrip())
     for code in report.warnings:
         print("  ! " + t(f"doctor.warn.{code}", age=duration(report.lock_age or 0)))
+        if code == "tampered":
+            for f in report.tampering[:20]:
+                print("    " + tamper_line(f))
     return 1
 
 
@@ -255,6 +318,7 @@ def _doctor_server(settings) -> int:
     try:
         info = server_info(db)
         version = schema_version(db)
+        tampering = server_tampering(db.execute_sql)
     finally:
         close_database()
     line("doctor.server_version", f"PostgreSQL {info.version}")
@@ -269,12 +333,17 @@ def _doctor_server(settings) -> int:
         warnings.append("server_older")
     if waiting:
         warnings.append("outbox")
+    if tampering:
+        warnings.append("tampered")
     if not warnings:
         print(t("doctor.ok"))
         return 0
     print(t("doctor.warnings") + colon.rstrip())
     for code in warnings:
         print("  ! " + t(f"doctor.warn.{code}"))
+        if code == "tampered":
+            for f in tampering[:20]:
+                print("    " + tamper_line(f))
     return 1
 
 
@@ -370,6 +439,10 @@ def cmd_recover(args, settings) -> int:
         side = Path(str(path) + suffix)
         if side.exists():
             os.replace(side, Path(str(aside) + suffix))
+    # newer backups (skipped as damaged) hold a log this file now parts from:
+    # the recover says from where, in the audit log (db.journal.replay)
+    restored = ({"restored": source.name, "restored_rows": storage.audit_head(source)}
+                if storage.backups(path).index(source) else None)
     _copy(source, path)
     backup_mode = peek_locking(path)
     if backup_mode and backup_mode != mode:
@@ -383,7 +456,7 @@ def cmd_recover(args, settings) -> int:
         close_database()
     db = open_database(path, locking=settings.locking)
     read = journal.read_all(path)
-    report = journal.replay(read)
+    report = journal.replay(read, restored=restored)
     db.close()
     close_database()
     after = storage.check(path, settings.locking)
@@ -454,33 +527,57 @@ def cmd_set_locking(args, settings) -> int:
 
 
 def cmd_outbox(args, settings) -> int:
-    from db.contacts import flush_outbox
-    from db.local import outbox
-    from tui.cli import _open, _safe
+    """The signed-in person's waiting entries on this computer (never their text,
+    never anyone else's: a count); ``--flush`` writes them as that person, each
+    only once its seal verifies with their key, and sets aside any that do not."""
+    from db.contacts import flush_outbox, waiting_entries
+    from db.local import REFUSED, folder, outbox_count, refused
+    from tui.cli import _open, _safe, signed_in
+    from tui.i18n import CATALOG
 
     path = settings.db_path if settings.on_server else Path(settings.db_path)
-    items = outbox(path)
-    if not items:
+    if not outbox_count(path) and not refused(path):  # nothing here: no PIN, no file needed
         print(t("cli.outbox_empty", path=settings.db_shown))  # a URL never with its password
         return 0
-    if not args.flush:
-        for item, data in items:
-            if not data:
-                print(t("cli.outbox_problem", path=item.name,
-                        reason=t("cli.outbox_reason.unreadable")))
-                continue
-            entry = data["entry"]
-            print(t("cli.outbox_item", queued=str(data.get("queued_at", ""))[:16].replace("T", " "),
-                    staff=_safe(str(data.get("staff_name", ""))),
-                    when=str(entry.get("occurred_at", ""))[:16].replace("T", " "),
-                    text=_safe(str(entry.get("discussed", "")))[:40]))
-        print(t("cli.outbox_count", n=len(items)))
-        return 0
     _open(settings)
-    result = flush_outbox(path)
+    reader = signed_in(settings, args)
+    if not args.flush:
+        mine, others, set_aside, theirs = waiting_entries(path, reader)
+        if not (mine or others or set_aside or theirs):
+            print(t("cli.outbox_empty", path=settings.db_shown))
+            return 0
+        for item in mine:
+            reason = (t(f"cli.outbox_reason.{item.problem}") if item.problem
+                      else t(f"failure.{item.reason}" if f"failure.{item.reason}" in CATALOG
+                             else "failure.other"))
+            student = item.student or (t("cli.outbox_case", id=item.case_id)
+                                       if item.case_id is not None else "—")
+            print(t("cli.outbox_item", queued=_safe(item.queued_at)[:16].replace("T", " "),
+                    when=_safe(item.occurred_at)[:16].replace("T", " ") or "—",
+                    student=_safe(student), reason=reason))
+        if mine:
+            print(t("cli.outbox_count", n=len(mine)))
+        for item, queued, why in set_aside:
+            print(t("cli.outbox_refused_item", queued=_safe(queued)[:16].replace("T", " "),
+                    reason=t(f"cli.outbox_reason.{why}"), path=_safe(str(item))))
+        if others:
+            print(t("cli.outbox_others", n=others))
+        if theirs:
+            print(t("cli.outbox_refused_others", n=theirs, folder=folder("outbox", path) / REFUSED))
+        return 0
+    result = flush_outbox(path, reader)
+    if not (result.written or result.present or result.waiting or result.problems
+            or result.refused or result.others):
+        print(t("cli.outbox_empty", path=settings.db_shown))
+        return 0
+    for item, why in result.refused:
+        print(t("cli.outbox_refused", path=_safe(item.name), reason=t(f"cli.outbox_reason.{why}"),
+                folder=result.folder), file=sys.stderr)
     for item, reason in result.problems:
-        print(t("cli.outbox_problem", path=item.name, reason=t(f"cli.outbox_reason.{reason}")),
-              file=sys.stderr)
+        print(t("cli.outbox_problem", path=_safe(item.name),
+                reason=t(f"cli.outbox_reason.{reason}")), file=sys.stderr)
     print(t("cli.outbox_flushed", written=result.written, present=result.present,
             waiting=result.waiting))
-    return 0 if not result.waiting and not result.problems else 1
+    if result.others:
+        print(t("cli.outbox_others", n=result.others))
+    return 0 if not (result.waiting or result.problems or result.refused) else 1

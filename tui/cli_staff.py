@@ -1,5 +1,7 @@
 """``bangfu staff``: accounts from the command line (administrators and
 coordinators; on an empty file, ``staff add`` makes the first administrator).
+``staff pin`` is everyone's: it changes one's own PIN (the one asked when a
+PIN is too weak for someone who reads restricted text).
 
 A new PIN is typed twice at the terminal, or read from stdin's next line
 after the PIN of the person running the command (scripts)."""
@@ -10,7 +12,7 @@ import sys
 
 from tui.i18n import t
 
-ACTIONS = ("list", "add", "set", "disable", "enable", "reset-pin")
+ACTIONS = ("list", "add", "set", "disable", "enable", "reset-pin", "pin")
 
 
 def add_commands(add_parser) -> None:
@@ -23,21 +25,26 @@ def add_commands(add_parser) -> None:
     p.add_argument("--classes", default=None, help=t("cli.help.staff_classes"))
 
 
-def _new_pin(name: str) -> str:
+def _new_pin(name: str, *, again: bool = False):
+    """The new PIN; ``again``: (the PIN, the same typed again), from two lines of
+    stdin when it is not a terminal."""
     from tui.cli import CliError, _safe
 
     if sys.stdin is not None and sys.stdin.isatty():
         import getpass
 
         first = getpass.getpass(t("cli.staff.new_pin", name=_safe(name)))
-        again = getpass.getpass(t("cli.staff.new_pin_again"))
-        if first != again:
+        second = getpass.getpass(t("cli.staff.new_pin_again"))
+        if first != second:
             raise CliError(t("err.account.pin_mismatch"), 2)
-        return first
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    if not line:
-        raise CliError(t("cli.staff.pin_line", name=_safe(name)), 2)
-    return line.rstrip("\r\n")
+        return (first, second) if again else first
+    lines = []
+    for _ in range(2 if again else 1):
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        if not line:
+            raise CliError(t("cli.staff.pin_line", name=_safe(name)), 2)
+        lines.append(line.rstrip("\r\n"))
+    return tuple(lines) if again else lines[0]
 
 
 def _account(name: str):
@@ -57,15 +64,20 @@ def cmd_staff(args, settings) -> int:
     from tui.cli import CliError, _open, _safe, signed_in
     from tui.i18n import account_error, label
 
-    if args.action != "list" and not args.name.strip():
+    if args.action not in ("list", "pin") and not args.name.strip():
         raise CliError(t("cli.staff.need_name", action=args.action), 2)
     _open(settings)
+    if args.action == "pin":
+        return _own_pin(args, settings)
     try:
         if args.action == "add" and not accounts.has_staff():  # the first administrator
             pin = _new_pin(args.name)
             row = accounts.add_account(None, accounts.StaffInput(
                 name=args.name, pin=pin, classes=args.classes or ""), first=True)
             print(t("cli.staff.first", name=_safe(row.name)))
+            from tui.cli_keys import first_key
+
+            first_key(row)
             return 0
         actor = signed_in(settings, args, "manage")
         if args.action == "list":
@@ -91,6 +103,10 @@ def cmd_staff(args, settings) -> int:
         if args.action == "set":
             changed = accounts.update_account(actor, target.id, role=args.role,
                                               classes=args.classes)
+            if changed and args.role and args.role != target.role \
+                    and accounts.role_needs_strong_pin(args.role):
+                print(t("staff.saved_reader"))
+                return 0
         else:
             changed = accounts.update_account(actor, target.id,
                                               active=args.action == "enable")
@@ -98,3 +114,26 @@ def cmd_staff(args, settings) -> int:
         return 0
     except accounts.AccountError as exc:
         raise CliError(account_error(exc), 2) from None
+
+
+def _own_pin(args, settings) -> int:
+    """``bangfu staff pin [NAME]``: NAME (or ``--as``, ``BANGFU_USER``) types their
+    PIN, then the new one twice (scripts: three lines of stdin)."""
+    from db import accounts
+    from db.connection import with_retry
+    from tui.cli import CliError, _actor, _read_pin, _safe
+    from tui.i18n import account_error
+
+    person = with_retry(lambda: _actor(settings, args.name.strip()
+                                       or getattr(args, "as_staff", "")))
+    pin = _read_pin(person.name)
+    if not pin:
+        raise CliError(t("cli.pin_needed", name=_safe(person.name)), 4)
+    new = _new_pin(person.name, again=True)
+    try:
+        with_retry(lambda: accounts.change_own_pin(person.id, pin, *new))
+    except accounts.AccountError as exc:
+        raise CliError(account_error(exc), 4 if exc.code in ("wrong", "locked", "disabled",
+                                                               "no_pin") else 2) from None
+    print(t("cli.staff.pin_changed"))
+    return 0

@@ -21,6 +21,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.outbox_written": ("{n} waiting entries written to the database.", "{n} 条待写入记录已写入数据库。"),
     "app.outbox_problem": ("{n} waiting entries cannot be written (see `bangfu outbox`).",
                            "{n} 条待写入记录无法写入（见 `bangfu outbox`）。"),
+    "app.outbox_refused": ("{n} waiting entries could not be proven yours (altered, hand-made or not sealed "
+                           "by you): never written, set aside in {path}.",
+                           "{n} 条待写入记录无法证明是您写的（被改动、伪造或并非由您加密）：不会写入，已移至 {path}。"),
+    "app.outbox_earlier_pin": ("{n} of your waiting entries were sealed with an earlier PIN and cannot be "
+                               "opened: never written, kept in {path}.",
+                               "您有 {n} 条待写入记录是用以前的 PIN 加密的，无法打开：不会写入，保留在 {path}。"),
     "app.stale_lock": ("The database has been locked for {age}, far longer than any save takes: a "
                        "computer probably crashed while saving. Remove the lock? Only if nobody is "
                        "saving right now.",
@@ -312,6 +318,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.export_csv": ("CSV", "导出CSV"),
     "key.export_md": ("Markdown", "导出MD"),
     "rscreen.title": ("Reports", "报表"),
+    "rscreen.limited": ("Only the students you may open are counted (your classes and cases).",
+                        "仅统计您可查看的学生（您的班级与负责的个案）。"),
     "rscreen.period": ("{period} · figures as of {as_of} · term {term}",
                        "{period} · 数据截至 {as_of} · 学期 {term}"),
     "rscreen.line.cases": ("Cases this term: {n} ({statuses}); {opened} opened in the period",
@@ -365,6 +373,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "team.error.self": ("A student cannot be their own peer helper.", "学生不能与自己结对。"),
     "team.error.student": ("That student is no longer on the roster.", "该学生已不在名册中。"),
     "overview.title": ("Leaders' overview", "帮扶工作总览"),
+    "overview.title_limited": ("Overview of the students you may open",
+                               "帮扶工作总览（仅含您可查看的学生）"),
     "overview.loading": ("Counting…", "正在统计…"),
     "overview.info": ("{period} · by {grouping} · {cases} cases, {overdue} overdue",
                       "{period} · 按{grouping} · {cases} 个个案，{overdue} 个逾期"),
@@ -557,6 +567,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                       "{scores} scores, {checkins} check-ins.",
                       "演示学校已写入 {path}：{students} 名学生，{cases} 个帮扶档案，{contacts} 条联系记录，"
                       "{scores} 条成绩，{checkins} 次心理测评。"),
+    "app.keys_not_set_up": ("Restricted text on this database is stored as typed: run "
+                            "`bangfu keys setup` once to seal it (it prints a recovery code for "
+                            "the principal).",
+                            "此数据库的保密内容仍以明文保存：请运行一次 `bangfu keys setup` 加密"
+                            "（会打印一个交给校长保管的恢复码）。"),
+    "recovery.title": ("The school's recovery code (shown this once)", "学校的恢复码（只显示这一次）"),
+    "key.recovery_written": ("I have written it down", "我已抄下"),
+    "cli.demo_keys": ("Restricted text is sealed (`bangfu keys`); the demo's recovery code, "
+                      "for trying `bangfu keys recover`: {code}",
+                      "保密内容已加密（`bangfu keys`）；演示用的恢复码（可用来试 `bangfu keys recover`）：{code}"),
     "cli.help.subjects": ("the subjects the score grid offers: list them, or set them (comma-separated)",
                           "成绩录入默认科目：列出或设置（逗号分隔）"),
     "cli.help.dimensions": ("what a psychological check-in rates 1-5: list them, or set them",
@@ -673,8 +693,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.backup": ("copy the database into its backups folder (keeps the last N)",
                         "把数据库备份到备份文件夹（保留最近 N 份）"),
     "cli.help.keep": ("how many backups to keep (else config, 14)", "保留多少份备份（否则取配置文件，默认 14）"),
-    "cli.help.check": ("check the file's integrity (exit 0 ok, 1 damaged, 2 cannot open)",
-                       "检查文件完整性（退出码 0 正常、1 损坏、2 无法打开）"),
+    "cli.help.check": ("check the file's integrity and what was changed outside bangfu (exit 0 ok, "
+                       "1 damaged or changed, 2 cannot open)",
+                       "检查文件完整性及在帮扶之外做出的修改（退出码 0 正常、1 损坏或被改动、2 无法打开）"),
     "cli.help.doctor": ("print where the file is and any risk to it", "显示数据库文件的位置、状态和风险"),
     "cli.help.unlock": ("remove a lock left behind by a crashed client (dotfile locking)",
                         "删除崩溃客户端遗留的锁（dotfile 锁）"),
@@ -718,9 +739,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "{path}：锁方式 {old} → {new}。请先在所有电脑上关闭帮扶，之后在每台电脑的配置中设置 "
                          "locking = \"{new}\"。"),
     "cli.locking_set": ("{path} now uses {mode} locking.", "{path} 现在使用 {mode} 锁。"),
-    "cli.help.outbox": ("list entries waiting to be written; --flush writes them",
-                        "列出等待写入的记录；--flush 立即写入"),
-    "cli.help.flush": ("write the waiting entries now", "立即写入等待中的记录"),
+    "cli.help.outbox": ("list your entries waiting on this computer (asks your PIN); --flush writes them",
+                        "列出您在本机等待写入的记录（需输入 PIN）；--flush 立即写入"),
+    "cli.help.flush": ("write your waiting entries now, as you; set aside any that are not provably yours",
+                       "立即以您的身份写入您的等待记录；无法证明是您写的记录会被移开"),
     "cli.backup_done": ("Backup written: {path} ({size}). Keeping the last {keep}.",
                         "备份已写入：{path}（{size}）。保留最近 {keep} 份。"),
     "cli.backup_failed": ("The backup failed: {detail}. The database itself was not changed.",
@@ -755,8 +777,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.backup_reason.no_space": ("not enough free space on the drive",
                                    "磁盘空间不足"),
     "cli.backup_reason.check": ("the copy failed its check", "副本未通过检查"),
-    "cli.check_ok": ("{path}: ok (integrity, foreign keys, and its rows match the journals).",
-                     "{path}：正常（完整性与外键检查通过，数据行与日志一致）。"),
+    "cli.check_ok": ("{path}: ok (integrity, foreign keys, the audit log's chain and every account, "
+                     "and its rows match the journals).",
+                     "{path}：正常（完整性、外键、审计日志的哈希链和所有账号检查通过，数据行与日志一致）。"),
     "cli.check_row_differs": ("{table} row {row}: {column} differs from the journal (the last saved "
                               "value).", "{table} 第 {row} 行：{column} 与日志（最后保存的值）不一致。"),
     "cli.check_row_missing": ("{table} row {row} is missing (the journal has it).",
@@ -767,6 +790,62 @@ CATALOG: dict[str, tuple[str, str]] = {
                                 "missing (the journal has it).",
                                 "audit_log：{table} 第 {row} 行的审计记录（{action}，{at}）缺失（日志中有此记录）。"),
     "cli.check_more": ("… and {n} more.", "……另有 {n} 处。"),
+    "cli.check_ok_server": ("{path}: ok (the audit log's chain and its guards, and every account, are as "
+                            "bangfu wrote them).",
+                            "{path}：正常（审计日志的哈希链及其保护触发器、所有账号均与帮扶写入时一致）。"),
+    "cli.check_tampered": ("{path}: {n} problems, and the database was changed outside bangfu (above). "
+                           "Find out who could write to it; `bangfu recover` rebuilds a file from the "
+                           "newest backup whose audit log is intact and every workstation's journal.",
+                           "{path}：{n} 处问题，数据库在帮扶之外被修改（见上）。请查明谁能写入数据库；"
+                           "`bangfu recover` 可用审计日志完好的最新备份和各工作站的日志重建数据库文件。"),
+    "cli.tamper.trigger_missing": ("audit_log: the trigger {row} that keeps the log from being changed "
+                                   "is gone (dropped outside bangfu).",
+                                   "audit_log：防止审计日志被修改的触发器 {row} 不见了（在帮扶之外被删除）。"),
+    "cli.tamper.trigger_changed": ("audit_log: the trigger {row} that keeps the log from being changed "
+                                   "was altered or switched off outside bangfu.",
+                                   "audit_log：防止审计日志被修改的触发器 {row} 在帮扶之外被改动或停用。"),
+    "cli.tamper.chain_rewritten": ("audit_log row {row} was changed after it was written (it no longer "
+                                   "matches its hash): the first broken link.",
+                                   "audit_log 第 {row} 行在写入后被改动（与其哈希不符）：哈希链第一处断裂。"),
+    "cli.tamper.chain_removed": ("audit_log rows {first}–{last} were removed (the chain jumps to row "
+                                 "{row}): the first broken link.",
+                                 "audit_log 第 {first}–{last} 行被删除（哈希链跳到第 {row} 行）：哈希链第一处断裂。"),
+    "cli.tamper.chain_removed_row": ("audit_log: a row before row {row} was removed and the rows after "
+                                     "it renumbered: the first broken link.",
+                                     "audit_log：第 {row} 行之前有一行被删除，其后各行被重新编号：哈希链第一处断裂。"),
+    "cli.tamper.chain_inserted": ("audit_log row {row} was put in outside bangfu (it is not linked into "
+                                  "the chain): the first broken link.",
+                                  "audit_log 第 {row} 行是在帮扶之外插入的（未链入哈希链）：哈希链第一处断裂。"),
+    "cli.tamper.chain_columns": ("audit_log: the columns of its hash chain were removed.",
+                                 "audit_log：哈希链所用的列被删除了。"),
+    "cli.tamper.account_changed": ("The account {name} (id {row}) was changed outside bangfu: {fields}.",
+                                   "账号 {name}（id {row}）在帮扶之外被修改：{fields}。"),
+    "cli.tamper.account_added": ("The account {name} (id {row}) was added outside bangfu (the audit log "
+                                 "never sealed it).",
+                                 "账号 {name}（id {row}）是在帮扶之外添加的（审计日志中没有它的封存记录）。"),
+    "cli.tamper.account_removed": ("The account with id {row} was removed outside bangfu.",
+                                   "id 为 {row} 的账号在帮扶之外被删除。"),
+    "cli.tamper.key_changed": ("The key of {name} (staff_key row {row}) was put in or changed "
+                               "outside bangfu: holders will not give it the school's key.",
+                               "{name} 的钥匙（staff_key 第 {row} 行）在 bangfu 之外被加入或改动："
+                               "持有人不会把学校的钥匙发给它。"),
+    "cli.tamper.field.role": ("role", "角色"),
+    "cli.tamper.field.active": ("whether it may sign in", "是否启用"),
+    "cli.tamper.field.pin": ("PIN", "PIN 码"),
+    "cli.tamper.field.name": ("name", "姓名"),
+    "cli.tamper.field.classes": ("classes", "任教班级"),
+    "cli.tamper.setting_changed": ("The setting {row} was changed outside bangfu.",
+                                   "设置 {row} 在帮扶之外被修改。"),
+    "cli.tamper.setting_added": ("The setting {row} was added outside bangfu.",
+                                 "设置 {row} 是在帮扶之外添加的。"),
+    "cli.tamper.setting_removed": ("The setting {row} was removed outside bangfu.",
+                                   "设置 {row} 在帮扶之外被删除。"),
+    "cli.tamper.backup_differs": ("audit_log row {row} differs from the backup {name}: the log was "
+                                  "rewritten from there on since that backup.",
+                                  "audit_log 第 {row} 行与备份 {name} 不同：该备份之后，日志从这一行起被改写。"),
+    "cli.tamper.backup_removed": ("audit_log rows {first}–{last} are in the backup {name} but gone from "
+                                  "the file.",
+                                  "audit_log 第 {first}–{last} 行在备份 {name} 中有，但数据库文件中已没有。"),
     "cli.check_damaged": ("{path} is damaged ({n} problems). Make sure nobody is using bangfu, then run "
                           "`bangfu recover --db {path}`: it rebuilds the file from the newest good backup "
                           "and every workstation's journal.",
@@ -822,7 +901,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "and the {journal} folder, and ask for help.",
                               "{folder} 中没有 {path} 的完好备份，无法重建。请保留损坏的文件和 {journal} 文件夹并寻求帮助。"),
     "cli.outbox_empty": ("No entries waiting for {path}.", "{path} 没有等待写入的记录。"),
-    "cli.outbox_item": ("{queued}  {staff}  {when}  {text}", "{queued}  {staff}  {when}  {text}"),
+    "cli.outbox_item": ("{queued}  {when}  {student}  {reason}", "{queued}  {when}  {student}  {reason}"),
+    "cli.outbox_case": ("case #{id}", "帮扶档案 #{id}"),
+    "cli.outbox_others": ("{n} entries of other people wait here; each is written when its author signs in.",
+                          "另有 {n} 条他人的记录在此等待，各自在作者登录后写入。"),
+    "cli.outbox_refused": ("Refused {path}: {reason}. Never written; kept in {folder}.",
+                           "已拒绝 {path}：{reason}。不会写入；保留在 {folder}。"),
+    "cli.outbox_refused_item": ("{queued}  set aside, never written: {reason} ({path})",
+                                "{queued}  已移开，不会写入：{reason}（{path}）"),
+    "cli.outbox_refused_others": ("{n} set-aside entries of other people are in {folder}.",
+                                  "{folder} 中另有 {n} 条他人的已移开记录。"),
     "cli.outbox_count": ("{n} entries waiting (they are written automatically when the file can be "
                          "reached; --flush writes them now).",
                          "{n} 条记录等待写入（文件可访问时自动写入；--flush 立即写入）。"),
@@ -832,7 +920,15 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "无法写入 {path}：{reason}。该记录保留在待写队列中。"),
     "cli.outbox_reason.case": ("its case no longer exists", "其帮扶档案已不存在"),
     "cli.outbox_reason.staff": ("its author is not in the staff list", "作者不在教职工名单中"),
+    "cli.outbox_reason.not_allowed": ("its author may not see that student (any more)",
+                                      "作者（已）无权查看该学生"),
     "cli.outbox_reason.unreadable": ("the file is unreadable", "文件无法读取"),
+    "cli.outbox_reason.unsealed": ("it is not sealed by its author (hand-made, or from an older bangfu)",
+                                   "它没有经作者加密（手工制作，或来自旧版帮扶）"),
+    "cli.outbox_reason.forged": ("its seal does not verify (altered, or copied from another database)",
+                                 "其加密校验失败（被改动，或从其他数据库复制而来）"),
+    "cli.outbox_reason.earlier_pin": ("sealed with an earlier PIN, or not by you: it cannot be opened",
+                                      "用以前的 PIN 加密，或并非由您加密：无法打开"),
     "cli.queued": ("The database cannot be reached; the entry waits in the local outbox ({uuid}) and "
                    "is written when it can be.",
                    "无法访问数据库；该记录已存入本地待写队列（{uuid}），待可访问时写入。"),
@@ -929,6 +1025,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "有一个锁已持有{age}：可能有客户端崩溃。请运行 `bangfu unlock`。"),
     "doctor.warn.no_recent_backup": ("No backup in the last two days: run `bangfu backup`.",
                                      "最近两天没有备份：请运行 `bangfu backup`。"),
+    "doctor.warn.tampered": ("The audit log or an account was changed outside bangfu (`bangfu check` "
+                             "names the same):",
+                             "审计日志或账号在帮扶之外被修改（`bangfu check` 会列出同样的内容）："),
     "doctor.warn.outbox": ("Entries are waiting in this computer's outbox: `bangfu outbox --flush`.",
                            "本机有等待写入的记录：请运行 `bangfu outbox --flush`。"),
     "doctor.server": ("Server", "服务器"),
@@ -1089,6 +1188,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.field.as_of": ("Figures as of", "数据截至"),
     "report.field.term": ("Term", "学期"),
     "report.field.generated": ("Generated", "生成时间"),
+    "report.field.scope": ("Students counted", "统计范围"),
+    "report.scope_limited": ("only those the person who made this report may open "
+                             "(their classes and cases)",
+                             "仅限生成本报表者可查看的学生（其班级与负责的个案）"),
     "report.sheet.summary": ("Summary", "概要"),
     "report.sheet.cases": ("Cases", "帮扶个案"),
     "report.sheet.entries": ("Entries", "帮扶记录"),
@@ -1510,6 +1613,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.account.pin_long": ("At most 64 characters.", "最多 64 个字符。"),
     "err.account.pin_controls": ("A PIN cannot hold control characters.", "PIN 不能包含控制字符。"),
     "err.account.pin_mismatch": ("The two PINs differ: type it again.", "两次输入的 PIN 不一致：请重新输入。"),
+    "err.account.pin_weak": ("Too easy to guess for someone who reads confidential notes: use 8 digits "
+                             "that are not a date or a pattern such as 12345678, or a password of 10 "
+                             "or more characters with letters and digits (or signs).",
+                             "可查看保密记录的人需要更难猜的 PIN：请用 8 位数字（不能是日期或 12345678 "
+                             "之类的规律数字），或至少 10 个字符、包含字母和数字（或符号）的密码。"),
+    "err.account.pin_same": ("Choose a PIN other than the one you have now.", "请设置与当前不同的 PIN。"),
     "err.account.pin_already_set": ("This account already has a PIN.", "该账号已设置 PIN。"),
     "err.account.unknown": ("No such account.", "没有这个账号。"),
     "err.account.not_allowed": ("Only administrators and coordinators manage staff.",
@@ -1536,12 +1645,88 @@ CATALOG: dict[str, tuple[str, str]] = {
     "err.access.restricted": ("Only counsellors, administrators and the case's lead read restricted entries.",
                               "只有心理教师、管理员和该生的包保负责人可以查看保密记录。"),
     "err.access.student": ("That student is not among those you may see.", "您无权查看该学生。"),
+    "err.access.sealed": ("This text is sealed, and your key to it is not ready yet. It is given "
+                          "to you the next time an administrator or a counsellor signs in; if "
+                          "you were told your PIN is too short, choose a longer one first.",
+                          "这段内容已加密，您的钥匙尚未就绪。管理员或心理教师下次登录时会自动发给您；"
+                          "如果系统提示您的 PIN 太短，请先换一个更长的 PIN。"),
+    "err.access.sealed_damaged": ("This sealed text does not open with the school's key: it was "
+                                  "changed outside bangfu. Run `bangfu check`, and restore it "
+                                  "from a backup if needed.",
+                                  "这段加密内容无法用学校的钥匙打开：它在 bangfu 之外被改动过。"
+                                  "请运行 `bangfu check`，必要时从备份恢复。"),
+    "err.keys.sign_in": ("Sign in again so that your key is opened, then try again.",
+                         "请重新登录以打开您的钥匙，然后再试一次。"),
+    "err.keys.already": ("The school's key exists already, and you do not hold it yet: it is "
+                         "given to you when another holder signs in (`bangfu keys` lists them), "
+                         "or open it with the recovery code: `bangfu keys recover`.",
+                         "学校的钥匙已经存在，但您还没有：其他持有人登录时会发给您（`bangfu keys` "
+                         "列出持有人），或用恢复码打开：`bangfu keys recover`。"),
+    "err.keys.weak_pin": ("Your PIN is too short to hold the school's key. Choose a longer one "
+                          "(`bangfu staff pin`), then run this again.",
+                          "您的 PIN 太短，不能持有学校的钥匙。请先换一个更长的 PIN"
+                          "（`bangfu staff pin`），再运行一次。"),
+    "err.keys.not_holder": ("Only someone who holds the school's key can make a new recovery "
+                            "code: sign in again, or open the key with the recovery code first.",
+                            "只有持有学校钥匙的人才能生成新的恢复码：请重新登录，或先用恢复码打开钥匙。"),
+    "err.keys.not_set_up": ("Restricted text is not sealed on this database yet: an "
+                            "administrator runs `bangfu keys setup` first.",
+                            "此数据库的保密内容尚未加密：请管理员先运行 `bangfu keys setup`。"),
+    "err.keys.wrong_code": ("That recovery code does not open the school's key. Check it against "
+                            "the printed copy (letters and digits; dashes and case do not matter).",
+                            "该恢复码打不开学校的钥匙。请对照纸质副本检查（字母和数字；横线和大小写不影响）。"),
+    "cli.help.keys": ("the school's key to restricted text: status, setup (prints the recovery "
+                      "code once), recover (with the recovery code), new-code",
+                      "保密内容的学校钥匙：status（状态）、setup（设置，只显示一次恢复码）、"
+                      "recover（用恢复码恢复）、new-code（新恢复码）"),
+    "cli.help.keys_action": ("status (the default), setup, recover or new-code",
+                             "status（默认）、setup、recover 或 new-code"),
+    "cli.keys.code_prompt": ("Recovery code: ", "恢复码："),
+    "cli.keys.code_line": ("Type the recovery code (or give it as the line after the PIN).",
+                           "请输入恢复码（或在 PIN 的下一行给出）。"),
+    "cli.keys.code": ("Recovery code (shown this once): {code}", "恢复码（只显示这一次）：{code}"),
+    "cli.keys.code_keep": (
+        "Write it down or print it, seal it in an envelope and give it to the principal to keep "
+        "in the school's safe; keep it on no computer. With it an administrator opens the "
+        "school's restricted notes again (`bangfu keys recover`) if every reader's PIN is lost; "
+        "anyone with it and a copy of the file can read them.",
+        "请抄下或打印，封入信封交校长存放在学校保险柜，不要存在任何电脑上。"
+        "所有可读者的 PIN 都丢失时，管理员凭它重新打开学校的保密记录（`bangfu keys recover`）；"
+        "任何人拿到它和数据库副本都能读到这些记录。"),
+    "cli.keys.set_up": ("Restricted text is sealed from now on: the school's key is made and "
+                        "held by {holders} reader(s); the others get it at a holder's next "
+                        "sign-in.",
+                        "从现在起保密内容均加密保存：学校的钥匙已生成，{holders} 位可读者持有；"
+                        "其他人在持有人下次登录时获得。"),
+    "cli.keys.sealed_rest": ("The school's key exists already; what was still stored as typed "
+                             "is sealed now.",
+                             "学校的钥匙已存在；仍以明文保存的内容现已加密。"),
+    "cli.keys.recovered": ("The school's key is open again and you hold it; the other readers "
+                           "get it at your next sign-in. Make a new recovery code if the old one "
+                           "was seen by others: `bangfu keys new-code`.",
+                           "学校的钥匙已重新打开并由您持有；其他可读者在您下次登录时获得。"
+                           "如果旧恢复码被他人看到，请生成新的：`bangfu keys new-code`。"),
+    "cli.keys.not_set_up": ("Restricted text is not sealed on this database yet (it is stored as "
+                            "typed). An administrator runs `bangfu keys setup` once.",
+                            "此数据库的保密内容尚未加密（以明文保存）。请管理员运行一次 `bangfu keys setup`。"),
+    "cli.keys.holders": ("Hold the school's key: {names}", "持有学校钥匙：{names}"),
+    "cli.keys.waiting": ("Get it at a holder's next sign-in: {names}",
+                         "在持有人下次登录时获得：{names}"),
+    "cli.keys.weak": ("Need a longer PIN before they get it: {names}",
+                      "需先换更长的 PIN 才能获得：{names}"),
+    "cli.keys.recovery_yes": ("A recovery code exists (kept on paper by the principal).",
+                              "已有恢复码（由校长纸质保管）。"),
+    "cli.keys.recovery_no": ("No recovery code exists: a holder runs `bangfu keys new-code`.",
+                             "没有恢复码：请持有人运行 `bangfu keys new-code`。"),
+    "cli.keys.plain": ("{n} restricted row(s) are still stored as typed: a holder runs "
+                       "`bangfu keys setup` to seal them.",
+                       "{n} 条保密记录仍以明文保存：请持有人运行 `bangfu keys setup` 加密。"),
     "access.restricted_entry": ("restricted entry", "保密记录"),
     "access.restricted_field": ("restricted", "保密"),
     "access.hidden": ("not shown to volunteers", "志愿者不可见"),
     "key.confidential": ("confidential", "设为保密"),
-    "edit.confidential_where": ("Put the cursor in a text field first, then ctrl+k marks it confidential.",
-                                "请先把光标放在文字栏内，再按 ctrl+k 设为保密。"),
+    "edit.confidential_where": ("Put the cursor in a text field first, then ctrl+t marks it confidential.",
+                                "请先把光标放在文字栏内，再按 ctrl+t 设为保密。"),
     "err.grid.not_yours": ("Not one of your classes: a class teacher enters their class, a teacher "
                            "the classes on their account.",
                            "不是您的班级：班主任录入本班，任课教师录入账号中登记的任教班级。"),
@@ -1563,19 +1748,34 @@ CATALOG: dict[str, tuple[str, str]] = {
     "signin.checking": ("Checking…", "正在验证……"),
     "signin.first_title": ("A new database: who is its first administrator?",
                            "新数据库：请设置第一位管理员"),
-    "signin.first_hint": ("Your name, then a PIN typed twice; then add the other staff (F9). "
+    "signin.first_hint": ("Your name, then a PIN typed twice (8 digits that are not a date or a "
+                          "pattern, or a password of 10+ characters with letters and digits: an "
+                          "administrator reads confidential notes); then add the other staff (F9). "
                           "For a demo school instead: `bangfu demo`.",
-                          "填写您的姓名，再输入两次 PIN；之后用 F9 添加其他教职工。"
+                          "填写您的姓名，再输入两次 PIN（管理员可查看保密记录，须用 8 位非日期、非规律的数字，"
+                          "或至少 10 个字符、包含字母和数字的密码）；之后用 F9 添加其他教职工。"
                           "若只想看演示学校：`bangfu demo`。"),
     "signin.first_name": ("your name", "您的姓名"),
+    "signin.new_pin_title": ("{name}: your PIN must change before you go on",
+                             "{name}：请先更换 PIN 再继续"),
+    "signin.new_pin_hint": ("You may read confidential notes, and a short PIN can be guessed from a "
+                            "copy of the file. Choose a new one: 8 digits (not a date or a pattern) "
+                            "or a password of 10+ characters with letters and digits; type it "
+                            "twice, then Enter. esc goes back to the names.",
+                            "您可以查看保密记录，而短 PIN 可能被人从数据库副本中猜出。请设置新的 PIN："
+                            "8 位数字（不能是日期或规律数字），或至少 10 个字符、包含字母和数字的密码；"
+                            "输入两次后按回车。按 esc 返回姓名列表。"),
+    "signin.pin_changed": ("Your new PIN is set.", "新 PIN 已设置。"),
     "key.staff": ("staff", "教职工"),
     "form.restricted": ("Confidential", "保密"),
     "cli.help.restricted": ("confidential entry: counselling, family_conflict or referral (c/f/r)",
                             "保密记录：counselling 心理辅导、family_conflict 家庭矛盾、referral 转介（c/f/r）"),
     "cli.field.restricted": ("confidential", "保密"),
     "form.restricted.no": ("no", "否"),
-    "cli.help.staff": ("staff accounts: list, add, set (role, classes), disable, enable, reset-pin",
-                       "教职工账号：list 列出、add 添加、set 修改角色与班级、disable 停用、enable 启用、reset-pin 重设 PIN"),
+    "cli.help.staff": ("staff accounts: list, add, set (role, classes), disable, enable, reset-pin; "
+                       "pin changes your own PIN",
+                       "教职工账号：list 列出、add 添加、set 修改角色与班级、disable 停用、enable 启用、reset-pin 重设 PIN；"
+                       "pin 更换自己的 PIN"),
     "cli.help.staff_action": ("what to do", "操作"),
     "cli.help.staff_name": ("the person's name", "姓名"),
     "cli.help.staff_role": ("the role (see the README's permission table)", "角色（见 README 的权限表）"),
@@ -1585,6 +1785,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.staff.pin_line": ("{name}: the new PIN is the next line of stdin.", "{name}：新 PIN 应为标准输入的下一行。"),
     "cli.staff.need_name": ("staff {action} needs a name.", "staff {action} 需要姓名。"),
     "cli.staff.first": ("{name} is this database's first administrator.", "{name} 已成为本数据库的第一位管理员。"),
+    "cli.pin_must_change": ("{name}: your PIN must change before you go on: you may read confidential "
+                            "notes, and a short PIN can be guessed from a copy of the file. Run "
+                            "`bangfu staff pin --as {name}` (your PIN, then the new one twice) or "
+                            "sign in to the app, which asks for it.",
+                            "{name}：请先更换 PIN 再继续：您可以查看保密记录，而短 PIN 可能被人从数据库"
+                            "副本中猜出。请运行 `bangfu staff pin --as {name}`（先输入当前 PIN，再输入两次新 PIN），"
+                            "或登录应用程序按提示更换。"),
+    "cli.staff.pin_changed": ("Your new PIN is set.", "新 PIN 已设置。"),
+    "staff.saved_reader": ("Saved. If their PIN is short, they choose a stronger one at their next "
+                           "sign-in (they may read confidential notes).",
+                           "已保存。如其 PIN 过短，下次登录时须更换为更难猜的 PIN（其可查看保密记录）。"),
     "key.staff_add": ("add", "添加"),
     "key.staff_edit": ("edit", "修改"),
     "key.staff_pin": ("new PIN", "重设 PIN"),
@@ -1720,6 +1931,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.action.bulk": ("bulk write", "批量写入"),
     "audit.action.read": ("opened", "查看"),
     "audit.action.sign_in_failed": ("failed sign-in", "登录失败"),
+    "audit.action.seal": ("sealed", "封存"),
     "audit.table.student": ("student", "学生"),
     "audit.table.guardian": ("guardian", "监护人"),
     "audit.table.case_file": ("case file", "帮扶档案"),
@@ -1734,6 +1946,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.table.term": ("term", "学期"),
     "audit.table.school_class": ("class", "班级"),
     "audit.table.bangfu_meta": ("school setting", "学校设置"),
+    "audit.table.staff_key": ("personal key", "个人钥匙"),
+    "audit.table.school_key": ("school key", "学校钥匙"),
     "audit.err.staff_none": ("No staff member has that name or pinyin.", "没有这个姓名或拼音的教职工。"),
     "audit.err.staff_many": ("Several staff match ({names}): type more of the name.",
                              "匹配到多位教职工（{names}）：请输入更完整的姓名。"),

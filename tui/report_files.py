@@ -7,6 +7,8 @@ and ``render_csv`` return them as text (for stdout).
 
 Cells are typed: ``str`` (text), ``int``, ``Share`` (a fraction shown as a
 percentage: "66.7%"), ``dt.date`` / ``dt.datetime`` and ``None`` (no value: "—").
+A report counted over the students its reader may open only
+(``Report.limited``) says so in its summary and under its Markdown title.
 Names from the file (students, classes, staff, terms) are cleaned to one line;
 a text cell that a spreadsheet would read as a formula (= + - @, tab, carriage
 return first) gets a leading apostrophe in .csv and .xlsx; Markdown cells are
@@ -72,6 +74,8 @@ def summary_table(report) -> Table:
         [t("report.field.term"), one_line(report.term_name) or None],
         [t("report.field.generated"), report.generated_at],
     ]
+    if report.limited:  # counted over the students its reader may open only
+        rows.append([t("report.field.scope"), t("report.scope_limited")])
     return Table("summary", t("report.sheet.summary"), t("report.sheet.summary"),
                  [t("report.col.item"), t("report.col.value")], rows)
 
@@ -228,6 +232,8 @@ def render_markdown(report) -> str:
                          as_of=report.as_of.isoformat(),
                          term=one_line(report.term_name) or t("common.none"),
                          generated=cell_text(report.generated_at))), ""]
+    if report.limited:
+        lines += [md_escape(t("report.field.scope") + colon + t("report.scope_limited")), ""]
     for table in section_tables(report):
         lines += [f"## {md_escape(table.title)}", ""]
         lines.append("| " + " | ".join(md_escape(h) for h in table.headers) + " |")
