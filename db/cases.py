@@ -278,11 +278,11 @@ def _opened(reader, stored: dict) -> tuple[dict, set[str]]:
 
     opened, shut = dict(stored), set()
     for name in CASE_TEXT_FIELDS:
-        if reader is None or not keys.can_open(reader, "case_file", name, stored.get(name)):
-            if keys.crypto.is_sealed(stored.get(name)):
-                opened[name], shut = "", shut | {name}
-            continue
-        opened.update(keys.open_values(reader, "case_file", {name: stored[name]}, (name,)))
+        text = keys.opened_or_none(reader, "case_file", name, stored.get(name))
+        if text is None:
+            opened[name], shut = "", shut | {name}
+        else:
+            opened[name] = text
     return opened, shut
 
 

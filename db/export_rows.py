@@ -261,9 +261,7 @@ def _cases(reader, table: ExportTable, step) -> list[list]:
             for f in marked_fields:
                 values[f] = ""
         for f in CASE_TEXT_FIELDS:  # sealed (db.keys): opened for its reader, else blank
-            if keys.crypto.is_sealed(values[f]):
-                values[f] = (keys.open_values(reader, "case_file", values, (f,))[f]
-                             if keys.can_open(reader, "case_file", f, values[f]) else "")
+            values[f] = keys.opened_or_none(reader, "case_file", f, values[f]) or ""
         n, last = counts.get(case_id, (0, None))
         values.update({
             "student_no": no, "name": name, "class": class_name or "", "term": term or "",

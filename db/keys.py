@@ -450,14 +450,17 @@ def open_values(reader, table: str, values: dict, names) -> dict:
     return out
 
 
-def can_open(reader, table: str, name: str, value) -> bool:
+def opened_or_none(reader, table: str, name: str, value):
+    """``value`` as typed: opened with ``reader``'s keys if sealed; None if
+    they do not open it (or there is no reader)."""
     if not crypto.is_sealed(value):
-        return True
+        return value
+    if reader is None:
+        return None
     try:
-        open_values(reader, table, {name: value}, (name,))
+        return open_values(reader, table, {name: value}, (name,))[name]
     except Sealed:
-        return False
-    return True
+        return None
 
 
 def seal_existing(actor, progress=None) -> int:

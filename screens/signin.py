@@ -242,22 +242,34 @@ class SignInScreen(Screen):
     @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
     def verify(self, staff: StaffView, pin: str) -> None:
         """The slow hash off the event loop; a wrong PIN is counted in the file."""
-        from db.access import scope_for
-        from db.accounts import AccountError, authenticate, choose_pin, must_change_pin
+        from db.accounts import authenticate, choose_pin, must_change_pin
         from db.connection import with_retry
+
+        def prove() -> bool:
+            if not staff.has_pin:
+                with_retry(lambda: choose_pin(staff.id, pin))
+                return True
+            with_retry(lambda: authenticate(staff.id, pin))
+            if with_retry(lambda: must_change_pin(staff.id, pin)):
+                self.app.call_from_thread(self.ask_new_pin, pin)
+                return False
+            return True
+
+        self._prove_then_sign_in(staff.id, prove, self.signed)
+
+    def _prove_then_sign_in(self, staff_id: int, prove, done) -> None:
+        """In a worker: ``prove()`` the PIN (False: stop there, it took over),
+        then hand who signed in, and what they see, to ``done``; a refusal says why."""
+        from db.access import scope_for
+        from db.accounts import AccountError
         from db.models import database
         from db.staff import staff_view
 
         try:
             with database.connection_context():
-                if staff.has_pin:
-                    with_retry(lambda: authenticate(staff.id, pin))
-                    if with_retry(lambda: must_change_pin(staff.id, pin)):
-                        self.app.call_from_thread(self.ask_new_pin, pin)
-                        return
-                else:
-                    with_retry(lambda: choose_pin(staff.id, pin))
-                view = staff_view(staff.id)
+                if not prove():
+                    return
+                view = staff_view(staff_id)
                 scope = scope_for(view) if view is not None else None
         except AccountError as exc:
             self.app.call_from_thread(self._refused, account_error(exc))
@@ -265,7 +277,7 @@ class SignInScreen(Screen):
         if view is None:
             self.app.call_from_thread(self._refused, t("err.account.disabled"))
             return
-        self.app.call_from_thread(self.signed, view, scope)
+        self.app.call_from_thread(done, view, scope)
 
     # -- a weak PIN of someone who reads restricted text: a new one first --------------
     def ask_new_pin(self, old: str) -> None:
@@ -299,24 +311,12 @@ class SignInScreen(Screen):
 
     @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
     def change_weak_pin(self, staff: StaffView, old: str, new: str) -> None:
-        from db.access import scope_for
-        from db.accounts import AccountError, change_own_pin
+        from db.accounts import change_own_pin
         from db.connection import with_retry
-        from db.models import database
-        from db.staff import staff_view
 
-        try:
-            with database.connection_context():
-                with_retry(lambda: change_own_pin(staff.id, old, new))
-                view = staff_view(staff.id)
-                scope = scope_for(view) if view is not None else None
-        except AccountError as exc:
-            self.app.call_from_thread(self._refused, account_error(exc))
-            return
-        if view is None:
-            self.app.call_from_thread(self._refused, t("err.account.disabled"))
-            return
-        self.app.call_from_thread(self._changed, view, scope)
+        self._prove_then_sign_in(
+            staff.id, lambda: bool(with_retry(lambda: change_own_pin(staff.id, old, new))),
+            self._changed)
 
     def _changed(self, view: StaffView, scope) -> None:
         self.old_pin = None
