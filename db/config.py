@@ -14,6 +14,11 @@ config, else ``posix``.  ``backups = 14`` says how many daily backups to keep;
 many minutes without a key (0: never).  ``[os_users]`` maps OS logins to staff
 names (``zhangwei = "张伟"``): over SSH the sign-in then goes straight to that
 person's PIN, and the CLI acts as them without ``--as``.
+
+``theme = "textual-light"`` picks the app's colours; a ``[keymap]`` table
+rebinds keys by their name (``save = "f5"``).  Both are read here as
+written and checked by the app (``tui.keymap``), which names a bad entry and
+goes on without it: a typo there never keeps anyone out.
 """
 
 from __future__ import annotations
@@ -72,6 +77,10 @@ class Settings:
     backups: int = 14  # how many daily backups to keep
     stale_lock: int = 60  # seconds after which a dot-file lock counts as left by a crash
     idle_lock: int = 5  # minutes without a key before the app locks itself (0: never)
+    # [keymap] as written: (binding id, keys) pairs, keys None when not text;
+    # None when ``keymap`` is not a table (checked and named by tui.keymap)
+    keymap: tuple[tuple[str, str | None], ...] | None = ()
+    theme: str = ""  # as written ("" = Textual's default); checked by the app
 
     @property
     def on_server(self) -> bool:
@@ -143,6 +152,24 @@ def os_user_account(cfg: dict) -> str:
     return name.strip() if isinstance(name, str) else ""
 
 
+def keymap_entries(cfg: dict) -> tuple[tuple[str, str | None], ...] | None:
+    """The ``[keymap]`` table as ``(binding id, keys)`` pairs in file order; a
+    value that is not text is kept as None (to be named, not applied); None
+    when ``keymap`` is there but not a table."""
+    table = cfg.get("keymap", {})
+    if not isinstance(table, dict):
+        return None
+    return tuple((str(name), value if isinstance(value, str) else None)
+                 for name, value in table.items())
+
+
+def theme_setting(cfg: dict) -> str:
+    """``theme = "..."`` as written ("" when absent; a value that is not text as
+    it reads, so the app can name it)."""
+    value = cfg.get("theme", "")
+    return value.strip() if isinstance(value, str) else repr(value)
+
+
 def resolve(db_arg: str | None = None, lang_arg: str | None = None,
             environ=os.environ, locking_arg: str | None = None) -> Settings:
     cfg = read_config_file()
@@ -190,4 +217,4 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
         raise ConfigError(f"{config_file()}: idle_lock_minutes = {idle!r}; use a whole number "
                           "of minutes from 0 (never) to 240") from None
     return Settings(db_path, db_source, lang, source, user, locking, locking_source, backups,
-                    stale, idle)
+                    stale, idle, keymap_entries(cfg), theme_setting(cfg))

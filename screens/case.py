@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from db.cases import CASE_TEXT_FIELDS, CaseView, ContactView
 from db.text import clean, one_line
 from tui.charts import column_chart, sparkline
 from tui.i18n import change_text, failure, hidden_text, label, labels, paren, restricted_entry, t
-from tui.widgets import KeyFooter, LinesView, PlainStatic, render_strips
+from tui.widgets import KeyFooter, LinesView, PlainStatic, copy_out, wrap_lines
 
 TABS = ("timeline", "file", "family", "plan", "progress")
 CHART_SLOTS = 9  # the latest assessments drawn per subject (each 7 cells wide)
@@ -229,6 +230,31 @@ def progress_text(progress) -> Text:
     return text
 
 
+def entry_text(contact: ContactView) -> str:
+    """An entry as the timeline shows it (a restricted one: only that it
+    exists), unwrapped, without the timeline's indent: what ``y`` copies."""
+    lines = timeline_text([contact]).plain.rstrip("\n").split("\n")
+    return "\n".join(line.removeprefix("  ") for line in lines)
+
+
+def family_phone(view: CaseView) -> str:
+    """The number to call the family on: the family's own, else the first
+    guardian's that has one ("" when none is shown to this reader)."""
+    phones = [view.phone] + [g.phone for g in view.guardians]
+    return next((one_line(p) for p in phones if one_line(p)), "")
+
+
+def copy_phone(app, view: CaseView) -> None:
+    """The family's phone number to the clipboard (``y`` / ``ctrl+y``), or why not."""
+    phone = family_phone(view)
+    if phone:
+        copy_out(app, phone)
+    elif "guardian_phone" in view.hidden:
+        app.notify(t("copy.phone_hidden"), severity="warning", markup=False)
+    else:
+        app.notify(t("copy.no_phone"), severity="warning", markup=False)
+
+
 class CaseScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "key.back", id="back"),
@@ -241,17 +267,20 @@ class CaseScreen(Screen):
         # another workstation's entries show by themselves: r is rarely needed
         Binding("r", "reload", "key.reload", id="reload", show=False),
         Binding("tab", "next_tab", "key.tab_next", id="next_tab", show=False),  # the tab bar shows 1-4
-        Binding("1", "tab('timeline')", show=False),
-        Binding("2", "tab('file')", show=False),
-        Binding("3", "tab('family')", show=False),
-        Binding("4", "tab('plan')", show=False),
-        Binding("5", "tab('progress')", show=False),
+        Binding("1", "tab('timeline')", "key.tab_timeline", id="tab_timeline", show=False),
+        Binding("2", "tab('file')", "key.tab_file", id="tab_file", show=False),
+        Binding("3", "tab('family')", "key.tab_family", id="tab_family", show=False),
+        Binding("4", "tab('plan')", "key.tab_plan", id="tab_plan", show=False),
+        Binding("5", "tab('progress')", "key.tab_progress", id="tab_progress", show=False),
         Binding("p", "summary", "key.summary", id="summary"),
         # the timeline says "o opens it" beside each restricted entry: no room in the footer
         Binding("o", "open_restricted", "key.open_restricted", id="open_restricted", show=False),
         # no room in the footer either: in the palette (ctrl+p) and the README
         Binding("c", "case_status", "key.case_status", id="case_status", show=False),
         Binding("s", "edit_student", "key.edit_student", id="edit_student", show=False),
+        # y (yank): an entry, or the family's phone, to the clipboard of the terminal
+        # the person sits at (OSC 52, over SSH too); no room in the footer
+        Binding("y", "copy", "key.copy", id="copy", show=False),
     ]
 
     def __init__(self, student_id: int | None = None, view: CaseView | None = None):
@@ -261,7 +290,6 @@ class CaseScreen(Screen):
         self._preloaded = view
         self.view: CaseView | None = None
         self._filled: set[str] = set()
-        self._drawn_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -276,13 +304,28 @@ class CaseScreen(Screen):
         yield KeyFooter()
 
     @staticmethod
-    def tab_bar(current: str) -> Text:
-        text = Text(" ")
+    def tab_bar(current: str, width: int = 0) -> Text:
+        """The tabs by number, the current one reversed; a tab that would be
+        cut at ``width`` goes on the next line instead."""
+        text, used = Text(" "), 1
         for i, name in enumerate(TABS, 1):
-            style = "bold reverse" if name == current else "dim"
-            text.append(f" {i} {t('case.tab.' + name)} ", style=style)
+            tab = f" {i} {t('case.tab.' + name)} "
+            if width and i > 1 and used + cell_len(tab) > width:
+                text.append("\n ")
+                used = 1
+            text.append(tab, style="bold reverse" if name == current else "dim")
             text.append(" ")
+            used += cell_len(tab) + 1
         return text
+
+    def _draw_tabs(self, current: str) -> None:
+        bar = self.query_one("#case-tabbar", Static)
+        text = self.tab_bar(current, self.size.width or self.app.size.width)
+        bar.set_class("\n" in text.plain, "-wrapped")  # (no blank line under it then)
+        bar.update(text)
+
+    def on_resize(self) -> None:
+        self._draw_tabs(self.query_one(ContentSwitcher).current or "timeline")
 
     def on_mount(self) -> None:
         if self._preloaded is not None:
@@ -298,7 +341,7 @@ class CaseScreen(Screen):
             return
         self.view = None
         self.query_one(ContentSwitcher).current = "timeline"
-        self.query_one("#case-tabbar", Static).update(self.tab_bar("timeline"))
+        self._draw_tabs("timeline")
         self.show_case(view)
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
@@ -327,30 +370,25 @@ class CaseScreen(Screen):
                        lead=one_line(view.lead) or "—", term=one_line(view.term_name))
         self.query_one("#case-status", PlainStatic).update(status)
         timeline = self.query_one("#timeline", LinesView)
-        width = timeline.size.width or (self.app.size.width - 2)
         # the newest entries now, the whole timeline when a worker has drawn it
-        self._drawn_width = width
-        first = timeline_text(view.contacts[:FIRST_ENTRIES], view.reads_restricted)
-        timeline.set_lines(render_strips(first, width, self.app.console))
+        timeline.show(timeline_text(view.contacts[:FIRST_ENTRIES], view.reads_restricted))
         if len(view.contacts) > FIRST_ENTRIES:  # after this frame is out
-            self.call_after_refresh(self.draw_timeline, view, width)
+            self.call_after_refresh(lambda: self.draw_timeline(view, timeline.geometry()))
         current = self.query_one(ContentSwitcher).current or "timeline"
         self.fill(current)
         self.refresh_bindings()
         self.query_one(f"#{current}").focus()
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
-    def draw_timeline(self, view: CaseView, width: int) -> None:
-        lines = render_strips(timeline_text(view.contacts, view.reads_restricted), width, self.app.console)
-        self.app.call_from_thread(self._timeline_drawn, view, lines)
+    def draw_timeline(self, view: CaseView, geometry: tuple[int, int, int]) -> None:
+        text = timeline_text(view.contacts, view.reads_restricted)
+        lines = wrap_lines(text, self.app.console, geometry)
+        self.app.call_from_thread(self._timeline_drawn, view, text, lines, geometry)
 
-    def _timeline_drawn(self, view: CaseView, lines) -> None:
+    def _timeline_drawn(self, view: CaseView, text, lines, geometry) -> None:
         if view is self.view:
-            self.query_one("#timeline", LinesView).set_lines(lines, keep_scroll=True)
-
-    def on_resize(self, event) -> None:
-        if self.view is not None and event.size.width != self._drawn_width:
-            self.show_case(self.view)
+            self.query_one("#timeline", LinesView).show_wrapped(text, lines, geometry,
+                                                                 keep_scroll=True)
 
     def fill(self, name: str) -> None:
         """Fill a tab's text when it is first shown, not before."""
@@ -426,6 +464,36 @@ class CaseScreen(Screen):
     def action_back(self) -> None:
         self.dismiss()
 
+    def action_copy(self) -> None:
+        """Copy what is in front of the person, as shown to them: on the
+        timeline an entry (picked when there are several), on the family tab
+        the family's phone number."""
+        view = self.view
+        if view is None:
+            return
+        tab = self.query_one(ContentSwitcher).current or "timeline"
+        if tab == "family":
+            copy_phone(self.app, view)
+        elif tab != "timeline":
+            self.notify(t("copy.nothing"), severity="warning", markup=False)
+        elif not view.contacts:
+            self.notify(t("copy.no_entries"), severity="warning", markup=False)
+        elif len(view.contacts) == 1:
+            self._copy_entry(view.contacts[0].id)
+        else:
+            from screens.entries import EntryPickerScreen
+
+            self.app.push_screen(EntryPickerScreen(view.contacts, title=t("copy.pick")),
+                                 self._copy_entry)
+
+    def _copy_entry(self, contact_id: int | None) -> None:
+        if contact_id is None or self.view is None:
+            return
+        for contact in self.view.contacts:
+            if contact.id == contact_id:
+                copy_out(self.app, entry_text(contact))
+                return
+
     def action_reload(self) -> None:
         self.load()
 
@@ -451,7 +519,7 @@ class CaseScreen(Screen):
 
     def action_tab(self, name: str) -> None:
         self.query_one(ContentSwitcher).current = name
-        self.query_one("#case-tabbar", Static).update(self.tab_bar(name))
+        self._draw_tabs(name)
         self.fill(name)
         self.query_one(f"#{name}").focus()
 

@@ -14,7 +14,7 @@ from db.cases import (CASE_TEXT_FIELDS, CaseValidationError, CaseView, VersionCo
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES
 from tui.i18n import failure, hidden_text, label, paren, t
-from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+from tui.widgets import KeyFooter, LetterChoice, PlainStatic, TickList
 
 STATUS_KEYS = {"i": "identified", "a": "active", "p": "improving", "t": "transformed",
                "c": "closed"}
@@ -61,11 +61,11 @@ class CaseEditScreen(Screen[bool]):
                 yield PlainStatic(t("case.field.risk_level"), classes="label")
                 yield LetterChoice(RISK_KEYS, "risk", v["risk_level"], id="risk_level")
             yield PlainStatic(t("edit.categories_hint"), classes="label-wide")
-            yield SelectionList(*[(label("category", c), c, c in v["categories"])
-                                  for c in CATEGORIES], id="categories", compact=True)
+            yield TickList(*[(label("category", c), c, c in v["categories"])
+                             for c in CATEGORIES], id="categories", compact=True)
             yield PlainStatic(t("case.field.causes"), classes="label-wide")
-            yield SelectionList(*[(label("cause", c), c, c in v["causes"]) for c in CAUSES],
-                                id="causes", compact=True)
+            yield TickList(*[(label("cause", c), c, c in v["causes"]) for c in CAUSES],
+                           id="causes", compact=True)
             for name in CASE_TEXT_FIELDS:
                 yield PlainStatic(self.field_label(name), classes="label-wide",
                                   id=f"label-{name}")

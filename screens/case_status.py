@@ -2,27 +2,31 @@
 on the roster).
 
 Opening asks for the categories, causes, risk and a first lead (typed by
-name); the others ask what happens and why.  ctrl+s saves; a bad value is
-named under its field and nothing is written.  The intake pass
+name, pinyin or initials: the matching staff are listed as one types, ↑/↓
+and Enter pick one); the others ask what happens and why.  ctrl+s saves; a
+bad value is named under its field and nothing is written.  The intake pass
 (``screens/intake.py``) opens its cases with the same form, one marked student
 after another.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, SelectionList
+from textual.widgets import Header, Input, OptionList, SelectionList
+from textual.widgets.option_list import Option
 
 from db.case_status import OpenCaseInput
+from db.staff_view import filter_staff
 from db.text import one_line
 from db.vocab import CATEGORIES, CAUSES, OPEN_STATUSES
 from screens.case_edit import RISK_KEYS
 from tui.i18n import label, t
-from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+from tui.widgets import KeyFooter, LetterChoice, PlainStatic, TickList
 
 # what may happen to a case that is open / not open
 OPEN_ACTIONS = {"c": "close", "t": "transfer_class", "s": "transfer_school"}
@@ -32,6 +36,15 @@ CLOSED_ACTIONS = {"r": "reopen"}
 class ActionChoice(LetterChoice):
     def option_label(self, code: str) -> str:
         return t(f"case_status.action.{code}")
+
+
+class LeadInput(Input):
+    """The first lead: ↑/↓ move through the matching staff, Enter picks one."""
+
+    BINDINGS = [
+        Binding("down", "screen.suggest_lead(1)", show=False),
+        Binding("up", "screen.suggest_lead(-1)", show=False),
+    ]
 
 
 class CaseStatusScreen(Screen[bool]):
@@ -54,6 +67,9 @@ class CaseStatusScreen(Screen[bool]):
         self.counter = counter  # "2/5" in an intake pass
         self.lead = lead  # the first lead, prefilled (the person signed in)
         self.saving = False
+        self.staff: list = []  # db.staff_view.StaffView, for the lead's suggestions
+        self.leads: list = []  # the suggestions shown
+        self.lead_pick: tuple[int, str] | None = None  # (staff id, name) picked from them
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,18 +81,20 @@ class CaseStatusScreen(Screen[bool]):
         with VerticalScroll(id="form"):
             if self.opening:
                 yield PlainStatic(t("edit.categories_hint"), classes="label-wide")
-                yield SelectionList(*[(label("category", c), c) for c in CATEGORIES],
-                                    id="categories", compact=True)
+                yield TickList(*[(label("category", c), c) for c in CATEGORIES],
+                               id="categories", compact=True)
                 yield PlainStatic("", id="err-categories", classes="error")
                 yield PlainStatic(t("case.field.causes"), classes="label-wide")
-                yield SelectionList(*[(label("cause", c), c) for c in CAUSES],
-                                    id="causes", compact=True)
+                yield TickList(*[(label("cause", c), c) for c in CAUSES],
+                               id="causes", compact=True)
                 with Horizontal(classes="row"):
                     yield PlainStatic(t("case.field.risk_level"), classes="label")
                     yield LetterChoice(RISK_KEYS, "risk", "medium", id="risk_level")
                 with Horizontal(classes="row"):
                     yield PlainStatic(t("case_status.lead"), classes="label")
-                    yield Input(self.lead, id="lead", compact=True, max_length=40)
+                    yield LeadInput(self.lead, id="lead", compact=True, max_length=40,
+                                    placeholder=t("case_status.lead_placeholder"))
+                yield OptionList(id="lead-suggestions", compact=True)
                 yield PlainStatic("", id="err-lead", classes="error")
             else:
                 keys = OPEN_ACTIONS if self.status in OPEN_STATUSES else CLOSED_ACTIONS
@@ -99,7 +117,9 @@ class CaseStatusScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         if self.opening:
+            self.query_one("#lead-suggestions").display = False
             self.query_one("#categories").focus()
+            self.load_staff()
         else:
             self.query_one("#action").focus()
             self._show_to()
@@ -114,12 +134,69 @@ class CaseStatusScreen(Screen[bool]):
         self.query_one("#to", Input).placeholder = (
             t("case_status.to_class") if action == "transfer_class" else t("case_status.to_school"))
 
+    # -- the lead: staff by name, pinyin or initials, as at sign-in --------------
+    @work(thread=True, exclusive=True, group="case-status-staff", exit_on_error=False)
+    def load_staff(self) -> None:
+        from db.models import database
+        from db.staff import list_staff
+
+        with database.connection_context():
+            staff = list_staff()
+        self.app.call_from_thread(self._staff_loaded, staff)
+
+    def _staff_loaded(self, staff: list) -> None:
+        self.staff = staff
+        field = self.query_one("#lead", Input)
+        if field.has_focus:  # typed before the list arrived
+            self._suggest_leads(field.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "lead" and event.input.has_focus:
+            self._suggest_leads(event.value)
+
+    def _suggest_leads(self, value: str) -> None:
+        if self.lead_pick is not None and value == self.lead_pick[1]:
+            return
+        self.lead_pick = None
+        options = self.query_one("#lead-suggestions", OptionList)
+        self.leads = filter_staff(self.staff, value)[:6] if value.strip() else []
+        options.set_options(Option(Text(f"{one_line(s.name)}  ·  {label('staff_role', s.role)}"))
+                            for s in self.leads)
+        options.display = bool(self.leads)
+        if self.leads:
+            options.highlighted = 0
+
+    def action_suggest_lead(self, delta: int) -> None:
+        options = self.query_one("#lead-suggestions", OptionList)
+        if options.display and self.leads:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.leads) - 1, current + delta))
+        elif delta > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def _pick_lead(self, index: int) -> None:
+        person = self.leads[index]
+        self.lead_pick = (person.id, one_line(person.name))
+        self.query_one("#lead", Input).value = self.lead_pick[1]
+        self.query_one("#lead-suggestions", OptionList).display = False
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "lead-suggestions" and event.option_index < len(self.leads):
+            self._pick_lead(event.option_index)
+            self.query_one("#reason").focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "reason":
             self.action_save()
-        else:
-            self.focus_next()
+            return
+        if event.input.id == "lead":
+            options = self.query_one("#lead-suggestions", OptionList)
+            if options.display and self.leads:
+                self._pick_lead(options.highlighted or 0)
+        self.focus_next()
 
     # -- saving ---------------------------------------------------------------
     def _error(self, field: str, key: str) -> None:
@@ -154,7 +231,11 @@ class CaseStatusScreen(Screen[bool]):
                 categories=list(self.query_one("#categories", SelectionList).selected),
                 causes=list(self.query_one("#causes", SelectionList).selected),
                 risk_level=self.query_one("#risk_level", LetterChoice).value, reason=reason)
-            self.write("open", data, self.query_one("#lead", Input).value)
+            lead = self.query_one("#lead", Input).value
+            if self.lead_pick is not None and lead == self.lead_pick[1]:
+                data.lead_id = self.lead_pick[0]  # picked from the list: that person
+                lead = ""
+            self.write("open", data, lead)
         else:
             self.write(self.query_one("#action", LetterChoice).value, reason,
                        self.query_one("#to", Input).value)
@@ -204,4 +285,7 @@ class CaseStatusScreen(Screen[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
+        if self.opening and self.query_one("#lead-suggestions").display:
+            self.query_one("#lead-suggestions").display = False
+            return
         self.dismiss(False)

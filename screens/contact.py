@@ -21,7 +21,7 @@ from db.search import RosterRow
 from db.text import clean, one_line
 from db.vocab import CHANNEL_KEYS, KIND_KEYS, RESTRICTED_KEYS
 from tui.i18n import failure, label, paren, queued_message, t
-from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+from tui.widgets import DateInput, KeyFooter, LetterChoice, PlainStatic
 
 TEXT_FIELDS = ("participants", "duration", "discussed", "agreed", "follow_up", "follow_up_due")
 FIELD_WIDGETS = {"student": "#student", "date": "#date", "time": "#time", "kind": "#kind",
@@ -95,10 +95,12 @@ class ContactScreen(Screen[bool]):
             yield PlainStatic("", id="err-student", classes="error")
             with Horizontal(classes="row"):
                 yield PlainStatic(t("form.date"), classes="label")
-                yield Input(now.date().isoformat(), placeholder=t("form.date.placeholder"),
-                            id="date", classes="short", compact=True)
+                yield DateInput(now.date().isoformat(), placeholder=t("form.date.placeholder"),
+                                id="date", classes="short", compact=True)
                 yield PlainStatic(t("form.time"), classes="label-short")
-                yield Input(f"{now:%H:%M}", placeholder="HH:MM", id="time", classes="tiny", compact=True)
+                # prefilled like the date: typing edits it, never replaces it unseen
+                yield DateInput(f"{now:%H:%M}", placeholder="HH:MM", id="time", classes="tiny",
+                                compact=True)
                 yield PlainStatic(t("form.duration"), classes="label-short")
                 yield Input("", id="duration", classes="tiny", compact=True)
             yield PlainStatic("", id="err-date", classes="error")
@@ -132,8 +134,8 @@ class ContactScreen(Screen[bool]):
             yield PlainStatic("", id="err-follow_up", classes="error")
             with Horizontal(classes="row"):
                 yield PlainStatic(t("form.follow_up_due"), classes="label")
-                yield Input("", placeholder=t("form.date.placeholder"), id="follow_up_due",
-                            classes="short", compact=True)
+                yield DateInput("", placeholder=t("form.date.placeholder"), id="follow_up_due",
+                                classes="short", compact=True)
             yield PlainStatic("", id="err-follow_up_due", classes="error")
             with Horizontal(classes="row"):
                 yield PlainStatic(t("form.restricted"), classes="label")
@@ -157,7 +159,9 @@ class ContactScreen(Screen[bool]):
             row = self.app.index.get(self.initial_student_id)
             if row is not None:
                 self.choose_student(row)
-                self.query_one("#discussed").focus()
+                # the first field after the student, as when it is picked here:
+                # Tab then goes on in reading order (time, kind, channel … text)
+                self._after_student()
                 self._snapshot = self.values()
                 return
         self.query_one("#student").focus()

@@ -15,7 +15,7 @@ from textual.widgets import Header, Input
 from db.text import one_line
 from db.vocab import GOAL_STATUSES
 from tui.i18n import label, t
-from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
+from tui.widgets import DateInput, InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
 WIDTHS = [10, 12, 10, 30]  # horizon, status, due, goal (and measure)
 HORIZON_KEYS = {"s": "short", "l": "long"}
@@ -53,7 +53,7 @@ class GoalsScreen(Screen[bool]):
                 yield Input(id="goal-measure", compact=True)
             with Horizontal(classes="row"):
                 yield PlainStatic(t("goal.due"), classes="label")
-                yield Input(placeholder=t("form.date.placeholder"), id="goal-due", compact=True)
+                yield DateInput(placeholder=t("form.date.placeholder"), id="goal-due", compact=True)
             yield PlainStatic("", id="goal-error", classes="error-status")
         yield KeyFooter()
 

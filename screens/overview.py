@@ -3,7 +3,8 @@ that met each rule this week / month / term, and the cases with something
 overdue, over the students the person signed in may open (the title says so
 when that is not the whole school).  Enter drills down (group -> its cases ->
 a case); esc goes back up; u opens the school's rules (screens/rules.py), and
-a change recounts."""
+a change recounts.  The roster's F-keys work here too (screens/navigation.py):
+F5 class scores, F11 the intake pass … leave the overview for that screen."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets import Header
 from db import clock
 from db.overview import GROUPINGS, PERIODS, Overview
 from db.text import one_line
+from screens.navigation import GoTo, go_bindings
 from tui.i18n import due_label, t
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
@@ -33,7 +35,7 @@ def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
 
 
-class OverviewScreen(Screen):
+class OverviewScreen(GoTo, Screen):
     BINDINGS = [
         Binding("enter", "drill", "key.drill", id="drill"),
         Binding("p", "period", "key.period", id="period"),
@@ -41,6 +43,7 @@ class OverviewScreen(Screen):
         Binding("u", "rules", "key.rules", id="rules"),
         Binding("r", "report", "key.report", id="report"),
         Binding("escape", "back", "key.back", id="back"),
+        *go_bindings(),  # F2, F3–F12 as on the roster
     ]
 
     def __init__(self, data: Overview | None = None):
@@ -190,6 +193,10 @@ class OverviewScreen(Screen):
 
         if self.app.allowed("manage"):
             self.app.push_screen(RulesScreen(), closed)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        allowed = self.go_allowed(action, parameters)
+        return True if allowed is None else allowed
 
     def others_wrote(self) -> None:
         self.load()

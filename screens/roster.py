@@ -11,7 +11,7 @@ from textual.widgets import Header, Input
 from db.search import STATUS_FILTERS, RosterRow
 from db.text import one_line
 from tui.i18n import label, t
-from tui.widgets import CaseloadList, InfoLine, KeyFooter, PlainStatic, RosterColumns, RosterList
+from tui.widgets import CaseloadList, InfoLine, KeyFooter, PlainStatic, RosterList
 
 
 def status_name(code: str) -> str:
@@ -41,6 +41,7 @@ class RosterResults(RosterList):
         Binding("m", "screen.mine_letter", "key.mine", id="mine_letter"),
         Binding("s", "screen.status_letter", "key.status", id="status_letter"),
         Binding("slash", "screen.focus_search", "key.search", id="search"),
+        Binding("y", "screen.copy", "key.copy_phone", id="copy_letter"),
     ]
 
 
@@ -71,6 +72,9 @@ class RosterScreen(Screen):
         Binding("f10", "import_roster", "key.import_roster", id="import_roster", show=False),
         Binding("f11", "intake", "key.intake", id="intake", show=False),
         Binding("f12", "export", "key.export", id="export", show=False),
+        # the highlighted student's family phone to the clipboard (OSC 52): in the
+        # palette and the README (in the list: y, shown)
+        Binding("ctrl+y", "copy", "key.copy_phone", id="copy_phone", show=False),
     ]
 
     def __init__(self):
@@ -119,9 +123,11 @@ class RosterScreen(Screen):
         self.call_after_refresh(self.app.offer_drafts)
 
     def on_resize(self) -> None:
-        self.query_one("#roster-header", PlainStatic).update(
-            RosterColumns(self.size.width - 1).header())
         self.caseload.refresh(layout=True)  # how many items fit depends on the height
+
+    def on_roster_list_columns_changed(self, message: RosterList.ColumnsChanged) -> None:
+        # the rows' own columns: the titles start where the rows' cells do
+        self.query_one("#roster-header", PlainStatic).update(message.columns.header())
 
     # -- My caseload: shown above the roster while nothing is typed -------------
     def _show_caseload(self, shown: bool) -> None:
@@ -407,6 +413,33 @@ class RosterScreen(Screen):
             self.app.open_case(self, row.student_id)
 
 
+    def action_copy(self) -> None:
+        """The family phone of the highlighted student (of My caseload's item,
+        when it has the focus), to the clipboard: as this person may see it."""
+        if self.focused is self.caseload:
+            item = self.caseload.current
+            student_id = item.student_id if item is not None else None
+        else:
+            row = self._current()
+            student_id = row.student_id if row is not None else None
+        if student_id is not None:
+            self.load_phone(student_id)
+
+    @work(thread=True, exclusive=True, group="copy-phone", exit_on_error=False)
+    def load_phone(self, student_id: int) -> None:
+        from db.access import sees_student
+        from db.cases import load_case
+        from db.models import database
+        from screens.case import copy_phone
+
+        with database.connection_context():
+            if not sees_student(self.app.staff, student_id):  # a stale row
+                self.app.call_from_thread(self.app.not_allowed, "student")
+                return
+            view = load_case(student_id, reader=self.app.staff)
+        if view is not None:
+            self.app.call_from_thread(copy_phone, self.app, view)
+
     def action_log(self) -> None:
         row = self._current()
         if row is None:
@@ -420,14 +453,14 @@ class RosterScreen(Screen):
 
     def on_key(self, event) -> None:
         if self.focused is self.caseload and event.character and event.is_printable \
-                and event.key not in ("n", "d", "slash"):
+                and event.key not in ("n", "d", "slash", "y"):
             self.search_input.focus()
             self.search_input.insert_text_at_cursor(event.character)
             event.stop()
             return
         # in the list, any other printable key goes back to typing the search
         if self.focused is self.roster and event.character and event.is_printable \
-                and event.key not in ("n", "m", "s", "slash"):
+                and event.key not in ("n", "m", "s", "slash", "y"):
             self.search_input.focus()
             self.search_input.insert_text_at_cursor(event.character)
             event.stop()

@@ -23,7 +23,7 @@ from db import clock
 from db.text import clean, one_line
 from tui.grid import EditGrid, GridColumn, GridRow
 from tui.i18n import label, t
-from tui.widgets import InfoLine, KeyFooter, PlainStatic
+from tui.widgets import DateInput, InfoLine, KeyFooter, PlainStatic
 
 SCORE_WIDTH = 6
 RATING_WIDTH = 8
@@ -65,8 +65,8 @@ class ScoreGridScreen(Screen[bool]):
                 yield Input(self.class_text, placeholder=t("grid.class_placeholder"),
                             id="grid-class", compact=True, classes="short")
                 yield PlainStatic(t("grid.date"), classes="label-short")
-                yield Input(f"{clock.today():%Y-%m-%d}", placeholder=t("form.date.placeholder"),
-                            id="grid-date", compact=True, classes="short")
+                yield DateInput(f"{clock.today():%Y-%m-%d}", placeholder=t("form.date.placeholder"),
+                                id="grid-date", compact=True, classes="short")
                 if self.scores:
                     yield PlainStatic(t("grid.exam"), classes="label-short")
                     yield Input(placeholder=t("grid.exam_placeholder"), id="grid-exam",

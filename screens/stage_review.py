@@ -1,7 +1,9 @@
 """A stage review of a case's plan (阶段评估): the date, a summary, each goal's
 status as judged now (s on the goals list moves it on), up to three goals for
 the next stage, and when the next review is due.  ctrl+s saves it all at once;
-the form is kept as a local draft on every change, like the contact form."""
+the form is kept as a local draft on every change, like the contact form.
+Tab goes through it in reading order; the goals list takes no text, so a
+letter typed there is refused with a bell and a line saying where to type."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from db import clock
 from db.text import clean, one_line
 from db.vocab import GOAL_STATUSES
 from tui.i18n import failure, label, t
-from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
+from tui.widgets import DateInput, InfoLine, KeyFooter, PlainStatic, TableList
 
 WIDTHS = [10, 12, 10, 30]  # horizon, status (as judged), due, goal
 NEXT_GOALS = 3
@@ -27,6 +29,26 @@ DRAFT_FORM = "stage_review"
 
 def line(value) -> str:
     return clean(str(value), multiline=False)
+
+
+class GoalStatusList(TableList):
+    """The goals as judged now: s moves the highlighted one on.  It takes no
+    text: a key typed here (a word meant for the summary, Chinese from an input
+    method, a paste) is refused out loud, never dropped unseen."""
+
+    def on_key(self, event) -> None:
+        if not event.is_printable:
+            return
+        bound = self.screen.active_bindings.get(event.key)
+        if bound is not None and bound.enabled:
+            return  # s: the status
+        event.stop()
+        event.prevent_default()
+        self.screen.refuse_typing()
+
+    def on_paste(self, event) -> None:
+        event.stop()
+        self.screen.refuse_typing()
 
 
 class StageReviewScreen(Screen[bool]):
@@ -49,6 +71,7 @@ class StageReviewScreen(Screen[bool]):
         self.saving = False
         self._ready = False
         self._start: dict = {}
+        self._refused = False  # the refusal line is showing (a focus change clears it)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,26 +79,26 @@ class StageReviewScreen(Screen[bool]):
         with VerticalScroll(id="form"):
             with Horizontal(classes="row"):
                 yield PlainStatic(t("stage.date"), classes="label")
-                yield Input(f"{clock.today():%Y-%m-%d}", placeholder=t("form.date.placeholder"),
-                            id="review-date", compact=True)
+                yield DateInput(f"{clock.today():%Y-%m-%d}", placeholder=t("form.date.placeholder"),
+                                id="review-date", compact=True)
             with Horizontal(classes="row-tall"):
                 yield PlainStatic(t("stage.summary"), classes="label")
                 yield TextArea(id="review-summary", soft_wrap=True, tab_behavior="focus",
                                compact=True)
             yield PlainStatic(t("stage.goals_hint"), classes="label-wide")
             yield PlainStatic("", id="review-goals-header", classes="table-header")
-            yield TableList(WIDTHS, id="review-goals")
+            yield GoalStatusList(WIDTHS, id="review-goals")
             yield PlainStatic(t("stage.next_goals"), classes="label-wide")
             for n in range(1, NEXT_GOALS + 1):
                 with Horizontal(classes="row"):
                     yield PlainStatic(t("stage.next_goal", n=n), classes="label")
                     yield Input(id=f"next-goal-{n}", compact=True, classes="next-goal")
                     yield PlainStatic(t("goal.due"), classes="label-short")
-                    yield Input(placeholder=t("stage.due_placeholder"), id=f"next-due-{n}",
-                                compact=True, classes="next-due")
+                    yield DateInput(placeholder=t("stage.due_placeholder"), id=f"next-due-{n}",
+                                    compact=True, classes="next-due")
             with Horizontal(classes="row"):
                 yield PlainStatic(t("stage.next_review"), classes="label")
-                yield Input(id="review-next", compact=True)
+                yield DateInput(id="review-next", compact=True)
         yield PlainStatic("", id="review-error", classes="error-status")
         yield KeyFooter()
 
@@ -197,6 +220,15 @@ class StageReviewScreen(Screen[bool]):
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        if self._refused and self.focused is not self.table:
+            self._refused = False
+            self.query_one("#review-error", PlainStatic).update("")
+
+    def refuse_typing(self) -> None:
+        """Text typed into the goals list: a bell, and where text goes instead."""
+        self.app.bell()
+        self._refused = True
+        self.query_one("#review-error", PlainStatic).update(t("stage.goals_take_no_text"))
 
     def action_status(self) -> None:
         if not self.goals:

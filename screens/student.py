@@ -23,7 +23,7 @@ from db.text import one_line
 from db.vocab import FAMILY_FLAGS, RELATION_KEYS
 from screens.confirm import ConfirmScreen
 from tui.i18n import label, t
-from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+from tui.widgets import DateInput, KeyFooter, LetterChoice, PlainStatic, TickBox, TickList
 
 GENDER_KEYS = {"m": "M", "f": "F", "u": "U"}  # U: not given (stored as "")
 FIELDS = ("student_no", "name", "gender", "class", "birth_date", "address", "phone",
@@ -82,8 +82,8 @@ class StudentScreen(Screen[int | None]):
                 yield Input(d.class_text, id="class", classes="short", compact=True,
                             placeholder="7-3", max_length=30)
                 yield PlainStatic(t("student.birth_date"), classes="label-short")
-                yield Input(d.birth_date, id="birth_date", classes="short", compact=True,
-                            placeholder="2012-03-15", max_length=20)
+                yield DateInput(d.birth_date, id="birth_date", classes="short", compact=True,
+                                placeholder="2012-03-15", max_length=20)
             yield PlainStatic("", id="err-class", classes="error")
             yield PlainStatic("", id="err-birth_date", classes="error")
             with Horizontal(classes="row"):
@@ -95,8 +95,8 @@ class StudentScreen(Screen[int | None]):
                 yield Input(d.phone, id="phone", classes="short", compact=True, max_length=20)
             yield PlainStatic("", id="err-phone", classes="error")
             yield PlainStatic(t("student.family_flags"), classes="label-wide")
-            yield SelectionList(*[(label("family", f), f, f in d.family_flags)
-                                  for f in FAMILY_FLAGS], id="family_flags", compact=True)
+            yield TickList(*[(label("family", f), f, f in d.family_flags)
+                             for f in FAMILY_FLAGS], id="family_flags", compact=True)
             yield PlainStatic("", id="err-family_flags", classes="error")
             yield PlainStatic(t("student.family_notes"), classes="label-wide")
             yield TextArea(d.family_notes, id="family_notes", soft_wrap=True,
@@ -125,10 +125,10 @@ class StudentScreen(Screen[int | None]):
             yield PlainStatic(t("student.guardian.wechat"), classes="label")
             yield Input(g.wechat, id=f"g{i}-wechat", classes="short", compact=True,
                         max_length=40)
-            yield Checkbox(t("student.guardian.lives_with"), g.lives_with,
-                           id=f"g{i}-lives_with", compact=True)
-            yield Checkbox(t("student.guardian.works_away"), g.works_away,
-                           id=f"g{i}-works_away", compact=True)
+            yield TickBox(t("student.guardian.lives_with"), g.lives_with,
+                          id=f"g{i}-lives_with", compact=True)
+            yield TickBox(t("student.guardian.works_away"), g.works_away,
+                          id=f"g{i}-works_away", compact=True)
         for field in ("name", "relation", "phone", "wechat"):
             yield PlainStatic("", id=f"err-guardian-{i}-{field}", classes=f"error g{i}")
 

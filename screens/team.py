@@ -1,7 +1,8 @@
 """A case's team: who works on it and as what.  In the list: a adds someone
-(type a name or pinyin, Enter), p pairs a student as peer helper (生帮生; type
-a name, pinyin or class), r changes the highlighted person's role (lead,
-subject tutor, counsellor, volunteer), x takes them off the case."""
+(type a name or pinyin, Enter, then the role by letter), p pairs a student as
+peer helper (生帮生; type a name, pinyin or class), r changes the highlighted
+person's role (by letter: l lead, t subject tutor, c counsellor, v volunteer),
+x takes them off the case."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList
 from textual.widgets.option_list import Option
@@ -17,12 +19,39 @@ from db.staff_view import filter_staff
 from db.text import one_line
 from db.vocab import ASSIGNMENT_ROLES
 from tui.i18n import label, t
-from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
+from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
 WIDTHS = [12, 16, 10]  # name, role, since
+# one letter per role on a case (db.vocab.ASSIGNMENT_ROLES)
+ROLE_KEYS = {"l": "lead", "t": "tutor", "c": "counsellor", "v": "volunteer"}
+# the role someone joins a case in, by their staff role (a volunteer as a volunteer)
+JOINS_AS = {"volunteer": "volunteer", "counsellor": "counsellor"}
+
+
+def joins_as(staff_role: str) -> str:
+    return JOINS_AS.get(staff_role, "tutor")
+
+
+class RolePicker(LetterChoice):
+    """The role by letter: a letter picks it and saves at once, Enter saves the
+    one shown (the fitting one for someone new, the current one on r), Esc cancels."""
+
+    BINDINGS = [Binding("enter", "screen.role_picked", "key.team_role_pick",
+                        id="team_role_pick")]
+
+    def on_key(self, event) -> None:
+        if event.key in self.keys:
+            event.stop()
+            event.prevent_default()
+            self.value = self.keys[event.key]
+            self.screen.action_role_picked()
 
 
 class TeamScreen(Screen[bool]):
+    DEFAULT_CSS = """
+    #team-role-row { height: 1; }
+    #team-role-row .label { width: auto; padding: 0 1; }
+    """
     BINDINGS = [
         Binding("a", "add", "key.team_add", id="team_add"),
         Binding("p", "add_peer", "key.peer_add", id="peer_add"),
@@ -41,6 +70,7 @@ class TeamScreen(Screen[bool]):
         self.adding_peer = False
         self.shown: list = []
         self.changed = False
+        self.picking: int | None = None  # whose role is being picked (a staff id)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,6 +79,9 @@ class TeamScreen(Screen[bool]):
         yield TableList(WIDTHS, id="team-table")
         yield Input(placeholder=t("team.add_placeholder"), id="team-add", compact=True)
         yield OptionList(id="team-suggestions", compact=True)
+        with Horizontal(id="team-role-row"):
+            yield PlainStatic("", id="team-role-label", classes="label")
+            yield RolePicker(ROLE_KEYS, "role", "tutor", id="team-role")
         yield KeyFooter()
 
     @property
@@ -59,6 +92,7 @@ class TeamScreen(Screen[bool]):
         self.title = t("team.title")
         self.query_one("#team-add").display = False
         self.query_one("#team-suggestions").display = False
+        self.query_one("#team-role-row").display = False
         self.table.focus()
         # r applies to staff only: the footer follows the cursor
         self.watch(self.table, "cursor", lambda _: self.refresh_bindings(), init=False)
@@ -102,6 +136,9 @@ class TeamScreen(Screen[bool]):
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        if self.picking is not None and not isinstance(self.focused, RolePicker):
+            self.picking = None  # left without a letter (Tab): nothing changes
+            self.query_one("#team-role-row").display = False
 
     def _current(self):
         cursor = self.table.cursor
@@ -154,6 +191,9 @@ class TeamScreen(Screen[bool]):
             elif event.key == "escape":
                 event.stop()
                 self._close_add()
+        elif self.picking is not None and event.key == "escape":
+            event.stop()
+            self._close_role()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -162,21 +202,41 @@ class TeamScreen(Screen[bool]):
             chosen = self.shown[options.highlighted or 0]
             if self.adding_peer:
                 self.save("pair", chosen.student_id, "")
-            else:
-                self.save("assign", chosen.id, "tutor")
-            self._close_add()
+                self._close_add()
+            else:  # then the role, by letter
+                self._close_add(focus=False)
+                self._pick_role(chosen.id, one_line(chosen.name), joins_as(chosen.role))
 
-    def _close_add(self) -> None:
+    def _close_add(self, focus: bool = True) -> None:
         self.query_one("#team-add").display = False
         self.query_one("#team-suggestions").display = False
+        if focus:
+            self.table.focus()
+
+    # -- the role, by letter -------------------------------------------------------
+    def _pick_role(self, staff_id: int, name: str, role: str) -> None:
+        self.picking = staff_id
+        self.query_one("#team-role-label", PlainStatic).update(t("team.role_for", name=name))
+        picker = self.query_one("#team-role", RolePicker)
+        picker.value = role if role in ASSIGNMENT_ROLES else "tutor"
+        self.query_one("#team-role-row").display = True
+        picker.focus()
+
+    def action_role_picked(self) -> None:
+        if self.picking is not None:
+            self.save("assign", self.picking, self.query_one("#team-role", RolePicker).value)
+        self._close_role()
+
+    def _close_role(self) -> None:
+        self.picking = None
+        self.query_one("#team-role-row").display = False
         self.table.focus()
 
     # -- changing ----------------------------------------------------------------
     def action_role(self) -> None:
         member = self._current()
         if member is not None:
-            i = ASSIGNMENT_ROLES.index(member.role) if member.role in ASSIGNMENT_ROLES else -1
-            self.save("assign", member.staff_id, ASSIGNMENT_ROLES[(i + 1) % len(ASSIGNMENT_ROLES)])
+            self._pick_role(member.staff_id, one_line(member.name), member.role)
 
     def action_remove(self) -> None:
         member, peer = self._current(), self._current_peer()

@@ -175,7 +175,7 @@ def test_only_the_latest_three_reviews(school):
         "2026-11-01 · by 王芳 · next review 2026-12-01",
         "2026-10-15 · by 王芳 · next review 2026-11-14"]
     assert "Review of 10-01" not in reviews
-    assert "1 earlier reviews not shown." in reviews
+    assert "1 earlier review not shown." in reviews
 
 
 def test_below_the_target_and_not_measurable(school):

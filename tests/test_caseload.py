@@ -111,6 +111,7 @@ async def test_the_overdue_family_contact_is_on_top_and_n_logs_it(owed):
         assert isinstance(form, ContactScreen)
         assert form.row.name == "张伟"
         assert form.query_one("#kind", LetterChoice).value == "family"
+        form.query_one("#discussed").focus()  # (the form opens on the date)
         await pilot.press(*"Called father about homework")
         await pilot.press("ctrl+s")
         await settle(pilot, 5)

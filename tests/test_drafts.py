@@ -40,6 +40,7 @@ async def leave_a_contact_draft(school, text: str = "Fees") -> str:
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ContactScreen) and form.row.name == "张伟"
+        form.query_one("#discussed").focus()  # (the form opens on the date)
         await pilot.press(*text)
         await settle(pilot)
         uuid = form.uuid

@@ -65,7 +65,48 @@ def test_placeholders_match(key, pair):
 def test_entry_formats(key, pair):
     values = {name.split("!")[0]: "x" for name in placeholders(pair[0])}
     for text in pair:
-        text.format(**values)
+        i18n.fill(text, **values)
+
+
+# placeholders that hold a count, and words after "1 " that are no plural noun
+COUNTS = {"n", "added", "applied", "attempt", "bad", "cases", "changed", "checkins", "classes",
+          "contacts", "days", "failed", "files", "holders", "improved", "late", "length", "limit",
+          "m", "marked", "measurable", "minutes", "most", "new", "off", "open", "opened",
+          "overdue", "present", "problems", "removed", "rows", "same", "scores", "seconds",
+          "shown", "skipped", "soon", "stored", "students", "tables", "total", "unmeasured",
+          "updated", "waiting", "written"}
+NOT_PLURAL = {"is", "was", "has", "its", "this", "s", "less", "as", "status", "class",
+              "progress", "measurable", "waits"}
+ONE_NOUN = re.compile(r"\b1 (?:(?!with |in |of |on |for )[a-z-]+ )?([a-z][a-z-]*s)\b")
+ONE_OF = re.compile(r"\b1 of\b[^.;:·]*?\b(?:are|were|have)\b")
+
+
+@pytest.mark.parametrize("key, pair", list(CATALOG.items()), ids=list(CATALOG))
+def test_counts_are_plural_aware_in_english(key, pair):
+    """A count of 1 reads "1 day", never "1 days" or "1 row(s)": every English
+    text whose count is followed by its noun gives both forms, ``{n:day|days}``
+    (``i18n.fill`` picks the one that fits)."""
+    en = pair[0]
+    names = {name.split("!")[0] for name in placeholders(en)}
+    for count in sorted(names & COUNTS):
+        values = {name: 2 if name in COUNTS else "X" for name in names}
+        values[count] = 1
+        text = i18n.fill(en, **values)
+        nouns = [m.group(1) for m in ONE_NOUN.finditer(text) if m.group(1) not in NOT_PLURAL]
+        assert not nouns and not ONE_OF.search(text) and "(s)" not in text, \
+            f"{key} with {count}=1 reads {text!r}: write the count as {{{count}:one|other}}"
+
+
+def test_a_count_takes_the_form_that_fits_it():
+    assert i18n.fill("{n:day|days} late", n=1) == "1 day late"
+    assert i18n.fill("{n:day|days} late", n=0) == "0 days late"
+    assert i18n.fill("{n:day|days} late", n="1") == "1 day late"
+    assert i18n.fill("{n:day|days} late, {m}", n=12, m="x|y") == "12 days late, x|y"
+    assert i18n.fill("{a!r} {n:row|rows}", a="q", n=3) == "'q' 3 rows"
+    i18n.set_language("zh")
+    assert t("rscreen.days_late", n=1) == "逾期 1 天"
+    i18n.set_language("en")
+    assert t("rscreen.days_late", n=1) == "1 day late"
 
 
 def source_files():

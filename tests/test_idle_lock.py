@@ -19,6 +19,7 @@ async def open_contact_form(pilot) -> None:
     await pilot.press("n")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ContactScreen)
+    pilot.app.screen.query_one("#discussed").focus()  # (the form opens on the date)
 
 
 def idle(app, minutes: float) -> None:

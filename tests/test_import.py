@@ -118,7 +118,7 @@ def test_the_same_file_again_changes_nothing_and_an_update_is_reported(school, t
     roster_files.registry_xlsx(tmp_path / "next.xlsx", rows=rows)
     done = run_cli(env, "import", "roster", tmp_path / "next.xlsx", "--yes", db=school.path)
     assert done.returncode == 0, done.stderr
-    assert "Would add 1 students, update 2, leave 11 unchanged" in done.stdout
+    assert "Would add 1 student, update 2, leave 11 unchanged" in done.stdout
     assert "row 5  20250301 张伟: class 7-3 → 7-4" in done.stdout
     assert "20250306 李娜: guardian" in done.stdout and "13600000000" in done.stdout
     assert len(_numbers()) == 14  # no duplicates

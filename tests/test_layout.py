@@ -36,8 +36,12 @@ async def test_roster_columns_line_up_with_chinese_and_latin_names(school):
 
 
 async def test_moving_the_cursor_past_the_bottom_scrolls_the_list(school):
+    from db.students import create_student
+
+    for i in range(5):  # more students than the list shows at 80x20 (the smallest height)
+        create_student(None, student_no=f"2024090{i}", name=f"钱{'一二三四五'[i]}")
     app = make_app(school.path)
-    async with app.run_test(size=(80, 12)) as pilot:
+    async with app.run_test(size=(80, 20)) as pilot:
         await sign_in(pilot, "wangfang")
         roster = app.screen.roster
         visible = roster.size.height

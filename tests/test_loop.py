@@ -25,6 +25,8 @@ async def test_sign_in_search_open_and_log_a_phone_contact(school):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen)
+        assert app.focused.id == "date"  # the form opens on its first field (who, how next)
+        app.screen.query_one("#discussed").focus()
         await pilot.press("ctrl+a")  # nothing special: stays in the discussed box
         await pilot.press(*"Phoned mother")
         await pilot.press("ctrl+s")
@@ -116,6 +118,7 @@ async def test_escape_with_unsaved_text_asks_first(school):
         await pilot.press("ctrl+n")
         await settle(pilot)
         form = app.screen
+        form.query_one("#discussed").focus()
         await pilot.press(*"half a thought")
         await pilot.press("escape")
         await pilot.pause()

@@ -113,7 +113,7 @@ def test_cli_log_queues_when_the_file_cannot_be_written_then_flush_writes_once(s
     proc = run(env, "outbox", db=school.path)
     assert proc.returncode == 0, proc.stderr
     assert "张伟 (20240101)" in proc.stdout and "Phoned from home" not in proc.stdout
-    assert "1 entries waiting" in proc.stdout
+    assert "1 entry waiting" in proc.stdout
     assert outbox_count(school.path) == 1  # listing writes nothing
 
     proc = run(env, "outbox", "--flush", db=school.path)
@@ -269,7 +269,8 @@ async def open_form(pilot, app) -> ContactScreen:
     await settle(pilot)
     form = app.screen
     assert isinstance(form, ContactScreen) and form.row.name == "张伟"
-    assert app.focused.id == "discussed"
+    assert app.focused.id == "date"  # the form opens on its first field
+    form.query_one("#discussed").focus()
     return form
 
 

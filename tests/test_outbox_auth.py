@@ -119,7 +119,7 @@ def test_outbox_flush_refuses_forged_files_and_never_writes_them_as_the_administ
     refused_lines = [line for line in proc.stderr.splitlines() if line.startswith("Refused ")]
     assert len(refused_lines) == 2, proc.stderr
     assert "Never written" in proc.stderr and "Written: 0;" in proc.stdout
-    assert "1 entries of other people wait here" in proc.stdout
+    assert "1 entry of another person waits here" in proc.stdout
 
     assert not Contact.select().where(Contact.uuid.in_([forged_uuid, teachers.uuid])).exists()
     assert not Contact.select().where(Contact.discussed.contains("FORGED")).exists()
@@ -157,7 +157,7 @@ def test_outbox_lists_only_the_signed_in_persons_own_entries(school, env):
     proc = run_cli(env, "outbox", "--as", "李建国", db=school.path)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "赵薇 (20240102)" in out and "1 entries waiting" in out
+    assert "赵薇 (20240102)" in out and "1 entry waiting" in out
     assert "2 entries of other people wait here" in out
     for word in ("张伟", "曾小明", "王芳", "administrator's note", "secret", SECRET[:4],
                  "teacher's note"):
@@ -167,7 +167,7 @@ def test_outbox_lists_only_the_signed_in_persons_own_entries(school, env):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "张伟 (20240101)" in out and "曾小明 (20240103)" in out
-    assert "2 entries waiting" in out and "1 entries of other people wait here" in out
+    assert "2 entries waiting" in out and "1 entry of another person waits here" in out
     for word in ("赵薇", "李建国", "secret", SECRET[:4], "note"):  # never the text, even her own
         assert word not in out, word
 

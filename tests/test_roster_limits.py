@@ -135,7 +135,7 @@ def test_a_reimport_never_gives_a_student_more_guardians_than_the_editor_takes(s
     text = "\n".join(plan_lines(plan))
     assert ("row 2  guardian: the student would have 8 guardians, the student editor takes "
             f"at most {students.MAX_GUARDIANS}") in text
-    assert "1 rows have problems and are left out" in text
+    assert "1 row has problems and is left out" in text
     result = apply_import(school.teacher, plan)
     assert (result.updated, result.skipped) == (1, 1)
 

@@ -296,7 +296,7 @@ def test_a_connection_killed_inside_the_save_waits_in_the_outbox_and_is_written_
     assert said in done.stderr
     assert count_uuid(school_url, uuid) == (written_before_flush, written_before_flush)
     listed = run([sys.executable, "-m", "tui.cli", "--db", school_url, "outbox"], env)
-    assert "张伟 (20240101)" in listed.stdout and "1 entries waiting" in listed.stdout
+    assert "张伟 (20240101)" in listed.stdout and "1 entry waiting" in listed.stdout
     assert "cut off" not in listed.stdout  # never an entry's text (it is sealed: db.local)
     out = flush(school_url, env)
     assert "Written: 1; already in the file: 0; still waiting: 0" in out, out
@@ -820,7 +820,7 @@ def test_a_queued_entry_and_the_outbox_never_show_the_password(password_role, sc
         done = no_password(run_cli(env, "log", "20240101", "--text", "queued", db=urls["encoded"]))
         assert done.returncode == 75
         done = no_password(run_cli(env, "outbox", db=urls["encoded"]))
-        assert "张伟 (20240101)" in done.stdout and "1 entries waiting" in done.stdout
+        assert "张伟 (20240101)" in done.stdout and "1 entry waiting" in done.stdout
         done = no_password(run_cli(env, "outbox", "--flush", db=urls["encoded"]))
         assert "still waiting: 1" in done.stdout
         for path in (tmp_path / "state").rglob("*"):

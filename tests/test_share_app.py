@@ -94,6 +94,7 @@ async def test_the_share_vanishes_while_saving_and_the_entry_arrives_once(share)
             await pilot.press("n")
             await settle(pilot)
             form = app.screen
+            form.query_one("#discussed").focus()
             await pilot.press(*"Called while the share was down")
             share.offline()
             await pilot.press("ctrl+s")

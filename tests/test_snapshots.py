@@ -80,6 +80,7 @@ def test_discard_question(snap_compare, school, lang):
         await sign_in(pilot, "wangfang")
         await pilot.press("ctrl+n")
         await settle(pilot)
+        pilot.app.screen.query_one("#discussed").focus()  # (the form opens on the date)
         await pilot.press(*"half a note", "escape")
         await settle(pilot)
 
@@ -116,6 +117,7 @@ def test_contact_saved_to_outbox(snap_compare, school, lang, monkeypatch):
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
+        pilot.app.screen.query_one("#discussed").focus()  # (the form opens on the date)
         await pilot.press(*"call")
         monkeypatch.setattr(db.contacts, "_insert", unreachable)
         await pilot.press("ctrl+s")

@@ -660,7 +660,7 @@ def test_recover_ignores_a_torn_last_journal_line(tmp_path, env, closing):
 
     proc = run(env, "recover", "--yes", db=path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "1 unreadable lines" in proc.stdout and "0 failed" in proc.stdout
+    assert "1 unreadable line" in proc.stdout and "0 failed" in proc.stdout
     assert contacts(path) == want
     assert set(late) <= set(contacts(path))
 
@@ -682,7 +682,7 @@ def test_an_entry_written_after_a_torn_journal_line_is_still_recovered(tmp_path,
 
     proc = run(env, "recover", "--yes", db=path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "1 unreadable lines" in proc.stdout
+    assert "1 unreadable line" in proc.stdout
     assert after in contacts(path), f"journal line readable: {in_journal}; {proc.stdout}"
 
 

@@ -50,10 +50,10 @@ async def test_the_team_screen_adds_someone_by_keyboard_and_home_says_new_to_you
         assert [r[0] for r in table.rows] == ["李建国"]
         await pilot.press("a", *"zeng")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("enter", "t")  # then the role by letter: subject tutor
         await settle(pilot)
         assert [(r[0], r[1]) for r in table.rows] == [("李建国", "lead"), ("曾老师", "subject tutor")]
-        await pilot.press("down", "r")  # tutor -> counsellor
+        await pilot.press("down", "r", "c")  # the role by letter: counsellor
         await settle(pilot)
         assert table.rows[1][1] == "counsellor"
         await pilot.press("up", "x")  # the only lead cannot go

@@ -53,13 +53,25 @@ def screen_actions_provider():
     return ScreenActions
 
 
+def system_commands_provider():
+    """The app's commands (bangfu's and Textual's, ``get_system_commands``) in the palette."""
+    from tui.commands import SystemCommands
+
+    return SystemCommands
+
+
 class BangfuApp(App):
     CSS_PATH = "bangfu.tcss"
-    COMMANDS = {screen_actions_provider}
+    COMMANDS = {screen_actions_provider, system_commands_provider}
     BINDINGS = [
         Binding("ctrl+q", "quit", "key.quit", id="quit", priority=True),
         Binding("ctrl+p", "command_palette", "key.palette", id="palette", show=False),
+        # F1 from anywhere, a text field included (F1 types nothing); the footer
+        # shows it beside ^p (KeyFooter._help_text)
+        Binding("f1", "help", "key.help", id="help", priority=True, show=False),
     ]
+    # below 80 columns every screen has the class -narrow (bangfu.tcss fits the forms to 60)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 
     class RosterLoaded(Message):
         def __init__(self, index: RosterIndex, marker: int):
@@ -109,9 +121,10 @@ class BangfuApp(App):
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            from db.text import clean
-
-            event.text = clean(event.text)  # a pasted escape never reaches a field
+            if self._key_busy:  # pasted after keys still on their way: after them
+                self._key_queue.append(event)
+                return
+            self._clean_paste(event)
         if not isinstance(event, events.Key) or event.is_forwarded or not self.is_running:
             await super().on_event(event)
             return
@@ -176,8 +189,31 @@ class BangfuApp(App):
 
     async def _next_key(self) -> None:
         self._key_busy = False
-        if self._key_queue:
-            await self._dispatch_key(self._key_queue.popleft())
+        while self._key_queue:
+            event = self._key_queue.popleft()
+            if not isinstance(event, events.Paste):
+                await self._dispatch_key(event)
+                return
+            self._clean_paste(event)  # for the field focused now
+            await super().on_event(event)
+
+    def _clean_paste(self, event: events.Paste) -> None:
+        """A pasted escape never reaches a field; a one-line field keeps every
+        pasted line (joined by spaces), never only the first."""
+        from db.text import clean
+
+        event.text = clean(event.text, multiline=not isinstance(self.focused, Input))
+
+    def get_driver_class(self):
+        """On a Unix terminal, Textual's driver reading keys as typed (``tui.keyboard``)."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver:
+            from tui.keyboard import BangfuDriver
+
+            return BangfuDriver
+        return driver
 
     @property
     def db_path(self):
@@ -191,7 +227,11 @@ class BangfuApp(App):
     def on_mount(self) -> None:
         from screens.signin import SignInScreen
 
+        self.apply_theme()
         self.push_screen(SignInScreen())
+        if getattr(self.settings, "keymap", ()) != ():
+            # checking it imports every screen: after the first frame
+            self.call_after_refresh(self.apply_keymap)
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         # open the file and load the roster once the first screen is on the
         # terminal: nothing slow (or on the share) before the first frame
@@ -241,6 +281,20 @@ class BangfuApp(App):
         if "locked" in exc.detail:
             self.check_stale_lock()
 
+    def on_resize(self) -> None:
+        """A terminal smaller than the screens are made for: say so, instead of
+        showing them cut off (the notice goes when it is big enough again).
+        After the refresh: at start-up, once the first screen is there."""
+        self.call_after_refresh(self._check_size)
+
+    def _check_size(self) -> None:
+        from tui.widgets import TooSmallScreen, too_small
+
+        if len(self.screen_stack) <= 1:  # starting: the first screen is not pushed yet
+            self.call_after_refresh(self._check_size)
+        elif too_small(self.size) and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
@@ -249,6 +303,19 @@ class BangfuApp(App):
                                             id="--command-palette"))
 
     def get_system_commands(self, screen):
+        # Textual's own (the theme, screenshot, maximize…), named in the interface
+        # language; its Quit is ours below, its keys panel our translated F1 help
+        from tui.commands import TEXTUAL_COMMANDS
+
+        for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:
+                continue
+            if command.callback == self.action_show_help_panel:
+                command = command._replace(callback=self.action_help)
+            name = TEXTUAL_COMMANDS.get(command.title)
+            if name:
+                command = command._replace(title=t(f"cmd.{name}"), help=t(f"cmd.{name}.help"))
+            yield command
         yield SystemCommand(t("key.quit"), t("cmd.quit.help"), self.action_quit)
         if self.staff is not None:
             yield SystemCommand(t("key.switch_user"), t("cmd.switch_user.help"),
@@ -679,3 +746,44 @@ class BangfuApp(App):
         """Called from a worker thread while the share is busy."""
         self.call_from_thread(self.notify, t("app.busy_retry", attempt=attempt),
                               severity="warning", timeout=max(2.0, delay + 1))
+
+    # -- F1 help, the keymap, the theme ---------------------------------------------
+    def action_help(self) -> None:
+        """F1: every key of the screen on top, by name (F1 again or Esc closes it)."""
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as the keyboard labels them: function keys as F1…F12."""
+        shown = super().get_key_display(binding)
+        if not binding.key_display and len(shown) in (2, 3) and shown[0] == "f" \
+                and shown[1:].isdigit():
+            return shown.upper()
+        return shown
+
+    def apply_theme(self) -> None:
+        """``theme = "..."`` in config.toml; one that does not exist is named, not used."""
+        from tui.keymap import check_theme
+
+        theme = getattr(self.settings, "theme", "")
+        problem = check_theme(theme, self.available_themes)
+        if problem:
+            self.notify(problem, severity="warning", timeout=20, markup=False)
+        elif theme:
+            self.theme = theme
+
+    def apply_keymap(self) -> None:
+        """``[keymap]`` in config.toml: the good entries rebind their keys (the
+        footer, F1 and ctrl+p show the new ones); each bad one is named and left out."""
+        from tui.keymap import check_keymap
+
+        checked = check_keymap(self.settings.keymap, app_class=type(self))
+        if checked.keymap:
+            self.set_keymap(checked.keymap)
+        if checked.problems:
+            self.notify("\n".join(checked.problems), title=t("keymap.title"),
+                        severity="warning", timeout=30, markup=False)

@@ -16,10 +16,50 @@ from tui.i18n import failure, t
 
 
 class Parser(argparse.ArgumentParser):
-    """Usage errors as one line (``bangfu: …``), like every other failure."""
+    """Usage errors as one line (``bangfu: …``), like every other failure, in
+    the interface language; a refused choice lists the accepted values
+    (``tui.cli_terminal.Choice``); ``--help`` wrapped to fit the terminal."""
+
+    def __init__(self, *args, **kwargs):
+        from tui.cli_terminal import HelpFormatter
+
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            from tui.cli_terminal import refusal
+
+            raise argparse.ArgumentError(action, refusal(value, list(action.choices)))
+
+    def _get_value(self, action, arg_string):
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            if action.type is not int:
+                raise
+            raise argparse.ArgumentError(action, t("cli.usage.number", value=_safe(arg_string))) \
+                from None
 
     def error(self, message: str):
-        self.exit(2, f"bangfu: {self.prog.removeprefix('bangfu').strip() or 'usage'}: {message} (--help)\n")
+        self.exit(2, f"bangfu: {self.prog.removeprefix('bangfu').strip() or 'usage'}: "
+                     f"{_usage_message(message)} (--help)\n")
+
+
+def _usage_message(message: str) -> str:
+    """argparse's own messages in the interface language, without its "argument"."""
+    import re
+
+    if found := re.fullmatch(r"the following arguments are required: (.*)", message):
+        return t("cli.usage.required", names=found[1])
+    if found := re.fullmatch(r"unrecognized arguments: (.*)", message):
+        return t("cli.usage.unrecognized", args=_safe(found[1]))
+    if found := re.fullmatch(r"argument (\S+): (.*)", message, flags=re.S):
+        name, text = found[1], found[2]
+        if text == "expected one argument":
+            text = t("cli.usage.expected_one")
+        return f"{name}: {text}"
+    return message
 
 
 class CliError(Exception):
@@ -31,6 +71,15 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from db.vocab import (CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS, RESTRICTED_KEYS,
+                          RESTRICTED_REASONS)
+    from tui.cli_terminal import Choice
+
+    KIND = Choice(CONTACT_KINDS, "kind", KIND_KEYS)
+    CHANNEL = Choice(CHANNELS, "channel", CHANNEL_KEYS)
+    RESTRICTED = Choice(RESTRICTED_REASONS, "restricted", RESTRICTED_KEYS, blank=True)
+    KIND_OR_ANY = Choice(CONTACT_KINDS, "kind", KIND_KEYS, blank=True)
+    CHANNEL_OR_ANY = Choice(CHANNELS, "channel", CHANNEL_KEYS, blank=True)
     common = Parser(add_help=False)
     common.add_argument("--db", metavar="PATH",
                         help=t("cli.help.db"))
@@ -63,9 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add_parser("log", help=t("cli.help.log"))
     p.add_argument("student", help=t("cli.help.student"))
-    p.add_argument("--kind", default="family", help=t("cli.help.kind"))
-    p.add_argument("--channel", default="phone",
-                   help=t("cli.help.channel"))
+    p.add_argument("--kind", default="family", type=KIND, help=t("cli.help.kind"))
+    p.add_argument("--channel", default="phone", type=CHANNEL, help=t("cli.help.channel"))
     p.add_argument("--text", required=True, help=t("cli.help.text"))
     p.add_argument("--agreed", default="", help=t("cli.help.agreed"))
     p.add_argument("--date", default="today", help=t("cli.help.date"))
@@ -75,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow-up", default="", help=t("cli.help.follow_up"))
     p.add_argument("--follow-up-due", default="", help=t("cli.help.follow_up_due"))
     p.add_argument("--uuid", default="", help=t("cli.help.uuid"))
-    p.add_argument("--restricted", default="", metavar="REASON", help=t("cli.help.restricted"))
+    p.add_argument("--restricted", default="", metavar="REASON", type=RESTRICTED,
+                   help=t("cli.help.restricted"))
 
     p = add_parser("due", help=t("cli.help.due"))
     p.add_argument("--days", type=int, default=7, help=t("cli.help.days"))
@@ -93,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", nargs="?", default="", help=t("cli.help.rule_code"))
     p.add_argument("--every", metavar="N", default=None, help=t("cli.help.every"))
     p.add_argument("--per-term", action="store_true", help=t("cli.help.per_term"))
-    p.add_argument("--kind", default="", help=t("cli.help.rule_kind"))
-    p.add_argument("--channel", default="", help=t("cli.help.rule_channel"))
+    p.add_argument("--kind", default="", type=KIND_OR_ANY, help=t("cli.help.rule_kind"))
+    p.add_argument("--channel", default="", type=CHANNEL_OR_ANY, help=t("cli.help.rule_channel"))
 
     p = add_parser("report", help=t("cli.help.report"))
     p.add_argument("kind", choices=("weekly", "term"), help=t("cli.help.report_kind"))
@@ -238,41 +287,49 @@ def cmd_show(args, settings) -> int:
                              detail=exc.strerror or failure(exc))) from None
         print(t("cli.summary_written", path=_safe(str(written))))
         return 0
+    from tui.cli_terminal import wrap_cells
+
     view = load_case(row.student_id, reader=reader)
     console = _console()
-    out = console.print
 
-    def line(text: str, style: str = "") -> Text:
+    def out(text: str, style: str = "") -> None:
         # each line cleaned once more as a whole: the label of a code the
-        # vocabulary does not know (another tool wrote it) is the code itself
-        return Text(clean(text, multiline=False), style=style)
+        # vocabulary does not know (another tool wrote it) is the code itself;
+        # wrapped here, at spaces, so that a list item's marker ("2.") never
+        # ends a line away from its text
+        for part in wrap_cells(clean(text, multiline=False), console.width, cjk=False):
+            console.print(Text(part, style=style), no_wrap=True, overflow="ignore", crop=False)
 
-    out(line(t("case.header", name=_safe(view.name), class_name=_safe(view.class_name),
-               number=view.student_no), style="bold"))
+    out(t("case.header", name=_safe(view.name), class_name=_safe(view.class_name),
+          number=view.student_no), style="bold")
+    if view.phone:  # the roster's 联系电话 (blank for a reader who may not see it)
+        out(f"{t('cli.show.phone')}{t('common.colon')}{_safe(view.phone)}")
+    elif "guardian_phone" in view.hidden:
+        out(f"{t('cli.show.phone')}{t('common.colon')}{hidden_text(view, 'guardian_phone')}")
     if view.case_id is None:
-        out(line(t("case.no_case")))
+        out(t("case.no_case"))
     else:
-        out(line(t("case.status_line", status=label("status", view.status),
-                   risk=label("risk", view.risk_level), lead=_safe(view.lead) or "—",
-                   term=_safe(view.term_name))))
-        out(line(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}"))
-        out(line(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}"))
+        out(t("case.status_line", status=label("status", view.status),
+              risk=label("risk", view.risk_level), lead=_safe(view.lead) or "—",
+              term=_safe(view.term_name)))
+        out(f"{t('case.categories')}{t('common.colon')}{labels('category', view.categories)}")
+        out(f"{t('case.causes')}{t('common.colon')}{labels('cause', view.causes)}")
         team = t("common.list_sep").join(f"{_safe(m.name)}{paren(label('role', m.role))}"
                                          for m in view.team)
-        out(line(f"{t('case.team')}{t('common.colon')}{team or '—'}"))
+        out(f"{t('case.team')}{t('common.colon')}{team or '—'}")
     for g in view.guardians:
-        out(line(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)}{paren(label('relation', g.relation))} "
-                 f"{_safe(g.phone)}"))
+        out(f"{t('case.guardians')}{t('common.colon')}{_safe(g.name)}"
+            f"{paren(label('relation', g.relation))} {_safe(g.phone)}")
     for name in ("main_problems", "measures"):
         value = hidden_text(view, name) or _safe(getattr(view, name))
         if view.case_id is not None and value:
-            out(line(f"{t('case.field.' + name)}{t('common.colon')}{value}"))
+            out(f"{t('case.field.' + name)}{t('common.colon')}{value}")
     if view.contacts:
-        out(line(t("cli.latest"), style="bold"))
+        out(t("cli.latest"), style="bold")
         for c in view.contacts[: args.contacts]:
             text = restricted_entry(c.restricted) if c.restricted else _safe(c.discussed)
-            out(line(f"{c.occurred_at:%Y-%m-%d %H:%M}  {label('kind', c.kind)}/"
-                     f"{label('channel', c.channel)}  {_safe(c.author)}: {text}"))
+            out(f"{c.occurred_at:%Y-%m-%d %H:%M}  {label('kind', c.kind)}/"
+                f"{label('channel', c.channel)}  {_safe(c.author)}: {text}")
     return 0
 
 
@@ -292,17 +349,12 @@ def _actor(settings, name: str):
 
 
 def _read_pin(name: str) -> str:
-    """The PIN from the terminal (not echoed), or the first line of stdin when
-    it is not a terminal (scripts: ``bangfu due --as 王芳 < pinfile``)."""
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
+    """The PIN typed at the terminal (not echoed), or stdin's first line
+    (scripts: ``bangfu due --as 王芳 < pinfile``): ``cli_terminal.read_secret``."""
+    from tui.cli_terminal import read_secret
 
-        try:
-            return getpass.getpass(t("cli.pin_prompt", name=_safe(name)))
-        except EOFError:
-            return ""
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    return line.rstrip("\r\n")
+    return read_secret(t("cli.pin_prompt", name=_safe(name)),
+                       t("cli.secret.pin", name=_safe(name))) or ""
 
 
 def signed_in(settings, args, ability: str | None = None, *, readonly: bool = False,
@@ -550,8 +602,6 @@ def cmd_rules(args, settings) -> int:
     from rich.text import Text
 
     from db import rules as school_rules
-    from db.contacts import resolve_choice
-    from db.vocab import CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS
     from db.workflow import Rule
 
     action, code = args.action, args.code.strip()
@@ -565,18 +615,8 @@ def cmd_rules(args, settings) -> int:
         raise CliError(t("cli.rules.need_code", action=action), 2)
     if action in ("set", "add"):
         days, per_term = _rule_interval(args)
-    if action == "add":
-        kind = channel = ""
-        if args.kind:
-            kind = resolve_choice(args.kind.replace("-", "_"), KIND_KEYS, CONTACT_KINDS)
-            if kind is None:
-                raise CliError(t("cli.invalid", field="--kind", message=t("err.rule.kind")), 2)
-        if args.channel:
-            channel = resolve_choice(args.channel.replace("-", "_"), CHANNEL_KEYS, CHANNELS)
-            if channel is None:
-                raise CliError(t("cli.invalid", field="--channel",
-                                 message=t("err.rule.channel")), 2)
-        rule = Rule(code, kind, channel, 0 if per_term else days, per_term)
+    if action == "add":  # (--kind and --channel are codes already: build_parser's Choice)
+        rule = Rule(code, args.kind, args.channel, 0 if per_term else days, per_term)
         try:
             school_rules.validate([rule])
         except school_rules.RuleError as exc:
@@ -757,8 +797,10 @@ def main(argv: list[str] | None = None) -> int:
     pre.add_argument("--db")
     pre.add_argument("--locking")
     known, _ = pre.parse_known_args(argv)
+    # (a --locking that is neither is refused by the parser below, in the interface language)
+    locking = known.locking if known.locking in ("posix", "dotfile") else None
     try:
-        settings = resolve(known.db, known.lang, locking_arg=known.locking)
+        settings = resolve(known.db, known.lang, locking_arg=locking)
     except ConfigError as exc:
         print(f"bangfu: {exc}", file=sys.stderr)
         return 3
@@ -789,6 +831,9 @@ def main(argv: list[str] | None = None) -> int:
 def run_tui(settings) -> int:
     # only the cheap check here; the app opens (and migrates) the file in a
     # worker after its first frame and shows any failure on screen
+    if os.environ.get("TERM", "").strip().lower() == "dumb":
+        # (an editor's shell, a serial console): no cursor moves, no colours
+        raise CliError(t("cli.dumb_terminal"), 2)
     if (settings.db_source != "default" and not settings.on_server
             and not Path(settings.db_path).exists()):
         raise CliError(t("cli.missing_db", path=settings.db_path), 3)
@@ -799,7 +844,9 @@ def run_tui(settings) -> int:
 
     app = BangfuApp(settings=settings)
     crash = quiet_crashes(app)
-    app.run()
+    # keyboard only: with mouse tracking off the terminal's own selection (and
+    # copying) works, and no stream of motion events delays the next key
+    app.run(mouse=False)
     if crash():
         print(crash(), file=sys.stderr)
     return app.return_code or 0

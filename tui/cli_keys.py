@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from tui.i18n import t
 
 ACTIONS = ("status", "setup", "recover", "new-code")
@@ -25,13 +23,12 @@ def add_commands(add_parser) -> None:
 
 
 def _code() -> str:
+    """The recovery code, typed at the terminal or stdin's next line
+    (``cli_terminal.read_secret``)."""
     from tui.cli import CliError
+    from tui.cli_terminal import read_secret
 
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(t("cli.keys.code_prompt"))
-    line = sys.stdin.readline() if sys.stdin is not None else ""
+    line = read_secret(t("cli.keys.code_prompt"), t("cli.secret.code")) or ""
     if not line.strip():
         raise CliError(t("cli.keys.code_line"), 2)
     return line.strip()

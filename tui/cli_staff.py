@@ -8,8 +8,6 @@ after the PIN of the person running the command (scripts)."""
 
 from __future__ import annotations
 
-import sys
-
 from tui.i18n import t
 
 ACTIONS = ("list", "add", "set", "disable", "enable", "reset-pin", "pin")
@@ -17,34 +15,36 @@ ACTIONS = ("list", "add", "set", "disable", "enable", "reset-pin", "pin")
 
 def add_commands(add_parser) -> None:
     from db.vocab import STAFF_ROLES
+    from tui.cli_terminal import Choice, accepted
 
     p = add_parser("staff", help=t("cli.help.staff"))
     p.add_argument("action", choices=ACTIONS, help=t("cli.help.staff_action"))
     p.add_argument("name", nargs="?", default="", help=t("cli.help.staff_name"))
-    p.add_argument("--role", choices=STAFF_ROLES, default=None, help=t("cli.help.staff_role"))
+    # (a metavar: the six codes in the usage line would not fit 80 columns)
+    p.add_argument("--role", type=Choice(STAFF_ROLES, "staff_role"), default=None, metavar="ROLE",
+                   help=t("cli.help.staff_role") + t("common.colon") + accepted(STAFF_ROLES, "staff_role"))
     p.add_argument("--classes", default=None, help=t("cli.help.staff_classes"))
 
 
 def _new_pin(name: str, *, again: bool = False):
-    """The new PIN; ``again``: (the PIN, the same typed again), from two lines of
-    stdin when it is not a terminal."""
+    """The new PIN; ``again``: (the PIN, the same typed again).  Typed twice at
+    the terminal (compared here), or stdin's next line(s): one, or two with
+    ``again`` (``cli_terminal.read_secret``)."""
+    from tui import cli_terminal
     from tui.cli import CliError, _safe
 
-    if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
-
-        first = getpass.getpass(t("cli.staff.new_pin", name=_safe(name)))
-        second = getpass.getpass(t("cli.staff.new_pin_again"))
-        if first != second:
-            raise CliError(t("err.account.pin_mismatch"), 2)
-        return (first, second) if again else first
-    lines = []
-    for _ in range(2 if again else 1):
-        line = sys.stdin.readline() if sys.stdin is not None else ""
-        if not line:
-            raise CliError(t("cli.staff.pin_line", name=_safe(name)), 2)
-        lines.append(line.rstrip("\r\n"))
-    return tuple(lines) if again else lines[0]
+    first = cli_terminal.read_secret(t("cli.staff.new_pin", name=_safe(name)),
+                                     t("cli.secret.new_pin", name=_safe(name)))
+    typed = cli_terminal.typed_at_terminal()
+    second = None
+    if first is not None and (again or typed):
+        second = cli_terminal.read_secret(t("cli.staff.new_pin_again"),
+                                          t("cli.secret.new_pin_again"))
+    if first is None or ((again or typed) and second is None):
+        raise CliError(t("cli.staff.pin_line", name=_safe(name)), 2)
+    if typed and first != second:
+        raise CliError(t("err.account.pin_mismatch"), 2)
+    return (first, second) if again else first
 
 
 def _account(name: str):

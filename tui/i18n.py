@@ -1,11 +1,15 @@
 """The one catalog of interface text, in English and Chinese.
 
 Every string the interface shows comes from here: ``t("key", name=...)``.
+A count in English names its noun in both forms, ``{n:day|days}``: the number
+and the form that fits it ("1 day", "2 days"; ``fill``); Chinese needs none.
 Vocabulary codes from ``db.vocab`` are labelled with ``label("status", code)``.
 This module imports nothing heavy: the CLI uses it too.
 """
 
 from __future__ import annotations
+
+import string
 
 LANGS = ("en", "zh")
 _lang = "en"
@@ -18,13 +22,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "app.worker_failed": ("Could not read the database ({detail}). Check the share, then reload.",
                           "无法读取数据库（{detail}）。请检查共享盘后刷新。"),
     "app.waiting": ("{n} waiting", "{n} 条待写入"),
-    "app.outbox_written": ("{n} waiting entries written to the database.", "{n} 条待写入记录已写入数据库。"),
-    "app.outbox_problem": ("{n} waiting entries cannot be written (see `bangfu outbox`).",
+    "app.outbox_written": ("{n:waiting entry|waiting entries} written to the database.", "{n} 条待写入记录已写入数据库。"),
+    "app.outbox_problem": ("{n:waiting entry|waiting entries} cannot be written (see `bangfu outbox`).",
                            "{n} 条待写入记录无法写入（见 `bangfu outbox`）。"),
-    "app.outbox_refused": ("{n} waiting entries could not be proven yours (altered, hand-made or not sealed "
+    "app.outbox_refused": ("{n:waiting entry|waiting entries} could not be proven yours (altered, hand-made or not sealed "
                            "by you): never written, set aside in {path}.",
                            "{n} 条待写入记录无法证明是您写的（被改动、伪造或并非由您加密）：不会写入，已移至 {path}。"),
-    "app.outbox_earlier_pin": ("{n} of your waiting entries were sealed with an earlier PIN and cannot be "
+    "app.outbox_earlier_pin": ("{n:of your waiting entries was|of your waiting entries were} sealed with an earlier PIN and cannot be "
                                "opened: never written, kept in {path}.",
                                "您有 {n} 条待写入记录是用以前的 PIN 加密的，无法打开：不会写入，保留在 {path}。"),
     "app.stale_lock": ("The database has been locked for {age}, far longer than any save takes: a "
@@ -42,7 +46,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "该锁仍在使用（有人正在写入）：未删除。"),
     "app.backup_failed": ("Today's backup failed ({detail}); run `bangfu backup`.",
                           "今日备份失败（{detail}）；请运行 `bangfu backup`。"),
-    "lock.title": ("Locked: nobody typed for {minutes} minutes.", "已锁定：{minutes} 分钟无人操作。"),
+    "lock.title": ("Locked: nobody typed for {minutes:minute|minutes}.", "已锁定：{minutes} 分钟无人操作。"),
     "lock.hint": ("Sign in to go on: you continue where you were; someone else starts afresh, "
                   "and what you had open is kept as your drafts.",
                   "登录后继续：本人回到原处；换人则从头开始，您未保存的内容保留为草稿。"),
@@ -139,6 +143,66 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cmd.quit.help": ("Leave bangfu", "退出帮扶"),
     "cmd.switch_user.help": ("Sign in as someone else", "以其他人身份登录"),
     "cmd.action.help": ("Key: {key}", "按键：{key}"),
+    # F1 help, the palette's own commands, [keymap] and theme in config.toml
+    "key.help": ("Help", "帮助"),
+    "key.help_close": ("Close", "关闭"),
+    "key.tab_timeline": ("Timeline tab", "联系记录页"),
+    "key.tab_file": ("Case file tab", "档案页"),
+    "key.tab_family": ("Student & family tab", "学生与家庭页"),
+    "key.tab_plan": ("Plan & team tab", "计划与团队页"),
+    "key.tab_progress": ("Progress tab", "进步页"),
+    "help.title": ("Keys on this screen (Esc or {key} closes, ↑/↓ PgUp/PgDn scroll)",
+                   "本屏幕的按键（Esc 或 {key} 关闭，↑/↓ PgUp/PgDn 滚动）"),
+    "help.group.screen": ("This screen", "本屏幕"),
+    "help.group.field": ("Where the cursor is", "光标所在处"),
+    "help.group.app": ("Everywhere", "任何屏幕"),
+    "help.none": ("No keys here.", "此处没有按键。"),
+    "help.keymap": ("A key's name in [brackets] can be given another key in config.toml: "
+                    "a [keymap] table with lines like save = \"f5\" (see the README).",
+                    "方括号中的名称可在 config.toml 中改用其他按键：在 [keymap] 表中写 "
+                    "save = \"f5\" 这样的行（见 README）。"),
+    "cmd.keys": ("Keys", "按键"),
+    "cmd.keys.help": ("Every key of this screen and what it does (F1)", "本屏幕的所有按键及其作用（F1）"),
+    "cmd.theme": ("Theme", "配色"),
+    "cmd.theme.help": ("Change the colours (theme = \"...\" in config.toml keeps one)",
+                       "更换配色（在 config.toml 中写 theme = \"...\" 可固定）"),
+    "cmd.maximize": ("Maximize", "最大化"),
+    "cmd.maximize.help": ("Show the focused part on the whole screen", "将当前部分铺满屏幕"),
+    "cmd.minimize": ("Minimize", "还原"),
+    "cmd.minimize.help": ("Back to the normal layout", "恢复正常布局"),
+    "cmd.screenshot": ("Screenshot", "截图"),
+    "cmd.screenshot.help": ("Save an SVG picture of this screen", "将本屏幕保存为 SVG 图片"),
+    "keymap.title": ("config.toml: [keymap]", "config.toml：[keymap]"),
+    "keymap.not_table": ("keymap must be a table: a line [keymap], then lines like "
+                         "save = \"f5\". Ignored.",
+                         "keymap 必须是一个表：先写一行 [keymap]，再写 save = \"f5\" 这样的行。已忽略。"),
+    "keymap.not_text": ("{id}: write the key in quotes, like {id} = \"f5\". Ignored.",
+                        "{id}：按键须写在引号中，如 {id} = \"f5\"。已忽略。"),
+    "keymap.bad_key": ("{id} = \"{keys}\": \"{key}\" is not a key (write e.g. f5, ctrl+o, "
+                       "escape or a letter; several with commas). Ignored.",
+                       "{id} = \"{keys}\"：“{key}”不是按键（可写 f5、ctrl+o、escape 或一个字母；"
+                       "多个用逗号分隔）。已忽略。"),
+    "keymap.unknown": ("{id}: no key of bangfu has this name (F1 shows each key's name in "
+                       "[brackets]). Ignored.",
+                       "{id}：帮扶没有这个名称的按键（按 F1 可看到每个按键方括号中的名称）。已忽略。"),
+    "keymap.unknown_near": ("{id}: no key of bangfu has this name; did you mean {near}? "
+                            "(F1 shows each key's name in [brackets].) Ignored.",
+                            "{id}：帮扶没有这个名称的按键；是否指 {near}？"
+                            "（按 F1 可看到每个按键方括号中的名称。）已忽略。"),
+    "keymap.text_field": ("{id}: {key} edits the text in a text field, so it would not "
+                          "reach this key there; choose another key. Ignored.",
+                          "{id}：{key} 在输入框中用于编辑文字，在那里无法触发此操作；请换一个按键。已忽略。"),
+    "keymap.alt": ("{id}: {key}: a terminal sends Alt with a key as Esc then the key, and bangfu "
+                   "reads it so (Esc goes back); choose a key without alt. Ignored.",
+                   "{id}：{key}：终端把 Alt 加某键发送为 Esc 再加该键，bangfu 也按此读取"
+                   "（Esc 返回）；请选一个不带 alt 的键。已忽略。"),
+    "keymap.clash": ("{id}: {key} already does \"{other}\" on the same screen; choose "
+                     "another key. Ignored.",
+                     "{id}：{key} 在同一屏幕上已用于“{other}”；请换一个按键。已忽略。"),
+    "theme.unknown": ("config.toml: theme = \"{theme}\" does not exist (themes: {names}; "
+                      "ctrl+p → Theme shows them all). The default colours are used.",
+                      "config.toml：配色 theme = \"{theme}\" 不存在（可选：{names}；"
+                      "ctrl+p → 配色 可看到全部）。已使用默认配色。"),
     # sign in
     "signin.title": ("Who are you?", "请选择您的姓名"),
     "signin.hint": ("Type part of your name or its pinyin, then Enter.",
@@ -170,7 +234,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.amend_pick": ("Amend", "修改"),
     "drafts.amend": ("Amendment: {title} · {when}", "记录修改：{title} · {when}"),
     "goal.title": ("Plan: goals", "帮扶计划：目标"),
-    "goal.info": ("{name}: {n} goals · a add · s next status", "{name}：{n} 个目标 · a 添加 · s 更改状态"),
+    "goal.info": ("{name}: {n:goal|goals} · a add · s next status", "{name}：{n} 个目标 · a 添加 · s 更改状态"),
     "goal.horizon": ("Term", "期限"),
     "goal.text": ("Goal", "目标"),
     "goal.measure": ("Measured by", "衡量方式"),
@@ -187,7 +251,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "team.title": ("Team", "帮扶团队"),
     "team.info": ("{name}: {n} on the team · a add staff · p pair a student · r role · x remove",
                   "{name}：团队 {n} 人 · a 添加教师 · p 结对学生 · r 更改角色 · x 移除"),
-    "team.add_placeholder": ("add: type a staff name or pinyin, Enter", "添加：输入教职工姓名或拼音，按 Enter"),
+    "team.add_placeholder": ("add: type a staff name or pinyin, Enter, then the role by letter",
+                             "添加：输入教职工姓名或拼音，按 Enter，再按字母选角色"),
+    "team.role_for": ("Role for {name}:", "{name} 的角色："),
+    "key.team_role_pick": ("Take this role", "选定角色"),
     "team.col.name": ("Name", "姓名"),
     "team.col.role": ("Role", "角色"),
     "team.col.since": ("Since", "加入日期"),
@@ -201,7 +268,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.team_remove": ("Remove", "移除"),
     "caseload.new": ("new to you: {names}", "新分配给您：{names}"),
     "review.title": ("Term-start review", "学期初复核"),
-    "review.info": ("{term}: {n} of my cases are from an earlier term · k keep · c close · "
+    "review.info": ("{term}: {n:of my cases is|of my cases are} from an earlier term · k keep · c close · "
                     "t transformed", "{term}：我有 {n} 个个案属于以前的学期 · k 保留 · c 结案 · t 已转化"),
     "review.all_done": ("{term}: every case reviewed ({n} in this pass).",
                         "{term}：所有个案均已复核（本次 {n} 个）。"),
@@ -225,10 +292,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "meeting.none": ("No students yet: Enter adds the highlighted one, ctrl+a every match "
                      "(type a class code for a whole class).",
                      "尚未选择学生：Enter 添加高亮的学生，ctrl+a 添加全部匹配（输入班级代码可添加整个班）。"),
-    "meeting.chosen": ("{n} students: {names}", "{n}名学生：{names}"),
+    "meeting.chosen": ("{n:student|students}: {names}", "{n}名学生：{names}"),
     "meeting.case_gone": ("One of these students' cases no longer exists; nothing was saved.",
                           "其中一名学生的帮扶档案已不存在；未保存任何记录。"),
-    "meeting.saved": ("Saved one entry for each of {n} students.", "已为 {n} 名学生各保存一条记录。"),
+    "meeting.saved": ("Saved {n:entry|entries}, one for each student.", "已为 {n} 名学生各保存一条记录。"),
     "err.meeting.students": ("Add at least one student with a case.", "请至少添加一名有帮扶档案的学生。"),
     "key.add_all": ("Add all", "全部添加"),
     "key.remove_last": ("Remove last", "移除最后一名"),
@@ -257,6 +324,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.grid_next": ("Next", "下一个"),
     "key.grid_clear": ("Clear", "清空"),
     "key.summary": ("Summary", "摘要"),
+    # copying out (OSC 52: the clipboard of the terminal the person sits at, over SSH too)
+    "key.copy": ("Copy", "复制"),
+    "key.copy_phone": ("Copy phone", "复制电话"),
+    "copy.done": ("Copied: {text}", "已复制：{text}"),
+    "copy.pick": ("Copy which entry? Enter copies it to your clipboard.",
+                  "复制哪条记录？按 Enter 复制到剪贴板。"),
+    "copy.no_entries": ("No entries to copy yet.", "还没有可复制的记录。"),
+    "copy.no_phone": ("No phone number for this family: nothing copied.",
+                      "这个家庭没有电话号码：未复制。"),
+    "copy.phone_hidden": ("The family's phone numbers are not shown to you: nothing copied.",
+                          "您看不到这个家庭的电话号码：未复制。"),
+    "copy.nothing": ("Nothing to copy here: y copies a timeline entry (tab 1) or the family's "
+                     "phone (tab 3).",
+                     "这里没有可复制的内容：y 复制一条联系记录（第 1 页）或家庭电话（第 3 页）。"),
+    "app.too_small": ("The window is too small: at least {width}×{height} is needed; it is "
+                      "{now_width}×{now_height} now. Make the window larger or the font smaller.",
+                      "窗口太小：至少需要 {width}×{height}，现在是 {now_width}×{now_height}。"
+                      "请把窗口放大或把字体调小。"),
     "grid.title.scores": ("Class scores", "班级成绩录入"),
     "grid.title.checkins": ("Check-ins", "心理测评录入"),
     "grid.info.scores": ("Which class and exam? Enter brings up the class list.",
@@ -274,10 +359,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "grid.note": ("Note", "备注"),
     "grid.col.number": ("Number", "学号"),
     "grid.col.name": ("Name", "姓名"),
-    "grid.loaded.scores": ("{klass}: {n} students, {stored} with scores stored for {date}. "
+    "grid.loaded.scores": ("{klass}: {n:student|students}, {stored} with scores stored for {date}. "
                            "● open case. Enter goes down.",
                            "{klass}：{n} 名学生，{stored} 人已有 {date} 的成绩。● 为帮扶学生。Enter 下移。"),
-    "grid.loaded.checkins": ("{klass}: {n} supported students, {stored} checked in on {date}. "
+    "grid.loaded.checkins": ("{klass}: {n:supported student|supported students}, {stored} checked in on {date}. "
                              "Ratings 1 (low) to 5 (good).",
                              "{klass}：{n} 名帮扶学生，{stored} 人已有 {date} 的测评。评分 1（差）到 5（好）。"),
     "err.grid.class": ("No such class: type its code (7-3) or its name.", "没有这个班：请输入班级代码（7-3）或名称。"),
@@ -324,10 +409,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "{period} · 数据截至 {as_of} · 学期 {term}"),
     "rscreen.line.cases": ("Cases this term: {n} ({statuses}); {opened} opened in the period",
                            "本学期个案 {n} 个（{statuses}）；本期新增 {opened} 个"),
-    "rscreen.line.entries": ("Entries: {n} ({kinds}), for {cases} cases",
+    "rscreen.line.entries": ("Entries: {n} ({kinds}), for {cases:case|cases}",
                              "帮扶记录 {n} 条（{kinds}），涉及 {cases} 个个案"),
-    "rscreen.line.compliance": ("On time, of {n} open cases: {rules}", "按时落实（在帮 {n} 个）：{rules}"),
-    "rscreen.line.overdue": ("Overdue: {n} items in {cases} cases", "逾期：{cases} 个个案共 {n} 项"),
+    "rscreen.line.compliance": ("On time, of {n:open case|open cases}: {rules}", "按时落实（在帮 {n} 个）：{rules}"),
+    "rscreen.line.overdue": ("Overdue: {n:item|items} in {cases:case|cases}", "逾期：{cases} 个个案共 {n} 项"),
     "rscreen.line.progress": ("Scores up 10% or more: {share} ({improved} of {measurable} measurable; "
                               "target {target}); {unmeasured} not measurable yet",
                               "成绩提高 10% 以上：{share}（可比较 {measurable} 人中 {improved} 人；目标 {target}）；"
@@ -335,7 +420,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rscreen.col.cases": ("Cases", "个案"),
     "rscreen.col.overdue": ("Overdue", "逾期个案"),
     "rscreen.most_overdue": ("Most overdue", "逾期最久"),
-    "rscreen.days_late": ("{n} days late", "逾期 {n} 天"),
+    "rscreen.days_late": ("{n:day|days} late", "逾期 {n} 天"),
     "rscreen.counting": ("Counting…", "正在统计…"),
     "rscreen.keys_hint": ("x Excel, c CSV, m Markdown write the whole report; k week or term; ← → earlier or later",
                           "x Excel、c CSV、m Markdown 导出完整报表；k 切换周报/学期；← → 上一期/下一期"),
@@ -352,6 +437,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "stage.goals": ("Goals", "目标"),
     "stage.goals_hint": ("Goals as judged now (s on the list: next status)",
                           "目标达成情况（在列表上按 s 更改状态）"),
+    "stage.goals_take_no_text": ("The goals list takes no text: s moves the highlighted goal's status on. "
+                                 "Tab goes on to the next stage's goals, shift+Tab back to the summary.",
+                                 "目标列表不能输入文字：按 s 更改所选目标的状态。"
+                                 "Tab 到下阶段目标，shift+Tab 回到小结。"),
     "stage.next_goals": ("Next stage's goals", "下阶段目标"),
     "stage.next_goal": ("Goal {n}", "目标 {n}"),
     "stage.next_review": ("Next review", "下次评估"),
@@ -365,7 +454,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "case.no_reviews": ("No stage review yet.", "尚无阶段评估。"),
     "case.review_next": ("next review {date}", "下次评估 {date}"),
     "case.review_new_goals": ("Next stage", "下阶段目标"),
-    "case.reviews_more": ("{n} earlier reviews not shown.", "另有 {n} 次较早的评估未显示。"),
+    "case.reviews_more": ("{n:earlier review|earlier reviews} not shown.", "另有 {n} 次较早的评估未显示。"),
     "due.review": ("Stage review", "阶段评估"),
     "team.peer": ("peer helper", "生帮生"),
     "team.peer_placeholder": ("pair a student: type a name, pinyin or class, Enter",
@@ -376,9 +465,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "overview.title_limited": ("Overview of the students you may open",
                                "帮扶工作总览（仅含您可查看的学生）"),
     "overview.loading": ("Counting…", "正在统计…"),
-    "overview.info": ("{period} · by {grouping} · {cases} cases, {overdue} overdue",
+    "overview.info": ("{period} · by {grouping} · {cases:case|cases}, {overdue} overdue",
                       "{period} · 按{grouping} · {cases} 个个案，{overdue} 个逾期"),
-    "overview.group_info": ("{name} · {cases} cases, {overdue} overdue · esc back",
+    "overview.group_info": ("{name} · {cases:case|cases}, {overdue} overdue · esc back",
                             "{name} · {cases} 个个案，{overdue} 个逾期 · esc 返回"),
     "overview.rule.help": ("Help", "辅导"),
     "overview.rule.family": ("Family", "家校"),
@@ -401,9 +490,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "key.drill": ("Open", "打开"),
     "key.period": ("Period", "周/月/学期"),
     "key.grouping": ("Class/Staff", "班级/教职工"),
-    "caseload.summary": ("My caseload · {cases} cases · {late} overdue · {soon} due in 7 days",
+    "caseload.summary": ("My caseload · {cases:case|cases} · {late} overdue · {soon} due in 7 days",
                          "我的帮扶任务 · {cases} 个个案 · {late} 项逾期 · {soon} 项7天内到期"),
-    "caseload.none": ("My caseload · {cases} cases · nothing due in the next 7 days",
+    "caseload.none": ("My caseload · {cases:case|cases} · nothing due in the next 7 days",
                       "我的帮扶任务 · {cases} 个个案 · 7天内没有到期事项"),
     "caseload.loading": ("My caseload · loading…", "我的帮扶任务 · 正在加载…"),
     "caseload.col.when": ("When", "时间"),
@@ -563,8 +652,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.who_many": ("{name!r} matches several staff: {list}.", "{name!r} 匹配多位教职工：{list}。"),
     "cli.invalid": ("Invalid {field}: {message}", "{field} 无效：{message}"),
     "cli.found": ("Students found: {n}", "共 {n} 名学生"),
-    "cli.demo_done": ("Demo school written to {path}: {students} students, {cases} cases, {contacts} contacts, "
-                      "{scores} scores, {checkins} check-ins.",
+    "cli.demo_done": ("Demo school written to {path}: {students:student|students}, {cases:case|cases}, "
+                      "{contacts:contact|contacts}, {scores:score|scores}, {checkins:check-in|check-ins}.",
                       "演示学校已写入 {path}：{students} 名学生，{cases} 个帮扶档案，{contacts} 条联系记录，"
                       "{scores} 条成绩，{checkins} 次心理测评。"),
     "app.keys_not_set_up": ("Restricted text on this database is stored as typed: run "
@@ -680,6 +769,25 @@ CATALOG: dict[str, tuple[str, str]] = {
                         "`bangfu find`, `bangfu show` and `bangfu log`.",
                         "应用需要终端，而当前没有（未连接键盘或屏幕）。通过 SSH 请用 `ssh -t 主机 bangfu`；"
                         "没有终端时请使用命令 `bangfu find`、`bangfu show` 和 `bangfu log`。"),
+    # -- the command line's terminal edges (issue 19) --
+    "cli.dumb_terminal": ("This terminal (TERM=dumb) cannot show the app; use the commands instead: "
+                          "bangfu --help",
+                          "此终端（TERM=dumb）无法显示应用；请改用命令：bangfu --help"),
+    "cli.secret_from_stdin": ("No terminal: reading {what} from the next line of standard input "
+                              "(what is typed there is not hidden)…",
+                              "没有终端：从标准输入的下一行读取 {what}（在那里输入的内容不会隐藏）……"),
+    "cli.secret.pin": ("the PIN for {name}", "{name} 的 PIN"),
+    "cli.secret.new_pin": ("the new PIN for {name}", "{name} 的新 PIN"),
+    "cli.secret.new_pin_again": ("the new PIN again", "再次输入的新 PIN"),
+    "cli.secret.code": ("the recovery code", "恢复码"),
+    "cli.choice.refused": ("invalid choice {value!r}; accepted: {accepted}",
+                           "{value!r} 不是可选的值；可选：{accepted}"),
+    "cli.choice.keys": ("; or the letters {keys}", "；或字母 {keys}"),
+    "cli.usage.required": ("the following arguments are required: {names}", "缺少必需的参数：{names}"),
+    "cli.usage.unrecognized": ("unrecognized arguments: {args}", "无法识别的参数：{args}"),
+    "cli.usage.number": ("{value!r} is not a whole number", "{value!r} 不是整数"),
+    "cli.usage.expected_one": ("a value must follow it", "后面需要一个值"),
+    "cli.show.phone": ("Family phone", "联系电话"),
     "cli.interrupted": ("Interrupted.", "已中断。"),
     "cli.locking_db": ("The database {path} uses {detail} locking, but this computer is set to {mine} "
                        "(from {source}). Every computer must use the same: set locking = \"{detail}\" "
@@ -721,9 +829,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.help.days": ("also list what falls due within this many days (default 7)",
                       "同时列出多少天内到期的事项（默认 7）"),
     "cli.days_negative": ("must be 0 or more", "必须大于或等于 0"),
-    "cli.due_none": ("Nothing overdue or due in the next {days} days for {name}.",
+    "cli.due_none": ("Nothing overdue or due in the next {days:day|days} for {name}.",
                      "{name} 在未来 {days} 天内没有逾期或到期的事项。"),
-    "cli.due_count": ("{n} items ({late} overdue) on {cases} cases.",
+    "cli.due_count": ("{n:item|items} ({late} overdue) on {cases:case|cases}.",
                       "共 {n} 项（{late} 项逾期），涉及 {cases} 个个案。"),
     "cli.due.col.name": ("Student", "学生"),
     "cli.due.col.number": ("Number", "学号"),
@@ -793,7 +901,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.check_ok_server": ("{path}: ok (the audit log's chain and its guards, and every account, are as "
                             "bangfu wrote them).",
                             "{path}：正常（审计日志的哈希链及其保护触发器、所有账号均与帮扶写入时一致）。"),
-    "cli.check_tampered": ("{path}: {n} problems, and the database was changed outside bangfu (above). "
+    "cli.check_tampered": ("{path}: {n:problem|problems}, and the database was changed outside bangfu (above). "
                            "Find out who could write to it; `bangfu recover` rebuilds a file from the "
                            "newest backup whose audit log is intact and every workstation's journal.",
                            "{path}：{n} 处问题，数据库在帮扶之外被修改（见上）。请查明谁能写入数据库；"
@@ -846,7 +954,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.tamper.backup_removed": ("audit_log rows {first}–{last} are in the backup {name} but gone from "
                                   "the file.",
                                   "audit_log 第 {first}–{last} 行在备份 {name} 中有，但数据库文件中已没有。"),
-    "cli.check_damaged": ("{path} is damaged ({n} problems). Make sure nobody is using bangfu, then run "
+    "cli.check_damaged": ("{path} is damaged ({n:problem|problems}). Make sure nobody is using bangfu, then run "
                           "`bangfu recover --db {path}`: it rebuilds the file from the newest good backup "
                           "and every workstation's journal.",
                           "{path} 已损坏（{n} 处问题）。请确认无人在使用帮扶，然后运行 "
@@ -885,7 +993,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                      "change; run `bangfu check` to be sure.",
                      "锁已删除。下一个打开文件的客户端会回滚未完成的修改；可运行 `bangfu check` 确认。"),
     "cli.not_removed": ("Nothing removed.", "未删除任何内容。"),
-    "cli.recover_ok": ("{path} is not damaged; journals replayed onto it: {applied} rows restored, "
+    "cli.recover_ok": ("{path} is not damaged; journals replayed onto it: {applied:row|rows} restored, "
                        "{present} already present, {failed} failed.",
                        "{path} 未损坏；已将日志重放到该文件：恢复 {applied} 行，{present} 行已存在，{failed} 行失败。"),
     "cli.recover_plan": ("{path} is damaged or unreadable. It will be moved to {aside}, replaced by the "
@@ -893,8 +1001,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "{path} 已损坏或无法读取。它将被移到 {aside}，以备份 {backup} 替换，并重放所有日志。"
                          "期间任何人不得使用帮扶。"),
     "cli.recover_ask": ("Go on? [y/N] ", "继续？[y/N] "),
-    "cli.recover_done": ("Recovered {path}: {applied} rows restored from {files} journals, {present} were "
-                         "in the backup, {failed} failed, {bad} unreadable lines. Check: {check}.",
+    "cli.recover_done": ("Recovered {path}: {applied:row|rows} restored from {files:journal|journals}, "
+                         "{present:was|were} in the backup, {failed} failed, {bad:unreadable line|unreadable lines}. Check: {check}.",
                          "已恢复 {path}：从 {files} 个日志恢复 {applied} 行，{present} 行已在备份中，"
                          "{failed} 行失败，{bad} 行无法读取。检查结果：{check}。"),
     "cli.recover_no_backup": ("No good backup of {path} in {folder}; cannot rebuild. Keep the damaged file "
@@ -903,15 +1011,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "cli.outbox_empty": ("No entries waiting for {path}.", "{path} 没有等待写入的记录。"),
     "cli.outbox_item": ("{queued}  {when}  {student}  {reason}", "{queued}  {when}  {student}  {reason}"),
     "cli.outbox_case": ("case #{id}", "帮扶档案 #{id}"),
-    "cli.outbox_others": ("{n} entries of other people wait here; each is written when its author signs in.",
+    "cli.outbox_others": ("{n:entry of another person waits|entries of other people wait} here; each is written when its author signs in.",
                           "另有 {n} 条他人的记录在此等待，各自在作者登录后写入。"),
     "cli.outbox_refused": ("Refused {path}: {reason}. Never written; kept in {folder}.",
                            "已拒绝 {path}：{reason}。不会写入；保留在 {folder}。"),
     "cli.outbox_refused_item": ("{queued}  set aside, never written: {reason} ({path})",
                                 "{queued}  已移开，不会写入：{reason}（{path}）"),
-    "cli.outbox_refused_others": ("{n} set-aside entries of other people are in {folder}.",
+    "cli.outbox_refused_others": ("{n:set-aside entry of another person is|set-aside entries of other people are} in {folder}.",
                                   "{folder} 中另有 {n} 条他人的已移开记录。"),
-    "cli.outbox_count": ("{n} entries waiting (they are written automatically when the file can be "
+    "cli.outbox_count": ("{n:entry|entries} waiting (they are written automatically when the file can be "
                          "reached; --flush writes them now).",
                          "{n} 条记录等待写入（文件可访问时自动写入；--flush 立即写入）。"),
     "cli.outbox_flushed": ("Written: {written}; already in the file: {present}; still waiting: {waiting}.",
@@ -1055,7 +1163,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "time.hours": ("{n} h {m} min", "{n}小时{m}分钟"),
     # the school's rules: screens/rules.py (u in the overview) and `bangfu rules`
     "rules.title": ("Rules", "帮扶规则"),
-    "rules.info": ("{n} rules for every open case · My caseload and the overview follow them",
+    "rules.info": ("{n:rule|rules} for every open case · My caseload and the overview follow them",
                    "{n} 条规则适用于所有在帮个案 · 我的帮扶任务和总览据此计算"),
     "rules.loading": ("Reading the rules…", "正在读取规则…"),
     "rules.col.rule": ("Rule", "规则"),
@@ -1072,7 +1180,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rules.counts.any": ("any kind", "任何类型"),
     "rules.any_channel": ("any channel", "任何方式"),
     "rules.counts": ("{kind} · {channel}", "{kind} · {channel}"),
-    "rules.every": ("every {n} days", "每 {n} 天一次"),
+    "rules.every": ("every {n:day|days}", "每 {n} 天一次"),
     "rules.per_term": ("once a term", "每学期一次"),
     "rules.review": ("Stage review", "阶段评估"),
     "rules.review_counts": ("a review of the case's plan", "帮扶计划阶段评估"),
@@ -1290,7 +1398,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "student.guardian.wechat": ("WeChat", "微信"),
     "student.guardian.lives_with": ("lives with", "同住"),
     "student.guardian.works_away": ("works away", "外出务工"),
-    "student.guardians_full": ("At most {n} guardians.", "最多 {n} 位监护人。"),
+    "student.guardians_full": ("At most {n:guardian|guardians}.", "最多 {n} 位监护人。"),
     "student.saved": ("Student saved.", "学生信息已保存。"),
     "err.student.no_blank": ("Enter the student number.", "请输入学号。"),
     "err.student.no_long": ("A student number has at most 30 characters.", "学号最多 30 个字符。"),
@@ -1327,6 +1435,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "case_status.to_class": ("the class, e.g. 7-2", "班级，如 7-2"),
     "case_status.to_school": ("the school's name", "学校名称"),
     "case_status.lead": ("First lead", "首位负责人"),
+    "case_status.lead_placeholder": ("a staff name, pinyin or initials", "教职工姓名、拼音或首字母"),
     "case_status.reason": ("Reason", "原因"),
     "case_status.reason_hint": ("why (optional)", "原因（可不填）"),
     "case_status.reason_needed": ("why (needed)", "原因（必填）"),
@@ -1359,11 +1468,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "intake.col.number": ("No.", "学号"),
     "intake.col.name": ("Name", "姓名"),
     "intake.col.case": ("Open case", "进行中的档案"),
-    "intake.info": ("{name}: {n} students, {open} with a case, {marked} marked",
+    "intake.info": ("{name}: {n:student|students}, {open} with a case, {marked} marked",
                     "{name}：{n} 名学生，{open} 人已有档案，已标记 {marked} 人"),
     "intake.has_case": ("{name} already has an open case.", "{name} 已有进行中的档案。"),
     "intake.none_marked": ("Mark the students who need a case first (space).", "请先用空格标记需要立案的学生。"),
-    "intake.done": ("Intake done: {n} of {total} cases opened.", "摸排完成：已立案 {n} 人（共标记 {total} 人）。"),
+    "intake.done": ("Intake done: {n} of {total:case|cases} opened.", "摸排完成：已立案 {n} 人（共标记 {total} 人）。"),
     "export.title": ("Export", "导出"),
     "export.what": ("What", "内容"),
     "export.format": ("Format", "格式"),
@@ -1375,7 +1484,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "export.choice.xlsx": ("Excel", "Excel 表格"),
     "export.choice.csv": ("CSV", "CSV 文本"),
     "export.writing": ("Writing…", "正在导出…"),
-    "export.written": ("Written: {path} ({n} rows)", "已导出：{path}（{n} 行）"),
+    "export.written": ("Written: {path} ({n:row|rows})", "已导出：{path}（{n} 行）"),
     "export.failed": ("Could not write the file: {detail}", "无法写入文件：{detail}"),
     "import.title": ("Import roster", "导入花名册"),
     "import.path": ("File", "文件"),
@@ -1390,17 +1499,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.nothing": ("Nothing to import: the roster already holds all of it.", "没有需要导入的内容：花名册已是最新。"),
     "import.writing": ("Importing…", "正在导入…"),
     "import.matching": ("Matching with the roster…", "正在与花名册比对…"),
-    "import.ask": ("Import now: {new} new, {updated} updated students?", "现在导入：新增 {new} 名、更新 {updated} 名学生？"),
-    "import.ask_cli": ("Import {new} new and update {updated} students? [y/N]", "导入 {new} 名新学生并更新 {updated} 名？[y/N]"),
+    "import.ask": ("Import now: add {new:new student|new students}, update {updated}?", "现在导入：新增 {new} 名、更新 {updated} 名学生？"),
+    "import.ask_cli": ("Import {new:new student|new students} and update {updated}? [y/N]", "导入 {new} 名新学生并更新 {updated} 名？[y/N]"),
     "import.cancelled": ("Nothing was written.", "未写入任何内容。"),
     "import.need_yes": ("Nothing was written: add --yes to import (or --dry-run to only look).",
                         "未写入任何内容：加上 --yes 才会导入（--dry-run 仅预览）。"),
     "import.changed": ("Someone changed the roster since the preview; nothing was written: read the file again.",
                        "预览之后花名册已被他人修改，未写入任何内容：请重新读取文件。"),
     "import.dry_run": ("Dry run: nothing was written.", "预演：未写入任何内容。"),
-    "import.done": ("Imported: {new} new, {updated} updated, {same} unchanged, {classes} classes made, {skipped} rows with problems left out.",
+    "import.done": ("Imported: {new} new, {updated} updated, {same} unchanged, {classes:class|classes} made, "
+                    "{skipped:row|rows} with problems left out.",
                     "导入完成：新增 {new} 名，更新 {updated} 名，未变 {same} 名，新建班级 {classes} 个，{skipped} 行有问题未导入。"),
-    "import.file_line": ("{file} ({where}): header on row {header}, {rows} rows read",
+    "import.file_line": ("{file} ({where}): header on row {header}, {rows:row|rows} read",
                          "{file}（{where}）：表头在第 {header} 行，读取 {rows} 行"),
     "import.sheet": ("sheet {sheet}", "工作表 {sheet}"),
     "import.encoding": ("text, {encoding}", "文本，{encoding} 编码"),
@@ -1408,8 +1518,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.ignored": ("Not imported: {columns}", "不导入的列：{columns}"),
     "import.id_not_imported": ("{column}: identity numbers are not imported (map the column to id_number only if the school needs it).",
                                "{column}：身份证件号不导入（仅在学校确实需要时才映射为 id_number）。"),
-    "import.preview": ("The first {n} rows:", "前 {n} 行："),
-    "import.summary": ("Would add {new} students, update {updated}, leave {same} unchanged; make {classes} classes; {problems} rows have problems and are left out.",
+    "import.preview": ("The first {n:row|rows}:", "前 {n} 行："),
+    "import.summary": ("Would add {new:student|students}, update {updated}, leave {same} unchanged; make "
+                       "{classes:class|classes}; {problems:row has problems and is|rows have problems and are} left out.",
                        "将新增 {new} 名学生，更新 {updated} 名，{same} 名不变；新建 {classes} 个班级；{problems} 行有问题，不会导入。"),
     "import.new_classes": ("New classes: {classes}", "新建班级：{classes}"),
     "import.problems": ("Problems (these rows are not imported; correct the file and import again):",
@@ -1471,9 +1582,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.problem.class_grade_mismatch": ("the class names another grade", "班级与年级不一致"),
     "import.problem.bad_flag": ("not yes/no (是/否, 1/0)", "不是 是/否（1/0）"),
     "import.problem.bad_id_number": ("not an identity number", "不是有效的身份证件号"),
-    "import.problem.too_many_guardians": ("the student would have {length} guardians, the student editor takes at most {most}",
+    "import.problem.too_many_guardians": ("the student would have {length:guardian|guardians}, the student editor takes at most {most}",
                                           "该学生的监护人将达到 {length} 位，学生信息最多 {most} 位"),
-    "import.problem.too_long": ("too long: {length} characters, the student editor takes at most {most}",
+    "import.problem.too_long": ("too long: {length:character|characters}, the student editor takes at most {most}",
                                 "过长：{length} 个字符，学生信息最多 {most} 个字符"),
     "import.fix.number_cell": ("number cell (check leading zeros)", "数字单元格（请核对开头的 0）"),
     "import.fix.trailing_zero": ("trailing .0 removed", "去掉末尾 .0"),
@@ -1510,7 +1621,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                   "Save the sheet as CSV (UTF-8) and import that, or split the roster into smaller files.",
                                   "该工作簿中的一部分（共享文本或样式）解压后有 {size} MB，超过 bangfu 可读取的 {limit} MB，"
                                   "未读取任何内容。请把工作表另存为 CSV（UTF-8）后导入，或把名册拆成几个较小的文件。"),
-    "import.error.too_many_cells": ("A sheet of this workbook holds more than {limit} cells, more than bangfu reads; nothing was imported. "
+    "import.error.too_many_cells": ("A sheet of this workbook holds more than {limit:cell|cells}, more than bangfu reads; nothing was imported. "
                                     "Delete the empty columns and rows around the roster, or save the sheet as CSV (UTF-8) and import that.",
                                     "该工作簿中有工作表的单元格超过 {limit} 个，超过 bangfu 可读取的上限，未导入任何内容。"
                                     "请删除名册周围的空行和空列，或把工作表另存为 CSV（UTF-8）后导入。"),
@@ -1519,7 +1630,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "Check that this is the roster, or save the sheet again as CSV (UTF-8).",
                                    "文件中有单元格或行的文字超过 {size} MB，远超任何花名册内容（电子表格单元格最多 32,767 个字符），"
                                    "未导入任何内容。请确认这是花名册文件，或把工作表重新另存为 CSV（UTF-8）。"),
-    "import.error.too_many_rows": ("The file has more than {limit} rows below its header; nothing was imported. "
+    "import.error.too_many_rows": ("The file has more than {limit:row|rows} below its header; nothing was imported. "
                                    "Split it into smaller files (by school or grade) and import each.",
                                    "文件表头以下超过 {limit} 行，未导入任何内容。请按学校或年级拆成几个较小的文件，逐个导入。"),
     "cli.help.import": ("bring in a school's roster (.xlsx or .csv)", "导入学校花名册（.xlsx 或 .csv）"),
@@ -1541,11 +1652,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "migrate.target_url": ("{url} is not a database server: give a URL such as "
                            "postgresql://bangfu@host:5432/school.",
                            "{url} 不是数据库服务器：请给出 URL，如 postgresql://bangfu@host:5432/school。"),
-    "migrate.outbox": ("Note: {n} entries wait in this computer's outbox for {path} and are not in the "
-                       "copy: send them first with `bangfu outbox --flush`.",
+    "migrate.outbox": ("Note: {n:entry waits|entries wait} in this computer's outbox for {path} and will not be in "
+                       "the copy: send the outbox first with `bangfu outbox --flush`.",
                        "注意：本机发件箱中有 {n} 条记录等待写入 {path}，不会包含在副本中：请先运行 "
                        "`bangfu outbox --flush` 写入。"),
-    "migrate.plan": ("Copy {source} ({rows} rows in {tables} tables) into {target}.",
+    "migrate.plan": ("Copy {source} ({rows:row|rows} in {tables:table|tables}) into {target}.",
                      "将 {source}（{tables} 个表，共 {rows} 行）复制到 {target}。"),
     "migrate.ask": ("Copy now? [y/N]", "现在复制？[y/N]"),
     "migrate.need_yes": ("Nothing was copied: add --yes to copy (stdin is not a terminal).",
@@ -1556,14 +1667,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "migrate.table_line": ("  {name}  {source} → {target}  {check}", "  {name}  {source} → {target}  {check}"),
     "migrate.check_same": ("checksums equal", "校验和一致"),
     "migrate.check_differs": ("CHECKSUMS DIFFER", "校验和不一致"),
-    "migrate.done": ("Copied {rows} rows in {tables} tables from {source} to {target} in {seconds} s; "
+    "migrate.done": ("Copied {rows:row|rows} in {tables:table|tables} from {source} to {target} in {seconds} s; "
                      "every count and checksum matches. Point every client at the server now "
                      "(--db, BANGFU_DB or db = \"…\" in the config) and keep the file as it is.",
                      "已在 {seconds} 秒内将 {source} 的 {tables} 个表共 {rows} 行复制到 {target}，"
                      "各表行数和校验和全部一致。请把所有客户端改为连接服务器（--db、BANGFU_DB 或配置中的 "
                      "db = \"…\"），并原样保留该文件。"),
-    "migrate.already": ("{target} already holds exactly what {source} holds ({rows} rows in {tables} "
-                        "tables): nothing was changed.",
+    "migrate.already": ("{target} already holds exactly what {source} holds ({rows:row|rows} in "
+                        "{tables:table|tables}): nothing was changed.",
                         "{target} 已包含与 {source} 完全相同的数据（{tables} 个表，共 {rows} 行）：未做任何更改。"),
     "migrate.error.foreign": ("{target} holds tables that are not bangfu's ({detail}): copy only into a "
                               "new, empty database (createdb). Nothing was changed.",
@@ -1694,7 +1805,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "所有可读者的 PIN 都丢失时，管理员凭它重新打开学校的保密记录（`bangfu keys recover`）；"
         "任何人拿到它和数据库副本都能读到这些记录。"),
     "cli.keys.set_up": ("Restricted text is sealed from now on: the school's key is made and "
-                        "held by {holders} reader(s); the others get it at a holder's next "
+                        "held by {holders:reader|readers}; the others get it at a holder's next "
                         "sign-in.",
                         "从现在起保密内容均加密保存：学校的钥匙已生成，{holders} 位可读者持有；"
                         "其他人在持有人下次登录时获得。"),
@@ -1718,7 +1829,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "已有恢复码（由校长纸质保管）。"),
     "cli.keys.recovery_no": ("No recovery code exists: a holder runs `bangfu keys new-code`.",
                              "没有恢复码：请持有人运行 `bangfu keys new-code`。"),
-    "cli.keys.plain": ("{n} restricted row(s) are still stored as typed: a holder runs "
+    "cli.keys.plain": ("{n:restricted row is|restricted rows are} still stored as typed: a holder runs "
                        "`bangfu keys setup` to seal them.",
                        "{n} 条保密记录仍以明文保存：请持有人运行 `bangfu keys setup` 加密。"),
     "access.restricted_entry": ("restricted entry", "保密记录"),
@@ -1838,7 +1949,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "xlsx 或 csv（默认：按 -o 的扩展名，否则 xlsx）"),
     "cli.help.export_output": ("the file or folder to write (default: the export folder)",
                                "要写入的文件或文件夹（默认：导出文件夹）"),
-    "cli.export.written": ("{n} rows written: {path}", "已导出 {n} 行：{path}"),
+    "cli.export.written": ("{n:row|rows} written: {path}", "已导出 {n} 行：{path}"),
     "cli.export.failed": ("Cannot write {path}: {detail}", "无法写入 {path}：{detail}"),
     "cli.export.dates_contacts_only": ("--since and --until narrow contacts only.",
                                        "--since 和 --until 只用于联系记录（contacts）。"),
@@ -1904,8 +2015,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "audit.student_placeholder": ("name, number", "姓名或学号"),
     "audit.date_placeholder": ("date", "日期"),
     "audit.loading": ("Reading the audit log…", "正在读取审计日志…"),
-    "audit.info": ("{n} rows · {filters} · Enter: details", "{n} 条 · {filters} · 回车查看详情"),
-    "audit.info_more": ("Newest {n} rows shown (x, c export all) · {filters}",
+    "audit.info": ("{n:row|rows} · {filters} · Enter: details", "{n} 条 · {filters} · 回车查看详情"),
+    "audit.info_more": ("Newest {n:row|rows} shown (x, c export all) · {filters}",
                         "显示最新 {n} 条（x、c 导出全部）· {filters}"),
     "audit.none": ("No rows match · {filters}", "没有符合条件的记录 · {filters}"),
     "audit.everything": ("everything", "全部"),
@@ -1965,9 +2076,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "(that opening is logged too).",
                             "此处不显示保密记录的内容：请从帮扶档案中打开（打开同样会被记录）。"),
     "audit.file_name": ("audit-log", "审计日志"),
-    "audit.file_line": ("{filters} · {n} rows · written {when}", "{filters} · 共 {n} 条 · 导出于 {when}"),
+    "audit.file_line": ("{filters} · {n:row|rows} · written {when}", "{filters} · 共 {n} 条 · 导出于 {when}"),
     "audit.writing": ("Writing {path}…", "正在写入 {path}…"),
-    "audit.written": ("Audit log written: {path} ({n} rows)", "审计日志已保存：{path}（{n} 条）"),
+    "audit.written": ("Audit log written: {path} ({n:row|rows})", "审计日志已保存：{path}（{n} 条）"),
     "audit.write_failed": ("The audit log could not be written ({detail}).", "无法保存审计日志（{detail}）。"),
     "cli.help.audit": ("export the audit log (administrators): csv, md or xlsx",
                        "导出审计日志（仅管理员）：csv、md 或 xlsx"),
@@ -2159,7 +2270,30 @@ def t(key: str, /, **values) -> str:
     if entry is None:  # a code from the file, maybe a hostile one: never raw
         return _plain(key)
     text = entry[1] if _lang == "zh" else entry[0]
-    return text.format(**values) if values else text
+    return fill(text, **values) if values else text
+
+
+def is_one(value) -> bool:
+    """Whether a count takes the singular in English (1, "1")."""
+    return value == 1 or (isinstance(value, str) and value.strip() == "1")
+
+
+class _CountFormatter(string.Formatter):
+    """``{n:day|days}``: the count, a space, then the form that fits it."""
+
+    def format_field(self, value, format_spec: str):
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            return f"{value} {one if is_one(value) else other}"
+        return super().format_field(value, format_spec)
+
+
+_COUNTS = _CountFormatter()
+
+
+def fill(text: str, /, **values) -> str:
+    """A catalog text with ``values`` filled in, counts in the form that fits them."""
+    return _COUNTS.format(text, **values) if "|" in text else text.format(**values)
 
 
 def share_text(value: float | None) -> str:

@@ -9,13 +9,15 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Checkbox, Footer, Input, SelectionList, Static
 
 from db.search import RosterRow
 from db.text import one_line
@@ -34,11 +36,13 @@ class KeyFooter(Footer):
     DEFAULT_CSS = """
     KeyFooter { layout: horizontal; }
     KeyFooter > #footer-keys { width: 1fr; height: 1; background: $footer-background; }
+    KeyFooter > #footer-help { width: auto; height: 1; background: $footer-background; }
     KeyFooter > #footer-palette { width: auto; height: 1; background: $footer-background; }
     """
 
     def compose(self):
         yield Static(self._keys_text(), id="footer-keys", markup=False)
+        yield Static("", id="footer-help", markup=False)
         yield Static(self._palette_text(), id="footer-palette", markup=False)
 
     def bindings_changed(self, screen) -> None:
@@ -52,42 +56,75 @@ class KeyFooter(Footer):
         self._draw()
 
     def _draw(self) -> None:
-        """The screen's own keys come first; the ^p hint next, where they leave
-        room for it (ctrl+p works all the same); the app's keys (^q) last."""
+        """The screen's own keys first, then the F1 and ^p hints and the app's
+        keys (^q) where they leave room.  F1 is always shown: its help names
+        every key (those the footer has no room for, ^p too), so where room is
+        short the screen's last keys give way to it, whole."""
+        from tui.keymap import screen_bindings
+
+        entries = screen_bindings(self.screen)  # once: it walks every binding
         own, app = [], []
-        for binding, from_app in self._shown_bindings():
+        for binding, from_app in self._shown_bindings(entries):
             (app if from_app else own).append(binding)
-        keys = self._text(own)
         width = self.size.width or self.app.size.width
-        show = keys.cell_len + self._palette_text().cell_len <= width
-        if show and app:
-            keys = self._text(own + app)
+        help_text = self._help_text(entries)
+        palette_text = self._palette_text()
+        show = self._text(own).cell_len + help_text.cell_len + palette_text.cell_len <= width
+        if show:
+            keys = self._text(own + app, width - help_text.cell_len - palette_text.cell_len)
+        else:
+            keys = self._text(own, width - help_text.cell_len)
         self.query_one("#footer-keys", Static).update(keys, layout=False)
+        help_hint = self.query_one("#footer-help", Static)
+        if help_text.plain != getattr(self, "_help_shown", None):
+            self._help_shown = help_text.plain
+            help_hint.update(help_text)  # (its width follows: a rebound F1 may be longer)
+        if help_hint.display != bool(help_text.plain):
+            help_hint.display = bool(help_text.plain)
         palette = self.query_one("#footer-palette", Static)
         if palette.display != show:
             palette.display = show
 
-    def _shown_bindings(self):
+    def _shown_bindings(self, entries=None):
         """``(binding, from the app)`` for each key the footer names."""
+        from tui.keymap import APP, screen_bindings
+
         seen = set()
         palette = self.app.COMMAND_PALETTE_BINDING
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if (not binding.show or not binding.description or key == palette
-                    or binding.action in seen or not active.enabled):
+        for entry in screen_bindings(self.screen) if entries is None else entries:
+            binding = entry.binding
+            if (not binding.show or not binding.description or entry.key == palette
+                    or binding.action in seen or not entry.enabled):
                 continue
             seen.add(binding.action)
-            yield binding, active.node is self.app
+            yield binding, entry.group == APP
+
+    def _help_text(self, entries=None) -> Text:
+        """" F1 Help": the key that shows every key of this screen (as keymapped)."""
+        from tui.keymap import APP, screen_bindings
+
+        text = Text(no_wrap=True)
+        for entry in screen_bindings(self.screen) if entries is None else entries:
+            if entry.group == APP and entry.binding.action == "help":
+                text.append(f" {self.app.get_key_display(entry.binding)} ", style="bold")
+                text.append(t(entry.binding.description) + " ")
+                break
+        return text
 
     def _keys_text(self, app_keys: bool = True) -> Text:
         return self._text([b for b, from_app in self._shown_bindings() if app_keys or not from_app])
 
-    def _text(self, bindings) -> Text:
+    def _text(self, bindings, room: int | None = None) -> Text:
+        """The keys and their names; with ``room``, only the first ones that fit whole."""
         text = Text(no_wrap=True, overflow="ellipsis")
         for binding in bindings:
-            text.append(f" {self.app.get_key_display(binding)} ", style="bold")
-            text.append(t(binding.description) if binding.description.startswith("key.")
-                        else binding.description)
+            name = (t(binding.description) if binding.description.startswith("key.")
+                    else binding.description)
+            key = f" {self.app.get_key_display(binding)} "
+            if room is not None and text.cell_len + cell_len(key + name) + 1 > room:
+                break
+            text.append(key, style="bold")
+            text.append(name)
             text.append(" ")
         return text
 
@@ -123,6 +160,34 @@ class InfoLine(Widget):
         return self._text
 
 
+def copy_out(app, text: str) -> None:
+    """``text`` to the clipboard of the terminal the person sits at (OSC 52,
+    which reaches it over SSH too), and say what was copied."""
+    app.copy_to_clipboard(text)
+    shown = one_line(text)
+    if cell_len(shown) > 60:
+        shown = set_cell_size(shown, 59) + "…"
+    app.notify(t("copy.done", text=shown), timeout=4, markup=False)
+
+
+ALERT_MARK = "!"  # in a marked row's first cell (its lines start with a space)
+
+
+def alert_style(style: str, no_color: bool) -> tuple[str, bool]:
+    """A row's style as drawn, and whether it is marked with ``ALERT_MARK``.
+
+    With NO_COLOR, Textual draws every colour as its grey: red text (an overdue
+    row) comes out dark grey on black, about 1.6:1, unreadable.  There a colour
+    gives way to bold (full contrast) and the row gets the mark, so that its
+    state shows in a way that is not colour."""
+    if not no_color or not style:
+        return style, False
+    parsed = Style.parse(style)
+    if parsed.color is None and parsed.bgcolor is None:
+        return style, False
+    return str(parsed.without_color + Style(bold=True)), True
+
+
 def fit(text: str, width: int) -> str:
     """Pad or cut ``text`` to exactly ``width`` terminal cells (CJK-aware)."""
     if width <= 0:
@@ -137,12 +202,22 @@ class RosterColumns:
 
     KEYS = ("name", "class", "status", "lead", "last", "days")
     MIN = (10, 12, 11, 8, 13, 5)
+    # narrower than that (down to 60 cells): the name, the lead and the days give
+    # up what they can spare (a name of four characters, 3-digit days still fit)
+    SHRINK = ((0, 8), (3, 6), (5, 4))  # (column, narrowest)
 
     def __init__(self, width: int):
-        spare = max(0, width - sum(self.MIN) - len(self.MIN) - 1)
+        spare = width - sum(self.MIN) - len(self.MIN) - 1
         self.widths = list(self.MIN)
-        self.widths[0] += spare // 2
-        self.widths[1] += spare - spare // 2
+        if spare >= 0:
+            self.widths[0] += spare // 2
+            self.widths[1] += spare - spare // 2
+            return
+        short = sum(self.MIN) + len(self.MIN) - width  # (the last column may be used here)
+        for column, narrowest in self.SHRINK:
+            take = max(0, min(short, self.widths[column] - narrowest))
+            self.widths[column] -= take
+            short -= take
 
     def line(self, cells: list[str]) -> str:
         return " " + " ".join(fit(c, w) for c, w in zip(cells, self.widths))
@@ -186,6 +261,14 @@ class RosterList(ScrollView, can_focus=True):
 
     cursor = reactive(0, always_update=True, repaint=False)
 
+    class ColumnsChanged(Message):
+        """The list's columns were laid out again (its width changed): a header
+        above it draws ``columns.header()`` to line up with the rows."""
+
+        def __init__(self, columns: RosterColumns):
+            super().__init__()
+            self.columns = columns
+
     def __init__(self, today: dt.date, **kwargs):
         super().__init__(**kwargs)
         self.rows: list[RosterRow] = []
@@ -210,10 +293,15 @@ class RosterList(ScrollView, can_focus=True):
     def current(self) -> RosterRow | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
+    @property
+    def columns(self) -> RosterColumns:
+        return self._columns
+
     def on_resize(self) -> None:
         self._columns = RosterColumns(self.size.width)
         self._lines.clear()
         self.virtual_size = Size(self.size.width, len(self.rows))
+        self.post_message(self.ColumnsChanged(self._columns))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -337,10 +425,71 @@ class LetterChoice(Widget, can_focus=True):
         self.value = self.codes[(i + delta) % len(self.codes)]
 
 
+class DateInput(Input):
+    """A date field.  A prefilled date (today) is not selected on focus, so the
+    first key typed does not replace it: the cursor goes to the end, Backspace
+    edits it, ctrl+u clears it for a new one."""
+
+    def __init__(self, value: str | None = None, **kwargs):
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
+
+    def on_focus(self) -> None:
+        self.cursor_position = len(self.value)
+
+
+TICKED, UNTICKED = "x", " "  # inside the box's brackets: "[x]" and "[ ]"
+
+
+class TickBox(Checkbox):
+    """A checkbox that reads "[x]" ticked and "[ ]" not, in plain text too
+    (Textual's draws the same block either way: only its colour differs)."""
+
+    @property
+    def _button(self) -> Content:
+        return Content.assemble("[", (TICKED if self.value else UNTICKED,
+                                      self.get_visual_style("toggle--button")), "]")
+
+
+class TickList(SelectionList):
+    """A SelectionList whose boxes read "[x]" ticked and "[ ]" not (see TickBox)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        # SelectionList draws Textual's toggle button (as Checkbox inherits it)
+        if (len(segments) < 4 or segments[0].text != Checkbox.BUTTON_LEFT
+                or segments[2].text != Checkbox.BUTTON_RIGHT):
+            return strip  # not an option's line
+        left, inner, _, space = segments[:4]
+        index = self.scroll_offset.y + y
+        ticked = self.get_option_at_index(index).value in self.selected
+        side = (space.style or Style()) + Style(meta=(left.style.meta if left.style else {}))
+        return Strip([Segment("[", side), Segment(TICKED if ticked else UNTICKED, inner.style),
+                      Segment("]", side), *segments[3:]], strip.cell_length)
+
+
 def render_strips(renderable, width: int, console) -> list[Strip]:
     """Rich renderable -> lines of segments at ``width`` (safe in a worker thread)."""
     options = console.options.update_width(max(1, width))
     return [Strip(line) for line in console.render_lines(renderable, options, pad=False)]
+
+
+def wrap_lines(renderable, console, geometry: tuple[int, int, int]) -> list[Strip]:
+    """``renderable`` wrapped for a view of ``geometry`` (``LinesView.geometry``:
+    width and height, the vertical scrollbar's columns included, and the
+    scrollbar's width): at the whole width when the lines fit the height (no
+    scrollbar), else at the width beside the scrollbar, so that nothing is
+    drawn under it.  Safe in a worker thread."""
+    width, height, scrollbar = geometry
+    narrow = max(1, width - scrollbar)
+    # more lines in the text than rows: the scrollbar shows whatever the width
+    if scrollbar and isinstance(renderable, Text) and renderable.plain.count("\n") > height:
+        return render_strips(renderable, narrow, console)
+    lines = render_strips(renderable, width, console)
+    if scrollbar and len(lines) > height:
+        lines = render_strips(renderable, narrow, console)
+    return lines
 
 
 class LinesView(ScrollView, can_focus=True):
@@ -348,6 +497,8 @@ class LinesView(ScrollView, can_focus=True):
 
     A Static holding a long timeline is laid out in full on every update (a
     200-entry case took about 150 ms); this widget costs only the lines shown.
+    Text given to ``show`` is wrapped here beside the scrollbar, never under it
+    (``wrap_lines``), and again when the view's size changes.
     """
 
     DEFAULT_CSS = """
@@ -365,8 +516,47 @@ class LinesView(ScrollView, can_focus=True):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.lines: list[Strip] = []
+        self._source = None  # what ``show`` was given: wrapped again on a resize
+        self._wrapped_for: tuple[int, int, int] | None = None
+
+    def geometry(self) -> tuple[int, int, int]:
+        """``(width, height, scrollbar)`` to wrap text for (``wrap_lines``):
+        the content area with the vertical scrollbar's columns, and the
+        scrollbar's width.  Before the first layout, the app's size stands in
+        (the first resize wraps again if it differs)."""
+        width, height = self.size
+        if not width:
+            width, height = max(1, self.app.size.width - 2), self.app.size.height
+        return width, height, self.styles.scrollbar_size_vertical
+
+    def show(self, renderable, *, keep_scroll: bool = False) -> None:
+        """Wrap ``renderable`` to this view (``wrap_lines``) and show it."""
+        geometry = self.geometry()
+        self.show_wrapped(renderable, wrap_lines(renderable, self.app.console, geometry),
+                          geometry, keep_scroll=keep_scroll)
+
+    def show_wrapped(self, renderable, lines: list[Strip], geometry: tuple[int, int, int], *,
+                     keep_scroll: bool = False) -> None:
+        """Show ``lines``, ``renderable`` wrapped (in a worker) for ``geometry``;
+        wrapped again here if the view's size changed meanwhile."""
+        self._source = renderable
+        if geometry != self.geometry():
+            geometry = self.geometry()
+            lines = wrap_lines(renderable, self.app.console, geometry)
+        self._wrapped_for = geometry
+        self._put(lines, keep_scroll)
+
+    def on_resize(self) -> None:
+        # a new width, or a height that changes whether the scrollbar shows
+        if self._source is not None and self.geometry() != self._wrapped_for:
+            self.show(self._source, keep_scroll=True)
 
     def set_lines(self, lines: list[Strip], *, keep_scroll: bool = False) -> None:
+        """Show ``lines`` as they are (wrapped by the caller, never again here)."""
+        self._source = None
+        self._put(lines, keep_scroll)
+
+    def _put(self, lines: list[Strip], keep_scroll: bool) -> None:
         self.lines = lines
         width = max((line.cell_length for line in lines), default=0)
         self.virtual_size = Size(width, len(lines))
@@ -436,6 +626,7 @@ class CaseloadList(CursorList):
         Binding("n", "screen.log_due", "key.log_due", id="log_due"),
         Binding("d", "screen.follow_up_done", "key.follow_up_done", id="follow_up_done"),
         Binding("slash", "screen.focus_search", "key.search", id="caseload_search"),
+        Binding("y", "screen.copy", "key.copy_phone", id="caseload_copy", show=False),
     ]
     DEFAULT_CSS = "CaseloadList { height: auto; }"
 
@@ -501,14 +692,14 @@ class CaseloadList(CursorList):
         first = max(0, self.cursor - lines + 1)
         focused = self.has_focus
         for i, item in enumerate(self.items[first:first + lines], first):
-            late = item.due < self.today
-            style = ("reverse" if focused else "underline") if i == self.cursor else ""
-            if late:
-                style = f"{style} bold red".strip()
+            style, marked = alert_style("bold red" if item.due < self.today else "",
+                                        self.app.no_color)
+            if i == self.cursor:
+                style = f"{style} {'reverse' if focused else 'underline'}".strip()
             what = due_label(item.what, self.rules)
             line = columns.line([due_when(item, self.today), one_line(item.name),
                                  one_line(item.class_name), what, due_detail(item)])
-            text.append(line + "\n", style=style)
+            text.append((ALERT_MARK + line[1:] if marked else line) + "\n", style=style)
         return text
 
 
@@ -555,8 +746,54 @@ class TableList(CursorList):
         first = max(0, self.cursor - height + 1)
         text = Text(no_wrap=True, overflow="crop")
         for i in range(first, min(len(self.rows), first + height)):
-            style = self.row_styles[i]
+            style, marked = alert_style(self.row_styles[i], self.app.no_color)
             if i == self.cursor:
                 style = f"{style} reverse".strip() if self.has_focus else f"{style} underline".strip()
-            text.append(self.line(self.rows[i], self.size.width) + "\n", style=style)
+            line = self.line(self.rows[i], self.size.width)
+            text.append((ALERT_MARK + line[1:] if marked else line) + "\n", style=style)
         return text
+
+
+MIN_SIZE = (60, 20)  # columns, rows: the smallest terminal the screens are made for
+
+
+def too_small(size) -> bool:
+    width, height = size
+    return width < MIN_SIZE[0] or height < MIN_SIZE[1]
+
+
+class TooSmallScreen(Screen):
+    """Says so when the terminal is smaller than ``MIN_SIZE``, instead of
+    screens cut off (the app shows it on a resize, ``BangfuApp.on_resize``);
+    it goes by itself once the terminal is big enough, back to the screen
+    under it as it was."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; }
+    TooSmallScreen > #too-small { width: 1fr; height: auto; padding: 0 1; text-align: center; }
+    """
+
+    def compose(self):
+        yield PlainStatic(self._message(), id="too-small")
+        yield KeyFooter()
+
+    def _message(self) -> str:
+        width, height = self.app.size
+        return t("app.too_small", width=MIN_SIZE[0], height=MIN_SIZE[1], now_width=width,
+                 now_height=height)
+
+    def on_mount(self) -> None:
+        self._check()
+
+    def on_screen_resume(self) -> None:
+        self._check()
+
+    def on_resize(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        if not too_small(self.app.size):
+            if self.app.screen is self:
+                self.dismiss()
+            return
+        self.query_one("#too-small", PlainStatic).update(self._message())
