@@ -66,7 +66,7 @@ class AmendScreen(ContactScreen):
 
     def on_mount(self) -> None:
         # runs before ContactScreen.on_mount (Textual calls both, this one first),
-        # which then takes the snapshot of these values and focuses the text
+        # which then takes the snapshot of these values and focuses the first field
         self.query_one("#student", Input).disabled = True  # an entry stays with its student
         if self.draft is not None:  # reopened after a crash: the draft's text, not the file's
             return

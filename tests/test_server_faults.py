@@ -480,6 +480,7 @@ async def open_contact_form(pilot):
     await settle(pilot)
     form = pilot.app.screen
     assert isinstance(form, ContactScreen)
+    form.query_one("#discussed").focus()  # (the form opens on the date): where these type
     return form
 
 
