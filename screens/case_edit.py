@@ -14,7 +14,8 @@ from db.cases import (CASE_TEXT_FIELDS, CaseValidationError, CaseView, VersionCo
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES
 from tui.i18n import failure, hidden_text, label, paren, t
-from tui.widgets import KeyFooter, LetterChoice, PlainStatic, TickList
+from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+from tui.ticks import TickList
 
 STATUS_KEYS = {"i": "identified", "a": "active", "p": "improving", "t": "transformed",
                "c": "closed"}

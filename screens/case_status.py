@@ -26,7 +26,8 @@ from db.text import one_line
 from db.vocab import CATEGORIES, CAUSES, OPEN_STATUSES
 from screens.case_edit import RISK_KEYS
 from tui.i18n import label, t
-from tui.widgets import KeyFooter, LetterChoice, PlainStatic, TickList
+from tui.widgets import KeyFooter, LetterChoice, PlainStatic
+from tui.ticks import TickList
 
 # what may happen to a case that is open / not open
 OPEN_ACTIONS = {"c": "close", "t": "transfer_class", "s": "transfer_school"}

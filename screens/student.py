@@ -23,7 +23,8 @@ from db.text import one_line
 from db.vocab import FAMILY_FLAGS, RELATION_KEYS
 from screens.confirm import ConfirmScreen
 from tui.i18n import label, t
-from tui.widgets import DateInput, KeyFooter, LetterChoice, PlainStatic, TickBox, TickList
+from tui.widgets import DateInput, KeyFooter, LetterChoice, PlainStatic
+from tui.ticks import TickBox, TickList
 
 GENDER_KEYS = {"m": "M", "f": "F", "u": "U"}  # U: not given (stored as "")
 FIELDS = ("student_no", "name", "gender", "class", "birth_date", "address", "phone",

@@ -28,7 +28,8 @@ from tests.conftest import PIN_HASH
 from tests.helpers import make_app, settle, sign_in
 from tui import i18n
 from tui.i18n import t
-from tui.widgets import DateInput, TickBox, TickList
+from tui.ticks import TickBox, TickList
+from tui.widgets import DateInput
 
 
 async def open_case(pilot, number: str = "20240101") -> CaseScreen:
