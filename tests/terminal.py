@@ -19,10 +19,26 @@ import threading
 import time
 
 import pyte
+from wcwidth import wcwidth
 
 from tests.helpers import ROOT
 
 DEADLINE = 90.0  # seconds; a wait that takes this long is a failure, not a timing
+
+
+def screen_text(screen: pyte.Screen) -> str:
+    """The screen's text, as ``pyte.Screen.display`` gives it, but robust to a wide
+    character half overwritten: pyte leaves its second cell an empty stub (and its
+    ``display`` then fails with IndexError); a terminal shows a blank there."""
+    lines = []
+    for y in range(screen.lines):
+        row, cells, x = screen.buffer[y], [], 0
+        while x < screen.columns:
+            data = row[x].data or " "
+            cells.append(data)
+            x += 2 if wcwidth(data[0]) == 2 else 1
+        lines.append("".join(cells))
+    return "\n".join(lines)
 
 
 class Terminal:
@@ -66,9 +82,12 @@ class Terminal:
         """Bytes as the terminal sends them, in one write (one packet)."""
         os.write(self.master, data.encode() if isinstance(data, str) else data)
 
+    def _display(self) -> str:
+        return screen_text(self.screen)
+
     def text(self) -> str:
         with self._lock:
-            return "\n".join(self.screen.display)
+            return self._display()
 
     def wait_for(self, check, what: str = "") -> str:
         """Wait until ``check(screen text)`` is true (a string: it is on screen)."""
@@ -76,7 +95,7 @@ class Terminal:
         end = time.monotonic() + DEADLINE
         with self._changed:
             while True:
-                text = "\n".join(self.screen.display)
+                text = self._display()
                 if test(text):
                     return text
                 if time.monotonic() > end or not self._reader.is_alive():
