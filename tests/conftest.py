@@ -29,6 +29,20 @@ def cheap_pins(monkeypatch):
     monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 4)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def steady_cursor():
+    """Text cursors do not blink in tests: a screen looks the same however long a
+    loaded machine takes to get to it (a blink half a second after the last key
+    made snapshots of a focused field differ, test_student_editor among them)."""
+    from textual.widgets import Input, TextArea
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Input, "_toggle_cursor", lambda self: None)
+    patch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def no_keys_held():
     """Each test starts with nobody signed in (keys are held per process)."""

@@ -14,7 +14,11 @@ import os
 
 PG_SERVER = os.environ.get("BANGFU_TEST_PG", "")
 ON_SERVER = os.environ.get("BANGFU_TEST_BACKEND", "").lower() == "postgresql"
-SUITE_DATABASE = "bangfu_test"
+# ``./dev test`` runs the suite in several pytest-xdist worker processes: each has a
+# suite database of its own.  A whole test file runs in one worker (``--dist loadfile``),
+# so the databases and roles a file makes by name are never shared between workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SUITE_DATABASE = "bangfu_test" + (f"_{WORKER}" if WORKER else "")
 
 
 def server_url(name: str, *, with_password: bool = False) -> str:

@@ -20,3 +20,23 @@ def test_wide_characters_take_two_cells():
     screen = pyte.Screen(6, 1)
     pyte.ByteStream(screen).feed("张伟ab".encode())
     assert screen_text(screen) == "张伟ab"
+
+
+async def test_a_focused_field_looks_the_same_however_long_the_test_takes(school):
+    """A text cursor blinks every half second; a test on a loaded machine that looks
+    at the screen late saw it off (flaky snapshots of the student editor and the
+    audit filter): tests/conftest.py keeps it steady."""
+    from textual.widgets import Input
+
+    from tests.helpers import make_app, settle
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = app.focused
+        assert isinstance(field, Input)
+        before = app.export_screenshot()
+        for _ in range(5):  # two seconds: blinks, as a slow machine's test would see them
+            await pilot.pause(0.4)
+            assert field._cursor_visible
+            assert app.export_screenshot() == before
