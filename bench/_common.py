@@ -94,7 +94,7 @@ def ensure_demo_db(students: int = 20_000, log=print) -> tuple[Path, str]:
     """Path of a demo database with ``students`` students, and how it was built.
 
     Prefers ``bangfu demo`` (the project's own demo school).  If that command
-    is not available yet (db/demo.py missing), falls back to the generator in
+    is not available yet (db/demo/build.py missing), falls back to the generator in
     ``bench/_school.py`` and says so.  Both are built once and reused.
     """
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -195,7 +195,8 @@ def first_staff_key(db_path: Path) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 # a Textual app in a pseudo-terminal
 
-_ESC = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+_ESC = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+                  rb"|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 
 
 def visible_text(data: bytes) -> str:

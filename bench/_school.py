@@ -3,7 +3,7 @@
     python bench/_school.py OUT.db [STUDENTS]
 
 Builds a school through the project's own schema (migrations via
-``db.connection.open_database``) and search keys (``db.pinyin.name_keys``),
+``db.store.connection.open_database``) and search keys (``db.pinyin.name_keys``),
 with bulk inserts: classes like 七年级(3)班 / 7-3, staff, students with
 guardians, ~15% of students with a case, a lead and a few contacts each.
 """
@@ -16,10 +16,11 @@ import sys
 import uuid
 from pathlib import Path
 
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-            "单解仇区查朴盖乐")
-GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国红玉梅林文辉鹏飞宇浩然子轩涵梓萱欣怡雨嘉琪博思晨睿诗佳俊雪婷昊天一凡心"
-         "晓东志鑫海燕颖琳慧佩楠锦瑶萌晶晶宁安家乐逸晴可馨")
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+            "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+            "龚邵万钱严覃武戴莫孔向汤单解仇区查朴盖乐")
+GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国红玉梅林文辉鹏飞宇浩然子轩涵梓萱欣"
+         "怡雨嘉琪博思晨睿诗佳俊雪婷昊天一凡心晓东志鑫海燕颖琳慧佩楠锦瑶萌晶晶宁安家乐逸晴可馨")
 GRADES = [(7, "七年级"), (8, "八年级"), (9, "九年级"), (10, "高一"), (11, "高二"), (12, "高三")]
 STATUSES = ("identified", "active", "active", "improving", "transformed", "closed")
 CHANNELS = ("phone", "wechat", "sms", "face", "home_visit", "parent_meeting", "group_chat")
@@ -38,7 +39,7 @@ def name(rng: random.Random) -> str:
 
 def build(path: Path, students: int, seed: int = 1) -> None:
     from db import clock
-    from db.connection import open_database
+    from db.store.connection import open_database
     from db.models import (Assignment, AuditLog, Case, Contact, Guardian, SchoolClass, Staff,
                            Student, Term, database)
     from db.pinyin import name_keys
@@ -70,7 +71,7 @@ def build(path: Path, students: int, seed: int = 1) -> None:
         staff_ids = [s for (s,) in Staff.select(Staff.id).tuples()]
 
         class_rows = []
-        for g, (grade, label) in enumerate(GRADES):
+        for _g, (grade, label) in enumerate(GRADES):
             for k in range(1, per_grade + 1):
                 if len(class_rows) >= n_classes:
                     break
@@ -86,7 +87,8 @@ def build(path: Path, students: int, seed: int = 1) -> None:
             cls = class_ids[n // per_class]
             student_rows.append(dict(
                 student_no=f"{2020 + (n * 7) % 6}{n:06d}", name=nm, gender=rng.choice("MF"),
-                school_class=cls, birth_date=dt.date(2008 + rng.randrange(6), rng.randrange(1, 13), rng.randrange(1, 28)),
+                school_class=cls,
+                birth_date=dt.date(2008 + rng.randrange(6), rng.randrange(1, 13), rng.randrange(1, 28)),
                 family_flags=rng.choice(("", "", "left_behind_one", "grandparent_care,left_behind_both",
                                          "single_parent", "low_income")),
                 family_notes="", pinyin=p, initials=i, created_at=now, updated_at=now))
@@ -99,7 +101,8 @@ def build(path: Path, students: int, seed: int = 1) -> None:
             guardians.append(dict(student=sid, name=name(rng), relation="mother",
                                   phone=f"139{rng.randrange(10**8):08d}", lives_with=True))
             if rng.random() < 0.6:
-                guardians.append(dict(student=sid, name=name(rng), relation=rng.choice(("father", "grandmother")),
+                guardians.append(dict(student=sid, name=name(rng),
+                                      relation=rng.choice(("father", "grandmother")),
                                       phone=f"138{rng.randrange(10**8):08d}", lives_with=rng.random() < 0.5))
         for chunk in range(0, len(guardians), 500):
             Guardian.insert_many(guardians[chunk:chunk + 500]).execute()

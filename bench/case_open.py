@@ -89,7 +89,7 @@ def _find_case(path: Path):
 
 
 def _top_up(path: Path) -> None:
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.contacts import ContactInput, save_contact, validate
     from db.models import Assignment, Case, Contact, Staff
     from db import clock
@@ -100,7 +100,7 @@ def _top_up(path: Path) -> None:
     counts = (Case.select(Case.id, Case.student, fn.COUNT(Contact.id).alias("n"))
               .join(Contact).where(Case.status.in_(("identified", "active", "improving")))
               .group_by(Case.id).order_by(fn.COUNT(Contact.id).desc()).limit(50).tuples())
-    for case_id, student_id, n in counts:
+    for case_id, student_id, n in counts:  # noqa: B007 (case_id is the one found: used after the loop)
         if Case.select().where(Case.student == student_id).count() == 1 and n <= CONTACTS:
             break
     else:
@@ -131,7 +131,7 @@ def _top_up(path: Path) -> None:
 
 def bench_load_case(path: Path, student_id: int, repeat: int) -> dict:
     from db.cases import load_case
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.models import database
 
     open_database(path)
@@ -174,7 +174,7 @@ async def _ui_headless(path: Path, student_id: int, number: str, repeat: int) ->
     from textual import events
 
     from db.config import Settings
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.models import database
     from screens.case import CaseScreen
     from screens.roster import RosterScreen
@@ -240,7 +240,7 @@ async def _ui_headless(path: Path, student_id: int, number: str, repeat: int) ->
             else:
                 raise RuntimeError("the student never came to the top of the roster")
             await pilot.pause(0.2)
-            for i in range(repeat + 1):
+            for _i in range(repeat + 1):
                 marks.clear()
                 state["want"], state["event"] = "case", asyncio.Event()
                 key = events.Key("enter", "\r")
@@ -330,8 +330,10 @@ def main() -> int:
     r = bench_load_case(path, student_id, args.repeat)
     mw, mt, mr = median(r["warm"]), median(r["thread"]), median(r["raw"])
     print(f"load_case({student_id}), {CONTACTS} contacts, median of {args.repeat}:")
-    print(f"  on the open connection          {mw * 1e3:7.2f} ms  (p90 {percentile(r['warm'], 90) * 1e3:.2f})")
-    print(f"  fresh thread + connection_context {mt * 1e3:5.2f} ms  (p90 {percentile(r['thread'], 90) * 1e3:.2f})"
+    print(f"  on the open connection          {mw * 1e3:7.2f} ms"
+          f"  (p90 {percentile(r['warm'], 90) * 1e3:.2f})")
+    print(f"  fresh thread + connection_context {mt * 1e3:5.2f} ms"
+          f"  (p90 {percentile(r['thread'], 90) * 1e3:.2f})"
           "  <- what the case screen's worker does")
     print(f"  baseline: raw sqlite3 query of the 200 contacts {mr * 1e3:.2f} ms"
           f"  (load_case / raw = {mw / mr:.1f}x)")
@@ -345,10 +347,13 @@ def main() -> int:
     print(f"headless app (run_test 80x24), Enter -> case screen, median of {args.ui_repeat}:")
     print(f"  first case-screen frame          {median(col('case_frame')) * 1e3:7.1f} ms")
     print(f"  show_case() called (data loaded) {median(col('show_start')) * 1e3:7.1f} ms")
-    print(f"  show_case() itself (fills the 4 tabs) {median([x['shown'] - x['show_start'] for x in ui['rest']]) * 1e3:5.1f} ms")
+    shown = median([x['shown'] - x['show_start'] for x in ui['rest']])
+    print(f"  show_case() itself (fills the 4 tabs) {shown * 1e3:5.1f} ms")
     print(f"  frame with the timeline          {median(col('timeline_frame')) * 1e3:7.1f} ms"
-          f"  (p90 {percentile(col('timeline_frame'), 90) * 1e3:.1f}, max {max(col('timeline_frame')) * 1e3:.1f})")
-    print(f"  very first open (imports the case screen): timeline frame {first['timeline_frame'] * 1e3:.1f} ms")
+          f"  (p90 {percentile(col('timeline_frame'), 90) * 1e3:.1f},"
+          f" max {max(col('timeline_frame')) * 1e3:.1f})")
+    print("  very first open (imports the case screen): timeline frame"
+          f" {first['timeline_frame'] * 1e3:.1f} ms")
     ui_med = median(col("timeline_frame"))
 
     pty_med = None
@@ -367,7 +372,8 @@ def main() -> int:
              f"UI headless {ui_med * 1e3:.1f} ms"]
     if pty_med is not None:
         parts.append(f"UI pty {pty_med * 1e3:.1f} ms")
-    print(f"SUMMARY case_open: {', '.join(parts)}; vs raw query {mw / mr:.1f}x (budget < 50 ms): {verdict(ok)}")
+    print(f"SUMMARY case_open: {', '.join(parts)}; vs raw query {mw / mr:.1f}x"
+          f" (budget < 50 ms): {verdict(ok)}")
     return 0 if ok else 1
 
 

@@ -50,7 +50,7 @@ def _xlsx_from_csv(source: Path, target: Path) -> None:
 
 
 def one_run(work: Path, rows: int) -> dict:
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.roster_file import read_roster
     from db.roster_import import apply_import, plan_import
     from db.staff import add_staff

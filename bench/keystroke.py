@@ -150,7 +150,7 @@ def main() -> int:
 
     # the expected result counts, from the project's own search code
     sys.path.insert(0, str(ROOT))
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.roster import load_index
 
     open_database(db_path, migrate=False)
@@ -169,7 +169,7 @@ def main() -> int:
             recs[name] = {"latency": [], "first": [], "frames": [], "shown": {}, "mismatch": [],
                           "no_count": 0}
         # warm-up: one untimed pass each
-        for name, app in apps.items():
+        for _name, app in apps.items():
             run_block(app, seq, args.gap, None, {"latency": [], "first": [], "frames": []})
         names = list(apps)
         for b in range(args.blocks):

@@ -94,7 +94,7 @@ def main() -> int:
         shutil.copy(source, path)
         entries = add_copies(path, args.copies)
         from db import clock
-        from db.connection import open_database
+        from db.store.connection import open_database
         from db.overview import overview
         from db.reports import build_report, week_label
 
@@ -123,7 +123,7 @@ def main() -> int:
         term = build_report("term", reader=admin)
         writes = {}
         for fmt in ("xlsx", "csv", "md"):
-            writes[fmt] = median(timed(lambda: write_report(term, fmt, work / f"r.{fmt}"),
+            writes[fmt] = median(timed(lambda fmt=fmt: write_report(term, fmt, work / f"r.{fmt}"),
                                        max(3, args.repeat // 2)))
             print(f"  write_report {fmt:<5} {writes[fmt] * 1e3:8.1f} ms "
                   f"({len(term.overdue)} overdue rows)")

@@ -41,7 +41,7 @@ TEXT = "电话联系家长，了解孩子在家完成作业的情况，约定每
 WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
-    from db.connection import open_database
+    from db.store.connection import open_database
     from db.contacts import ContactInput, save_contact, validate
     from db.models import Case, Staff
     open_database({path!r}, locking={locking!r})
@@ -92,10 +92,10 @@ def build_school(path: Path, locking: str) -> None:
     code = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from db import demo
-        from db.connection import open_database
+        from db.demo.build import build_demo
+        from db.store.connection import open_database
         open_database({str(path)!r}, create=True, locking={locking!r})
-        demo.build_demo(students=300, seed=1)
+        build_demo(students=300, seed=1)
     """)
     subprocess.run([PY, "-c", code], check=True, env=dict(os.environ, BANGFU_TODAY="2026-11-20"))
 

@@ -1,7 +1,7 @@
 """Saving an entry on PostgreSQL beside SQLite: latency, throughput, nothing lost.
 
 Writers are separate processes running the same code on both backends: open
-the database with ``db.connection.open_database`` (a file path or a
+the database with ``db.store.connection.open_database`` (a file path or a
 ``postgresql://`` URL), then save contacts with bangfu's own
 ``db.contacts.save_contact`` for a fixed time, printing the UUID and latency of
 every acknowledged save.  All writers of a run open the database first and
@@ -74,7 +74,7 @@ WRITER = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     target, label, seconds, staff_id, case_id = (sys.argv[2], sys.argv[3], float(sys.argv[4]),
                                                  int(sys.argv[5]), int(sys.argv[6]))
-    from db.connection import open_database
+    from db.store.connection import open_database
     from db.contacts import ContactInput, save_contact, validate
     from db.models import Staff
     open_database(target, locking="posix")
@@ -106,7 +106,8 @@ _INSERTS = (
 BARE_SQLITE = textwrap.dedent("""
     import sqlite3, sys, time, uuid
     from urllib.parse import quote
-    path, seconds, text, case_id, author = sys.argv[1], float(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    path, seconds, text = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+    case_id, author = int(sys.argv[4]), int(sys.argv[5])
     conn = sqlite3.connect("file:" + quote(path, safe="/") + "?mode=rw", uri=True,
                            isolation_level=None, timeout=5)
     conn.execute("PRAGMA journal_mode=delete"); conn.execute("PRAGMA synchronous=full")
@@ -125,8 +126,9 @@ BARE_PG = textwrap.dedent("""
     import sys, time, uuid
     sys.path.insert(0, sys.argv[1])
     import psycopg2
-    from db.server import connect_params
-    url, seconds, text, case_id, author = sys.argv[2], float(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+    from db.store.server import connect_params
+    url, seconds, text = sys.argv[2], float(sys.argv[3]), sys.argv[4]
+    case_id, author = int(sys.argv[5]), int(sys.argv[6])
     name, params = connect_params(url)
     conn = psycopg2.connect(dbname=name, **params)
     cur = conn.cursor()
@@ -206,10 +208,10 @@ def make_durable(folder: Path, url: str) -> str:
 def build_school(target: str) -> tuple[list[int], list[int]]:
     """A small school through bangfu's own functions; (staff ids, case ids).
 
-    (``db.demo.build_demo`` is not used: it writes with SQLite placeholders
+    (``db.demo.build.build_demo`` is not used: it writes with SQLite placeholders
     on a raw cursor, which PostgreSQL refuses.)"""
     from db import clock
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.models import SchoolClass, Term
     from db.staff import add_staff
     from db.students import create_student, open_case
@@ -268,7 +270,7 @@ def run_writers(target: str, writers: int, seconds: float, staff: list[int], cas
 
 def verify(target: str, acked: list[str]) -> tuple[int, int, int, str]:
     """(lost, duplicated, without an audit row, integrity) through bangfu's own connection."""
-    from db.connection import close_database, is_server, open_database
+    from db.store.connection import close_database, is_server, open_database
     from db.models import database
 
     open_database(target, locking="posix")

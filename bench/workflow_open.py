@@ -184,7 +184,7 @@ def bench_data(path: Path, today: dt.date, staff: dict, repeat: int, ov_repeat: 
             t = time.perf_counter()
             my_due(sid, today)
             warm.append(time.perf_counter() - t)
-            _in_thread(lambda: my_due(sid, today), thread)
+            _in_thread(lambda sid=sid: my_due(sid, today), thread)
         out["my_due"][label] = dict(id=sid, name=name, cases=cases, items=len(items),
                                     late=sum(1 for i in items if i.due < today),
                                     warm=warm, thread=thread, raw=raw_mine)
@@ -197,7 +197,8 @@ def bench_data(path: Path, today: dt.date, staff: dict, repeat: int, ov_repeat: 
                 t = time.perf_counter()
                 overview(today, period, grouping)
                 warm.append(time.perf_counter() - t)
-                _in_thread(lambda: overview(today, period, grouping), thread)
+                _in_thread(lambda period=period, grouping=grouping: overview(today, period, grouping),
+                           thread)
             out["overview"][(period, grouping)] = dict(
                 groups=len(data.groups), cases=len(data.total.cases), overdue=data.total.overdue,
                 warm=warm, thread=thread)
@@ -304,7 +305,7 @@ async def _ui_headless(path: Path, staff_id: int, who: str, downs: int, repeat: 
             # the file is open and the roster loaded before the first sign-in
             await until(pilot, lambda: app.db_ready and app._all is not None, "roster load")
             await pilot.pause(0.5)
-            for i in range(repeat + 1):
+            for _i in range(repeat + 1):
                 await until(pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.staff,
                             "the sign-in list")
                 await pilot.press(*who)
@@ -358,7 +359,7 @@ def main() -> int:
     started = time.perf_counter()
 
     from db import clock
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
 
     cached, source = ensure_demo_db(args.students)
     # a private copy: opening a file applies the working tree's migrations, and

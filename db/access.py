@@ -22,8 +22,12 @@ matters has a test in ``tests/test_access.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from db.vocab import split_codes
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 EVERYONE_VISIBLE = ("admin", "coordinator", "counsellor")
 MANAGERS = ("admin", "coordinator")
@@ -92,8 +96,8 @@ def scope_for(reader) -> Scope:
     if role == "class_teacher":
         from db.models import SchoolClass
 
-        codes |= {c for (c,) in SchoolClass.select(SchoolClass.code)
-                  .where(SchoolClass.head_teacher == reader.id).tuples()}
+        codes |= {c for (c,) in cast("Rows", SchoolClass.select(SchoolClass.code)
+                  .where(SchoolClass.head_teacher == reader.id).tuples())}
     return Scope(reader.id, False, frozenset(codes))
 
 

@@ -34,11 +34,16 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from db import audit, clock, journal, session
+from db import audit, clock, session
+from db.store import journal
 from db.models import Staff
 from db.text import one_line
 from db.vocab import STAFF_ROLES
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 SCRYPT_N = 2 ** 15  # about 32 MiB and 110–140 ms a check on this kind of machine
 SCRYPT_R, SCRYPT_P = 8, 1
@@ -200,6 +205,7 @@ def authenticate(staff_id: int, pin: str) -> Staff:
         row, refused = _check_and_count(staff_id, pin)
     if refused is not None:
         raise refused  # the wrong try is counted: its transaction has committed
+    row = cast(Staff, row)  # no refusal: the account
     session.signed_in(row, pin)
     return row
 
@@ -218,7 +224,7 @@ def _check_and_count(staff_id: int, pin: str) -> tuple[Staff | None, AccountErro
     if not row.pin_hash:
         raise AccountError("no_pin")
     if pin_matches(pin, row.pin_hash):
-        after = {}
+        after: dict[str, object] = {}
         if row.pin_failures or row.locked_until is not None or row.lockouts:
             after.update(pin_failures=0, locked_until=None, lockouts=0)
         # stored at an older, lower cost: raised (a demo's or the tests' cheap ones stay)
@@ -290,7 +296,8 @@ def change_own_pin(staff_id: int, pin: str, new: str, again: str | None = None) 
         raise refused
     session.signed_in(row, pin)  # the old PIN proved: what it unlocks ...
     row = Staff.get_by_id(staff_id)
-    from db import keys, local
+    from db import keys
+    from db.store import local
 
     local.pin_changed(row, staff_id, new)  # ... their waiting entries sealed again,
     keys.pin_changed(row, new)  # ... and their key wrapped again under the new one
@@ -335,7 +342,8 @@ def change_pin(actor, staff_id: int, pin: str) -> None:
                      ).where(Staff.id == staff_id).execute()
         audit.record(actor, "staff", staff_id, "update",
                      {"pin": ["set" if row.pin_hash else "", "reset"]})
-    from db import keys, local
+    from db import keys
+    from db.store import local
 
     local.pin_changed(actor, staff_id, pin)  # one's own: waiting entries sealed again
     keys.pin_set(actor, staff_id, pin)  # their key pair under the new PIN
@@ -383,7 +391,7 @@ def validate_staff(data: StaffInput, *, pin_needed: bool = True) -> dict[str, st
             errors["pin"] = reason
     codes = class_codes(data.classes)
     if codes:
-        known = {c for (c,) in SchoolClass.select(SchoolClass.code).tuples()}
+        known = {c for (c,) in cast("Rows", SchoolClass.select(SchoolClass.code).tuples())}
         if set(codes) - known:
             errors["classes"] = "class_unknown"
     return errors
@@ -435,7 +443,7 @@ def update_account(actor, staff_id: int, *, role: str | None = None,
     row = Staff.get_or_none(Staff.id == staff_id)
     if row is None:
         raise AccountError("unknown")
-    after = {}
+    after: dict[str, object] = {}
     if role is not None:
         if role not in STAFF_ROLES:
             raise AccountError("role_unknown", field="role")

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from peewee import JOIN
 
-from db import access, audit, clock, journal
+from db import access, audit, clock
+from db.store import journal
 from db.models import Assignment, Case, CaseEvent, SchoolClass, Staff, Student
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES, OPEN_STATUSES, RISK_LEVELS, join_codes
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 MAX_REASON = 500
 
@@ -200,7 +205,8 @@ class EventView:
 
 
 def case_events(case_id: int) -> list[EventView]:
-    return [EventView(e.kind, e.happened_on, e.reason, e.detail, e.by or "")
+    return [EventView(e.kind, e.happened_on, e.reason, e.detail,
+                      e.by or "")  # type: ignore[attr-defined]  # the query's alias
             for e in CaseEvent.select(CaseEvent, Staff.name.alias("by"))
             .join(Staff, JOIN.LEFT_OUTER).where(CaseEvent.case == case_id)
             .order_by(CaseEvent.happened_on.desc(), CaseEvent.id.desc()).objects()]
@@ -230,10 +236,11 @@ def class_for_intake(reader, text: str) -> tuple[int, str, list[IntakeRow]]:
         raise CaseStatusError("class_unknown", "class")
     if not access.sees_class(access.scope_for(reader), plan.id):
         raise access.NotAllowed("class")
-    open_cases = dict(Case.select(Case.student, Case.status).join(Student)
-                      .where(Student.school_class == plan.id,
-                             Case.status.in_(OPEN_STATUSES)).tuples())
+    open_cases: dict[int, str] = dict(cast("Rows", Case.select(Case.student, Case.status).join(Student)
+                                           .where(Student.school_class == plan.id,
+                                                  Case.status.in_(OPEN_STATUSES)).tuples()))
     rows = [IntakeRow(sid, no, name, open_cases.get(sid, ""))
-            for sid, no, name in Student.select(Student.id, Student.student_no, Student.name)
-            .where(Student.school_class == plan.id).order_by(Student.student_no).tuples()]
+            for sid, no, name in cast("Rows", Student.select(Student.id, Student.student_no, Student.name)
+                                      .where(Student.school_class == plan.id)
+                                      .order_by(Student.student_no).tuples())]
     return plan.id, plan.name, rows

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from peewee import JOIN
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from db.models import (Assignment, Case, Contact, Goal, Guardian, SchoolClass,
                        Staff, Student, Term)
 from db.text import clean
 from db.vocab import (CASE_STATUSES, CATEGORIES, CAUSES, OPEN_STATUSES,
                       RISK_LEVELS, join_codes, split_codes)
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 CASE_TEXT_FIELDS = ("strengths", "academic_base", "main_problems",
                     "cause_analysis", "measures")
@@ -120,8 +125,8 @@ class CaseView:
 
 def current_case_id(student_id: int) -> int | None:
     """The student's open case, else the newest one, else ``None``."""
-    rows = list(Case.select(Case.id, Case.status).where(Case.student == student_id)
-                .order_by(Case.id.desc()).tuples())
+    rows = list(cast("Rows", Case.select(Case.id, Case.status).where(Case.student == student_id)
+                     .order_by(Case.id.desc()).tuples()))
     for case_id, status in rows:
         if status in OPEN_STATUSES:
             return case_id
@@ -172,9 +177,9 @@ def load_case(student_id: int, case_id: int | None = None, reader=None) -> CaseV
                   .order_by(Goal.horizon.desc(), Goal.due_date, Goal.id)]
     roles = {"lead": 0, "tutor": 1, "counsellor": 2, "volunteer": 3}
     team = [TeamMember(sid, name, role) for sid, name, role in
-            Assignment.select(Staff.id, Staff.name, Assignment.role).join(Staff)
-            .where((Assignment.case == case_id) & (Assignment.active == True))  # noqa: E712
-            .tuples()]
+            cast("Rows", Assignment.select(Staff.id, Staff.name, Assignment.role).join(Staff)
+                 .where((Assignment.case == case_id) & (Assignment.active == True))  # noqa: E712
+                 .tuples())]
     view.team = sorted(team, key=lambda m: (roles.get(m.role, 9), m.name))
     from db.reviews import reviews
     from db.team import peers
@@ -182,7 +187,8 @@ def load_case(student_id: int, case_id: int | None = None, reader=None) -> CaseV
     view.peers = peers(case_id)
     view.reviews = reviews(case_id)
     view.contacts = [
-        ContactView(c.id, c.uuid, c.occurred_at, c.kind, c.channel, c.author_name,
+        ContactView(c.id, c.uuid, c.occurred_at, c.kind, c.channel,
+                    c.author_name,  # type: ignore[attr-defined]  # the query's alias
                     c.participants, c.duration_min, c.discussed, c.agreed, c.follow_up,
                     c.follow_up_due, c.follow_up_done_on, c.restricted, c.author_id)
         for c in Contact.select(Contact, Staff.name.alias("author_name"))
@@ -274,11 +280,12 @@ def _validated(values: dict) -> dict:
 def _opened(reader, stored: dict) -> tuple[dict, set[str]]:
     """Case-file texts with the sealed ones ``reader`` can open opened; the
     names of those that stay shut (None opens nothing)."""
-    from db import keys
+    from db import sealing
 
+    shut: set[str]
     opened, shut = dict(stored), set()
     for name in CASE_TEXT_FIELDS:
-        text = keys.opened_or_none(reader, "case_file", name, stored.get(name))
+        text = sealing.opened_or_none(reader, "case_file", name, stored.get(name))
         if text is None:
             opened[name], shut = "", shut | {name}
         else:
@@ -359,7 +366,7 @@ def _sealed_as_marked(new: dict, opened: dict, stored: dict, shut: set) -> dict:
     """What to write: ``new`` with each text field stored as its marking says,
     sealed if marked confidential (once the school has its key), as typed if
     not.  A field that keeps its text and its form is left as it is."""
-    from db import keys
+    from db import keys, sealing
 
     marked = set(split_codes(new.get("restricted_fields", stored["restricted_fields"])))
     out = {k: v for k, v in new.items() if k not in CASE_TEXT_FIELDS}
@@ -371,8 +378,8 @@ def _sealed_as_marked(new: dict, opened: dict, stored: dict, shut: set) -> dict:
         if name in marked:
             if text == opened[name] and (was_sealed or not keys.is_set_up()):
                 continue
-            value = keys.seal_values("case_file", {name: text}, (name,), None,
-                                     keys.recipients(None))[name]
+            value = sealing.seal_values("case_file", {name: text}, (name,), None,
+                                        sealing.recipients(None))[name]
         else:
             if text == opened[name] and not was_sealed:
                 continue

@@ -26,7 +26,7 @@ class PlannedClass:
 
 
 def planned(grade: int, number: int) -> PlannedClass:
-    from db.roster_file import class_name
+    from db.roster_cells import class_name
 
     if not 1 <= grade <= 12 or not 0 < number < 100:
         raise ClassError(f"{grade}-{number}")
@@ -42,7 +42,7 @@ def find_or_plan_class(text: str) -> PlannedClass:
                                       | (SchoolClass.name == compact)).first())
     if row is not None:
         return PlannedClass(row.code, row.name, row.grade, row.id)
-    from db.roster_file import parse_class
+    from db.roster_cells import parse_class
 
     grade, number = parse_class(compact) or (None, None)
     if not grade or not number:

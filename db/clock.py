@@ -89,10 +89,11 @@ def overrides_allowed() -> bool:
 def mark_database(kind: str, *, at: dt.time | None = None) -> None:
     """Say, once, that the bound (new) database is a demo or a test school, so
     the clock overrides count on it (an audited write in ``bangfu_meta``).
-    The tests and ``db.demo.build_demo`` call it when they make one.  Its audit
+    The tests and ``db.demo.build.build_demo`` call it when they make one.  Its audit
     row is dated by the clock as it counts from then on (``at``: that day at
     this time, so a demo stays a function of its seed and day)."""
-    from db import audit, journal
+    from db import audit
+    from db.store import journal
     from db.models import Meta, database
 
     if kind not in MADE_BY:

@@ -4,7 +4,7 @@ The database is chosen by ``--db PATH``, else ``BANGFU_DB``, else ``db = "..."``
 in the config file (``<user config dir>/bangfu/config.toml``), else
 ``<user data dir>/bangfu/bangfu.db``, created on first start.  Each of these
 may instead be a server URL, ``postgresql://user@host:5432/bangfu``
-(``db.server``); its password, if the URL carries one, is never shown.
+(``db.store.server``); its password, if the URL carries one, is never shown.
 
 On a network share every client of one file must use the same locking mode:
 ``--locking``, else ``BANGFU_LOCKING``, else ``locking = "dotfile"`` in the
@@ -27,6 +27,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 APP_NAME = "bangfu"
 
@@ -50,7 +51,7 @@ def config_file() -> Path:
 SERVER_SCHEMES = ("postgresql", "postgres")
 
 
-def is_server_url(target) -> bool:
+def is_server_url(target) -> TypeGuard[str]:
     """True for a ``postgresql://`` (or ``postgres://``) URL, False for a file path."""
     return (isinstance(target, str) and "://" in target
             and target.split("://", 1)[0].lower() in SERVER_SCHEMES)
@@ -59,7 +60,7 @@ def is_server_url(target) -> bool:
 def shown_target(target) -> str:
     """The database as it may be shown: a path, or a URL without its password."""
     if is_server_url(target):
-        from db.server import safe_url
+        from db.store.server import safe_url
 
         return safe_url(target)
     return str(target)
@@ -173,6 +174,7 @@ def theme_setting(cfg: dict) -> str:
 def resolve(db_arg: str | None = None, lang_arg: str | None = None,
             environ=os.environ, locking_arg: str | None = None) -> Settings:
     cfg = read_config_file()
+    db_path: Path | str  # a file (Path) or a server URL (str)
     if db_arg:
         db_path, db_source = db_arg, "--db"
     elif environ.get("BANGFU_DB"):
@@ -184,7 +186,7 @@ def resolve(db_arg: str | None = None, lang_arg: str | None = None,
     if not is_server_url(db_path):
         db_path = Path(db_path).expanduser()
 
-    for value, source in ((lang_arg, "--lang"), (cfg.get("lang"), "config"),
+    for value, source in ((lang_arg, "--lang"), (cfg.get("lang"), "config"),  # noqa: B007 - read after
                           (lang_from_locale(environ), "LANG")):
         lang = normalise_lang(value)
         if lang:

@@ -22,6 +22,7 @@ import base64
 import hashlib
 import os
 import struct
+from typing import Any, TypeGuard
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -32,7 +33,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 PREFIX = "enc1:"  # a sealed text field, as stored
 NONCE = 12
 KEY = 32
-_RAW = dict(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
+_RAW: dict[str, Any] = dict(encoding=serialization.Encoding.Raw, format=serialization.PublicFormat.Raw)
 
 
 class CannotOpen(Exception):
@@ -118,7 +119,7 @@ def unwrap(secret: str, wrapped: bytes, aad: bytes = b"") -> bytes:
 
 
 # -- text fields ----------------------------------------------------------------------
-def is_sealed(value) -> bool:
+def is_sealed(value) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(PREFIX)
 
 

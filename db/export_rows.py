@@ -27,15 +27,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from peewee import JOIN, fn
 
-from db import access, keys
+from db import access, sealing
 from db.dates import as_date
 from db.models import Assignment, Case, Contact, Guardian, SchoolClass, Staff, Student, Term
 from db.visible import student_query
 from db.vocab import OPEN_STATUSES, split_codes
+
+if TYPE_CHECKING:
+    from peewee import ModelSelect
 
 EXPORTS = ("students", "cases", "contacts")
 
@@ -194,11 +197,12 @@ def _class_order():
 def _students(reader, table: ExportTable, step) -> list[list]:
     visible = student_query(access.scope_for(reader))
     show_phone = "phone" in table.columns
-    students = (Student.select(Student.id, Student.student_no, Student.name, Student.gender,
-                               SchoolClass.name, Student.birth_date, Student.address,
-                               Student.phone, Student.family_flags)
-                .join(SchoolClass, JOIN.LEFT_OUTER).order_by(*_class_order()))
-    students = list(_rows_of(_only_visible(students, Student.id, visible)))
+    query: ModelSelect[Any] = (
+        Student.select(Student.id, Student.student_no, Student.name, Student.gender,
+                       SchoolClass.name, Student.birth_date, Student.address,
+                       Student.phone, Student.family_flags)
+        .join(SchoolClass, JOIN.LEFT_OUTER).order_by(*_class_order()))
+    students = list(_rows_of(_only_visible(query, Student.id, visible)))
     step()
 
     guardians: dict[int, list[GuardianPart]] = {}
@@ -232,13 +236,14 @@ def _students(reader, table: ExportTable, step) -> list[list]:
 
 def _cases(reader, table: ExportTable, step) -> list[list]:
     visible = student_query(access.scope_for(reader))
-    query = (Case.select(Case.id, Student.student_no, Student.name, SchoolClass.name,
-                         Term.name, Case.status, Case.risk_level, Case.categories, Case.causes,
-                         Case.opened_on, Case.closed_on,
-                         *(getattr(Case, f) for f in CASE_TEXT_FIELDS), Case.restricted_fields)
-             .join(Student).join(SchoolClass, JOIN.LEFT_OUTER)
-             .switch(Case).join(Term, JOIN.LEFT_OUTER)
-             .order_by(*_class_order(), Case.id))
+    query: ModelSelect[Any] = (
+        Case.select(Case.id, Student.student_no, Student.name, SchoolClass.name,
+                    Term.name, Case.status, Case.risk_level, Case.categories, Case.causes,
+                    Case.opened_on, Case.closed_on,
+                    *(getattr(Case, f) for f in CASE_TEXT_FIELDS), Case.restricted_fields)
+        .join(Student).join(SchoolClass, JOIN.LEFT_OUTER)
+        .switch(Case).join(Term, JOIN.LEFT_OUTER)
+        .order_by(*_class_order(), Case.id))
     cases = list(_rows_of(_only_visible(query, Case.student, visible)))
     step()
     leads, team = _team(visible)
@@ -261,7 +266,7 @@ def _cases(reader, table: ExportTable, step) -> list[list]:
             for f in marked_fields:
                 values[f] = ""
         for f in CASE_TEXT_FIELDS:  # sealed (db.keys): opened for its reader, else blank
-            values[f] = keys.opened_or_none(reader, "case_file", f, values[f]) or ""
+            values[f] = sealing.opened_or_none(reader, "case_file", f, values[f]) or ""
         n, last = counts.get(case_id, (0, None))
         values.update({
             "student_no": no, "name": name, "class": class_name or "", "term": term or "",

@@ -32,11 +32,16 @@ add that no copy of the file reads more than the app would show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from db import audit, clock, crypto, journal, session
+from db import audit, clock, crypto, session
+from db.store import journal
 from db.access import NotAllowed
 from db.crypto import CannotOpen, b64, unb64
 from db.models import Assignment, Case, Contact, Meta, SchoolKey, Staff, StaffKey
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 PUBLIC_SETTING = "school_public_key"
 RECOVERY = "recovery"
@@ -82,7 +87,7 @@ def is_set_up() -> bool:
     return school_public() is not None
 
 
-def _public_of(staff_id: int | None) -> bytes | None:
+def public_of(staff_id: int | None) -> bytes | None:
     if staff_id is None:
         return None
     value = StaffKey.select(StaffKey.public_key).where(StaffKey.staff == staff_id).scalar()
@@ -162,7 +167,7 @@ def _new_pair(staff, pin: str | None, strong: bool, row, made=None, actor=None) 
     the audit log names ``actor`` (by default the person themselves)."""
     private, wrapped = made or (crypto.new_key_pair()[0], None)
     public = crypto.public_of(private)
-    wrapped = wrapped or _wrap_private(pin, private)
+    wrapped = wrapped or _wrap_private(cast(str, pin), private)  # no pair made: a PIN is given
     by = actor or staff
     with journal.transaction():
         if row is None:
@@ -231,11 +236,11 @@ def should_hold() -> set[int]:
     """Active staff who may read restricted text: by role, or as an open case's lead."""
     from db.access import RESTRICTED_READERS
 
-    by_role = {i for (i,) in Staff.select(Staff.id).where(
-        Staff.role.in_(RESTRICTED_READERS), Staff.active == True).tuples()}  # noqa: E712
-    leads = {i for (i,) in Assignment.select(Assignment.staff).join(Staff).where(
+    by_role = {i for (i,) in cast("Rows", Staff.select(Staff.id).where(
+        Staff.role.in_(RESTRICTED_READERS), Staff.active == True).tuples())}  # noqa: E712
+    leads = {i for (i,) in cast("Rows", Assignment.select(Assignment.staff).join(Staff).where(
         Assignment.role == "lead", Assignment.active == True,  # noqa: E712
-        Staff.active == True).tuples()}  # noqa: E712
+        Staff.active == True).tuples())}  # noqa: E712
     return by_role | leads
 
 
@@ -252,14 +257,14 @@ def sync_holders(actor, school_private: bytes) -> tuple[int, int]:
     lax = clock.overrides_allowed()  # the demo and the tests' files: any PIN
     wanted = should_hold()
     pairs = {sid: (public, strong) for sid, public, strong in
-             StaffKey.select(StaffKey.staff, StaffKey.public_key, StaffKey.strong).tuples()}
-    held = {int(h.split(":", 1)[1]) for (h,) in SchoolKey.select(SchoolKey.holder).tuples()
+             cast("Rows", StaffKey.select(StaffKey.staff, StaffKey.public_key, StaffKey.strong).tuples())}
+    held = {int(h.split(":", 1)[1]) for (h,) in cast("Rows", SchoolKey.select(SchoolKey.holder).tuples())
             if h.startswith("staff:")}
 
     def keeps(sid: int) -> bool:
         return sid in wanted and sid in pairs and (pairs[sid][1] or lax)
 
-    row_ids = dict(StaffKey.select(StaffKey.staff, StaffKey.id).tuples())
+    row_ids: dict[int, int] = dict(cast("Rows", StaffKey.select(StaffKey.staff, StaffKey.id).tuples()))
     # a key put in or swapped by hand (its seal in the audit log says otherwise)
     # is never given the school's key: `bangfu check` names it
     give = sorted(sid for sid in wanted if keeps(sid) and sid not in held
@@ -392,75 +397,17 @@ def recover(actor, code: str) -> None:
         raise KeysError("wrong_code") from None
     if crypto.public_of(school) != public:
         raise KeysError("wrong_code")
-    mine = _public_of(actor.id)
+    mine = public_of(actor.id)
     with journal.transaction():
         _drop_holder(actor, actor.id)
         row_id = SchoolKey.insert(holder=holder_name(actor.id), created_at=clock.now(),
-                                  sealed=b64(crypto.seal(mine, school, SCHOOL_AAD))).execute()
+                                  # signed in with a private key: their public key is stored
+                                  sealed=b64(crypto.seal(cast(bytes, mine), school, SCHOOL_AAD))).execute()
         audit.record(actor, "school_key", row_id, "insert",
                      {"holder": holder_name(actor.id), "by": RECOVERY})
     session.remember(actor.id, "school", school)
     sync_holders(actor, school)
 
-
-# -- sealing and opening text --------------------------------------------------------------------
-def recipients(author_id: int | None) -> list[bytes]:
-    """The public keys new text is sealed to: the school's and the author's."""
-    school = school_public()
-    if school is None:
-        return []
-    own = _public_of(author_id)
-    return [school] + ([own] if own else [])
-
-
-def seal_values(table: str, values: dict, names, author_id: int | None,
-                keys: list[bytes] | None = None) -> dict:
-    """``values`` with each of ``names`` sealed (before setup: as they are)."""
-    keys = recipients(author_id) if keys is None else keys
-    if not keys:
-        return dict(values)
-    out = dict(values)
-    for name in names:
-        value = out.get(name)
-        if isinstance(value, str) and value and not crypto.is_sealed(value):
-            out[name] = crypto.seal_text(value, f"{table}.{name}", keys)
-    return out
-
-
-def openers(reader) -> list[bytes]:
-    staff_id = getattr(reader, "id", None)
-    return [k for k in (session.recall(staff_id, "school"),
-                        session.recall(staff_id, "private")) if k]
-
-
-def open_values(reader, table: str, values: dict, names) -> dict:
-    """``values`` with each sealed one of ``names`` opened with ``reader``'s keys;
-    ``Sealed`` if one does not open (the caller has checked they may read it)."""
-    privates = openers(reader)
-    out = dict(values)
-    for name in names:
-        value = out.get(name)
-        if crypto.is_sealed(value):
-            if not privates:
-                raise Sealed()
-            try:
-                out[name] = crypto.open_text(value, f"{table}.{name}", privates)
-            except CannotOpen as exc:
-                raise Sealed("sealed" if str(exc) == "no key" else "sealed_damaged") from None
-    return out
-
-
-def opened_or_none(reader, table: str, name: str, value):
-    """``value`` as typed: opened with ``reader``'s keys if sealed; None if
-    they do not open it (or there is no reader)."""
-    if not crypto.is_sealed(value):
-        return value
-    if reader is None:
-        return None
-    try:
-        return open_values(reader, table, {name: value}, (name,))[name]
-    except Sealed:
-        return None
 
 
 def seal_existing(actor, progress=None) -> int:
@@ -468,6 +415,7 @@ def seal_existing(actor, progress=None) -> int:
     setup); returns how many rows were sealed.  The audit entry says which
     fields, never their text."""
     from db.cases import CASE_TEXT_FIELDS
+    from db.sealing import seal_values  # (which builds on this module)
     from db.vocab import split_codes
 
     school = school_public()
@@ -475,9 +423,9 @@ def seal_existing(actor, progress=None) -> int:
         return 0
     done = 0
     with journal.transaction():
-        rows = list(Contact.select(Contact.id, Contact.author, *(getattr(Contact, n)
-                                                             for n in CONTACT_TEXT))
-                    .where(Contact.restricted != "").tuples())
+        rows = list(cast("Rows", Contact.select(Contact.id, Contact.author, *(getattr(Contact, n)
+                                                                          for n in CONTACT_TEXT))
+                         .where(Contact.restricted != "").tuples()))
         for row_id, author_id, *texts in rows:
             plain = {n: v for n, v in zip(CONTACT_TEXT, texts)
                      if v and not crypto.is_sealed(v)}
@@ -487,9 +435,9 @@ def seal_existing(actor, progress=None) -> int:
             Contact.update(**sealed).where(Contact.id == row_id).execute()
             audit.record(actor, "contact", row_id, "update", {"sealed": sorted(plain)})
             done += 1
-        cases = list(Case.select(Case.id, Case.restricted_fields, *(getattr(Case, f)
-                                                                  for f in CASE_TEXT_FIELDS))
-                     .where(Case.restricted_fields != "").tuples())
+        cases = list(cast("Rows", Case.select(Case.id, Case.restricted_fields, *(getattr(Case, f)
+                                                                               for f in CASE_TEXT_FIELDS))
+                          .where(Case.restricted_fields != "").tuples()))
         for case_id, marked, *texts in cases:
             stored = dict(zip(CASE_TEXT_FIELDS, texts))
             plain = {n: stored[n] for n in split_codes(marked)
@@ -505,12 +453,6 @@ def seal_existing(actor, progress=None) -> int:
     return done
 
 
-def has_restricted() -> bool:
-    """Whether anything is marked restricted (an entry or a case-file field)."""
-    return (Contact.select().where(Contact.restricted != "").exists()
-            or Case.select().where(Case.restricted_fields != "").exists())
-
-
 @dataclass(frozen=True)
 class KeyStatus:
     set_up: bool
@@ -524,20 +466,20 @@ class KeyStatus:
 def status() -> KeyStatus:
     from db.cases import CASE_TEXT_FIELDS
 
-    names = dict(Staff.select(Staff.id, Staff.name).tuples())
-    held = {int(h.split(":", 1)[1]) for (h,) in SchoolKey.select(SchoolKey.holder).tuples()
+    names: dict[int, str] = dict(cast("Rows", Staff.select(Staff.id, Staff.name).tuples()))
+    held = {int(h.split(":", 1)[1]) for (h,) in cast("Rows", SchoolKey.select(SchoolKey.holder).tuples())
             if h.startswith("staff:")}
-    strong = dict(StaffKey.select(StaffKey.staff, StaffKey.strong).tuples())
+    strong: dict[int, bool] = dict(cast("Rows", StaffKey.select(StaffKey.staff, StaffKey.strong).tuples()))
     wanted = should_hold()
     lax = clock.overrides_allowed()
     plain = 0
-    for row in Contact.select(*(getattr(Contact, n) for n in CONTACT_TEXT)).where(
-            Contact.restricted != "").tuples():
+    for row in cast("Rows", Contact.select(*(getattr(Contact, n) for n in CONTACT_TEXT)).where(
+            Contact.restricted != "").tuples()):
         plain += any(v and not crypto.is_sealed(v) for v in row)
     from db.vocab import split_codes
 
-    for row in Case.select(Case.restricted_fields, *(getattr(Case, f) for f in CASE_TEXT_FIELDS)
-                           ).where(Case.restricted_fields != "").tuples():
+    for row in cast("Rows", Case.select(Case.restricted_fields, *(getattr(Case, f) for f in CASE_TEXT_FIELDS)
+                                        ).where(Case.restricted_fields != "").tuples()):
         stored = dict(zip(CASE_TEXT_FIELDS, row[1:]))
         plain += any(stored.get(n) and not crypto.is_sealed(stored[n])
                      for n in split_codes(row[0]))

@@ -8,6 +8,7 @@ is a proxy so the CLI, the app and the tests choose the file at run time.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from peewee import (
     AutoField,
@@ -22,6 +23,14 @@ from peewee import (
     Model,
     TextField,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, TypeAlias
+
+    # peewee's stubs type ``query.tuples()`` as the query itself, as if it yielded
+    # model objects; ``cast("Rows", query.tuples())`` says what it yields.
+    Rows: TypeAlias = Iterable[tuple[Any, ...]]
 
 database = DatabaseProxy()
 
@@ -79,6 +88,9 @@ class SchoolClass(BaseModel):
     grade = IntegerField(default=0)
     head_teacher = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
 
+    if TYPE_CHECKING:  # peewee adds a ``<foreign key>_id`` attribute per foreign key
+        head_teacher_id: int | None
+
 
 class Student(BaseModel):
     id = AutoField()
@@ -98,6 +110,9 @@ class Student(BaseModel):
     phone = CharField(default="")  # v8: the family's contact number (联系电话)
     id_number = CharField(default="")  # v8: 身份证件号, only when mapped on import; never shown whole
 
+    if TYPE_CHECKING:
+        school_class_id: int | None
+
 
 class Guardian(BaseModel):
     id = AutoField()
@@ -109,6 +124,9 @@ class Guardian(BaseModel):
     lives_with = BooleanField(default=False)
     notes = TextField(default="")
     works_away = BooleanField(default=False)  # v8: works away from home (外出务工)
+
+    if TYPE_CHECKING:
+        student_id: int
 
 
 class Case(BaseModel):
@@ -131,6 +149,11 @@ class Case(BaseModel):
     updated_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     restricted_fields = CharField(default="")  # v7: confidential fields (comma list)
 
+    if TYPE_CHECKING:
+        student_id: int
+        term_id: int | None
+        updated_by_id: int | None
+
     class Meta:
         table_name = "case_file"
 
@@ -147,6 +170,10 @@ class CaseEvent(BaseModel):
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=_now)
 
+    if TYPE_CHECKING:
+        case_id: int
+        staff_id: int | None
+
     class Meta:
         table_name = "case_event"
 
@@ -159,6 +186,10 @@ class Assignment(BaseModel):
     assigned_on = DateField(null=True)
     active = BooleanField(default=True)
 
+    if TYPE_CHECKING:
+        case_id: int
+        staff_id: int
+
 
 class Goal(BaseModel):
     id = AutoField()
@@ -169,6 +200,9 @@ class Goal(BaseModel):
     due_date = DateField(null=True)
     status = CharField(default="open")  # db.vocab.GOAL_STATUSES
     review = IntegerField(null=True, column_name="review_id")  # v5: set by this stage review
+
+    if TYPE_CHECKING:
+        case_id: int
 
 
 class StageReview(BaseModel):
@@ -184,6 +218,10 @@ class StageReview(BaseModel):
     author = ForeignKeyField(Staff, on_delete="RESTRICT")
     created_at = DateTimeField(default=_now)
 
+    if TYPE_CHECKING:
+        case_id: int
+        author_id: int
+
     class Meta:
         table_name = "stage_review"
 
@@ -197,6 +235,10 @@ class PeerPair(BaseModel):
     focus = CharField(default="")
     since = DateField(null=True)
     active = BooleanField(default=True)
+
+    if TYPE_CHECKING:
+        case_id: int
+        helper_id: int
 
     class Meta:
         table_name = "peer_pair"
@@ -223,6 +265,10 @@ class Contact(BaseModel):
     restricted = CharField(default="")  # v7: "" or db.vocab.RESTRICTED_REASONS
     version = IntegerField(default=1)  # v9: an amendment saved over another is refused
 
+    if TYPE_CHECKING:
+        case_id: int
+        author_id: int
+
 
 class Score(BaseModel):
     """A test score: one student, exam, subject and date (schema version 6)."""
@@ -239,6 +285,10 @@ class Score(BaseModel):
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=_now)
 
+    if TYPE_CHECKING:
+        student_id: int
+        author_id: int | None
+
 
 class Checkin(BaseModel):
     """A psychological check-in: a 1–5 rating per dimension (version 6)."""
@@ -253,6 +303,10 @@ class Checkin(BaseModel):
     version = IntegerField(default=1)
     updated_at = DateTimeField(default=_now)
 
+    if TYPE_CHECKING:
+        student_id: int
+        author_id: int | None
+
 
 class AuditLog(BaseModel):
     id = AutoField()
@@ -264,6 +318,9 @@ class AuditLog(BaseModel):
     row_id = CharField(default="")
     action = CharField()  # insert / update / delete / bulk / read (a restricted entry opened)
     changes = TextField(default="")  # JSON: {field: [old, new]} or {field: new}
+
+    if TYPE_CHECKING:
+        staff_id: int | None
 
     class Meta:
         table_name = "audit_log"
@@ -278,6 +335,9 @@ class StaffKey(BaseModel):
     private_wrapped = TextField()  # base64, ``db.crypto.wrap`` under their PIN
     strong = BooleanField(default=False)  # their PIN was strong enough for the school's key
     updated_at = DateTimeField(default=_now)
+
+    if TYPE_CHECKING:
+        staff_id: int
 
     class Meta:
         table_name = "staff_key"

@@ -24,7 +24,7 @@ from db.dates import as_date
 from db.models import database
 from db.visible import only_students
 from db.vocab import OPEN_STATUSES
-from db.workflow import (DueItem, _Case, current_term, due_items, latest_entries,
+from db.workflow import (DueItem, OpenCase, current_term, due_items, latest_entries,
                          load_rules, term_bounds)
 
 PERIODS = ("week", "month", "term")
@@ -61,7 +61,7 @@ class Overview:
     groups: list[GroupRow]
     total: GroupRow
     overdue: dict[int, list[DueItem]]  # case id -> its overdue items
-    cases: dict[int, _Case]
+    cases: dict[int, OpenCase]
     limited: bool = False  # counted over the students the reader may open, not the school
 
 
@@ -86,10 +86,10 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class", *,
         "SELECT f.id, f.opened_on, s.id, s.name, s.student_no, k.id, k.name FROM case_file f "
         "JOIN student s ON s.id = f.student_id LEFT JOIN school_class k ON k.id = s.school_class_id "
         f"WHERE f.status IN ({statuses}){only}", (*OPEN_STATUSES, *only_params))
-    cases: dict[int, _Case] = {}
+    cases: dict[int, OpenCase] = {}
     klass: dict[int, tuple[str, str]] = {}
     for cid, opened, sid, name, no, class_id, class_name in rows:
-        cases[cid] = _Case(cid, sid, name, class_name or "", no, as_date(opened))
+        cases[cid] = OpenCase(cid, sid, name, class_name or "", no, as_date(opened))
         klass[cid] = (str(class_id or ""), class_name or "—")
     # the newest entry per (case, kind, channel) answers both "met in the
     # period" and the due rules: one grouped read of one index (for a reader

@@ -41,7 +41,9 @@ SEP = "|"
 def _lazy(text: str) -> list[str]:
     from pypinyin import lazy_pinyin  # heavy: imported only when saving names
 
-    return [s.lower() for s in lazy_pinyin(text, errors=lambda chars: list(chars))]
+    # pypinyin's hints say the callback returns a str; a list is documented too
+    syllables = lazy_pinyin(text, errors=lambda chars: list(chars))  # type: ignore[arg-type, return-value]
+    return [s.lower() for s in syllables]
 
 
 def readings(name: str) -> list[list[str]]:

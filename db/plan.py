@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from db.dates import DateError, parse_date
 from db.models import Case, Goal, Staff
 from db.text import clean, one_line
 from db.vocab import GOAL_HORIZONS, GOAL_STATUSES
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 MAX_GOAL = 500
 
@@ -42,7 +47,7 @@ def goals(case_id: int) -> list[GoalRow]:
     query = (Goal.select(Goal.id, Goal.horizon, Goal.text, Goal.measure, Goal.due_date,
                          Goal.status)
              .where(Goal.case == case_id).order_by(Goal.horizon.desc(), Goal.due_date, Goal.id))
-    return [GoalRow(*row) for row in query.tuples()]
+    return [GoalRow(*row) for row in cast("Rows", query.tuples())]
 
 
 @dataclass(slots=True)

@@ -53,7 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, cast
 
 from db import access, clock
 from db.access import Scope
@@ -62,7 +62,7 @@ from db.models import Term, database
 from db.progress import TermFigures, term_figures
 from db.visible import only_students, student_query, student_sql
 from db.vocab import CASE_STATUSES, CHANNELS, CONTACT_KINDS, OPEN_STATUSES
-from db.workflow import (DueItem, Rule, _Case, current_term, due_items, load_review_days,
+from db.workflow import (DueItem, OpenCase, Rule, current_term, due_items, load_review_days,
                          load_rules, review_due, term_bounds)
 
 KINDS = ("weekly", "term")
@@ -382,11 +382,11 @@ def latest_entries_until(as_of: dt.date, term_start: dt.date, scope: Scope) -> l
         "GROUP BY case_id, kind, channel", (str(term_start), _next_day(as_of), *params)))
 
 
-def open_cases_on(as_of: dt.date, scope: Scope) -> list[_Case]:
+def open_cases_on(as_of: dt.date, scope: Scope) -> list[OpenCase]:
     """The cases open on ``as_of`` (see the module) of the students ``scope``
     sees, as the due list takes them."""
     where, params = _open_on(as_of, scope)
-    return [_Case(cid, sid, name, class_name or "", no, as_date(opened))
+    return [OpenCase(cid, sid, name, class_name or "", no, as_date(opened))
             for cid, opened, sid, name, no, class_name in database.execute_sql(
                 "SELECT f.id, f.opened_on, s.id, s.name, s.student_no, k.name FROM case_file f "
                 "JOIN student s ON s.id = f.student_id "
@@ -394,7 +394,7 @@ def open_cases_on(as_of: dt.date, scope: Scope) -> list[_Case]:
                 f"WHERE f.id IN (SELECT id FROM case_file WHERE {where})", params)]
 
 
-def overdue_items(cases: list[_Case], as_of: dt.date, rules: tuple[Rule, ...],
+def overdue_items(cases: list[OpenCase], as_of: dt.date, rules: tuple[Rule, ...],
                   scope: Scope) -> list[DueItem]:
     """Every item overdue on ``as_of`` for ``cases`` (the cases open then, of
     the students ``scope`` sees: ``open_cases_on``)."""
@@ -412,9 +412,9 @@ def overdue_items(cases: list[_Case], as_of: dt.date, rules: tuple[Rule, ...],
     which = f"case_id IN (SELECT id FROM case_file WHERE {where})"
     last_due, bound = str(as_of - dt.timedelta(days=1)), _next_day(as_of)
 
-    def item(c: _Case, what: str, due, **extra) -> DueItem:
+    def item(c: OpenCase, what: str, due, **extra) -> DueItem:
         return DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no, what,
-                       as_date(due), **extra)
+                       cast(dt.date, as_date(due)), **extra)  # each query below reads set dates
 
     # follow-ups written by as_of and not done by then: the open ones from their
     # partial index, then those marked done after as_of

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from db.dates import DateError, parse_date
 from db.models import Case, Goal, Staff, StageReview
 from db.plan import (FieldErrors, GoalValidationError, validate_goal, write_goal,
@@ -17,6 +20,9 @@ from db.plan import (FieldErrors, GoalValidationError, validate_goal, write_goal
 from db.text import clean
 from db.vocab import GOAL_STATUSES
 from db.workflow import load_review_days, review_due, term_bounds
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 MAX_SUMMARY = 4000
 
@@ -53,9 +59,9 @@ def reviews(case_id: int) -> list[ReviewRow]:
                 .join(Staff).where(StageReview.case == case_id)
                 .order_by(StageReview.review_date.desc(), StageReview.id.desc()).objects())
     set_by: dict[int, list[str]] = {}
-    for review_id, text in (Goal.select(Goal.review, Goal.text)
-                            .where(Goal.case == case_id, Goal.review.is_null(False))
-                            .order_by(Goal.id).tuples()):
+    for review_id, text in cast("Rows", Goal.select(Goal.review, Goal.text)
+                                .where(Goal.case == case_id, Goal.review.is_null(False))
+                                .order_by(Goal.id).tuples()):
         set_by.setdefault(review_id, []).append(text)
     out = []
     for r in rows:
@@ -63,7 +69,9 @@ def reviews(case_id: int) -> list[ReviewRow]:
             judged = [(str(text), str(status)) for _, text, status in json.loads(r.goals)]
         except (TypeError, ValueError):
             judged = []
-        out.append(ReviewRow(r.id, r.review_date, r.author_name, r.summary, judged,
+        out.append(ReviewRow(r.id, r.review_date,
+                             r.author_name,  # type: ignore[attr-defined]  # the query's alias
+                             r.summary, judged,
                              r.next_review, set_by.get(r.id, [])))
     return out
 
@@ -80,7 +88,7 @@ def next_review_due(case_id: int, today: dt.date | None = None) -> dt.date:
 
 
 def save_review(actor: Staff, case_id: int, *, uuid: str, review_date: str, summary: str,
-                statuses: dict[int, str] | None = None, next_goals: list[NextGoal] = (),
+                statuses: dict[int, str] | None = None, next_goals: Sequence[NextGoal] = (),
                 next_review: str = "") -> int:
     """Validate and write one stage review in one transaction; return its id.
 
@@ -132,20 +140,20 @@ def save_review(actor: Staff, case_id: int, *, uuid: str, review_date: str, summ
             return existing.id
         if not Case.select().where(Case.id == case_id).exists():
             raise ReviewValidationError({"summary": "form.case_gone"})
-        own = {gid for (gid,) in Goal.select(Goal.id).where(Goal.case == case_id).tuples()}
+        own = {gid for (gid,) in cast("Rows", Goal.select(Goal.id).where(Goal.case == case_id).tuples())}
         for goal_id, status in statuses.items():
             if goal_id in own:
                 write_goal_status(actor, goal_id, status)
         judged = [[gid, text, status] for gid, text, status in
-                  Goal.select(Goal.id, Goal.text, Goal.status)
-                  .where(Goal.case == case_id).order_by(Goal.horizon.desc(), Goal.due_date,
-                                                        Goal.id).tuples()]
+                  cast("Rows", Goal.select(Goal.id, Goal.text, Goal.status)
+                       .where(Goal.case == case_id).order_by(Goal.horizon.desc(), Goal.due_date,
+                                                             Goal.id).tuples())]
         row = StageReview.create(uuid=uuid, case=case_id, review_date=when, summary=summary,
                                  goals=json.dumps(judged, ensure_ascii=False),
                                  next_review=next_date, author=actor.id)
         audit.record(actor, "stage_review", row.id, "insert",
                      {"case": case_id, "review_date": when, "summary": summary,
                       "next_review": next_date, "goals": len(judged)})
-        for goal in goals:
-            write_goal(actor, case_id, goal, review_id=row.id)
+        for new_goal in goals:
+            write_goal(actor, case_id, new_goal, review_id=row.id)
     return row.id

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 from peewee import JOIN, Case as SqlCase, fn
 
 from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
 from db.dates import as_date
-from db.dialect import on_server
+from db.store.dialect import on_server
 from db.text import one_line
 from db.search import RosterIndex, RosterRow, normalise_query
 from db.vocab import OPEN_STATUSES
 
+if TYPE_CHECKING:
+    from db.models import Rows
 
 
 def _rows_of(query):
@@ -45,7 +49,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
     case_ids = [c for c, _ in current.values()]
 
     team: dict[int, set[int]] = {}
-    leads: dict[int, str] = {}
+    leads: dict[int | None, str] = {}  # looked up with None: no case
     assignments = (Assignment
                    .select(Assignment.case, Assignment.staff, Assignment.role, Staff.name)
                    .join(Staff)
@@ -57,7 +61,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
         if role == "lead" and case_id not in leads:
             leads[case_id] = staff_name
 
-    last: dict[int, tuple] = {}
+    last: dict[int | None, tuple] = {}
     if on_server():  # the newest entry per case, in the server's words
         latest = (Contact.select(Contact.case, Contact.occurred_at, Contact.channel)
                   .distinct(Contact.case).order_by(Contact.case, Contact.occurred_at.desc()))
@@ -77,7 +81,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
     def one(value):
         return shared.setdefault(value, value)
 
-    no_staff = frozenset()
+    no_staff: frozenset[int] = frozenset()
     rows = []
     for sid, no, name, class_name, class_code, hay in _rows_of(students):
         case_id, status = current.get(sid, (None, ""))
@@ -154,7 +158,7 @@ def _index(scope, rows: list[RosterRow]) -> RosterIndex:
 class StudentLookupError(Exception):
     """``code`` is ``none`` or ``many``; ``candidates`` lists some matches."""
 
-    def __init__(self, code: str, candidates: list[RosterRow] | None = None):
+    def __init__(self, code: str, candidates: Sequence[RosterRow] | None = None):
         super().__init__(code)
         self.code = code
         self.candidates = candidates or []
@@ -191,4 +195,4 @@ def changed_by_others(since: int, staff_id: int | None, host: str) -> bool:
     from db.models import AuditLog
 
     query = AuditLog.select(AuditLog.staff, AuditLog.host).where(AuditLog.id > since)
-    return any(s != staff_id or h != host for s, h in query.tuples())
+    return any(s != staff_id or h != host for s, h in cast("Rows", query.tuples()))

@@ -30,12 +30,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
-from db import access, audit, clock, journal
+from db import access, audit, clock
+from db.store import journal
 from db.models import Guardian, SchoolClass, Student
 from db.roster_file import MAX_LISTED, GuardianRecord, ParsedFile, Problem, RosterRecord
 from db.students import MAX_GUARDIANS
 from db.vocab import FAMILY_FLAGS, split_codes
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 # student fields an import may change, as the record names them
 STUDENT_FIELDS = ("name", "gender", "birth_date", "class", "address", "phone", "id_number")
@@ -124,7 +129,7 @@ def _text(value) -> str:
 def _guardian_changes(stored: list, record: RosterRecord) -> list[tuple[GuardianRecord, int | None]]:
     """The file's guardians that are new or whose phone changed, each with the
     stored guardian it updates (None: a new one)."""
-    out = []
+    out: list[tuple[GuardianRecord, int | None]] = []
     for g in record.guardians:
         match = next((s for s in stored if s.name == g.name
                       and (s.relation == g.relation or g.relation == "guardian")), None)
@@ -174,7 +179,7 @@ def plan_import(parsed: ParsedFile, progress=None) -> ImportPlan:
     present = _present(parsed)
     classes = {c.id: c.code for c in SchoolClass.select(SchoolClass.id, SchoolClass.code)}
     known_codes = set(classes.values()) | {
-        n for (n,) in SchoolClass.select(SchoolClass.name).tuples()}
+        n for (n,) in cast("Rows", SchoolClass.select(SchoolClass.name).tuples())}
     plan = ImportPlan(parsed, [], counts={"new": 0, "update": 0, "same": 0, "refused": 0})
     more = {"updates": 0, "duplicates": 0, "problems": 0}
     # (name, birth date) → the number of the first student with them: the
@@ -184,9 +189,9 @@ def plan_import(parsed: ParsedFile, progress=None) -> ImportPlan:
     for records in parsed.record_chunks():
         names = list({r.name for r in records if r.birth_date})
         if names:
-            for no, name, born in (Student.select(Student.student_no, Student.name,
-                                                  Student.birth_date)
-                                   .where(Student.name.in_(names)).tuples()):
+            for no, name, born in cast("Rows", Student.select(Student.student_no, Student.name,
+                                                              Student.birth_date)
+                                       .where(Student.name.in_(names)).tuples()):
                 if born:
                     by_person.setdefault(_person(name, born), no)
         rows = _plan_chunk(records, present, classes)
@@ -234,7 +239,7 @@ def _update_row(record: RosterRecord, student: Student, present: set[str],
         if name in present and new not in ("", None) and new != old:
             changes.append(Change(name, _text(old), _text(new)))
     if "class" in present and record.class_code:
-        old = classes.get(student.school_class_id, "")
+        old = classes.get(student.school_class_id, "")  # type: ignore[arg-type]  # None: no class
         if old != record.class_code:
             changes.append(Change("class", old, record.class_code))
     if record.flags:
@@ -242,10 +247,10 @@ def _update_row(record: RosterRecord, student: Student, present: set[str],
         if after != student.family_flags:
             changes.append(Change("family_flags", student.family_flags, after))
     guardian_changes = _guardian_changes(stored_guardians, record)
-    after = len(stored_guardians) + sum(1 for _, gid in guardian_changes if gid is None)
-    if after > MAX_GUARDIANS:  # more than the student editor takes: left out
+    guardians_after = len(stored_guardians) + sum(1 for _, gid in guardian_changes if gid is None)
+    if guardians_after > MAX_GUARDIANS:  # more than the student editor takes: left out
         return PlanRow(record, "refused", student.id,
-                       [Change("guardian", str(len(stored_guardians)), str(after))])
+                       [Change("guardian", str(len(stored_guardians)), str(guardians_after))])
     for g, gid in guardian_changes:
         old = next((s.phone for s in stored_guardians if s.id == gid), "")
         changes.append(Change("guardian", f"{g.name} {old}".strip() if gid else "",
@@ -334,7 +339,8 @@ def _update_student(actor, row: PlanRow, class_id) -> None:
 
     r = row.record
     student = Student.get_by_id(row.student_id)
-    values, changes = {}, {}
+    values: dict = {}
+    changes: dict[str, list] = {}
     for change in row.changes:
         if change.field == "guardian":
             continue

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 
-from db import audit, journal
+from db import audit
+from db.store import journal
 from db.models import Meta, Staff
 from db.vocab import CHANNELS, CONTACT_KINDS
 from db.workflow import (DEFAULT_REVIEW_DAYS, DEFAULT_RULES, REVIEW_KEY, RULES_KEY, Rule,

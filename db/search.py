@@ -190,7 +190,7 @@ class Ranked(Sequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other))
         return NotImplemented
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as a list
 
     def __repr__(self) -> str:
         return f"Ranked({list(self)!r})"
@@ -200,7 +200,7 @@ class RosterIndex:
     def __init__(self, rows: list[RosterRow] | None = None):
         self._rows: list[RosterRow] = []
         # query -> (matches in roster order, matches ranked), for one scope
-        self._cache: dict[str, tuple[list[RosterRow], list[RosterRow]]] = {}
+        self._cache: dict[str, tuple[list[RosterRow], Sequence[RosterRow]]] = {}  # (pool, ordered)
         self._cache_scope: tuple | None = None
         self.replace(rows or [])
 
@@ -273,7 +273,7 @@ class RosterIndex:
                 if staff_id is not None:
                     pool = [r for r in pool if staff_id in r.staff_ids]
                 self._cache[""] = (pool, pool)
-            ordered = pool
+            ordered: Sequence[RosterRow] = pool
             if q and q.isascii():  # the common case, kept to plain `in` for speed
                 pool = [r for r in pool if q in r.hay]
                 head = SEP + q

@@ -4,7 +4,7 @@ A PIN is known only for the moment a person signs in.  ``signed_in`` is called
 right then, by every path that checks a PIN (``db.accounts``), and derives from
 it what later needs the person's proof without asking again:
 
-- the key that seals their outbox entries (``db.local``), so an entry proves
+- the key that seals their outbox entries (``db.store.local``), so an entry proves
   its author and keeps its text unreadable at rest;
 - their key ring (``db.keys``), which opens restricted text.
 
@@ -19,7 +19,8 @@ _held: dict[int, dict[str, object]] = {}
 
 def signed_in(staff, pin: str) -> None:
     """``staff`` (a row with ``id``) has just proved ``pin``."""
-    from db import keys, local
+    from db import keys
+    from db.store import local
 
     _held[staff.id] = {}
     local.on_signed_in(staff, pin)

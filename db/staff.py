@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from db import audit, clock, journal
+from typing import TYPE_CHECKING, cast
+
+from db import audit, clock
+from db.store import journal
 from db.models import Staff
 from db.search import normalise_query
 from db.staff_view import StaffView, filter_staff
 from db.text import one_line
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 
 def list_staff() -> list[StaffView]:
@@ -14,7 +20,9 @@ def list_staff() -> list[StaffView]:
                           Staff.classes, Staff.pin_hash != "")
              .where(Staff.active == True)  # noqa: E712
              .order_by(Staff.pinyin, Staff.name))  # 陈 before 王 for Chinese readers
-    return [StaffView(*row[:6], bool(row[6])) for row in query.tuples()]
+    # (mypy cannot count a star argument of unknown length: six, then has_pin)
+    return [StaffView(*row[:6], bool(row[6]))  # type: ignore[call-arg]
+            for row in cast("Rows", query.tuples())]
 
 
 def find_staff(query: str) -> list[StaffView]:
@@ -30,7 +38,7 @@ def staff_view(staff_id: int) -> StaffView | None:
     row = (Staff.select(Staff.id, Staff.name, Staff.role, Staff.pinyin, Staff.initials,
                         Staff.classes, Staff.pin_hash != "").where(Staff.id == staff_id, Staff.active == True)  # noqa: E712
            .tuples().first())
-    return StaffView(*row[:6], bool(row[6])) if row else None
+    return StaffView(*row[:6], bool(row[6])) if row else None  # type: ignore[call-arg]  # as above
 
 
 def add_staff(actor: Staff | None, name: str, role: str = "teacher", *,

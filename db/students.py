@@ -7,8 +7,10 @@ roster never needs the pinyin dictionary.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from db.models import Assignment, Case, Guardian, Student
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES, join_codes, split_codes
@@ -133,7 +135,7 @@ def parse_birth_date(text: str):
     import datetime as dt
     import unicodedata
 
-    from db.roster_file import DATE_COMPACT, DATE_YMD, EARLIEST_BIRTH
+    from db.roster_fields import DATE_COMPACT, DATE_YMD, EARLIEST_BIRTH
 
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
@@ -170,7 +172,7 @@ def validate_student(data: StudentInput, student_id: int | None = None) -> dict:
         errors["name"] = "err.student.name_blank"
     elif len(out["name"]) > MAX_NAME:
         errors["name"] = "err.student.name_long"
-    from db.roster_file import GENDERS
+    from db.roster_fields import GENDERS
 
     typed = (data.gender or "").strip().lower()
     gender = GENDERS.get(typed) if typed else ""
@@ -207,7 +209,8 @@ def validate_student(data: StudentInput, student_id: int | None = None) -> dict:
     for i, g in enumerate(data.guardians, 1):
         if g.blank():  # an empty block; a stored guardian cleared out is removed
             continue
-        gout = {"id": g.id, "lives_with": bool(g.lives_with), "works_away": bool(g.works_away)}
+        gout: dict[str, Any] = {"id": g.id, "lives_with": bool(g.lives_with),
+                                "works_away": bool(g.works_away)}
         gout["name"] = one_line(g.name)
         if not gout["name"]:
             errors[f"guardian.{i}.name"] = "err.student.name_blank"
@@ -261,6 +264,7 @@ def save_student(actor, data: StudentInput, student_id: int | None = None,
         values["school_class"] = ensure_class(actor, planned) if planned else None
         values["pinyin"], values["initials"] = name_keys(values["name"])
         now = clock.now()
+        student: Student | None
         if student_id is None:
             student = Student.create(**values, created_at=now, updated_at=now)
             changes = {k: v for k, v in _student_values(student).items() if v}

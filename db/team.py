@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from peewee import JOIN
 
 from db.models import Assignment, Case, PeerPair, SchoolClass, Staff, Student
 from db.vocab import ASSIGNMENT_ROLES, OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 
 class TeamError(Exception):
@@ -36,7 +41,7 @@ def members(case_id: int) -> list[Member]:
     query = (Assignment.select(Assignment.id, Staff.id, Staff.name, Assignment.role,
                                Assignment.assigned_on)
              .join(Staff).where(Assignment.case == case_id, Assignment.active == True))  # noqa: E712
-    return sorted((Member(*row) for row in query.tuples()),
+    return sorted((Member(*row) for row in cast("Rows", query.tuples())),
                   key=lambda m: (order.get(m.role, 9), m.name))
 
 
@@ -88,7 +93,7 @@ def recently_assigned(staff_id: int, today: dt.date | None = None, days: int = 1
              .where(Assignment.staff == staff_id, Assignment.active == True,  # noqa: E712
                     Assignment.assigned_on >= since, Case.status.in_(OPEN_STATUSES))
              .order_by(Assignment.assigned_on.desc()))
-    return list(dict.fromkeys(name for (name,) in query.tuples()))  # newest first, once each
+    return list(dict.fromkeys(name for (name,) in cast("Rows", query.tuples())))  # newest first, once each
 
 
 @dataclass(slots=True)
@@ -110,7 +115,7 @@ def peers(case_id: int) -> list[Peer]:
              .where(PeerPair.case == case_id, PeerPair.active == True)  # noqa: E712
              .order_by(PeerPair.since, PeerPair.id))
     return [Peer(pid, sid, name, cls or "", focus, since)
-            for pid, sid, name, cls, focus, since in query.tuples()]
+            for pid, sid, name, cls, focus, since in cast("Rows", query.tuples())]
 
 
 def pair(actor: Staff, case_id: int, helper_id: int, focus: str = "") -> int | None:

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from peewee import JOIN
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from db.cases import VersionConflict
 from db.models import Assignment, Case, SchoolClass, Staff, Student, Term
 from db.vocab import OPEN_STATUSES
 from db.workflow import current_term
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 DECISIONS = {"keep": None, "close": "closed", "transformed": "transformed"}
 
@@ -84,7 +89,7 @@ def to_review(staff_id: int, today: dt.date | None = None) -> tuple[Term | None,
                     (Case.term.is_null(True)) | (Term.end_date < term.start_date))
              .distinct().order_by(Student.name))
     return term, [ReviewRow(cid, sid, name, cls or "", status, tname or "", version)
-                  for cid, sid, name, cls, status, tname, version in query.tuples()]
+                  for cid, sid, name, cls, status, tname, version in cast("Rows", query.tuples())]
 
 
 def carry(actor: Staff, case_id: int, expected_version: int, decision: str,

@@ -9,7 +9,7 @@ assignment for the reader on any of their cases.  A scope that sees everyone
 (administrators, coordinators, counsellors) is not narrowed at all.
 
 Two spellings of the one rule: ``student_sql`` for hand-written SQL (SQLite's
-``?`` placeholders, which ``db.server`` rewrites for PostgreSQL) and
+``?`` placeholders, which ``db.store.server`` rewrites for PostgreSQL) and
 ``student_query`` for Peewee.  ``tests/test_scope_leaks.py`` checks both
 against ``sees_student`` on random schools.
 """

@@ -1,6 +1,6 @@
 """The programme's fixed vocabularies, as stable codes.
 
-Labels in both languages live in ``tui/i18n.py`` (``vocab.<group>.<code>``);
+Labels in both languages live in ``tui/i18n/vocab.py`` (``vocab.<group>.<code>``);
 the database stores only these codes.
 """
 

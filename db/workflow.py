@@ -13,14 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from peewee import JOIN
 
-from db import audit, clock, journal
+from db import audit, clock
+from db.store import journal
 from db.dates import as_date
 from db.models import (Assignment, Case, Contact, Meta, SchoolClass, Staff, Student,
                        Term, database)
 from db.vocab import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from db.models import Rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +133,7 @@ class DueItem:
 
 
 @dataclass(slots=True)
-class _Case:
+class OpenCase:
     case_id: int
     student_id: int
     name: str
@@ -138,7 +143,7 @@ class _Case:
 
 
 
-def my_cases(staff_id: int) -> list[_Case]:
+def my_cases(staff_id: int) -> list[OpenCase]:
     """Open cases the staff member is assigned to (any role)."""
     query = (Case.select(Case.id, Case.opened_on, Student.id, Student.name, Student.student_no,
                          SchoolClass.name)
@@ -148,11 +153,11 @@ def my_cases(staff_id: int) -> list[_Case]:
              .where(Assignment.staff == staff_id, Assignment.active == True,  # noqa: E712
                     Case.status.in_(OPEN_STATUSES))
              .distinct())
-    return [_Case(cid, sid, name, cls or "", no, as_date(opened))
-            for cid, opened, sid, name, no, cls in query.tuples()]
+    return [OpenCase(cid, sid, name, cls or "", no, as_date(opened))
+            for cid, opened, sid, name, no, cls in cast("Rows", query.tuples())]
 
 
-def _selection(cases: list[_Case], all_open: bool) -> tuple[str, list]:
+def _selection(cases: list[OpenCase], all_open: bool) -> tuple[str, list]:
     """A WHERE clause (and its parameters) choosing the entries of ``cases``."""
     if all_open:
         marks = ",".join("?" * len(OPEN_STATUSES))
@@ -161,7 +166,7 @@ def _selection(cases: list[_Case], all_open: bool) -> tuple[str, list]:
     return f"case_id IN ({','.join('?' for _ in ids)})", ids
 
 
-def latest_entries(cases: list[_Case], term_start: dt.date, *, all_open: bool = False) -> list:
+def latest_entries(cases: list[OpenCase], term_start: dt.date, *, all_open: bool = False) -> list:
     """``(case, kind, channel, newest time, any this term)`` for every combination
     the cases have: all the rules and the overview need, read from one index."""
     which, ids = _selection(cases, all_open)
@@ -178,7 +183,7 @@ def term_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return term.start_date, term.end_date
 
 
-def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
+def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
               rules: tuple[Rule, ...] | None = None, *, all_open: bool = False,
               latest: list | None = None) -> list[DueItem]:
     """What is overdue or due within ``days`` for ``cases``, most urgent first.
@@ -244,7 +249,8 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
         if c is None:
             continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
-                             "follow_up", as_date(due), text="" if restricted else text,
+                             "follow_up", cast(dt.date, as_date(due)),  # IS NOT NULL above
+                             text="" if restricted else text,
                              contact_id=cid, kind=kind, channel=channel,
                              restricted=restricted or ""))
     goals = database.execute_sql(
@@ -255,7 +261,8 @@ def due_items(cases: list[_Case], today: dt.date, days: int = DUE_DAYS,
         if c is None:
             continue
         items.append(DueItem(c.case_id, c.student_id, c.name, c.class_name, c.student_no,
-                             "goal", as_date(due), text=text, kind="student", channel="face"))
+                             "goal", cast(dt.date, as_date(due)),  # IS NOT NULL above
+                             text=text, kind="student", channel="face"))
     # stage reviews: on the date the last review set, else every N days
     # each case's newest review (the last of its newest date), and the date it set
     reviewed = {case_id: (as_date(last), as_date(next_due)) for case_id, last, next_due in

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Input, TextArea
 
 from db.access import NotAllowed
+from db.store.connected import connected
 from db.contacts import EntryConflict, EntryGone, amend_contact, merge_amendment
 from db.text import clean, one_line
 from screens.contact import FIELD_WIDGETS, TEXT_FIELDS, ContactScreen
@@ -106,11 +107,9 @@ class AmendScreen(ContactScreen):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def amend(self, entry, version: int) -> None:
-        from db.models import database
-
         entry.meeting_id = self.entry.meeting_id
         try:
-            with database.connection_context():
+            with connected():
                 amend_contact(self.app.staff, self.contact_id, entry, expected_version=version,
                               on_retry=self.app.busy_retry)
         except EntryConflict as exc:
@@ -119,7 +118,7 @@ class AmendScreen(ContactScreen):
             self.app.call_from_thread(self._save_failed, t("amend.gone"))
         except NotAllowed as exc:
             self.app.call_from_thread(self._save_failed, t(f"err.access.{exc.code}"))
-        except Exception as exc:  # never a traceback; the text stays in the form
+        except Exception as exc:  # noqa: BLE001 - never a traceback; the text stays in the form
             self.app.call_from_thread(self._save_failed,
                                       t("form.save_failed", detail=failure(exc)))
         else:
@@ -154,10 +153,9 @@ class AmendScreen(ContactScreen):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def reload_entry(self) -> None:
         from db.contacts import load_entry
-        from db.models import database
 
         try:
-            with database.connection_context():
+            with connected():
                 # with its reader: a restricted entry read again is an audited opening
                 found = load_entry(self.contact_id, reader=self.app.staff)
         except NotAllowed as exc:

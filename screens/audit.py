@@ -19,13 +19,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, ProgressBar, Static
 
+from db.store.connected import connected
 from db.text import one_line
-from tui.cli_audit import (FIELD_LABELS, action_label, filter_error, filter_text, summary,
+from tui.audit_log import (FIELD_LABELS, action_label, filter_error, filter_text, summary,
                            table_label, value_text, when_text)
 from tui.i18n import failure, t
+from tui.screen_base import BangfuModal, BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 LIMIT = 1000  # rows shown; an export writes them all
@@ -63,7 +64,7 @@ def detail_text(row) -> Text:
     return text
 
 
-class AuditDetailScreen(ModalScreen[None]):
+class AuditDetailScreen(BangfuModal[None]):
     """One audit row, read-only; esc closes."""
 
     DEFAULT_CSS = """
@@ -93,7 +94,7 @@ class AuditDetailScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class AuditScreen(Screen):
+class AuditScreen(BangfuScreen):
     """Administrators only (``db.access``: "audit"); the app checks before it opens."""
 
     DEFAULT_CSS = """
@@ -117,7 +118,7 @@ class AuditScreen(Screen):
         super().__init__()
         self.rows: list = []
         self.more = False  # more rows match than are shown
-        self.chosen = None  # db.audit.AuditFilter of the rows shown
+        self.chosen = None  # db.audit_queries.AuditFilter of the rows shown
         self.applied: tuple[str, ...] = ("", "", "", "")  # the filters as typed for them
         self.busy = False
 
@@ -186,17 +187,16 @@ class AuditScreen(Screen):
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def load(self, typed: tuple[str, ...], asked: bool = False) -> None:
         """``asked``: the person applied the filters (else a reload after a save)."""
-        from db import audit
-        from db.models import database
+        from db import audit_queries
 
-        with database.connection_context():
+        with connected():
             try:
-                chosen = audit.resolve_filter(*typed)
-            except audit.FilterError as exc:
+                chosen = audit_queries.resolve_filter(*typed)
+            except audit_queries.FilterError as exc:
                 self.app.call_from_thread(self._bad_filter, exc)
                 return
-            rows = audit.find_audit(chosen.staff_id, chosen.student_id, chosen.since,
-                                    chosen.until, limit=LIMIT + 1)
+            rows = audit_queries.find_audit(chosen.staff_id, chosen.student_id, chosen.since,
+                                            chosen.until, limit=LIMIT + 1)
         self.app.call_from_thread(self._loaded, typed, chosen, rows, asked)
 
     def _bad_filter(self, exc) -> None:
@@ -262,7 +262,7 @@ class AuditScreen(Screen):
     def action_export(self, fmt: str) -> None:
         if self.chosen is None or self.busy or not self.rows:
             return
-        from tui.cli_audit import default_path
+        from tui.audit_log import default_path
 
         path = default_path(fmt)
         self._busy(True, t("audit.writing", path=str(path)))
@@ -274,13 +274,12 @@ class AuditScreen(Screen):
 
     @work(thread=True, exclusive=True, group="audit-write", exit_on_error=False)
     def write(self, chosen, fmt: str, path) -> None:
-        from db import audit
-        from db.models import database
-        from tui.cli_audit import write_audit
+        from db import audit_queries
+        from tui.audit_log import write_audit
 
-        with database.connection_context():
-            rows = audit.find_audit(chosen.staff_id, chosen.student_id, chosen.since,
-                                    chosen.until)
+        with connected():
+            rows = audit_queries.find_audit(chosen.staff_id, chosen.student_id, chosen.since,
+                                            chosen.until)
         try:
             written = write_audit(rows, chosen, fmt, path, progress=self._progress)
         except OSError as exc:

@@ -6,14 +6,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, SelectionList, TextArea
 
 from db.cases import (CASE_TEXT_FIELDS, CaseValidationError, CaseView, VersionConflict,
                       merge_edits, update_case)
+from db.store.connected import connected
 from db.text import clean, one_line
 from db.vocab import CATEGORIES, CAUSES
 from tui.i18n import failure, hidden_text, label, paren, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 from tui.ticks import TickList
 
@@ -29,7 +30,7 @@ def cleaned(values: dict) -> dict:
             for k, v in values.items()}
 
 
-class CaseEditScreen(Screen[bool]):
+class CaseEditScreen(BangfuScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("ctrl+r", "merge", "key.merge", id="merge"),
@@ -46,7 +47,7 @@ class CaseEditScreen(Screen[bool]):
         self.version = view.version
         self.conflict: VersionConflict | None = None
         self.saving = False
-        self.draft = draft  # db.local.Draft to restore (offered after a crash)
+        self.draft = draft  # db.store.local.Draft to restore (offered after a crash)
         self._ready = False
         self.marked = set(view.restricted_fields)  # the fields marked confidential
 
@@ -101,7 +102,7 @@ class CaseEditScreen(Screen[bool]):
     def keep_draft(self) -> None:
         if not self._ready or self.app.staff is None:
             return
-        from db.local import save_draft
+        from db.store.local import save_draft
 
         values = self.values()
         if values == self.base and self.draft is None:
@@ -115,7 +116,7 @@ class CaseEditScreen(Screen[bool]):
             pass
 
     def drop_draft(self) -> None:
-        from db.local import discard_draft
+        from db.store.local import discard_draft
 
         try:
             discard_draft(self.app.db_path, self.app.staff.id, "case_edit", str(self.view.case_id))
@@ -190,10 +191,8 @@ class CaseEditScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
     def save(self, values: dict, version: int) -> None:
-        from db.models import database
-
         try:
-            with database.connection_context():
+            with connected():
                 update_case(self.app.staff, self.view.case_id, version, values)
         except VersionConflict as exc:
             self.app.call_from_thread(self._conflicted, exc)
@@ -201,7 +200,7 @@ class CaseEditScreen(Screen[bool]):
             field = next(iter(exc.errors))
             self.app.call_from_thread(self._failed, f"{t('case.field.' + field)}{t('common.colon')}"
                                       f"{t(exc.errors[field])}")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - never a traceback; the text stays in the form
             self.app.call_from_thread(self._failed, t("form.save_failed",
                                                       detail=failure(exc)))
         else:

@@ -16,16 +16,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, SelectionList
 from textual.widgets.option_list import Option
 
 from db.case_status import OpenCaseInput
+from db.store.connected import connected
 from db.staff_view import filter_staff
 from db.text import one_line
 from db.vocab import CATEGORIES, CAUSES, OPEN_STATUSES
 from screens.case_edit import RISK_KEYS
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 from tui.ticks import TickList
 
@@ -48,7 +49,7 @@ class LeadInput(Input):
     ]
 
 
-class CaseStatusScreen(Screen[bool]):
+class CaseStatusScreen(BangfuScreen[bool]):
     """``case_id`` None, or a case that is not open and ``open_new``: open a new
     case for the student.  Dismissed with True once something was saved."""
 
@@ -138,10 +139,9 @@ class CaseStatusScreen(Screen[bool]):
     # -- the lead: staff by name, pinyin or initials, as at sign-in --------------
     @work(thread=True, exclusive=True, group="case-status-staff", exit_on_error=False)
     def load_staff(self) -> None:
-        from db.models import database
         from db.staff import list_staff
 
-        with database.connection_context():
+        with connected():
             staff = list_staff()
         self.app.call_from_thread(self._staff_loaded, staff)
 
@@ -245,13 +245,12 @@ class CaseStatusScreen(Screen[bool]):
     def write(self, what: str, *args) -> None:
         from db import case_status as cs
         from db.access import NotAllowed
-        from db.connection import with_retry
-        from db.models import database
+        from db.store.connection import with_retry
         from db.staff import find_staff
 
         actor = self.app.staff
         try:
-            with database.connection_context():
+            with connected():
                 if what == "open":
                     data, lead = args
                     if lead.strip():

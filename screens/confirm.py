@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 
 from tui.i18n import t
+from tui.screen_base import BangfuModal
 from tui.widgets import KeyFooter, PlainStatic
 
 
@@ -22,7 +22,7 @@ def answers(yes: str, no: str, *, enter_says_yes: bool) -> list[Binding]:
     ]
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(BangfuModal[bool]):
     YES, NO = "key.confirm_yes", "key.confirm_no"  # what y and n do, as the footer says
     BINDINGS = answers(YES, NO, enter_says_yes=True)
 

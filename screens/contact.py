@@ -9,18 +9,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from db import clock
 from db.cases import GuardianView
+from db.store.connected import connected
 from db.contacts import (CaseGone, ContactInput, ContactValidationError, new_uuid,
                          save_contact, validate)
 from db.search import RosterRow
 from db.text import clean, one_line
 from db.vocab import CHANNEL_KEYS, KIND_KEYS, RESTRICTED_KEYS
 from tui.i18n import failure, label, paren, queued_message, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import DateInput, KeyFooter, LetterChoice, PlainStatic
 
 TEXT_FIELDS = ("participants", "duration", "discussed", "agreed", "follow_up", "follow_up_due")
@@ -55,7 +56,7 @@ class ParticipantsInput(Input):
     BINDINGS = [Binding("ctrl+g", "screen.add_guardian", "key.add_guardian", id="add_guardian")]
 
 
-class ContactScreen(Screen[bool]):
+class ContactScreen(BangfuScreen[bool]):
     DRAFT_FORM = "contact"  # how its drafts are filed (and reopened)
     TITLE_KEY = "form.title"
     BINDINGS = [
@@ -69,7 +70,7 @@ class ContactScreen(Screen[bool]):
         super().__init__()
         self.initial_student_id = student_id
         self.initial = {"kind": kind, "channel": channel}  # prefilled from My caseload
-        self.draft = draft  # db.local.Draft to restore (offered after a crash)
+        self.draft = draft  # db.store.local.Draft to restore (offered after a crash)
         self.row: RosterRow | None = None
         self.guardians: list[GuardianView] = []
         self.uuid = new_uuid()
@@ -210,7 +211,7 @@ class ContactScreen(Screen[bool]):
             return  # still opening: the first values are not a change
         if not self.dirty and self.draft is None:
             return
-        from db.local import save_draft
+        from db.store.local import save_draft
 
         values = {**self.values(), "date": self._text("date"), "time": self._text("time"),
                   **{name: self.query_one(f"#{name}", LetterChoice).value for name in CHOICES}}
@@ -221,7 +222,7 @@ class ContactScreen(Screen[bool]):
             pass
 
     def drop_draft(self) -> None:
-        from db.local import discard_draft
+        from db.store.local import discard_draft
 
         if self.app.staff is not None:
             try:
@@ -259,9 +260,8 @@ class ContactScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="guardians", exit_on_error=False)
     def load_guardians(self, student_id: int) -> None:
         from db.cases import load_guardians
-        from db.models import database
 
-        with database.connection_context():
+        with connected():
             guardians = load_guardians(student_id)
         self.app.call_from_thread(self._show_guardians, guardians)
 
@@ -383,16 +383,14 @@ class ContactScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_entry(self, entry, row: RosterRow, keep_open: bool) -> None:
-        from db.models import database
-
-        from db.connection import is_unreachable
+        from db.store.connection import is_unreachable
 
         try:
-            with database.connection_context():
+            with connected():
                 save_contact(self.app.staff, entry, on_retry=self.app.busy_retry)
         except CaseGone:
             self.app.call_from_thread(self._save_failed, t("form.case_gone"))
-        except Exception as exc:  # the share went away, the disk is full …
+        except Exception as exc:  # noqa: BLE001 - the share went away, the disk is full …
             kind, message = queued_message(exc, form=True)  # what happened, in words
             if is_unreachable(exc) and self._queue(entry, kind):
                 self.app.call_from_thread(self._queued, entry, row, keep_open, message)
@@ -404,7 +402,7 @@ class ContactScreen(Screen[bool]):
 
     def _queue(self, entry, kind: str) -> bool:
         """Keep the entry in the local outbox; False if even that failed."""
-        from db.contacts import queue_contact
+        from db.outbox import queue_contact
 
         try:
             queue_contact(self.app.db_path, self.app.staff, entry, kind)

@@ -8,17 +8,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from db.local import Draft
+from db.store.connected import connected
+from db.store.local import Draft
 from db.text import one_line
 from tui.i18n import t
+from tui.screen_base import BangfuModal
 from tui.widgets import KeyFooter, PlainStatic
 
 
-class DraftsScreen(ModalScreen[None]):
+class DraftsScreen(BangfuModal[None]):
     BINDINGS = [
         Binding("enter", "open", "key.open_draft", id="open_draft"),
         Binding("d", "discard", "key.discard_draft", id="discard_draft", key_display="d"),
@@ -95,12 +96,11 @@ class DraftsScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def open_case_edit(self, draft: Draft) -> None:
         from db.cases import load_case
-        from db.models import database
 
         student = draft.values.get("student_id")
         view = None
         if isinstance(student, int):
-            with database.connection_context():
+            with connected():
                 view = load_case(student, reader=self.app.staff)
         self.app.call_from_thread(self._case_loaded, draft, view)
 
@@ -116,7 +116,6 @@ class DraftsScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def open_amend(self, draft: Draft) -> None:
         from db.contacts import load_entry
-        from db.models import database
 
         from db.access import NotAllowed
 
@@ -124,7 +123,7 @@ class DraftsScreen(ModalScreen[None]):
         found = None
         if isinstance(contact_id, int):
             try:
-                with database.connection_context():
+                with connected():
                     # with its reader: a restricted entry reopened is an audited opening
                     found = load_entry(contact_id, reader=self.app.staff)
             except NotAllowed as exc:
@@ -143,7 +142,7 @@ class DraftsScreen(ModalScreen[None]):
         self.app.push_screen(AmendScreen(contact_id, entry, student_id, draft=draft))
 
     def action_discard(self) -> None:
-        from db.local import discard_draft
+        from db.store.local import discard_draft
 
         draft = self._current()
         if draft is None:

@@ -7,16 +7,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from db.text import one_line
 from tui.i18n import label, restricted_entry, t
+from tui.screen_base import BangfuModal
 from tui.widgets import KeyFooter, PlainStatic
 
 
-class EntryPickerScreen(ModalScreen[int | None]):
+class EntryPickerScreen(BangfuModal[int | None]):
     BINDINGS = [
         Binding("enter", "pick", "key.amend_pick", id="amend_pick"),
         Binding("escape", "close", "key.back", id="close"),

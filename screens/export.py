@@ -10,10 +10,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input, ProgressBar
 
+from db.store.connected import connected
 from tui.i18n import failure, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic
 
 WHAT_KEYS = {"s": "students", "c": "cases", "e": "contacts"}
@@ -25,7 +26,7 @@ class Choice(LetterChoice):
         return t(f"export.choice.{code}")
 
 
-class ExportScreen(Screen):
+class ExportScreen(BangfuScreen):
     DEFAULT_CSS = """
     #export-form { height: auto; padding: 1 1 0 1; }
     #export-form .row { height: 1; margin-bottom: 1; }
@@ -111,11 +112,10 @@ class ExportScreen(Screen):
     def write(self, what: str, fmt: str, since, until) -> None:
         from db.access import NotAllowed
         from db.export_rows import export_table
-        from db.models import database
-        from tui.cli_export import default_path, write_export
+        from tui.export_files import default_path, write_export
 
         try:
-            with database.connection_context():
+            with connected():
                 table = export_table(what, self.app.staff, since, until, progress=self._progress)
             path = write_export(table, fmt, default_path(what, fmt), progress=self._progress)
         except NotAllowed as exc:

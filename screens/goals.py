@@ -9,19 +9,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from db.store.connected import connected
 from db.text import one_line
 from db.vocab import GOAL_STATUSES
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import DateInput, InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
 WIDTHS = [10, 12, 10, 30]  # horizon, status, due, goal (and measure)
 HORIZON_KEYS = {"s": "short", "l": "long"}
 
 
-class GoalsScreen(Screen[bool]):
+class GoalsScreen(BangfuScreen[bool]):
     BINDINGS = [
         Binding("a", "add", "key.goal_add", id="goal_add"),
         Binding("s", "status", "key.goal_status", id="goal_status"),
@@ -73,10 +74,9 @@ class GoalsScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="goals", exit_on_error=False)
     def load(self) -> None:
-        from db.models import database
         from db.plan import goals
 
-        with database.connection_context():
+        with connected():
             rows = goals(self.case_id)
         self.app.call_from_thread(self._loaded, rows)
 
@@ -127,11 +127,10 @@ class GoalsScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="goal-save", exit_on_error=False)
     def save_goal(self, horizon: str, text: str, measure: str, due: str) -> None:
-        from db.models import database
         from db.plan import GoalValidationError, add_goal
 
         try:
-            with database.connection_context():
+            with connected():
                 add_goal(self.app.staff, self.case_id, horizon, text, measure, due)
         except GoalValidationError as exc:
             field, key = next(iter(exc.errors.items()))
@@ -162,10 +161,9 @@ class GoalsScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="goal-save", exit_on_error=False)
     def set_status(self, goal_id: int, status: str) -> None:
-        from db.models import database
         from db.plan import set_goal_status
 
-        with database.connection_context():
+        with connected():
             set_goal_status(self.app.staff, goal_id, status)
         self.changed = True
         self.app.call_from_thread(self.load)

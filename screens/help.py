@@ -15,10 +15,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 
 from tui.i18n import t
 from tui.keymap import APP, FIELD, SCREEN, described, screen_bindings
+from tui.screen_base import BangfuModal
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 
 GROUPS = (SCREEN, FIELD, APP)  # in this order, each under its heading
@@ -70,7 +70,7 @@ def help_key(screen) -> str:
     return "F1"
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BangfuModal[None]):
     """The keys of the screen it was opened on; Esc (or F1 again) closes it."""
 
     DEFAULT_CSS = """

@@ -19,11 +19,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input, ProgressBar
 
+from db.store.connected import connected
 from screens.confirm import ConfirmScreen, answers
 from tui.i18n import t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LinesView, PlainStatic, render_strips
 
 
@@ -32,7 +33,7 @@ class ImportConfirmScreen(ConfirmScreen):
     BINDINGS = answers(YES, NO, enter_says_yes=False)
 
 
-class ImportScreen(Screen):
+class ImportScreen(BangfuScreen):
     DEFAULT_CSS = """
     ImportScreen .import-row { height: 1; margin: 0 1; }
     ImportScreen .import-row Input { width: 1fr; background: $boost; }
@@ -127,7 +128,6 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def read(self, path: str, mapping: str) -> None:
-        from db.models import database
         from db.roster_file import RosterFileError, parse_mapping, read_roster
         from db.roster_import import plan_import
         from tui.import_report import file_error, plan_lines
@@ -139,7 +139,7 @@ class ImportScreen(Screen):
             parsed = read_roster(os.path.expanduser(path), parse_mapping(items),
                                  progress=self._progress)
             self.app.call_from_thread(self.query_one(InfoLine).show, t("import.matching"))
-            with database.connection_context():
+            with connected():
                 plan = plan_import(parsed, progress=self._progress)
         except RosterFileError as exc:
             self.app.call_from_thread(self._failed, file_error(exc))
@@ -177,13 +177,12 @@ class ImportScreen(Screen):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def write(self, plan) -> None:
         from db.access import NotAllowed
-        from db.connection import with_retry
-        from db.models import database
+        from db.store.connection import with_retry
         from db.roster_import import RosterChanged, apply_import
         from tui.import_report import result_line
 
         try:
-            with database.connection_context():
+            with connected():
                 result = with_retry(lambda: apply_import(self.app.staff, plan,
                                                          progress=self._progress))
         except NotAllowed as exc:

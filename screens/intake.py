@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from db.store.connected import connected
 from db.text import one_line
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 WIDTHS = [3, 12, 14, 20]  # mark, number, name, open case
@@ -30,7 +31,7 @@ class IntakeTable(TableList):
     ]
 
 
-class IntakeScreen(Screen):
+class IntakeScreen(BangfuScreen):
     DEFAULT_CSS = """
     #intake-class-row { height: 1; margin: 1 1 0 1; }
     #intake-class-row Input { width: 20; background: $boost; }
@@ -80,10 +81,9 @@ class IntakeScreen(Screen):
     def load(self, text: str) -> None:
         from db.access import NotAllowed
         from db.case_status import CaseStatusError, class_for_intake
-        from db.models import database
 
         try:
-            with database.connection_context():
+            with connected():
                 _, name, rows = class_for_intake(self.app.staff, text)
         except CaseStatusError:
             self.app.call_from_thread(self._info, t("err.case_status.class_unknown"))

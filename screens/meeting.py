@@ -10,6 +10,7 @@ from textual import work
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
+from db.store.connected import connected
 from db.contacts import (CaseGone, ContactValidationError, meeting_entries, new_uuid,
                          save_meeting, validate)
 from db.search import RosterRow
@@ -150,15 +151,14 @@ class MeetingScreen(ContactScreen):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save_all(self, entries, keep_open: bool) -> None:
-        from db.connection import is_unreachable
-        from db.models import database
+        from db.store.connection import is_unreachable
 
         try:
-            with database.connection_context():
+            with connected():
                 save_meeting(self.app.staff, entries, on_retry=self.app.busy_retry)
         except CaseGone:
             self.app.call_from_thread(self._save_failed, t("meeting.case_gone"))
-        except Exception as exc:  # the share went away, the disk is full …
+        except Exception as exc:  # noqa: BLE001 - the share went away, the disk is full …
             kind, message = queued_message(exc, form=True)  # what happened, in words
             if is_unreachable(exc) and all(self._queue(e, kind) for e in entries):
                 self.app.call_from_thread(self._meeting_queued, entries, message)

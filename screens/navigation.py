@@ -11,7 +11,16 @@ own key does: the same permission checks, the same messages.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from tui.screen_base import BangfuScreen
+
+    _ScreenBase = BangfuScreen
+else:
+    _ScreenBase = object
 
 # action on the roster (screens/roster.py) -> the ability it needs (db.access);
 # the roster's own table (RosterScreen.ABILITY) says the same
@@ -31,7 +40,7 @@ def go_bindings() -> list[Binding]:
               for key, target in KEYS.items()]]
 
 
-class GoTo:
+class GoTo(_ScreenBase):
     """Mixin for a Screen: F2, F3–F12 as on the roster (see the module's text).
     The screen adds ``go_bindings()`` to its BINDINGS and asks ``go_allowed``
     from its ``check_action``."""

@@ -11,14 +11,15 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header
 
 from db import clock
+from db.store.connected import connected
 from db.overview import GROUPINGS, PERIODS, Overview
 from db.text import one_line
 from screens.navigation import GoTo, go_bindings
 from tui.i18n import due_label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 GROUP_WIDTHS = [16, 6, 9, 9, 11, 8]  # name, cases, one per rule (3), overdue
@@ -35,7 +36,7 @@ def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
 
 
-class OverviewScreen(GoTo, Screen):
+class OverviewScreen(GoTo, BangfuScreen):
     BINDINGS = [
         Binding("enter", "drill", "key.drill", id="drill"),
         Binding("p", "period", "key.period", id="period"),
@@ -77,10 +78,9 @@ class OverviewScreen(GoTo, Screen):
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def load(self) -> None:
-        from db.models import database
         from db.overview import overview
 
-        with database.connection_context():
+        with connected():
             data = overview(clock.today(), self.period, self.grouping, reader=self.app.staff)
         self.app.call_from_thread(self._loaded, data)
 

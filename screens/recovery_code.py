@@ -6,13 +6,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 
 from tui.i18n import t
+from tui.screen_base import BangfuModal
 from tui.widgets import KeyFooter, PlainStatic
 
 
-class RecoveryCodeScreen(ModalScreen[None]):
+class RecoveryCodeScreen(BangfuModal[None]):
     BINDINGS = [Binding("enter", "done", "key.recovery_written", id="done", key_display="⏎")]
 
     def __init__(self, code: str):

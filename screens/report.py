@@ -17,12 +17,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, ProgressBar, Static
 
 from db import clock
+from db.store.connected import connected
 from db.text import one_line
 from tui.i18n import due_label, failure, label, rule_label, share_text, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, fit
 
 def report_text(report) -> Text:
@@ -89,7 +90,7 @@ def report_text(report) -> Text:
     return text
 
 
-class ReportScreen(Screen):
+class ReportScreen(BangfuScreen):
     BINDINGS = [
         Binding("k", "kind", "key.report_kind", id="report_kind"),
         # priority: the scrolling body would take the arrows for itself
@@ -146,11 +147,10 @@ class ReportScreen(Screen):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def build(self, kind: str, week: str, term_id: int | None) -> None:
         from db.access import NotAllowed
-        from db.models import database
         from db.reports import ReportError, build_report
 
         try:
-            with database.connection_context():
+            with connected():
                 report = build_report(kind, reader=self.app.staff, week=week, term_id=term_id,
                                       progress=self._progress)
         except ReportError as exc:
@@ -202,10 +202,9 @@ class ReportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="report-term", exit_on_error=False)
     def step_term(self, delta: int) -> None:
-        from db.models import database
         from db.terms import list_terms
 
-        with database.connection_context():
+        with connected():
             terms = [term for term in list_terms() if term.start_date <= clock.today()]
         ids = [term.id for term in terms]
         if not ids:

@@ -7,11 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db.text import clean, one_line
 from tui.i18n import label, paren, restricted_entry, t
+from tui.screen_base import BangfuModal
 from tui.widgets import KeyFooter, PlainStatic
 
 
@@ -33,7 +33,7 @@ def entry_text(entry) -> Text:
     return text
 
 
-class RestrictedEntryScreen(ModalScreen[None]):
+class RestrictedEntryScreen(BangfuModal[None]):
     BINDINGS = [Binding("escape", "close", "key.back", id="close")]
 
     def __init__(self, entry):

@@ -7,17 +7,18 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header
 
+from db.store.connected import connected
 from db.text import one_line
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 WIDTHS = [10, 12, 11, 20]  # student, class, status, from term
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(BangfuScreen):
     BINDINGS = [
         Binding("k", "decide('keep')", "key.review_keep", id="review_keep"),
         Binding("c", "decide('close')", "key.review_close", id="review_close"),
@@ -50,10 +51,9 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def load(self) -> None:
-        from db.models import database
         from db.terms import to_review
 
-        with database.connection_context():
+        with connected():
             term, rows = to_review(self.app.staff.id)
         self.app.call_from_thread(self._loaded, term, rows)
 
@@ -91,11 +91,10 @@ class ReviewScreen(Screen):
     @work(thread=True, exclusive=True, group="review-save", exit_on_error=False)
     def save(self, row, decision: str, term_id: int) -> None:
         from db.cases import VersionConflict
-        from db.models import database
         from db.terms import carry
 
         try:
-            with database.connection_context():
+            with connected():
                 carry(self.app.staff, row.case_id, row.version, decision, term_id)
         except VersionConflict:
             self.app.call_from_thread(self.notify, t("review.conflict", name=one_line(row.name)),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from db.store.connected import connected
 from db.search import STATUS_FILTERS, RosterRow
 from db.text import one_line
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import CaseloadList, InfoLine, KeyFooter, PlainStatic, RosterList
 
 
@@ -45,7 +46,7 @@ class RosterResults(RosterList):
     ]
 
 
-class RosterScreen(Screen):
+class RosterScreen(BangfuScreen):
     BINDINGS = [
         Binding("enter", "open", "key.open", id="open"),
         Binding("ctrl+n", "log", "key.log", id="log"),
@@ -141,7 +142,6 @@ class RosterScreen(Screen):
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
     def load_caseload(self) -> None:
         from db import clock
-        from db.models import database
         from db.team import recently_assigned
         from db.terms import to_review
         from db.workflow import due_items, load_rules, my_cases
@@ -149,7 +149,7 @@ class RosterScreen(Screen):
         staff = self.app.staff
         if staff is None:
             return
-        with database.connection_context():
+        with connected():
             cases = my_cases(staff.id)
             rules = load_rules()
             items = due_items(cases, clock.today(), rules=rules)
@@ -185,11 +185,10 @@ class RosterScreen(Screen):
 
     @work(thread=True, exclusive=True, group="follow-up", exit_on_error=False)
     def mark_done(self, contact_id: int) -> None:
-        from db.models import database
         from db.workflow import FollowUpGone, mark_follow_up_done
 
         try:
-            with database.connection_context():
+            with connected():
                 mark_follow_up_done(self.app.staff, contact_id)
         except FollowUpGone:
             self.app.call_from_thread(self.notify, t("caseload.gone"), severity="warning",
@@ -384,10 +383,9 @@ class RosterScreen(Screen):
         """Count first, then show the overview complete in one frame (like a case):
         no half-empty screen competing with the count for the interpreter."""
         from db import clock
-        from db.models import database
         from db.overview import overview
 
-        with database.connection_context():
+        with connected():
             data = overview(clock.today(), reader=self.app.staff)
         self.app.call_from_thread(self._show_overview, data)
 
@@ -429,10 +427,9 @@ class RosterScreen(Screen):
     def load_phone(self, student_id: int) -> None:
         from db.access import sees_student
         from db.cases import load_case
-        from db.models import database
-        from screens.case import copy_phone
+        from screens.case_text import copy_phone
 
-        with database.connection_context():
+        with connected():
             if not sees_student(self.app.staff, student_id):  # a stale row
                 self.app.call_from_thread(self.app.not_allowed, "student")
                 return

@@ -15,12 +15,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from db.store.connected import connected
 from db.vocab import CHANNEL_KEYS, KIND_KEYS
 from screens.confirm import ConfirmScreen, answers
+from tui.broadcast import RulesChanged, tell_screens
 from tui.i18n import label, rule_counts, rule_label, rule_often, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
 WIDTHS = [27, 30, 19]  # rule, entries that count, how often
@@ -50,7 +52,7 @@ class RuleConfirmScreen(ConfirmScreen):
     BINDINGS = answers(YES, NO, enter_says_yes=False)
 
 
-class RulesScreen(Screen[bool]):
+class RulesScreen(BangfuScreen[bool]):
     """Dismissed with True when something was changed (the caller recounts)."""
 
     DEFAULT_CSS = """
@@ -118,10 +120,9 @@ class RulesScreen(Screen[bool]):
     # -- reading ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="rules", exit_on_error=False)
     def load(self) -> None:
-        from db.models import database
         from db.workflow import load_review_days, load_rules
 
-        with database.connection_context():
+        with connected():
             rules, days = load_rules(), load_review_days()
         self.app.call_from_thread(self._loaded, rules, days)
 
@@ -243,13 +244,12 @@ class RulesScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="rules-save", exit_on_error=False)
     def write(self, what: str, *args) -> None:
         from db import rules as school_rules
-        from db.models import database
         from db.workflow import Rule
 
         actor = self.app.staff
         done = "rules.saved"
         try:
-            with database.connection_context():
+            with connected():
                 if what == "edit":
                     code, days, per_term = args
                     if code == REVIEW:
@@ -288,9 +288,7 @@ class RulesScreen(Screen[bool]):
         if changed:
             self.changed = True
             # My caseload on the home screen counts with the new rules
-            for screen in self.app.screen_stack:
-                if hasattr(screen, "rules_changed"):
-                    screen.rules_changed()
+            tell_screens(self.app, RulesChanged)
         self.load()
 
     # -- remove, defaults, back ------------------------------------------------------

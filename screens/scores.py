@@ -16,13 +16,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input
 
 from db import clock
+from db.store.connected import connected
 from db.text import clean, one_line
 from tui.grid import EditGrid, GridColumn, GridRow
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import DateInput, InfoLine, KeyFooter, PlainStatic
 
 SCORE_WIDTH = 6
@@ -33,7 +34,7 @@ def _number_text(value: float) -> str:
     return f"{value:g}"
 
 
-class ScoreGridScreen(Screen[bool]):
+class ScoreGridScreen(BangfuScreen[bool]):
     """``kind``: "scores" (an exam's subjects) or "checkins" (1–5 per dimension)."""
 
     BINDINGS = [
@@ -42,13 +43,13 @@ class ScoreGridScreen(Screen[bool]):
     ]
 
     def __init__(self, kind: str = "scores", class_text: str = "", draft=None):
-        """``draft``: a db.local.Draft of this grid to restore (typed, never saved)."""
+        """``draft``: a db.store.local.Draft of this grid to restore (typed, never saved)."""
         super().__init__()
         self.kind = kind
         self.class_text = class_text
         self.draft = draft
         self.loaded_key: tuple | None = None  # the header (as typed) the grid was loaded for
-        self.sitting = None  # db.progress.Sitting of the grid shown
+        self.sitting = None  # db.scores.Sitting of the grid shown
         self.saved = False
         self.saving = False
 
@@ -106,10 +107,9 @@ class ScoreGridScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="grid-defaults", exit_on_error=False)
     def defaults(self) -> None:
-        from db.models import database
-        from db.progress import load_subjects, recent_exams
+        from db.scores import load_subjects, recent_exams
 
-        with database.connection_context():
+        with connected():
             subjects = load_subjects()
             exams = recent_exams(1) if self.scores else []
         self.app.call_from_thread(self._defaults, subjects, exams)
@@ -143,13 +143,11 @@ class ScoreGridScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="grid-load", exit_on_error=False)
     def load(self, header: tuple[str, ...]) -> None:
-        from db import progress
+        from db import checkins, scores
 
         class_text, date_text, exam, full, subjects = header
-        from db.models import database
-
-        with database.connection_context():
-            found = progress.find_class(class_text)
+        with connected():
+            found = scores.find_class(class_text)
             if found is None:
                 self.app.call_from_thread(self._bad_header, "class", "err.grid.class")
                 return
@@ -160,27 +158,27 @@ class ScoreGridScreen(Screen[bool]):
                 return
             try:
                 if self.scores:
-                    sitting = progress.validate_sitting(exam, date_text, full, subjects)
+                    sitting = scores.validate_sitting(exam, date_text, full, subjects)
                     when, columns = sitting.taken_on, sitting.subjects
                 else:
-                    when, columns = progress.validate_day(date_text), list(progress.load_dimensions())
-                    sitting = progress.Sitting("", when, 5, columns)
-            except progress.ScoreValidationError as exc:
+                    when, columns = scores.validate_day(date_text), list(scores.load_dimensions())
+                    sitting = scores.Sitting("", when, 5, columns)
+            except scores.ScoreValidationError as exc:
                 field, key = next(iter(exc.errors.items()))
                 self.app.call_from_thread(self._bad_header, field, key)
                 return
-            students = progress.class_students(found.class_id, supported_only=not self.scores)
+            students = scores.class_students(found.class_id, supported_only=not self.scores)
             ids = [s.student_id for s in students]
             stored: dict[tuple[int, str], str] = {}
             if self.scores:
-                for (sid, subject), (score, _) in progress.existing_scores(
+                for (sid, subject), (score, _) in scores.existing_scores(
                         ids, sitting.exam, when).items():
                     stored[(sid, subject)] = _number_text(score)
             else:
-                for sid, (ratings, note) in progress.existing_checkins(ids, when).items():
+                for sid, (ratings, note) in checkins.existing_checkins(ids, when).items():
                     stored.update({(sid, d): str(v) for d, v in ratings.items()})
                     if note:
-                        stored[(sid, progress.NOTE_COLUMN)] = note
+                        stored[(sid, checkins.NOTE_COLUMN)] = note
                     columns += [d for d in ratings if d not in columns]
         self.app.call_from_thread(self._loaded, header, found, sitting, students, columns,
                                   stored)
@@ -193,7 +191,7 @@ class ScoreGridScreen(Screen[bool]):
             target.first().focus()
 
     def _loaded(self, header, found, sitting, students, columns, stored) -> None:
-        from db.progress import NOTE_COLUMN
+        from db.checkins import NOTE_COLUMN
 
         self.loaded_key = header
         self.sitting = sitting
@@ -240,7 +238,7 @@ class ScoreGridScreen(Screen[bool]):
         """Typed cells are kept on this computer until saved (like every form)."""
         if self.app.staff is None or self.loaded_key is None:
             return
-        from db.local import save_draft
+        from db.store.local import save_draft
 
         grid = self.grid
         typed = [[sid, col, value] for (sid, col), value in grid.values.items()
@@ -257,7 +255,7 @@ class ScoreGridScreen(Screen[bool]):
             pass
 
     def drop_draft(self) -> None:
-        from db.local import discard_draft
+        from db.store.local import discard_draft
 
         try:
             discard_draft(self.app.db_path, self.app.staff.id, self.draft_form, "grid")
@@ -268,7 +266,12 @@ class ScoreGridScreen(Screen[bool]):
         self.refresh_bindings()
 
     def _show_cell_error(self) -> None:
+        """The error of the cell the cursor is on; else, while the header is not the
+        one the grid was loaded for, that it must be loaded first (the refusal of a
+        save stays said, whichever key comes next)."""
         key = self.grid.current_error
+        if not key and self.loaded_key is not None and self._header() != self.loaded_key:
+            key = "grid.reload_first"
         self.query_one("#grid-error", PlainStatic).update(t(key) if key else "")
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -291,18 +294,17 @@ class ScoreGridScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="grid-save", exit_on_error=False)
     def save(self, cells: dict) -> None:
-        from db import progress
-        from db.models import database
+        from db import checkins, scores
 
         try:
-            with database.connection_context():
+            with connected():
                 if self.scores:
-                    count = progress.save_scores(self.app.staff, self.sitting, cells)
+                    count = scores.save_scores(self.app.staff, self.sitting, cells)
                 else:
                     dims = [c.key for c in self.grid.columns if not c.text]
-                    count = progress.save_checkins(self.app.staff, self.sitting.taken_on, dims,
+                    count = checkins.save_checkins(self.app.staff, self.sitting.taken_on, dims,
                                                    cells)
-        except progress.ScoreValidationError as exc:
+        except scores.ScoreValidationError as exc:
             self.app.call_from_thread(self._invalid, exc.errors)
             return
         except Exception:

@@ -14,13 +14,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList
 from textual.widgets.option_list import Option
 
+from db.store.connected import connected
 from db.staff_view import StaffView, filter_staff
 from db.text import one_line
 from tui.i18n import account_error, label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import KeyFooter, PlainStatic
 
 
@@ -38,7 +39,7 @@ class PinInput(Input):
         super().__init__(password=True, max_length=64, **kwargs)
 
 
-class SignInScreen(Screen):
+class SignInScreen(BangfuScreen):
     BINDINGS = [
         Binding("enter", "sign_in", "key.sign_in", id="sign_in_list"),
         Binding("escape", "back", "key.back", id="signin_back"),
@@ -100,11 +101,10 @@ class SignInScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_staff(self) -> None:
-        from db.connection import with_retry
-        from db.models import database
+        from db.store.connection import with_retry
         from db.staff import list_staff
 
-        with database.connection_context():  # a busy file: the same back-off as a save
+        with connected():  # a busy file: the same back-off as a save
             staff = with_retry(list_staff, on_retry=self.app.busy_retry)
         self.app.call_from_thread(self._show_staff, staff)
 
@@ -243,7 +243,7 @@ class SignInScreen(Screen):
     def verify(self, staff: StaffView, pin: str) -> None:
         """The slow hash off the event loop; a wrong PIN is counted in the file."""
         from db.accounts import authenticate, choose_pin, must_change_pin
-        from db.connection import with_retry
+        from db.store.connection import with_retry
 
         def prove() -> bool:
             if not staff.has_pin:
@@ -262,11 +262,10 @@ class SignInScreen(Screen):
         then hand who signed in, and what they see, to ``done``; a refusal says why."""
         from db.access import scope_for
         from db.accounts import AccountError
-        from db.models import database
         from db.staff import staff_view
 
         try:
-            with database.connection_context():
+            with connected():
                 if not prove():
                     return
                 view = staff_view(staff_id)
@@ -312,7 +311,7 @@ class SignInScreen(Screen):
     @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
     def change_weak_pin(self, staff: StaffView, old: str, new: str) -> None:
         from db.accounts import change_own_pin
-        from db.connection import with_retry
+        from db.store.connection import with_retry
 
         self._prove_then_sign_in(
             staff.id, lambda: bool(with_retry(lambda: change_own_pin(staff.id, old, new))),
@@ -348,13 +347,12 @@ class SignInScreen(Screen):
     @work(thread=True, exclusive=True, group="pin", exit_on_error=False)
     def create_first(self, name: str, pin: str) -> None:
         from db.accounts import AccountError, StaffInput, add_account
-        from db.models import database
         from db.staff import staff_view
 
         from db import keys
 
         try:
-            with database.connection_context():
+            with connected():
                 row = add_account(None, StaffInput(name=name, pin=pin), first=True)
                 view = staff_view(row.id)
                 try:  # the new school's key: restricted text is sealed from the start

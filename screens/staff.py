@@ -14,14 +14,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input
 
+from db.store.connected import connected
 from db.text import one_line
 from db.vocab import ROLE_KEYS
 from screens.confirm import ConfirmScreen, answers
 from screens.signin import PinInput
 from tui.i18n import account_error, label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
 WIDTHS = [16, 15, 20, 22]  # name, role, classes, state
@@ -39,7 +40,7 @@ class StaffConfirmScreen(ConfirmScreen):
     BINDINGS = answers(YES, NO, enter_says_yes=False)
 
 
-class StaffScreen(Screen):
+class StaffScreen(BangfuScreen):
     DEFAULT_CSS = """
     #staff-form { height: auto; padding: 1 0 0 0; }
     #staff-form .row { height: auto; }
@@ -107,9 +108,8 @@ class StaffScreen(Screen):
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
     def load(self) -> None:
         from db.accounts import list_accounts
-        from db.models import database
 
-        with database.connection_context():
+        with connected():
             accounts = list_accounts()
         self.app.call_from_thread(self._loaded, accounts)
 
@@ -245,12 +245,11 @@ class StaffScreen(Screen):
     @work(thread=True, exclusive=True, group="staff-save", exit_on_error=False)
     def write(self, what: str, *args) -> None:
         from db import accounts
-        from db.connection import with_retry
-        from db.models import database
+        from db.store.connection import with_retry
 
         actor = self.app.staff
         try:
-            with database.connection_context():
+            with connected():
                 if what == "add":
                     with_retry(lambda: accounts.add_account(actor, args[0]))
                     done, changed = "staff.added", True

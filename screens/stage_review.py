@@ -13,13 +13,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, TextArea
 
 from db import clock
+from db.store.connected import connected
 from db.text import clean, one_line
 from db.vocab import GOAL_STATUSES
 from tui.i18n import failure, label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import DateInput, InfoLine, KeyFooter, PlainStatic, TableList
 
 WIDTHS = [10, 12, 10, 30]  # horizon, status (as judged), due, goal
@@ -51,7 +52,7 @@ class GoalStatusList(TableList):
         self.screen.refuse_typing()
 
 
-class StageReviewScreen(Screen[bool]):
+class StageReviewScreen(BangfuScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="save"),
         Binding("s", "status", "key.goal_status", id="review_status"),
@@ -64,7 +65,7 @@ class StageReviewScreen(Screen[bool]):
 
         self.case_id = case_id
         self.student_name = student_name
-        self.draft = draft  # db.local.Draft to restore
+        self.draft = draft  # db.store.local.Draft to restore
         self.uuid = draft.key if draft is not None else new_uuid()
         self.goals: list = []
         self.statuses: dict[int, str] = {}  # goal id -> status as judged now
@@ -114,11 +115,10 @@ class StageReviewScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="review-goals", exit_on_error=False)
     def load(self) -> None:
-        from db.models import database
         from db.plan import goals
         from db.workflow import load_review_days
 
-        with database.connection_context():
+        with connected():
             rows = goals(self.case_id)
             days = load_review_days()
         self.app.call_from_thread(self._loaded, rows, days)
@@ -182,7 +182,7 @@ class StageReviewScreen(Screen[bool]):
     def keep_draft(self) -> None:
         if not self._ready or self.app.staff is None or self.saving:
             return
-        from db.local import save_draft
+        from db.store.local import save_draft
 
         if not self.dirty and self.draft is None:
             return
@@ -194,7 +194,7 @@ class StageReviewScreen(Screen[bool]):
             pass
 
     def drop_draft(self) -> None:
-        from db.local import discard_draft
+        from db.store.local import discard_draft
 
         try:
             discard_draft(self.app.db_path, self.app.staff.id, DRAFT_FORM, self.uuid)
@@ -252,11 +252,10 @@ class StageReviewScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="review-save", exit_on_error=False)
     def save(self, values: dict) -> None:
-        from db.models import database
         from db.reviews import NextGoal, ReviewValidationError, save_review
 
         try:
-            with database.connection_context():
+            with connected():
                 save_review(self.app.staff, self.case_id, uuid=self.uuid,
                             review_date=values["date"], summary=values["summary"],
                             statuses=dict(self.statuses),

@@ -15,14 +15,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Header, Input, SelectionList, TextArea
 
+from db.store.connected import connected
 from db.students import MAX_GUARDIANS, GuardianInput, StudentForm, StudentInput
 from db.text import one_line
 from db.vocab import FAMILY_FLAGS, RELATION_KEYS
 from screens.confirm import ConfirmScreen
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import DateInput, KeyFooter, LetterChoice, PlainStatic
 from tui.ticks import TickBox, TickList
 
@@ -40,7 +41,7 @@ class GenderChoice(LetterChoice):
         return t("student.gender.none") if code == "U" else label("gender", code)
 
 
-class StudentScreen(Screen[int | None]):
+class StudentScreen(BangfuScreen[int | None]):
     """Dismissed with the student's id once saved, else None."""
 
     BINDINGS = [
@@ -223,13 +224,12 @@ class StudentScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="student-save", exit_on_error=False)
     def write(self, data: StudentInput) -> None:
         from db.access import NotAllowed
-        from db.connection import with_retry
-        from db.models import database
+        from db.store.connection import with_retry
         from db.students import StudentError, save_student
 
         form = self.form
         try:
-            with database.connection_context():
+            with connected():
                 student = with_retry(lambda: save_student(
                     self.app.staff, data, form.student_id if form else None,
                     form.version if form else None))

@@ -11,14 +11,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList
 from textual.widgets.option_list import Option
 
+from db.store.connected import connected
 from db.staff_view import filter_staff
 from db.text import one_line
 from db.vocab import ASSIGNMENT_ROLES
 from tui.i18n import label, t
+from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
 WIDTHS = [12, 16, 10]  # name, role, since
@@ -47,7 +48,7 @@ class RolePicker(LetterChoice):
             self.screen.action_role_picked()
 
 
-class TeamScreen(Screen[bool]):
+class TeamScreen(BangfuScreen[bool]):
     DEFAULT_CSS = """
     #team-role-row { height: 1; }
     #team-role-row .label { width: auto; padding: 0 1; }
@@ -100,11 +101,10 @@ class TeamScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
     def load(self) -> None:
-        from db.models import database
         from db.staff import list_staff
         from db.team import members, peers
 
-        with database.connection_context():
+        with connected():
             found = members(self.case_id)
             paired = peers(self.case_id)
             staff = self.staff or list_staff()
@@ -247,11 +247,10 @@ class TeamScreen(Screen[bool]):
 
     @work(thread=True, exclusive=True, group="team-save", exit_on_error=False)
     def save(self, what: str, ident: int, role: str) -> None:
-        from db.models import database
         from db.team import TeamError, assign, pair, unassign, unpair
 
         try:
-            with database.connection_context():
+            with connected():
                 if what == "assign":
                     assign(self.app.staff, self.case_id, ident, role)
                 elif what == "pair":

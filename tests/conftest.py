@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import pytest
 
 from db import accounts, clock
-from db.connection import close_database, open_database
+from db.store.connection import close_database, open_database
 from db.models import Contact, SchoolClass, Term
 from db.staff import add_staff
 from db.students import add_guardian, create_student, open_case
@@ -39,6 +41,39 @@ def steady_cursor():
     patch = pytest.MonkeyPatch()
     patch.setattr(Input, "_toggle_cursor", lambda self: None)
     patch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+    yield
+    patch.undo()
+
+
+IDLE_GRANULARITY = 0.004  # seconds; Textual's own is 0.02
+
+
+async def finer_wait_for_idle(min_sleep: float = IDLE_GRANULARITY, max_sleep: float = 1) -> None:
+    """Textual's ``wait_for_idle`` (what Pilot waits with after every key) with a
+    finer step: the same test (the process used no CPU for one step: every message
+    the key caused is handled) in 4 ms steps instead of 20, so a key typed in a test
+    costs a few milliseconds of waiting, not 40-80.  Workers are waited for by
+    ``tests.helpers.settle``, as before."""
+    start = time.monotonic()
+    while True:
+        cpu = time.process_time()
+        await asyncio.sleep(IDLE_GRANULARITY)
+        cpu_used = time.process_time() - cpu
+        elapsed = time.monotonic() - start
+        if elapsed >= max_sleep:
+            break
+        if elapsed > min_sleep and cpu_used < IDLE_GRANULARITY / 20:
+            break
+
+
+@pytest.fixture(autouse=True, scope="session")
+def finer_idle():
+    import textual.app
+    import textual.pilot
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(textual.app, "wait_for_idle", finer_wait_for_idle)
+    patch.setattr(textual.pilot, "wait_for_idle", finer_wait_for_idle)
     yield
     patch.undo()
 
@@ -93,6 +128,20 @@ def pytest_configure(config):
                             "(locking, journals, backups, the share); not run on PostgreSQL")
     config.addinivalue_line("markers", "server: needs the PostgreSQL test server; "
                             "runs in the PostgreSQL run")
+
+
+# Files that make server databases or roles by fixed names: each runs whole in one
+# pytest-xdist worker (``./dev test`` uses ``--dist loadgroup``; every other test goes
+# to whichever worker is free, so the long share and stress tests run side by side).
+ONE_WORKER_FILES = ("test_server.py", "test_server_faults.py", "test_server_writers.py",
+                    "test_tamper.py", "test_migrate_to.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in ONE_WORKER_FILES:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 def pytest_runtest_setup(item):

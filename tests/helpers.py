@@ -50,12 +50,15 @@ def make_app(path) -> BangfuApp:
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results land on screen.  A worker replaced
-    by a newer one of its exclusive group is cancelled, not failed: it counts
-    as done (the newer one is waited for in the same round or the next)."""
+    """Let keys typed ahead and workers finish, and their results land on screen.
+    A worker replaced by a newer one of its exclusive group is cancelled, not
+    failed: it counts as done (the newer one is waited for in the same round or
+    the next)."""
     from textual.worker import WorkerCancelled
 
     for _ in range(rounds):
+        while pilot.app.keys_waiting:  # keys typed ahead, still on their way
+            await pilot.pause()
         while True:
             try:
                 await pilot.app.workers.wait_for_complete()

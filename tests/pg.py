@@ -15,8 +15,8 @@ import os
 PG_SERVER = os.environ.get("BANGFU_TEST_PG", "")
 ON_SERVER = os.environ.get("BANGFU_TEST_BACKEND", "").lower() == "postgresql"
 # ``./dev test`` runs the suite in several pytest-xdist worker processes: each has a
-# suite database of its own.  A whole test file runs in one worker (``--dist loadfile``),
-# so the databases and roles a file makes by name are never shared between workers.
+# suite database of its own.  A file that makes databases or roles by name runs whole
+# in one worker (tests/conftest.py, ONE_WORKER_FILES), so they are never shared.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 SUITE_DATABASE = "bangfu_test" + (f"_{WORKER}" if WORKER else "")
 

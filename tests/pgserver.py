@@ -6,7 +6,8 @@
 The server runs from the distribution's binaries (``/usr/lib/postgresql/*/bin``
 on Debian, or whatever ``pg_ctl`` is on PATH) as an unprivileged user: as root
 that is the ``postgres`` account the package made, otherwise the caller.  It
-listens on 127.0.0.1 only, on a free port, with its socket and data in a new folder under the temporary directory.
+listens on 127.0.0.1 only, on a free port, with its socket and data in a new folder
+under the temporary directory.
 The role ``bangfu`` gets a password (the URL carries no password: clients take
 it from ``PGPASSWORD`` or ``~/.pgpass``, as a school's would).  Durability is
 off (``fsync``, ``synchronous_commit``): this server only ever holds test data.
@@ -34,7 +35,8 @@ def binaries() -> Path | None:
     if found:
         return Path(os.path.realpath(found)).parent
     versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                      key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
+                      key=lambda p: (int(Path(p).parent.parent.name)
+                                     if Path(p).parent.parent.name.isdigit() else 0))
     return Path(versions[-1]).parent if versions else None
 
 
@@ -61,7 +63,7 @@ def connect(url: str, *, autocommit: bool = True):
     """A plain psycopg2 connection to ``url`` (to make databases, hold a lock)."""
     import psycopg2
 
-    from db.server import connect_params
+    from db.store.server import connect_params
 
     name, params = connect_params(url)
     conn = psycopg2.connect(dbname=name, **params)

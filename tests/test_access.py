@@ -33,7 +33,7 @@ def env(tmp_path, local_state):
 
 def cli(env, school, *args, pin="1234"):
     """``bangfu ARGS`` in a subprocess, with this process's connection closed."""
-    from db.connection import close_database
+    from db.store.connection import close_database
 
     close_database()
     return run_cli(env, *args, db=school.path, pin=pin)

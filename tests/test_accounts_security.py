@@ -16,7 +16,7 @@ import pytest
 
 from db import accounts, clock
 from db.accounts import AccountError
-from db.connection import close_database, open_database
+from db.store.connection import close_database, open_database
 from db.models import AuditLog, Case, Staff
 from tests.helpers import cli_env, make_app, run_cli, settle, sign_in
 
@@ -73,7 +73,7 @@ def test_parallel_wrong_pins_never_check_more_than_the_limit(school, monkeypatch
     """24 threads, each with its own connection, try a wrong PIN at once; then
     the right PIN.  A try is counted in the same write as its check, so at most
     MAX_TRIES PINs are ever checked and the right one is refused: locked."""
-    from db.connection import with_retry
+    from db.store.connection import with_retry
     from db.models import database
 
     li = school.other

@@ -148,7 +148,7 @@ def test_merge_keeps_mine_takes_theirs_and_lists_what_both_changed():
 def test_an_older_file_upgrades_with_every_entry_at_version_one(tmp_path):
     """Schema version 9 on a file from the first release: nothing lost, every
     entry at version 1, and the version check works on it at once."""
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.models import Staff
     from tests.test_migrations import make_v1_file
 
@@ -281,7 +281,7 @@ async def test_a_draft_reopened_after_a_crash_is_checked_against_its_own_version
         school, coordinator):
     """The draft keeps the version the form was opened at: someone's save in
     between is a conflict after the restart too, never overwritten."""
-    from db.local import drafts
+    from db.store.local import drafts
     from screens.drafts import DraftsScreen
 
     cid = contact_id(school)

@@ -14,11 +14,11 @@ import pytest
 
 from tests.pg import ON_SERVER
 
-from db import audit, clock
-from db.audit import MASKED, FilterError, find_audit, resolve_filter
+from db import audit_queries, clock
+from db.audit_queries import MASKED, FilterError, find_audit, resolve_filter
 from db.contacts import amend_contact, load_entry, open_restricted
 from db.models import AuditLog, Contact, Staff, database
-from db.progress import save_scores, validate_sitting
+from db.scores import save_scores, validate_sitting
 from db.staff import add_staff
 from db.students import create_student
 from tests.conftest import NOW, TODAY
@@ -155,7 +155,7 @@ def test_resolve_filter_names_people_students_and_days(school):
     assert chosen.staff_id == school.teacher.id and chosen.staff_name == "王芳"
     assert chosen.student_id == school.students["张伟"].id and chosen.student_no == "20240101"
     assert chosen.since == dt.date(2026, 11, 1) and chosen.until == TODAY
-    assert resolve_filter() == audit.AuditFilter()
+    assert resolve_filter() == audit_queries.AuditFilter()
     for args, field, code in [(("nobody",), "staff", "none"),
                               (("", "no such pupil"), "student", "none"),
                               (("", "", "soon"), "since", "format"),
@@ -203,7 +203,7 @@ def test_the_file_refuses_to_change_or_remove_an_audit_row(school):
                 con.execute("DELETE FROM audit_log")
         finally:
             con.close()
-    with pytest.raises(Exception):
+    with pytest.raises(peewee.DatabaseError, match="audit log cannot be changed"):
         AuditLog.delete().execute()
 
 
@@ -225,9 +225,9 @@ def test_a_restricted_entrys_text_is_masked_but_kept(school):
     assert row.changes["participants"] == [MASKED, MASKED]
     stored = database.execute_sql("SELECT changes FROM audit_log WHERE id = ?", (row.id,))
     assert "Secret talk" in stored.fetchone()[0]  # the stored row keeps it
-    from tui.cli_audit import render_csv, render_markdown, summary
+    from tui.audit_log import render_csv, render_markdown, summary
 
-    chosen = audit.AuditFilter()
+    chosen = audit_queries.AuditFilter()
     for text in (render_csv([row], chosen), render_markdown([row], chosen), summary(row)):
         assert "Secret" not in text and "restricted entry" in text
 

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from db import storage
-from db.connection import close_database
+from db.store import storage
+from db.store.connection import close_database
 from tests.helpers import ROOT, cli_env
 from tests.test_storage import make_school
 from tui import i18n
-from tui.cli_share import backup_message, backup_reason
+from tui.backup_text import backup_message, backup_reason
 
 pytestmark = pytest.mark.file_only
 

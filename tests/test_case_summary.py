@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 from db.models import Contact
 from db.plan import add_goal
-from db.progress import save_checkins, save_dimensions, save_scores, validate_sitting
+from db.checkins import save_checkins
+from db.scores import save_dimensions, save_scores, validate_sitting
 from db.reviews import save_review
 from db.team import pair
 from tests.helpers import cli_env, run_cli

@@ -177,7 +177,7 @@ def cli(env, db, *args):
 
 
 def test_bangfu_due_lists_then_forgets_what_bangfu_log_did(owed, tmp_path):
-    from db.connection import close_database
+    from db.store.connection import close_database
 
     close_database()
     env = cli_env(tmp_path)
@@ -197,7 +197,7 @@ def test_bangfu_due_lists_then_forgets_what_bangfu_log_did(owed, tmp_path):
 
 
 def test_bangfu_due_with_nothing_due_exits_0(school, tmp_path):
-    from db.connection import close_database
+    from db.store.connection import close_database
 
     close_database()
     env = cli_env(tmp_path)

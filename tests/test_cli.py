@@ -384,3 +384,14 @@ def test_usage_errors_are_one_line_too(env, school, args):
     assert proc.returncode == 2
     assert_one_line_error(proc)
     assert contact_count() == before
+
+
+def test_version_is_the_projects(tmp_path):
+    import tomllib
+
+    from tests.helpers import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    done = run_cli(cli_env(tmp_path), "--version", pin=None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"bangfu {project['version']}"

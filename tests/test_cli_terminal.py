@@ -261,7 +261,7 @@ def test_term_dumb_refuses_the_app_in_one_line_without_escape_codes(school, env,
 # -- 3. --help fits 80 columns, in both languages ------------------------------------------------
 
 def commands() -> list[str]:
-    from tui.cli import build_parser
+    from tui.cli.entry import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     return list(sub.choices)
@@ -286,7 +286,7 @@ def test_every_help_fits_80_columns(env, lang):
 
 
 def test_help_wrapping_keeps_every_word():
-    from tui.cli_terminal import wrap_cells
+    from tui.cli.terminal import wrap_cells
 
     text = ("posix（单机或可靠的锁）或 dotfile（网络共享盘）；否则取 BANGFU_LOCKING、配置文件 "
             "or a long English sentence that goes on")

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from db import clock
-from db.connection import close_database, open_database
+from db.store.connection import close_database, open_database
 from db.models import AuditLog, Case, Contact, Meta, Staff, Student, Term
 from tests.helpers import cli_env, run_cli
 

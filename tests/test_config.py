@@ -180,7 +180,8 @@ def test_unlock_waits_for_the_configured_threshold(dirs, tmp_path, capsys):
     import os
     import time
 
-    from db.connection import lock_dir, open_database, close_database
+    from db.store.connection import open_database, close_database
+    from db.store.lock import lock_dir
     from tui.cli import main
 
     cfg, _ = dirs

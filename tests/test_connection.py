@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from peewee import OperationalError
 
-from db.connection import with_retry
+from db.store.connection import with_retry
 from db.models import Contact
 from tests.pg import ON_SERVER
 
@@ -50,7 +50,7 @@ def test_other_errors_and_the_last_busy_error_are_raised():
 WRITER = """
 import sys
 sys.path.insert(0, {root!r})
-from db.connection import open_database
+from db.store.connection import open_database
 from db.contacts import ContactInput, save_contact, validate
 from db.staff import find_staff
 open_database({path!r})

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from db import audit, journal, storage
-from db.connection import close_database, hostname, open_database
+from db import audit
+from db.store import journal, journal_check, storage
+from db.store.connection import close_database, open_database
+from db.store.host import hostname
 from db.models import Contact, Guardian
 from tests.helpers import cli_env, run_cli
 from tests.test_storage import make_school, sql
@@ -190,7 +192,7 @@ def test_every_kind_of_journaled_write_leaves_check_ok(tmp_path, env, closing):
     with pytest.raises(AccountError):
         authenticate(school.other.id, "0000")  # counted in the file, journaled
     from db.students import _save_guardians
-    from db import journal as jr
+    from db.store import journal as jr
 
     student = school.students["张伟"].id
     with jr.transaction():  # the student editor removing a guardian
@@ -355,7 +357,7 @@ def test_two_alike_audit_entries_in_one_second_both_come_back(tmp_path, closing)
     shutil.copy(path, backup)
     open_database(path)
     from db import audit
-    from db import journal as jr
+    from db.store import journal as jr
 
     contact = Contact.get(Contact.uuid == "00000000-0000-4000-8000-000000000001")
     for _ in range(2):
@@ -377,7 +379,7 @@ def test_the_journal_records_its_schema_and_the_row_as_committed(tmp_path, closi
     """A row written again after its audit entry, in the same transaction, is
     journaled as it was committed (else check would call it damaged)."""
     from db import audit
-    from db import journal as jr
+    from db.store import journal as jr
 
     path = tmp_path / "school.db"
     school = make_school(path)
@@ -472,7 +474,7 @@ def test_a_save_between_reading_the_journals_and_the_rows_is_no_damage(tmp_path,
 
     path = tmp_path / "school.db"
     school = make_school(path)
-    expected = journal.scan(path)  # the journals as check read them
+    expected = journal_check.scan(path)  # the journals as check read them
     open_database(path)
     student = school.students["张伟"].id
     with journal.transaction():  # the student editor: a guardian's new phone
@@ -484,13 +486,13 @@ def test_a_save_between_reading_the_journals_and_the_rows_is_no_damage(tmp_path,
     close_database()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        first = journal.compare(conn.execute, expected, 0)  # rows by digest
+        first = journal_check.compare(conn.execute, expected, 0)  # rows by digest
         assert [(d.table, d.column) for d in first] == [("guardian", "")]
         keys = {d.key for d in first}
-        again = journal.scan(path, only=keys)  # those rows in full, as journaled by now
-        assert journal.compare(conn.execute, again, 0, only=keys) == []
+        again = journal_check.scan(path, only=keys)  # those rows in full, as journaled by now
+        assert journal_check.compare(conn.execute, again, 0, only=keys) == []
         expected.read(path)  # or: the lines written since
-        assert journal.compare(conn.execute, expected, 0) == []
+        assert journal_check.compare(conn.execute, expected, 0) == []
     finally:
         conn.close()
     assert storage.check(path, "posix").status == 0

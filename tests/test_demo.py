@@ -11,12 +11,15 @@ from collections import Counter
 import pytest
 
 from db import clock
-from db.connection import close_database, open_database
-from db.demo import _Builder, build_demo, exams_for, school_days, terms_for
+from db.store.connection import close_database, open_database
+from db.demo.build import build_demo
+from db.demo.calendar import exams_for, school_days, terms_for
+from db.demo.contacts import Builder
 from db.models import (Assignment, AuditLog, Case, Checkin, Contact, Goal, Guardian, PeerPair,
                        SchoolClass, Score, StageReview, Staff, Student, Term)
 from db.pinyin import name_keys
-from db.progress import DEFAULT_DIMENSIONS, DEFAULT_SUBJECTS, term_figures
+from db.progress import term_figures
+from db.scores import DEFAULT_DIMENSIONS, DEFAULT_SUBJECTS
 from db.vocab import (CASE_STATUSES, CATEGORIES, CAUSES, CHANNELS, CONTACT_KINDS,
                       FAMILY_FLAGS, GOAL_STATUSES, RELATIONS, STAFF_ROLES, split_codes)
 
@@ -270,7 +273,7 @@ def test_psychological_cases_have_monthly_checkins(school):
 def test_scores_and_checkins_leave_the_rest_of_the_school_as_it_was(fresh, monkeypatch):
     """They come from a stream of their own: the same seed without them gives the
     same rows everywhere else, and generating them draws nothing from the others."""
-    real = _Builder.scores_and_checkins
+    real = Builder.scores_and_checkins
 
     def tables():
         out = {}
@@ -286,7 +289,7 @@ def test_scores_and_checkins_leave_the_rest_of_the_school_as_it_was(fresh, monke
         assert self.rows["score"] and self.rows["checkin"]
 
     fresh("with.db")
-    monkeypatch.setattr(_Builder, "scores_and_checkins", checked)
+    monkeypatch.setattr(Builder, "scores_and_checkins", checked)
     build_demo(students=300, seed=5)
     full = tables()
     audit = list(AuditLog.select().order_by(AuditLog.id).tuples())
@@ -295,7 +298,7 @@ def test_scores_and_checkins_leave_the_rest_of_the_school_as_it_was(fresh, monke
         self.rows["score"], self.rows["checkin"] = [], []
 
     fresh("without.db")
-    monkeypatch.setattr(_Builder, "scores_and_checkins", skipped)
+    monkeypatch.setattr(Builder, "scores_and_checkins", skipped)
     build_demo(students=300, seed=5)
     assert not Score.select().exists() and not Checkin.select().exists()
     assert tables() == full

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from db.config import Settings
-from db.connection import close_database, lock_dir, open_database
-from db.local import drafts
+from db.store.connection import close_database, open_database
+from db.store.lock import lock_dir
+from db.store.local import drafts
 from db.models import Case, Contact, database
 from screens.case import CaseScreen
 from screens.case_edit import CaseEditScreen
@@ -48,7 +49,7 @@ async def leave_a_contact_draft(school, text: str = "Fees") -> str:
 
 
 async def test_a_contact_draft_is_offered_to_its_author_restored_and_saved(school):
-    from db import storage
+    from db.store import storage
 
     uuid = await leave_a_contact_draft(school)
     backup = None
@@ -261,7 +262,7 @@ async def test_a_stale_lock_is_not_offered_to_a_teacher(dotfile_school):
 @pytest.mark.file_only
 async def test_a_live_writers_old_lock_is_not_offered_for_removal(dotfile_school):
     """A lock held for minutes by a writer that is alive (a long import) is no crash."""
-    from db.connection import LockHeartbeat
+    from db.store.lock import LockHeartbeat
 
     app = dotfile_app(dotfile_school)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -21,7 +21,8 @@ from db.staff import add_staff
 from db.students import add_guardian, create_student
 from tests.conftest import NOW, PIN_HASH, TODAY
 from tests.helpers import cli_env, run_cli
-from tui import cli_export, i18n
+from tui import export_files as cli_export
+from tui import i18n
 
 SECRET = "SECRET-counselling-talk"
 SECRET_FIELD = "SECRET-family-conflict"

@@ -449,7 +449,7 @@ async def test_a_crash_of_the_app_prints_one_line_without_the_traceback(school, 
     """Textual's own crash report lists every frame's local variables (a case
     view: the student's name, the notes): only the kind of error is printed."""
     import screens.case
-    from tui.cli import quiet_crashes
+    from tui.cli.entry import quiet_crashes
 
     def broken(*args, **kwargs):
         raise RuntimeError("broken")
@@ -490,7 +490,7 @@ def assert_nothing_personal(text: str) -> None:
 def test_a_damaged_file_is_one_line_without_personal_data(school, env):
     import sqlite3
 
-    from db.connection import close_database
+    from db.store.connection import close_database
 
     close_database()
     with sqlite3.connect(school.path) as db:  # a table gone, as a broken copy could have it
@@ -611,7 +611,7 @@ async def overlong_exam(pilot, field: str, limit: int):
 
 
 async def overlong_note(pilot, field: str, limit: int):
-    from db.progress import NOTE_COLUMN
+    from db.checkins import NOTE_COLUMN
     from tui.grid import EditGrid
 
     await sign_in(pilot)

@@ -20,7 +20,7 @@ def test_the_tui_never_imports_the_pinyin_dictionary(school, tmp_path):
     out = run_python(f"""
         import asyncio, sys
         sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
-        from db.connection import open_database
+        from db.store.connection import open_database
         from tests.helpers import make_app, settle, sign_in
         open_database({str(school.path)!r})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from db.local import drafts
+from db.store.local import drafts
 from screens.contact import ContactScreen
 from screens.signin import LockScreen
 from tests.helpers import make_app, settle, sign_in, type_text

@@ -23,10 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from db import connection
-from db.connection import (DatabaseError, LockHeld, close_database, live_owner,
-                           lock_dir, lock_owners, open_database, owners_dir, peek_locking,
-                           remove_lock, stale_lock_age)
+from db.store import connection, host, lock
+from db.store.connection import DatabaseError, close_database, open_database, peek_locking
+from db.store.lock import LockHeld, live_owner, lock_dir, lock_owners, owners_dir, remove_lock, stale_lock_age
 from db.models import database
 from tests.conftest import build_small_school
 from tests.helpers import ROOT, cli_env, run_cli
@@ -100,7 +99,7 @@ def test_a_client_with_the_other_locking_never_rolls_back_a_live_writer(tmp_path
         with pytest.raises(DatabaseError) as refused:
             open_database(path, locking=wrong)
         assert refused.value.code == "locking" and refused.value.detail == stored
-        from db import storage
+        from db.store import storage
 
         assert storage.check(path, wrong).status == 2
         with pytest.raises(DatabaseError):
@@ -160,8 +159,9 @@ async def test_the_app_with_the_other_locking_is_refused_and_touches_nothing(tmp
 LONG_WRITE = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from db.connection import open_database, owners_dir
-from db import journal
+from db.store.connection import open_database
+from db.store.lock import owners_dir
+from db.store import journal
 from db.models import database
 open_database(sys.argv[2], locking="dotfile")
 with journal.transaction():
@@ -295,17 +295,17 @@ def test_a_heartbeat_says_who_and_goes_with_its_write(tmp_path):
     make_file(path, "dotfile")
     db = open_database(path, locking="dotfile")
     try:
-        connection.OWNER_AFTER_SECONDS, before = 0.0, connection.OWNER_AFTER_SECONDS
+        lock.OWNER_AFTER_SECONDS, before = 0.0, lock.OWNER_AFTER_SECONDS
         try:
             with db.atomic():
                 database.execute_sql("INSERT INTO filler (text) VALUES ('x')")
                 while not lock_owners(path):
                     time.sleep(0.01)
                 [owner] = lock_owners(path)
-                assert (owner.host, owner.pid, owner.alive) == (connection.hostname(),
-                                                                os.getpid(), True)
+                assert (owner.host, owner.pid, owner.alive) == (host.hostname(),
+                                                          os.getpid(), True)
         finally:
-            connection.OWNER_AFTER_SECONDS = before
+            lock.OWNER_AFTER_SECONDS = before
         assert lock_owners(path) == []
         with db.atomic():  # a save shorter than a second never writes one
             database.execute_sql("INSERT INTO filler (text) VALUES ('y')")
@@ -391,7 +391,7 @@ def test_set_locking_needs_an_administrator(tmp_path):
     (RuntimeError("something internal with 张伟 in it"), "unexpected", 1),
 ])
 def test_a_failure_is_said_in_words(monkeypatch, capsys, tmp_path, error, words, status):
-    from tui import cli
+    from tui.cli import entry as cli
 
     def failing(args, settings):
         raise error
@@ -410,8 +410,8 @@ def test_log_behind_a_dead_lock_queues_the_entry_instead_of_failing(tmp_path, mo
     "OperationalError": the entry was neither written nor queued."""
     import io
 
-    from db.local import outbox
-    from tui import cli
+    from db.store.local import outbox
+    from tui.cli import entry as cli
 
     path = tmp_path / "school.db"
     make_file(path, "dotfile")
@@ -434,11 +434,11 @@ def test_log_behind_a_dead_lock_queues_the_entry_instead_of_failing(tmp_path, mo
     lock_dir(path).rmdir()
     open_database(path, locking="dotfile")
     try:
-        from db.contacts import flush_outbox
+        from db.outbox import flush_outbox
         from db.staff import find_staff
 
         wang = find_staff("王芳")[0]
-        assert data["staff_id"] == wang.id  # sealed by her (db.local)
+        assert data["staff_id"] == wang.id  # sealed by her (db.store.local)
         assert flush_outbox(path, wang).written == 1  # her sign-in above holds her key
     finally:
         close_database()

@@ -13,8 +13,8 @@ import time
 import pytest
 
 from db import clock
-from db.connection import close_database, open_database
-from db.migrate_to import MigrateError, migrate_to
+from db.store.connection import close_database, open_database
+from db.store.migrate_to import MigrateError, migrate_to
 from db.models import (ALL_MODELS, Case, Contact, Guardian, Meta, Score, Staff, Student,
                        database)
 from db.staff import add_staff
@@ -76,7 +76,7 @@ def _file_tables(path) -> set[str]:
 def _server_tables(url) -> set[str]:
     import psycopg2
 
-    from db.server import connect_params
+    from db.store.server import connect_params
 
     name, params = connect_params(url)
     conn = psycopg2.connect(dbname=name, **params)
@@ -94,7 +94,7 @@ def fingerprint(url) -> dict:
     history's timestamps too) and every sequence's position."""
     import psycopg2
 
-    from db.server import connect_params
+    from db.store.server import connect_params
 
     name, params = connect_params(url)
     conn = psycopg2.connect(dbname=name, **params)
@@ -231,7 +231,7 @@ def test_a_copy_changed_on_the_server_is_refused_not_overwritten(school_file, ta
 def test_a_database_holding_something_else_is_refused(school_file, target):
     import psycopg2
 
-    from db.server import connect_params
+    from db.store.server import connect_params
 
     url = target("bangfu_migrate_6")
     name, params = connect_params(url)
@@ -286,7 +286,7 @@ def test_nothing_is_written_before_the_answer_or_from_a_file_with_orphans(school
 
 def test_a_server_failure_after_the_rows_rolls_everything_back(school_file, target,
                                                                monkeypatch):
-    from db import migrate_to as module
+    from db.store import migrate_to as module
 
     def broken(cur, order, columns):
         cur.execute("SELECT * FROM no_such_table")
@@ -342,7 +342,7 @@ DEMO_STUDENTS = 20_000
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
     """The demo school in a file, built once for the module."""
-    from db.demo import build_demo
+    from db.demo.build import build_demo
 
     clock.set_today(TODAY, NOW)
     path = tmp_path_factory.mktemp("demo") / "demo.db"

@@ -11,7 +11,7 @@ from peewee import IntegrityError, SqliteDatabase
 from playhouse.migrations import Runner
 
 from db.cases import load_case
-from db.connection import (DatabaseError, close_database, known_migrations, open_database,
+from db.store.connection import (DatabaseError, close_database, known_migrations, open_database,
                            schema_version)
 from db.models import Contact, Student, database
 from db.roster import load_index

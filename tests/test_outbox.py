@@ -17,8 +17,9 @@ import peewee
 import pytest
 
 import db.contacts
-from db.contacts import ContactInput, flush_outbox, queue_contact, save_contact, validate
-from db.local import REFUSED, key_of, outbox, outbox_count, waiting_for
+from db.contacts import ContactInput, save_contact, validate
+from db.outbox import flush_outbox, queue_contact
+from db.store.local import REFUSED, key_of, outbox, outbox_count, waiting_for
 from db.models import AuditLog, Case, Contact
 from screens.contact import ContactScreen
 from tests.helpers import cli_env, make_app, settle, sign_in
@@ -55,7 +56,7 @@ def signed_in_here(staff):
 
 def opened(path, staff) -> list[dict]:
     """``staff``'s waiting entries as their key opens them."""
-    from db.local import outbox_key
+    from db.store.local import outbox_key
 
     key = key_of(staff.id) or outbox_key(staff.id, "1234")
     items, _ = waiting_for(path, staff.id, key)
@@ -222,7 +223,7 @@ def test_flush_keeps_an_entry_whose_author_is_unknown(school):
     """Sealed by someone not in this file's staff list: nobody signed in here is
     its author, so nobody writes it; it stays, untouched, counted as someone else's."""
     from db import session
-    from db.local import entry_to_json, outbox_key, put_outbox
+    from db.store.local import entry_to_json, outbox_key, put_outbox
 
     entry = entry_for(school.cases["张伟"].id, "by someone who is not in the list")
     session.remember(999, "outbox", outbox_key(999, "1234"))
@@ -242,7 +243,7 @@ def test_an_unreadable_outbox_file_is_reported_not_silently_counted(school, env)
     is counted as waiting (header, doctor) but must then also be listed and reported
     by the flush, not ignored: otherwise "1 waiting" never goes away and nobody
     can see what it is."""
-    from db.local import folder
+    from db.store.local import folder
 
     where = folder("outbox", school.path)
     where.mkdir(parents=True)

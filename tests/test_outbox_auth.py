@@ -15,10 +15,12 @@ import uuid as uuidlib
 
 import pytest
 
-from db import local, session
+from db import session
+from db.store import local
 from db.accounts import change_pin, verify_pin
-from db.contacts import ContactInput, flush_outbox, queue_contact, validate
-from db.local import db_identity, folder, outbox, outbox_count
+from db.contacts import ContactInput, validate
+from db.outbox import flush_outbox, queue_contact
+from db.store.local import db_identity, folder, outbox, outbox_count
 from db.models import AuditLog, Contact
 from tests.helpers import cli_env, make_app, run_cli, settle, sign_in
 

@@ -8,9 +8,10 @@ import json
 import pytest
 
 from db.models import AuditLog, Checkin, Meta, Score
-from db.progress import (Point, ScoreValidationError, SettingError, cell_key, class_students,
-                         find_class, load_dimensions, measure, save_checkins, save_dimensions,
-                         save_scores, student_progress, term_figures, validate_sitting)
+from db.progress import Point, measure, student_progress, term_figures
+from db.checkins import save_checkins
+from db.scores import (ScoreValidationError, SettingError, cell_key, class_students, find_class,
+                       load_dimensions, save_dimensions, save_scores, validate_sitting)
 
 
 def sit(exam: str, date: str, full: str = "100", subjects="语文,数学,英语"):
@@ -185,8 +186,8 @@ def test_a_case_shows_each_subjects_trend_over_its_term(school):
 def test_scores_and_check_ins_are_journaled_and_come_back_after_a_restore(school, tmp_path):
     import shutil
 
-    from db import journal
-    from db.connection import close_database, open_database
+    from db.store import journal
+    from db.store.connection import close_database, open_database
 
     zhao = school.students["赵薇"].id
     backup = tmp_path / "backup.db"
@@ -225,7 +226,7 @@ def test_cli_sets_the_schools_dimensions_and_subjects(school, tmp_path):
     assert done.returncode == 0 and "情绪, 自信, 学习动力" in done.stdout
     assert load_dimensions() == ("情绪", "自信", "学习动力")
     assert run("subjects", "语文", "物理", "--as", "王芳").returncode == 0
-    from db.progress import load_subjects
+    from db.scores import load_subjects
     assert load_subjects() == ("语文", "物理")
     bad = run("dimensions", "x" * 21, "--as", "王芳")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "20 characters" in bad.stderr

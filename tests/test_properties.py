@@ -39,11 +39,10 @@ from db.contacts import save_contact, validate as validate_contact
 from db.dates import _MD, _OFFSET, _WORDS, DateError, parse_date, parse_time
 from db.models import AuditLog, Case, Checkin, Contact, Goal, Meta, Score, StageReview
 from db.plan import MAX_GOAL, GoalValidationError, add_goal, validate_goal
-from db.progress import (DEFAULT_DIMENSIONS, MAX_DIMENSIONS, MAX_FULL_MARKS, MAX_NAME,
-                         MAX_NOTE, MAX_SUBJECTS, NOTE_COLUMN, ScoreValidationError, SettingError,
-                         Sitting, cell_key, check_names, save_checkins, save_scores,
-                         save_subjects, split_names, validate_checkins, validate_scores,
-                         validate_sitting)
+from db.checkins import MAX_NOTE, NOTE_COLUMN, save_checkins, validate_checkins
+from db.scores import (DEFAULT_DIMENSIONS, MAX_DIMENSIONS, MAX_FULL_MARKS, MAX_NAME, MAX_SUBJECTS,
+                       ScoreValidationError, SettingError, Sitting, cell_key, check_names, save_scores,
+                       save_subjects, split_names, validate_scores, validate_sitting)
 from db.reports import ReportError, parse_week, week_label
 from db.reviews import MAX_SUMMARY, NextGoal, ReviewValidationError, save_review
 from db.rules import MAX_CODE, MAX_DAYS, RuleError, check_days, parse_interval, save_rules

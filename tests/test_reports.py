@@ -42,7 +42,8 @@ import pytest
 
 from db.models import (Assignment, Case, Contact, Goal, SchoolClass, StageReview, Staff,
                        Student, Term)
-from db.progress import save_scores, term_figures, validate_sitting
+from db.progress import term_figures
+from db.scores import save_scores, validate_sitting
 from db.access import scope_for
 from db.reports import SECTIONS, ReportError, parse_week, week_label
 from db.reports import build_report as build_report_as
@@ -53,8 +54,8 @@ from db.vocab import CASE_STATUSES
 from db.workflow import due_items
 from tests.helpers import cli_env, run_cli
 from tui import i18n
-from tui.report_files import (md_escape, neutralize, render_csv, render_markdown, tables,
-                              write_report)
+from tui.report_files import render_csv, render_markdown, tables, write_report
+from tui.sheets import md_escape, neutralize
 
 ROOT = Path(__file__).resolve().parent.parent
 HYPER = '=HYPERLINK("http://evil.example/x","click")'

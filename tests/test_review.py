@@ -79,7 +79,7 @@ async def test_the_review_keeps_one_case_and_closes_another_in_one_pass(new_term
 
 
 def test_bangfu_term_add_and_list(school, tmp_path):
-    from db.connection import close_database
+    from db.store.connection import close_database
 
     close_database()
     env = cli_env(tmp_path)

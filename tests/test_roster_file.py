@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from db.roster_file import (FIELDS, FIX_CODES, PROBLEM_CODES, SKIP_CODES, GuardianRecord,
-                            RosterFileError, RosterRecord, parse_class, parse_grade,
-                            parse_mapping, read_roster)
+from db.roster_cells import parse_class, parse_grade
+from db.roster_file import (FIELDS, FIX_CODES, PROBLEM_CODES, SKIP_CODES, GuardianRecord, RosterFileError,
+                            RosterRecord, parse_mapping, read_roster)
 from tests import roster_files as rf
 
 PROBLEMS = {

@@ -39,7 +39,6 @@ from db.roster_file import (MAX_ROWS, MIB, XLSX_MAX_CELLS, XLSX_MAX_PART, XLSX_M
 from db.roster_import import plan_import
 from tests import roster_files as rf
 from tests.helpers import cli_env
-from tui import i18n
 from tui.import_report import plan_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -363,10 +362,10 @@ def test_a_large_csv_imports_in_bounded_memory(school, tmp_path):
 
 @pytest.mark.file_only
 def test_a_bulk_write_journals_the_same_lines_when_they_wait_in_a_file(tmp_path, monkeypatch):
-    """The import's journal lines past ``journal.SPILL_LINES`` wait in a
+    """The import's journal lines past ``journal_write.SPILL_LINES`` wait in a
     temporary file instead of memory: the journal written is the same."""
-    from db import journal
-    from db.connection import close_database, open_database
+    from db.store import journal, journal_write
+    from db.store.connection import close_database, open_database
     from db.roster_import import apply_import
     from db.staff import add_staff
     from tests.conftest import PIN_HASH
@@ -374,7 +373,7 @@ def test_a_bulk_write_journals_the_same_lines_when_they_wait_in_a_file(tmp_path,
     source = rf.registry_xlsx(tmp_path / "registry.xlsx")
 
     def journaled(folder: Path, spill: int) -> list[dict]:
-        monkeypatch.setattr(journal, "SPILL_LINES", spill)
+        monkeypatch.setattr(journal_write, "SPILL_LINES", spill)
         folder.mkdir()
         close_database()
         open_database(folder / "school.db", create=True)

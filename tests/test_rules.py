@@ -17,8 +17,9 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from db import journal, workflow
-from db.connection import close_database, open_database
+from db import workflow
+from db.store import journal
+from db.store.connection import close_database, open_database
 from db.models import AuditLog, Case, Contact, Meta
 from db.rules import (RuleError, add_rule, free_code, parse_interval, remove_rule, reset_rules,
                       save_rules, set_interval, set_review_days, validate)

@@ -40,7 +40,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from db import access, visible
 from db.access import NotAllowed, scope_for, sees_student
-from db.connection import close_database, open_database
+from db.store.connection import close_database, open_database
 from db.export_rows import EXPORTS, export_table
 from db.models import (Assignment, Case, Contact, Goal, SchoolClass, Score, Staff, StageReview,
                        Student, Term, database)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from db.models import Checkin, Score
-from db.progress import save_scores, validate_sitting
+from db.scores import save_scores, validate_sitting
 from screens.scores import ScoreGridScreen
 from tests.helpers import make_app, settle, sign_in, type_text
 from tui.grid import EditGrid
@@ -152,7 +152,7 @@ async def test_check_ins_list_only_supported_students_and_save_ratings(school):
 
 
 async def test_typed_scores_survive_a_closed_terminal_as_a_draft(school):
-    from db.local import drafts
+    from db.store.local import drafts
 
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:

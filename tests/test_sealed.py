@@ -88,7 +88,7 @@ def test_a_restricted_entry_is_sealed_everywhere_and_its_readers_still_read_it(s
 
 @pytest.mark.file_only
 def test_journals_and_backups_hold_no_restricted_text(school, tmp_path):
-    from db.storage import backup as make_backup
+    from db.store.storage import backup as make_backup
 
     set_up()
     restricted_entry(signed("曾老师"), school.cases["张伟"].id)
@@ -266,7 +266,7 @@ def test_sealed_text_does_not_open_in_another_column():
 
 def test_the_school_key_survives_migrate_to_style_copy_of_every_table(school):
     """The key tables are journaled like every other row (recover restores them)."""
-    from db.journal import JOURNALED_TABLES
+    from db.store.journal import JOURNALED_TABLES
 
     assert {"staff_key", "school_key"} <= set(JOURNALED_TABLES)
     set_up()
@@ -352,7 +352,7 @@ def test_a_key_swapped_by_hand_is_never_given_the_school_key_and_check_names_it(
 
 
 def test_the_audit_log_shows_sealed_values_as_restricted(school):
-    from db.audit import MASKED, find_audit as read_log
+    from db.audit_queries import MASKED, find_audit as read_log
 
     admin, _ = set_up()
     update_case(admin, school.cases["张伟"].id, 1,

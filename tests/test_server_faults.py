@@ -31,9 +31,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from db import server
-from db.connection import close_database, open_database
-from db.server import safe_url
+from db.store import server
+from db.store.connection import close_database, open_database
+from db.store.server import safe_url
 from tests.conftest import build_small_school
 from tests.helpers import ROOT, cli_env, run_cli, settle
 from tests.pg import PG_SERVER, drop_server_database, fresh_server_database
@@ -190,7 +190,8 @@ def backend_gone(url: str, pid: int) -> bool:
 FAULTY_BANGFU = r"""
 import os, signal, sys, time
 sys.path.insert(0, os.environ["BANGFU_FAULT_ROOT"])
-from db import audit, contacts, server
+from db import audit, contacts
+from db.store import server
 
 fault = os.environ["BANGFU_FAULT"]
 if os.environ.get("BANGFU_FAULT_NO_IDLE_TIMEOUT"):
@@ -297,7 +298,7 @@ def test_a_connection_killed_inside_the_save_waits_in_the_outbox_and_is_written_
     assert count_uuid(school_url, uuid) == (written_before_flush, written_before_flush)
     listed = run([sys.executable, "-m", "tui.cli", "--db", school_url, "outbox"], env)
     assert "张伟 (20240101)" in listed.stdout and "1 entry waiting" in listed.stdout
-    assert "cut off" not in listed.stdout  # never an entry's text (it is sealed: db.local)
+    assert "cut off" not in listed.stdout  # never an entry's text (it is sealed: db.store.local)
     out = flush(school_url, env)
     assert "Written: 1; already in the file: 0; still waiting: 0" in out, out
     assert count_uuid(school_url, uuid) == (1, 1)
@@ -419,7 +420,9 @@ def test_a_lost_commit_reply_is_queued_and_the_flush_finds_the_entry_already_the
 def test_a_dropped_connection_is_replaced_for_the_next_attempt(school_url):
     """The same process (the app, a flush after a failed save): a connection the
     server dropped is never reused; the next save opens a fresh one."""
-    from db.connection import is_unreachable
+    import peewee
+
+    from db.store.connection import is_unreachable
     from db.contacts import ContactInput, save_contact, validate
     from db.models import database
     from db.staff import find_staff
@@ -449,7 +452,7 @@ def test_a_dropped_connection_is_replaced_for_the_next_attempt(school_url):
             cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
         conn.close()
         wait_for("the backend to end", lambda: backend_gone(school_url, pid))
-        with pytest.raises(Exception):
+        with pytest.raises(peewee.OperationalError):
             database.execute_sql("SELECT 1")
         assert database.execute_sql("SELECT 2").fetchone() == (2,)
     assert db.is_closed()  # the context closed its (new) connection
@@ -492,7 +495,7 @@ async def test_the_apps_save_cut_off_at_the_commit_is_queued_and_written_once(
     connection.  The entry waits in the outbox; the app's next flush (a fresh
     connection) writes it once."""
     from db import audit
-    from db.local import outbox
+    from db.store.local import outbox
     from db.models import database
     from tests.helpers import make_app
 
@@ -633,7 +636,7 @@ async def test_the_app_waits_for_a_held_lock_only_the_bounded_time_then_queues(s
     then the entry is in the outbox; written once when the lock is free."""
     import psycopg2
 
-    from db.local import outbox
+    from db.store.local import outbox
     from tests.helpers import make_app
 
     name, params = server.connect_params(school_url, bounded=False)  # holds on and on

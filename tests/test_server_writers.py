@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import close_database, open_database
+from db.store.connection import close_database, open_database
 from db.contacts import NewContact, save_contact
 from db.models import AuditLog, Contact, database
 from tests.conftest import build_small_school
@@ -49,7 +49,7 @@ WRITER = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
 url, label, count, case_id = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-from db.connection import open_database
+from db.store.connection import open_database
 from db.contacts import ContactInput, save_contact, validate
 from db.staff import find_staff
 
@@ -185,7 +185,7 @@ EDITOR = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
 url, what, student_id, staff, text = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
-from db.connection import open_database
+from db.store.connection import open_database
 from db.staff import find_staff
 
 open_database(url)
@@ -223,7 +223,7 @@ def two_editors(url: str, what: str, table: str, row_id: int, student_id: int, e
     one after the other, or ``together``.  Each one's output after loading.
 
     Together: while this test holds the row's lock, both clients start their
-    save; the first to take the write lock (``db.server``: one writer at a time,
+    save; the first to take the write lock (``db.store.server``: one writer at a time,
     as on SQLite) waits for the row, the other for the write lock; then the row
     is let go.  That is the worst interleaving two unlucky clicks can have: the
     second must still see the first's version and be refused.

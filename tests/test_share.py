@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import (close_database, lock_age, lock_dir, open_database, remove_lock,
-                           stale_lock_age, STALE_LOCK_SECONDS)
+from db.store.connection import close_database, open_database
+from db.store.lock import lock_age, lock_dir, remove_lock, stale_lock_age, STALE_LOCK_SECONDS
 from db.models import database
 from tests.conftest import build_small_school
 from tests.share import FSTYPE, ROOT, Share, mounts_table, share, share_factory  # noqa: F401
@@ -33,8 +33,9 @@ ENV = {"BANGFU_TODAY": "2026-11-20", "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBY
 WRITER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-path, label, count, case_id, locking = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-from db.connection import DatabaseError, is_busy_error, open_database, with_retry
+path, label, count = sys.argv[2], sys.argv[3], int(sys.argv[4])
+case_id, locking = int(sys.argv[5]), sys.argv[6]
+from db.store.connection import DatabaseError, is_busy_error, open_database, with_retry
 from db.contacts import ContactInput, save_contact, validate
 from db.staff import find_staff
 
@@ -283,7 +284,7 @@ def test_writers_killed_mid_write_lose_nothing_acknowledged(share):
 CRASHER = r"""
 import os, sys
 sys.path.insert(0, sys.argv[1])
-from db.connection import open_database
+from db.store.connection import open_database
 from db.models import database
 open_database(sys.argv[2], locking="dotfile")
 database.execute_sql("PRAGMA cache_size=5")

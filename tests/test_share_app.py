@@ -12,8 +12,8 @@ import sys
 
 from db.cases import VersionConflict, load_case, update_case
 from db.config import Settings
-from db.connection import close_database, open_database
-from db.local import outbox
+from db.store.connection import close_database, open_database
+from db.store.local import outbox
 from db.staff import find_staff
 from tests.conftest import build_small_school
 from tests.helpers import settle, sign_in
@@ -134,7 +134,7 @@ def test_two_hosts_editing_one_case_get_a_version_conflict(share):
     actor = find_staff("王芳")[0]
     # host B saves first, from the same starting version
     code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            "from db.connection import open_database\n"
+            "from db.store.connection import open_database\n"
             "from db.cases import load_case, update_case\n"
             "from db.staff import find_staff\n"
             f"open_database({str(share.mounts[1] / 'school.db')!r}, locking='dotfile')\n"

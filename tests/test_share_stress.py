@@ -38,7 +38,8 @@ from pathlib import Path
 
 import pytest
 
-from db.connection import BUSY_TIMEOUT_MS, close_database, lock_dir, open_database
+from db.store.connection import BUSY_TIMEOUT_MS, close_database, open_database
+from db.store.lock import lock_dir
 from tests.conftest import PIN, build_small_school
 from tests.helpers import cli_env
 from tests.share import ROOT, Share, share, share_factory  # noqa: F401  (fixtures)
@@ -155,7 +156,7 @@ def in_file(hosts: Hosts) -> dict[str, int]:
 
 
 def in_outboxes(hosts: Hosts) -> dict[str, str]:
-    """UUID -> host, for every entry waiting in a host's outbox (db/local.py:
+    """UUID -> host, for every entry waiting in a host's outbox (db/store/local.py:
     ``STATE/outbox/<db key>/<uuid>.json``)."""
     found = {}
     for host, state in hosts.states.items():
@@ -291,6 +292,7 @@ def test_a_client_refused_for_its_locking_rolls_back_no_live_writer(share_factor
 # -- 2. many writers: written or queued, never an exception's name -------------------
 
 @pytest.mark.file_only
+@pytest.mark.timeout(900)  # 160 processes through a simulated share: minutes on a loaded machine
 def test_eight_writers_on_two_hosts_write_or_queue_every_entry(share_factory, tmp_path):
     """8 writers (4 per host), 20 ``bangfu log`` each, all at once: every process
     opens the file, signs in (reads that meet the other writers' lock) and
@@ -341,7 +343,7 @@ def test_a_lock_held_past_the_busy_timeout_during_sign_in_is_waited_out_or_queue
         procs.append((host, uuid, hosts.start(host, "log", STUDENT, "--as", WHO, "--text",
                                               f"held lock {label}", "--uuid", uuid)))
     deadline = time.monotonic() + TIMEOUT  # only against a hang
-    for host, uuid, proc in procs:  # each one waits for its PIN (a state, not a time)
+    for host, _uuid, proc in procs:  # each one waits for its PIN (a state, not a time)
         while proc.poll() is None and not waiting_for_stdin(proc.pid):
             assert time.monotonic() < deadline, f"bangfu log on host {host} never asked for a PIN"
             time.sleep(0.005)

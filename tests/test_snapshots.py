@@ -89,7 +89,7 @@ def test_discard_question(snap_compare, school, lang):
 
 def test_drafts_offer(snap_compare, school, lang):
     """After a crash the same person is offered the unsaved form at sign-in."""
-    from db.local import save_draft
+    from db.store.local import save_draft
 
     save_draft(school.path, school.teacher.id, "contact", "5f0c6c56-0000-4000-8000-000000000001",
                "张伟 · 七年级(1)班 · 20240101",
@@ -135,7 +135,8 @@ def test_stale_lock_question(snap_compare, school, lang):
     import time
 
     from db.config import Settings
-    from db.connection import lock_dir, set_stored_locking
+    from db.store.connection import set_stored_locking
+    from db.store.lock import lock_dir
     from db.models import database
     from tui.app import BangfuApp
 
@@ -214,7 +215,8 @@ def test_rules_screen(snap_compare, school, lang):
 def test_progress_tab(snap_compare, school, lang):
     import datetime as dt
 
-    from db.progress import load_dimensions, save_checkins
+    from db.checkins import save_checkins
+    from db.scores import load_dimensions
     from tests.test_progress import hand_checked
 
     hand_checked(school)
@@ -235,7 +237,7 @@ def test_progress_tab(snap_compare, school, lang):
 
 
 def test_score_grid(snap_compare, school, lang):
-    from db.progress import save_scores, validate_sitting
+    from db.scores import save_scores, validate_sitting
 
     zhang = school.students["张伟"].id
     save_scores(school.teacher, validate_sitting("期中考试", "2026-11-10", "100", "语文,数学,英语"),

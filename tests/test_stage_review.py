@@ -11,8 +11,9 @@ import json
 
 import pytest
 
-from db import journal, workflow
-from db.local import drafts
+from db import workflow
+from db.store import journal
+from db.store.local import drafts
 from db.models import AuditLog, Case, Goal, PeerPair, StageReview
 from db.plan import add_goal
 from db.reviews import NextGoal, ReviewValidationError, next_review_due, reviews, save_review

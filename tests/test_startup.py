@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.config import Settings
-from db.connection import known_migrations, schema_version
+from db.store.connection import known_migrations, schema_version
 from db.models import database
 from tests.helpers import settle
 from tui.app import BangfuApp

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from db import journal, storage
+from db.store import doctor, journal, storage
 from db.cases import update_case
 from db.config import ConfigError, resolve
-from db.connection import (DatabaseError, close_database, known_migrations, lock_dir,
-                           open_database, stale_lock_age)
-from db.contacts import ContactInput, queue_contact, validate
+from db.store.connection import DatabaseError, close_database, known_migrations, open_database
+from db.store.lock import lock_dir, stale_lock_age
+from db.contacts import ContactInput, validate
+from db.outbox import queue_contact
 from db.models import Contact
 from tests.conftest import build_small_school
 from tests.helpers import cli_env
@@ -412,24 +413,24 @@ MOUNTINFO = "\n".join([
     ("/home/t/bangfu.db", "/", "ext4"),
 ])
 def test_mount_of_picks_the_longest_mount_point(path, point, fstype):
-    mount = storage.mount_of(path, MOUNTINFO)
+    mount = doctor.mount_of(path, MOUNTINFO)
     assert (mount.mountpoint, mount.fstype) == (point, fstype)
 
 
 def test_mount_of_reads_options_and_source():
-    mount = storage.mount_of("/mnt/share/x.db", MOUNTINFO)
+    mount = doctor.mount_of("/mnt/share/x.db", MOUNTINFO)
     assert mount.source == "//server/staff" and mount.network
     assert {"cache=strict", "vers=3.1.1", "relatime"} <= mount.options
-    assert not storage.mount_of("/home/x.db", MOUNTINFO).network
+    assert not doctor.mount_of("/home/x.db", MOUNTINFO).network
 
 
 def test_mount_of_a_chinese_mount_point_with_a_space():
     # the kernel escapes the space as \040; the rest of the name is UTF-8
     info = MOUNTINFO + "45 22 0:55 / /mnt/教务处\\040共享 rw - cifs //srv/教务 rw,cache=strict\n"
-    mount = storage.mount_of("/mnt/教务处 共享/bangfu.db", info)
+    mount = doctor.mount_of("/mnt/教务处 共享/bangfu.db", info)
     assert mount is not None and mount.mountpoint == "/mnt/教务处 共享"
     assert mount.fstype == "cifs" and mount.source == "//srv/教务"
-    assert storage.caching_warning(mount) == "cifs_cache"
+    assert doctor.caching_warning(mount) == "cifs_cache"
 
 
 @pytest.mark.parametrize("fstype,options,warning", [
@@ -445,31 +446,31 @@ def test_mount_of_a_chinese_mount_point_with_a_space():
     ("ext4", "rw,relatime", ""),
 ])
 def test_caching_warning(fstype, options, warning):
-    mount = storage.mount_of("/mnt/s/bangfu.db",
-                             f"22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
-                             f"50 22 0:60 / /mnt/s rw,relatime - {fstype} src {options}\n")
+    mount = doctor.mount_of("/mnt/s/bangfu.db",
+                            f"22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                            f"50 22 0:60 / /mnt/s rw,relatime - {fstype} src {options}\n")
     assert mount.fstype == fstype
-    assert storage.caching_warning(mount) == warning
+    assert doctor.caching_warning(mount) == warning
 
 
 def test_caching_warning_without_a_mount():
-    assert storage.caching_warning(None) == ""
+    assert doctor.caching_warning(None) == ""
 
 
 def test_doctor_reports_a_stale_lock_and_a_wal_file(school):
     path = Path(school.path)
     close_database()
-    report = storage.doctor(path, "posix")
+    report = doctor.doctor(path, "posix")
     assert report.exists and report.locking_stored == "posix"
     assert report.journal_mode == "delete"
     assert report.schema_version == len(known_migrations())
     assert report.lock_age is None and "stale_lock" not in report.warnings
     assert "wal" not in report.warnings
-    assert "locking_mismatch" in storage.doctor(path, "dotfile").warnings
+    assert "locking_mismatch" in doctor.doctor(path, "dotfile").warnings
 
     age_lock(path, 300)
     Path(str(path) + "-wal").write_bytes(b"")
-    report = storage.doctor(path, "posix", outbox=2)
+    report = doctor.doctor(path, "posix", outbox=2)
     assert "stale_lock" in report.warnings and "wal" in report.warnings
     assert "outbox" in report.warnings and report.outbox == 2
     assert 299 <= report.lock_age < 400
@@ -478,7 +479,7 @@ def test_doctor_reports_a_stale_lock_and_a_wal_file(school):
 
 
 def test_doctor_on_a_missing_file(tmp_path):
-    report = storage.doctor(tmp_path / "nope.db", "posix")
+    report = doctor.doctor(tmp_path / "nope.db", "posix")
     assert not report.exists and report.size is None
     assert "no_recent_backup" not in report.warnings
 
@@ -644,7 +645,7 @@ def test_recover_without_a_backup_keeps_the_damaged_file(tmp_path, env, closing)
 
 
 def test_recover_ignores_a_torn_last_journal_line(tmp_path, env, closing):
-    from db.connection import hostname
+    from db.store.host import hostname
 
     path = tmp_path / "school.db"
     make_school(path, padding=300)
@@ -668,7 +669,7 @@ def test_recover_ignores_a_torn_last_journal_line(tmp_path, env, closing):
 def test_an_entry_written_after_a_torn_journal_line_is_still_recovered(tmp_path, env, closing):
     """The host crashed mid-line, then bangfu ran again on it: the next line must
     start on a line of its own, or it is glued to the torn one and lost."""
-    from db.connection import hostname
+    from db.store.host import hostname
 
     path = tmp_path / "school.db"
     make_school(path, padding=300)
@@ -787,7 +788,7 @@ def test_recover_brings_back_an_amendment_and_a_follow_up_marked_done(school, tm
     the entry comes back as amended, its follow-up done."""
     import shutil
 
-    from db.connection import close_database, open_database
+    from db.store.connection import close_database, open_database
     from db.contacts import amend_contact, load_entry
     from db.workflow import mark_follow_up_done
 
@@ -819,12 +820,12 @@ def test_a_new_file_is_for_owner_and_group_only_and_doctor_names_one_others_can_
     path = Path(school.path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o660
     close_database()
-    assert "others_can_read" not in storage.doctor(path, "posix").warnings
+    assert "others_can_read" not in doctor.doctor(path, "posix").warnings
     os.chmod(path, 0o644)  # copied to the share by hand, say
-    assert storage.open_to_others(path) == [path]
-    assert "others_can_read" in storage.doctor(path, "posix").warnings
+    assert doctor.open_to_others(path) == [path]
+    assert "others_can_read" in doctor.doctor(path, "posix").warnings
     os.chmod(path, 0o660)
     backup = storage.backup(path, "posix")
     assert stat.S_IMODE(Path(backup).stat().st_mode) == 0o660
     os.chmod(backup, 0o604)
-    assert storage.open_to_others(path) == [Path(backup)]
+    assert doctor.open_to_others(path) == [Path(backup)]

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from db import accounts, audit, journal, storage
-from db.connection import close_database, open_database
+from db import accounts, audit, audit_checks
+from db.store import journal, storage
+from db.store.connection import close_database, open_database
 from db.models import Staff, database
 from tests.conftest import build_small_school
 from tests.helpers import cli_env, run_cli
@@ -224,7 +225,7 @@ def test_an_untouched_school_verifies(school, env):
     proc = check(env, school)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ok" in proc.stdout
-    assert not audit.verify(database.execute_sql, server=ON_SERVER).findings
+    assert not audit_checks.verify(database.execute_sql, server=ON_SERVER).findings
     doctor = run_cli(env, "doctor", db=school.path, pin=None)
     assert "outside bangfu" not in doctor.stdout
 
@@ -246,7 +247,7 @@ def test_a_staff_row_written_again_in_its_transaction_is_sealed_again(school, en
 @pytest.mark.file_only
 def test_a_fresh_demo_verifies(tmp_path, env):
     path = tmp_path / "demo.db"
-    from db.demo import build_demo
+    from db.demo.build import build_demo
 
     open_database(path, create=True)
     try:
@@ -399,7 +400,7 @@ def test_a_file_from_before_the_chain_is_sealed_as_it_was(tmp_path, env):
 # == a school's file copied to PostgreSQL verifies there ================================
 @pytest.mark.server
 def test_a_file_migrated_to_the_server_verifies_there(tmp_path, env):
-    from db.migrate_to import migrate_to
+    from db.store.migrate_to import migrate_to
     from tests.pg import drop_server_database, fresh_server_database, server_url
 
     path = tmp_path / "school.db"
@@ -415,7 +416,7 @@ def test_a_file_migrated_to_the_server_verifies_there(tmp_path, env):
         assert proc.returncode == 0, proc.stdout + proc.stderr
         open_database(url)
         try:
-            assert not audit.verify(database.execute_sql, server=True).findings
+            assert not audit_checks.verify(database.execute_sql, server=True).findings
             # bangfu goes on writing on the server: the chain goes on
             accounts.update_account(Staff.get_by_id(school.teacher.id), school.other.id,
                                     role="counsellor")

@@ -76,3 +76,25 @@ async def test_enter_right_after_typing_saves_what_was_typed(school):
         burst(app, "backspace", "1", "4", "enter")
         await settle(pilot)
     assert load_rules()[0].every_days == 14
+
+
+async def test_a_tab_right_behind_a_key_that_shows_a_row_goes_by_the_new_layout(school):
+    """On the export screen, `e` (contacts) shows the date row; a Tab in the same
+    burst moved by the old layout (Textual orders the focus chain by position)
+    and landed on the first date, so `v` (csv) was typed into it."""
+    from screens.export import ExportScreen
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await pilot.press("f12")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        burst(app, "e", "tab", "v")
+        await settle(pilot)
+        assert screen.query_one("#export-what").value == "contacts"
+        assert screen.query_one("#export-dates").display
+        assert app.focused.id == "export-format"
+        assert screen.query_one("#export-format").value == "csv"
+        assert screen.query_one("#export-since").value == ""

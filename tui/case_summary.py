@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 
 from db.text import clean, one_line
-from tui.exports import default_path, text_fill, write_via_temp
+from tui.exports import default_path, write_via_temp
 from tui.i18n import change_text, hidden_text, paren, restricted_entry, t
-from tui.i18n import label as _label
+from tui.i18n import label as vocab_label
+from tui.sheets import md_table, save_text
 
 REVIEWS_SHOWN = 3  # the latest stage reviews, as the case screen's plan tab
 
@@ -39,7 +40,7 @@ def md(text) -> str:
 def label(group: str, code: str) -> str:
     """A code's label, escaped: a code the vocabulary does not know (written by
     another tool) comes back as it is stored, so it is user text too."""
-    return md(_label(group, code))
+    return md(vocab_label(group, code))
 
 
 def labels(group: str, codes) -> str:
@@ -70,10 +71,8 @@ def _item(name: str, value: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A GFM table; the cells are already escaped."""
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return out
+    """A GFM table; the cells are already escaped (an empty one holds a space)."""
+    return md_table(header, ([cell or " " for cell in row] for row in rows))
 
 
 # -- the sections --------------------------------------------------------------------
@@ -271,4 +270,4 @@ def write_case_summary(student_id: int, path, *, today: dt.date | None = None,
     text = case_summary_md(student_id, today=today, reader=reader)
     if text is None:
         raise LookupError(student_id)
-    return write_via_temp(path, text_fill(text, "md"))
+    return write_via_temp(path, lambda tmp: save_text(tmp, text))

@@ -49,10 +49,3 @@ def write_via_temp(path: str | os.PathLike, fill: Callable[[Path], None]) -> Pat
         tmp.unlink(missing_ok=True)
         raise
     return target
-
-
-def text_fill(text: str, fmt: str) -> Callable[[Path], None]:
-    """A ``fill`` for ``write_via_temp`` writing ``text`` as is; csv with a BOM,
-    so Chinese Excel reads it as UTF-8."""
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    return lambda tmp: tmp.write_text(text, encoding=encoding, newline="")

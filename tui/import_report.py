@@ -21,7 +21,7 @@ def field_name(field: str) -> str:
 
 
 def _cell(text: str) -> str:
-    from db.roster_file import cut_text  # never cuts an accent or a joined emoji apart
+    from db.roster_cells import cut_text  # never cuts an accent or a joined emoji apart
 
     text = one_line(text)
     return text if len(text) <= PREVIEW_WIDTH else cut_text(text, PREVIEW_WIDTH - 1) + "…"

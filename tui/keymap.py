@@ -69,16 +69,31 @@ NAMED_KEYS = frozenset(k.value for k in Keys
                        if "+" not in k.value and not k.value.startswith("<"))
 
 
+def character_key(character: str) -> str:
+    """The key of one character as Textual names it in bindings (``/`` ->
+    ``slash``, ``a`` -> ``a``), as Textual's own (private) conversion does."""
+    import unicodedata
+
+    from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS
+
+    if character.isalnum():
+        key = character
+    else:
+        try:
+            key = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:
+            key = ASCII_KEY_NAMES.get(character, character)
+    return KEY_NAME_REPLACEMENTS.get(key, key)
+
+
 def normal_key(text: str) -> str | None:
     """One key as Textual names it (``Ctrl+W`` -> ``ctrl+w``, ``/`` -> ``slash``),
     or None when it is not a key a keyboard sends."""
-    from textual.keys import _character_to_key
-
     text = text.strip()
     if not text:
         return None
     if len(text) == 1:
-        return _character_to_key(text) if text.isprintable() and not text.isspace() else None
+        return character_key(text) if text.isprintable() and not text.isspace() else None
     *mods, base = text.split("+")
     mods = [m.strip().lower() for m in mods]
     base = base.strip()
@@ -87,7 +102,7 @@ def normal_key(text: str) -> str | None:
     if len(base) == 1:
         if not base.isprintable() or base.isspace():
             return None
-        base = _character_to_key(base.lower() if mods else base)  # ctrl+W is ctrl+w
+        base = character_key(base.lower() if mods else base)  # ctrl+W is ctrl+w
     else:
         base = base.lower()
         if base not in NAMED_KEYS:
@@ -110,6 +125,10 @@ def binding_holders() -> list[type]:
     modules = [importlib.import_module(f"screens.{info.name}")
                for info in pkgutil.iter_modules(screens.__path__)]
     modules += [importlib.import_module(name) for name in ("tui.widgets", "tui.grid", "tui.app")]
+    widgets = modules[-3]
+    if hasattr(widgets, "__path__"):  # tui/widgets/ as a package: the classes are in its modules
+        modules += [importlib.import_module(f"tui.widgets.{info.name}")
+                    for info in pkgutil.iter_modules(widgets.__path__)]
     holders = []
     for module in modules:
         for obj in vars(module).values():

@@ -10,48 +10,24 @@ percentage: "66.7%"), ``dt.date`` / ``dt.datetime`` and ``None`` (no value: "—
 A report counted over the students its reader may open only
 (``Report.limited``) says so in its summary and under its Markdown title.
 Names from the file (students, classes, staff, terms) are cleaned to one line;
-a text cell that a spreadsheet would read as a formula (= + - @, tab, carriage
-return first) gets a leading apostrophe in .csv and .xlsx; Markdown cells are
-escaped so that a name cannot break the table.
+the files are written by ``tui.sheets`` (formulas neutralized, Markdown
+escaped, a BOM in a .csv).
 
 No Textual here; openpyxl is imported only when an .xlsx is written.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import os
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from db.text import one_line
-from tui.i18n import due_label, label, rule_label, share_text, t
+from tui.i18n import due_label, label, rule_label, t
+from tui.sheets import (FORMATS, Cell, ProgressFn, Share, Style, Table, cell_text, csv_rows,
+                        csv_text, markdown_table, md_cell, md_escape, save_csv, save_text,
+                        save_xlsx, sheet_text)
 
-FORMATS = ("xlsx", "csv", "md")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ProgressFn = Callable[[int, int], None]
-
-
-class Share(float):
-    """A fraction (0.667) written as a percentage ("66.7%")."""
-
-
-Cell = str | int | float | Share | dt.date | dt.datetime | None
-
-
-@dataclass(slots=True)
-class Table:
-    key: str  # "summary" or a section of db.reports.SECTIONS
-    title: str  # translated
-    sheet: str  # a short title for an .xlsx sheet (at most 31 characters)
-    headers: list[str]
-    rows: list[list[Cell]]
-    totals: int = 0  # the last ``totals`` rows are totals (bold in .xlsx)
-    notes: list[tuple[str, Cell]] = field(default_factory=list)  # figures under the table
+STYLE = Style(gap=True)  # "—" for no value, text on one line, a blank row after each table
 
 
 # -- the tables ------------------------------------------------------------------------------
@@ -157,73 +133,7 @@ def tables(report) -> list[Table]:
     return [summary_table(report), *section_tables(report)]
 
 
-# -- cells as text ----------------------------------------------------------------------------
-
-def cell_text(value: Cell) -> str:
-    """A cell as plain text: "66.7%", "2026-11-20", "—" for no value."""
-    if value is None:
-        return t("common.none")
-    if isinstance(value, Share):
-        return share_text(value)
-    if isinstance(value, dt.datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
-
-
-def neutralize(text: str) -> str:
-    """A text cell a spreadsheet would run as a formula, quoted with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def sheet_text(text: str) -> str:
-    """A text cell for .csv or .xlsx: one clean line (a label of a code the
-    vocabulary does not know is the stored code itself; openpyxl refuses control
-    characters), then neutralized."""
-    return neutralize(one_line(text))
-
-
-def _sheet_text(value: Cell) -> str:
-    """A cell for .csv: text neutralized, figures as written by ``cell_text``."""
-    if isinstance(value, str):
-        return sheet_text(value)
-    return cell_text(value)
-
-
-_MD_ANYWHERE = str.maketrans({c: "\\" + c for c in "\\|`*_[]<>"})
-_MD_START = "#+-=~!:>"
-
-
-def md_escape(text: str) -> str:
-    """Text safe in a Markdown table cell or heading: ``|``, backslash and inline
-    markup escaped everywhere, block markup (``#``, ``-``, ``1.`` …) at the start."""
-    text = one_line(text).translate(_MD_ANYWHERE)
-    if text[:1] in _MD_START:
-        text = "\\" + text
-    else:
-        digits = len(text) - len(text.lstrip("0123456789"))
-        if digits and text[digits:digits + 1] in (".", ")"):
-            text = text[:digits] + "\\" + text[digits:]
-    return text
-
-
-def _md_cell(value: Cell) -> str:
-    return md_escape(value) if isinstance(value, str) else cell_text(value)
-
-
 # -- Markdown and CSV ---------------------------------------------------------------------------
-
-def _numeric(table: Table, column: int) -> bool:
-    """A column of figures (right-aligned): every value a number or none."""
-    values = [row[column] for row in table.rows if row[column] is not None]
-    return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                for v in values)
-
 
 def render_markdown(report) -> str:
     colon = t("common.colon")
@@ -236,109 +146,45 @@ def render_markdown(report) -> str:
         lines += [md_escape(t("report.field.scope") + colon + t("report.scope_limited")), ""]
     for table in section_tables(report):
         lines += [f"## {md_escape(table.title)}", ""]
-        lines.append("| " + " | ".join(md_escape(h) for h in table.headers) + " |")
-        lines.append("|" + "|".join("--:" if _numeric(table, i) else "---"
-                                    for i in range(len(table.headers))) + "|")
-        for row in table.rows:
-            lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+        lines += markdown_table(table, STYLE)
         if not table.rows:
             lines += ["", md_escape(t("report.empty"))]
         for name, value in table.notes:
-            lines += ["", f"{md_escape(name)}{colon}{_md_cell(value)}"]
+            lines += ["", f"{md_escape(name)}{colon}{md_cell(value, STYLE)}"]
         lines.append("")
     return "\n".join(lines)
 
 
-def render_csv(report) -> str:
-    """All the tables one after another: a title row, the header, the rows,
-    the notes (label, figure), a blank row.  (No BOM: ``write_report`` adds it.)"""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_sheet_text(title(report))])
-    writer.writerow([])
+def _csv(report):
+    """The report's title, a blank row, then every table: a title row, the
+    header, the rows, the notes (label, figure), a blank row."""
+    yield [sheet_text(title(report))]
+    yield []
     for table in tables(report):
-        writer.writerow([_sheet_text(table.title)])
-        writer.writerow([_sheet_text(h) for h in table.headers])
-        for row in table.rows:
-            writer.writerow([_sheet_text(v) for v in row])
-        for name, value in table.notes:
-            writer.writerow([_sheet_text(name), _sheet_text(value)])
-        writer.writerow([])
-    return out.getvalue()
+        yield from csv_rows(table, STYLE)
+
+
+def render_csv(report) -> str:
+    """All the tables one after another (no BOM: ``write_report`` adds it)."""
+    return csv_text(_csv(report))
 
 
 # -- .xlsx ------------------------------------------------------------------------------------------
 
-def _width(text: str) -> int:
-    """Display columns: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def _sheets(report, progress: ProgressFn | None):
+    """A sheet per table (the summary's titled with the report's title);
+    ``progress(done, total)`` once each is written."""
+    all_tables = tables(report)
+    for n, table in enumerate(all_tables, 1):
+        if table.key == "summary":
+            table.title = title(report)
+        yield table
+        if progress is not None:
+            progress(n, len(all_tables))
 
 
 def _write_xlsx(report, target: Path, progress: ProgressFn | None) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    bold, big = Font(bold=True), Font(bold=True, size=13)
-    book = Workbook()
-    book.remove(book.active)
-    all_tables = tables(report)
-    for n, table in enumerate(all_tables, 1):
-        sheet = book.create_sheet(_sheet_name(table.sheet, book.sheetnames))
-        sheet.cell(row=1, column=1, value=sheet_text(title(report) if table.key == "summary"
-                                                     else table.title)).font = big
-        widths = [0] * max(len(table.headers), 2)
-        for col, header in enumerate(table.headers, 1):
-            cell = sheet.cell(row=2, column=col, value=sheet_text(header))
-            cell.font = bold
-            widths[col - 1] = _width(header)
-        first_total = 3 + len(table.rows) - table.totals
-        for r, row in enumerate(table.rows, 3):
-            for col, value in enumerate(row, 1):
-                cell = sheet.cell(row=r, column=col)
-                _put(cell, value)
-                if r >= first_total:
-                    cell.font = bold
-                widths[col - 1] = max(widths[col - 1], _width(cell_text(value)))
-        r = 3 + len(table.rows) + 1
-        for name, value in table.notes:
-            sheet.cell(row=r, column=1, value=sheet_text(name))
-            _put(sheet.cell(row=r, column=2), value)
-            r += 1
-        for col, width in enumerate(widths, 1):
-            sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
-        sheet.freeze_panes = "A3"
-        if progress is not None:
-            progress(n, len(all_tables))
-    book.save(target)
-
-
-def _put(cell, value: Cell) -> None:
-    """A real number, percentage or date cell; text neutralized; None left empty."""
-    if value is None:
-        return
-    if isinstance(value, Share):
-        cell.value = float(value)
-        cell.number_format = "0.0%"
-    elif isinstance(value, dt.datetime):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, (int, float)):
-        cell.value = value
-    else:
-        cell.value = sheet_text(str(value))
-        cell.data_type = "s"
-
-
-def _sheet_name(name: str, taken: list[str]) -> str:
-    clean = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31] or "Sheet"
-    out, n = clean, 2
-    while out in taken:
-        out, n = f"{clean[:28]}-{n}", n + 1
-    return out
+    save_xlsx(target, _sheets(report, progress), STYLE)
 
 
 # -- writing a file ---------------------------------------------------------------------------------
@@ -359,14 +205,16 @@ def write_report(report, fmt: str, path: str | os.PathLike,
     temporary file beside it, then renamed over it, so a reader never sees a
     half-written report.  ``progress(done, total)`` follows the sheets
     (.xlsx) or is called once at the end.  Returns the path written."""
-    from tui.exports import text_fill, write_via_temp
+    from tui.exports import write_via_temp
 
     if fmt not in FORMATS:
         raise ValueError(fmt)
     if fmt == "xlsx":
         return write_via_temp(path, lambda tmp: _write_xlsx(report, tmp, progress))
-    written = write_via_temp(path, text_fill(
-        render_csv(report) if fmt == "csv" else render_markdown(report), fmt))
+    if fmt == "csv":
+        written = write_via_temp(path, lambda tmp: save_csv(tmp, _csv(report)))
+    else:
+        written = write_via_temp(path, lambda tmp: save_text(tmp, render_markdown(report)))
     if progress is not None:
         progress(1, 1)
     return written

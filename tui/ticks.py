@@ -2,7 +2,7 @@
 
 Textual's Checkbox and SelectionList draw the same block either way (only its
 colour differs: unreadable with NO_COLOR or on a plain terminal).  Kept apart
-from tui/widgets.py: only the forms that tick things import them (and Textual's
+from tui/widgets/: only the forms that tick things import them (and Textual's
 selection list with them), not the first screen.
 """
 

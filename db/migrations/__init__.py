@@ -20,7 +20,7 @@ def table_sql(db, sql: str) -> str:
 
     INTEGER PRIMARY KEY (SQLite's rowid) becomes SERIAL, DATETIME TIMESTAMP and
     REAL DOUBLE PRECISION (SQLite's REAL is 8 bytes; the server's only 4).
-    (The server's connection drops every VARCHAR's length: ``db.server``.)
+    (The server's connection drops every VARCHAR's length: ``db.store.server``.)
     """
     if not on_server(db):
         return sql

@@ -1,0 +1,7 @@
+"""``python -m tui.cli``: the ``bangfu`` command."""
+
+import sys
+
+from tui.cli.entry import main
+
+sys.exit(main())
