@@ -68,12 +68,23 @@ async def finer_wait_for_idle(min_sleep: float = IDLE_GRANULARITY, max_sleep: fl
 
 @pytest.fixture(autouse=True, scope="session")
 def finer_idle():
+    """Pilot waits in finer steps, and ``pilot.press`` returns once bangfu has
+    handled the keys: those typed ahead (tui.typeahead) included, and a Tab that
+    waits for the screen's layout; a test then reads the state the keys made."""
     import textual.app
     import textual.pilot
+
+    press = textual.pilot.Pilot.press
+
+    async def press_and_handle(self, *keys: str) -> None:
+        await press(self, *keys)
+        while getattr(self.app, "keys_waiting", False):
+            await self.pause()
 
     patch = pytest.MonkeyPatch()
     patch.setattr(textual.app, "wait_for_idle", finer_wait_for_idle)
     patch.setattr(textual.pilot, "wait_for_idle", finer_wait_for_idle)
+    patch.setattr(textual.pilot.Pilot, "press", press_and_handle)
     yield
     patch.undo()
 

@@ -160,12 +160,15 @@ def stopped(pid: int) -> bool:
 
 
 def lock_holders(url: str, *, granted: bool) -> list[int]:
-    """Backends holding (or waiting for) bangfu's write lock."""
+    """Backends holding (or waiting for) bangfu's write lock on this database (the
+    lock has the same number in every database: other test workers' are theirs)."""
     conn = admin(url)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = %s "
-                        "AND granted = %s", (server.WRITE_LOCK & 0xFFFFFFFF, granted))
+                        "AND granted = %s AND database = (SELECT oid FROM pg_database "
+                        "WHERE datname = current_database())",
+                        (server.WRITE_LOCK & 0xFFFFFFFF, granted))
             return [pid for (pid,) in cur.fetchall()]
     finally:
         conn.close()
