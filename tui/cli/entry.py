@@ -79,6 +79,14 @@ def version() -> str:
         return "(not installed)"
 
 
+class ShowVersion(argparse.Action):
+    """``--version``: the version is looked up only when asked for (not on every start)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"bangfu {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from db.vocab import (CHANNEL_KEYS, CHANNELS, CONTACT_KINDS, KIND_KEYS, RESTRICTED_KEYS,
                           RESTRICTED_REASONS)
@@ -97,8 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--locking", choices=("posix", "dotfile"),
                         help=t("cli.help.locking"))
     parser = Parser(prog="bangfu", description=t("cli.description"), parents=[common])
-    parser.add_argument("--version", action="version", version=f"bangfu {version()}",
-                        help=t("cli.help.version"))
+    parser.add_argument("--version", action=ShowVersion, nargs=0, help=t("cli.help.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # --db and --lang are accepted after the subcommand too: bangfu init --db PATH
     sub_common = Parser(add_help=False)
