@@ -31,10 +31,13 @@ def terminal(school, tmp_path):
         term.close()
 
 
-def search_field(text: str) -> str:
-    """The roster's search line (the line inside the search box)."""
+def search_field(text: str) -> str | None:
+    """The roster's search line (the line inside the search box); None while the
+    box is not (yet, or not whole) on the screen: a redraw comes line by line."""
     lines = text.splitlines()
-    top = next(i for i, line in enumerate(lines) if line.startswith("▊▔"))
+    top = next((i for i, line in enumerate(lines) if line.startswith("▊▔")), None)
+    if top is None or top + 1 >= len(lines):
+        return None
     return lines[top + 1].strip("▊▎ ")
 
 
