@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pytest
 
+from db import accounts, keys, session
 from db.store.connection import BUSY_TIMEOUT_MS, close_database, open_database
 from db.store.lock import lock_dir
 from tests.conftest import PIN, build_small_school
@@ -114,11 +115,17 @@ class Hosts:
 
 def school_on(share: Share, tmp_path: Path) -> Hosts:
     """The small school (staff with PINs) in a dot-file file on the share (made in
-    the backing directory: quicker than through a mount, and the same file)."""
+    the backing directory: quicker than through a mount, and the same file), set up
+    as a school in use is: 王芳 holds the school's key, her key pair wrapped at the
+    fixtures' cheap cost (tests.conftest.cheap_pins), so each ``bangfu log`` spends
+    its time on the share rather than on a key derivation per process (before: a
+    new pair wrapped at the full cost in every process, a third of its CPU)."""
     path = share.backing / DB
     open_database(path, create=True, locking="dotfile")
     try:
-        build_small_school(path)
+        school = build_small_school(path)
+        keys.set_up(accounts.authenticate(school.teacher.id, PIN))
+        session.signed_out()
     finally:
         close_database()
     envs, states = {}, {}
