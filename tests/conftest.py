@@ -8,6 +8,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -16,8 +17,9 @@ from db.store.connection import close_database, open_database
 from db.models import Contact, SchoolClass, Term
 from db.staff import add_staff
 from db.students import add_guardian, create_student, open_case
-from tests.pg import (ON_SERVER, PG_SERVER, SUITE_DATABASE, empty_bound_database,
-                      fresh_server_database, server_url)
+from tests.pg import (ON_SERVER, PG_SERVER, SUITE_DATABASE, bound_database_rows,
+                      empty_bound_database, fresh_server_database, restore_bound_database,
+                      server_url)
 from tui import i18n
 
 TODAY = dt.date(2026, 11, 20)
@@ -191,18 +193,21 @@ def suite_server_database():
 
 @pytest.fixture
 def db_path(request, tmp_path):
+    # the small school when the test takes ``school``, else an empty database
+    kind = "school" if "school" in request.fixturenames else "empty"
     if ON_SERVER:
         url = request.getfixturevalue("suite_server_database")
         open_database(url)
-        empty_bound_database()
-        clock.mark_database("test")  # a test database: the clock overrides count on it
+        if kind == "empty":
+            empty_bound_database()
+            clock.mark_database("test")  # a test database: the clock overrides count on it
+        else:
+            restore_school_rows()
         yield url
         close_database()
         return
+    # a copy of the file (and its journal) made once per process
     path = tmp_path / "school.db"
-    # a copy of the file (and its journal) made once per process: the small school
-    # when the test takes ``school``, else an empty database
-    kind = "school" if "school" in request.fixturenames else "empty"
     copy_template(kind, request.getfixturevalue("tmp_path_factory"), tmp_path)
     open_database(path)
     yield path
@@ -220,11 +225,9 @@ class School:
 
 @pytest.fixture
 def school(db_path):
-    made = None if ON_SERVER else _TEMPLATES["school"][1]
-    if made is None:
-        return build_small_school(db_path)
-    # the file is a copy of the template (db_path): the same rows, read afresh here
-    # (so no test's changes to them reach another test)
+    made = cast(School, _TEMPLATES["school"][1])
+    # the database holds the template's rows (db_path): read afresh here (so no
+    # test's changes to them reach another test)
     return School(db_path, fresh(made.teacher), fresh(made.other),
                   {name: fresh(row) for name, row in made.students.items()},
                   {name: fresh(row) for name, row in made.cases.items()})
@@ -277,9 +280,10 @@ def build_small_school(db_path) -> School:
     return School(db_path, wang, li, students, cases)
 
 
-# kind ("empty", "school") -> the folder holding its school.db and journal, and the
-# School made in it (for its rows' ids)
-_TEMPLATES: dict[str, tuple[Path, School | None]] = {}
+# kind ("empty", "school") -> the folder holding its school.db and journal (on the
+# server: the school's rows, tests.pg.bound_database_rows), and the School made in it
+# (for its rows' ids)
+_TEMPLATES: dict[str, tuple[Path | dict, School | None]] = {}
 
 
 def copy_template(kind: str, factory, folder: Path) -> None:
@@ -297,3 +301,15 @@ def copy_template(kind: str, factory, folder: Path) -> None:
             close_database()
         _TEMPLATES[kind] = (made, built)
     shutil.copytree(_TEMPLATES[kind][0], folder, dirs_exist_ok=True)
+
+
+def restore_school_rows() -> None:
+    """On the server: the bound database holding the small school, built once per
+    test process (in the first test that asks, under its fixed clock) and written
+    back row for row after (tests.pg.restore_bound_database)."""
+    if "school" not in _TEMPLATES:
+        empty_bound_database()
+        built = build_small_school(None)
+        _TEMPLATES["school"] = (bound_database_rows(), built)
+    else:
+        restore_bound_database(_TEMPLATES["school"][0])

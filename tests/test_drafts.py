@@ -214,13 +214,13 @@ async def test_a_stale_lock_is_offered_for_removal_once(dotfile_school):
 
         lock = take_lock(dotfile_school, 5)  # someone is saving right now
         app.check_stale_lock()
-        await pilot.pause()
+        await settle(pilot)  # its worker looks at the lock, then asks (or not)
         assert app.screen is start and lock.is_dir()
         lock.rmdir()
 
         lock = take_lock(dotfile_school, 300)  # a client crashed 5 minutes ago
         app.check_stale_lock()
-        await pilot.pause()
+        await settle(pilot)  # its worker looks at the lock, then asks (or not)
         prompt = app.screen
         assert isinstance(prompt, ConfirmScreen)
         assert "5 min" in prompt.question
@@ -228,12 +228,12 @@ async def test_a_stale_lock_is_offered_for_removal_once(dotfile_school):
         await pilot.pause()
         assert app.screen is start and lock.is_dir()
         app.check_stale_lock()  # the same lock: not asked again
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is start
 
         take_lock(dotfile_school, 600)  # a different lock (another crash)
         app.check_stale_lock()
-        await pilot.pause()
+        await settle(pilot)  # its worker looks at the lock, then asks (or not)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
@@ -253,8 +253,7 @@ async def test_a_stale_lock_is_not_offered_to_a_teacher(dotfile_school):
         start = app.screen
         lock = take_lock(dotfile_school, 300)
         app.check_stale_lock()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)  # its worker looks at the lock, then asks (or not)
         assert app.screen is start and lock.is_dir()
         assert any("administrator" in str(n.message) for n in app._notifications)
 
@@ -275,8 +274,7 @@ async def test_a_live_writers_old_lock_is_not_offered_for_removal(dotfile_school
             while not beat.file.exists():  # its first heartbeat
                 await asyncio.sleep(0.01)
             app.check_stale_lock()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)  # its worker looks at the lock, then asks (or not)
             assert app.screen is start and lock.is_dir()
         finally:
             beat.finish()
@@ -290,6 +288,6 @@ async def test_no_lock_prompt_with_posix_locking(school):
         start = app.screen
         lock = take_lock(school.path, 300)
         app.check_stale_lock()
-        await pilot.pause()
+        await settle(pilot)  # its worker looks at the lock, then asks (or not)
         assert app.screen is start
         assert lock.is_dir()
