@@ -180,11 +180,13 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got, base64.b64decode(digest))
 
 
-def _hash_cost(stored: str) -> int:
+def hash_cost(stored: str) -> int:
+    """The scrypt cost ``n`` a stored PIN hash was made at (0 if it is not one)."""
     try:
-        return int(stored.split("$")[1])
+        n = int(stored.split("$")[1])
     except (IndexError, ValueError):
         return 0
+    return n if 2 <= n <= 2 ** 22 and not n & (n - 1) else 0
 
 
 # -- signing in -------------------------------------------------------------------
@@ -228,7 +230,7 @@ def _check_and_count(staff_id: int, pin: str) -> tuple[Staff | None, AccountErro
         if row.pin_failures or row.locked_until is not None or row.lockouts:
             after.update(pin_failures=0, locked_until=None, lockouts=0)
         # stored at an older, lower cost: raised (a demo's or the tests' cheap ones stay)
-        if _hash_cost(row.pin_hash) < SCRYPT_N and strong_pins_apply():
+        if hash_cost(row.pin_hash) < SCRYPT_N and strong_pins_apply():
             after["pin_hash"] = hash_pin(pin)
         if after:
             Staff.update(**after).where(Staff.id == row.id).execute()

@@ -151,15 +151,19 @@ def _own_key(staff, pin: str) -> bytes | None:
         if can(staff, "maintain"):
             private, _ = crypto.new_key_pair()
             session.remember(staff.id, "pending_pair",
-                             (private, _wrap_private(pin, private), strong))
+                             (private, _wrap_private(pin, private, staff), strong))
         return None
     return _new_pair(staff, pin, strong, row)
 
 
-def _wrap_private(pin: str, private: bytes) -> str:
+def _wrap_private(pin: str, private: bytes, staff=None) -> str:
+    """At the cost of ``staff``'s PIN hash (a pair made as they sign in or get a PIN:
+    no easier to guess than the hash, nor dearer; on a school's file ``SCRYPT_N``, a
+    lower one raised at sign-in), else of a PIN chosen now (``SCRYPT_N``)."""
     from db import accounts
 
-    return b64(crypto.wrap(pin, private, STAFF_AAD, n=accounts.SCRYPT_N))
+    cost = accounts.hash_cost(staff.pin_hash or "") if staff is not None else 0
+    return b64(crypto.wrap(pin, private, STAFF_AAD, n=cost or accounts.SCRYPT_N))
 
 
 def _new_pair(staff, pin: str | None, strong: bool, row, made=None, actor=None) -> bytes:
@@ -167,7 +171,7 @@ def _new_pair(staff, pin: str | None, strong: bool, row, made=None, actor=None) 
     the audit log names ``actor`` (by default the person themselves)."""
     private, wrapped = made or (crypto.new_key_pair()[0], None)
     public = crypto.public_of(private)
-    wrapped = wrapped or _wrap_private(cast(str, pin), private)  # no pair made: a PIN is given
+    wrapped = wrapped or _wrap_private(cast(str, pin), private, staff)  # a PIN is given
     by = actor or staff
     with journal.transaction():
         if row is None:

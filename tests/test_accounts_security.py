@@ -319,3 +319,47 @@ def test_the_cli_says_how_to_change_a_short_pin_and_staff_pin_changes_it(real_sc
     assert run_cli(env, "due", "--as", "李建国", db=path, pin="1234").returncode == 4
     ok = run_cli(env, "due", "--as", "李建国", db=path, pin=STRONG)
     assert ok.returncode == 0, ok.stderr
+
+
+def wrap_cost(staff_id: int) -> int:
+    """The scrypt cost a person's private key is wrapped at (db.crypto.wrap)."""
+    import struct
+
+    from db import crypto
+    from db.models import StaffKey
+
+    wrapped = crypto.unb64(StaffKey.get(StaffKey.staff == staff_id).private_wrapped)
+    return struct.unpack(">I", wrapped[:4])[0]
+
+
+def test_a_key_pair_made_at_sign_in_is_wrapped_at_the_pin_hashs_cost(school, monkeypatch):
+    """The tests' and the demo's cheap PIN hashes stay cheap (not raised there), and
+    so does the wrap of a pair made as they sign in: no dearer to open than the hash
+    beside it is to check (before: the full cost, ~0.1 s of every command-line
+    sign-in of an administrator on such a file)."""
+    from db import keys, session
+
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 6)  # what a PIN chosen now costs
+    boss = accounts.authenticate(school.teacher.id, "1234")  # a pair waits for set_up
+    keys.set_up(boss)
+    assert wrap_cost(boss.id) == accounts.hash_cost(boss.pin_hash) == 2 ** 4
+    session.signed_out()
+    li = accounts.authenticate(school.other.id, "1234")  # a pair made as he signs in
+    assert wrap_cost(li.id) == 2 ** 4
+    accounts.change_pin(li, li.id, "5678")  # a PIN chosen now: hashed and wrapped at full cost
+    assert accounts.hash_cost(Staff.get_by_id(li.id).pin_hash) == wrap_cost(li.id) == 2 ** 6
+
+
+def test_on_a_schools_file_a_pair_made_at_sign_in_is_wrapped_at_full_cost(real_school,
+                                                                          monkeypatch):
+    """There a low-cost hash is raised as the person signs in, and the pair made
+    then is wrapped at the raised cost, never at the old one."""
+    from db import keys, session
+
+    path, boss, li = real_school
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 6)
+    keys.set_up(accounts.authenticate(boss.id, STRONG))
+    session.signed_out()
+    Staff.update(pin_hash=accounts.hash_pin("1234", n=2 ** 3)).where(Staff.id == li.id).execute()
+    accounts.authenticate(li.id, "1234")
+    assert accounts.hash_cost(Staff.get_by_id(li.id).pin_hash) == wrap_cost(li.id) == 2 ** 6
