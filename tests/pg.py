@@ -86,12 +86,10 @@ def restore_bound_database(saved: dict[str, tuple[list[str], list[tuple]]]) -> N
     from db.models import database
 
     db = database.obj
-    tables = [t for t in db.get_tables() if t != "schema_migration"]
+    empty_bound_database()
     with db.atomic():
         # past the audit log's guard and the foreign keys' order
         db.execute_sql("SET LOCAL session_replication_role = replica")
-        db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                       + " RESTART IDENTITY CASCADE")
         cursor = db.cursor()
         for table, (columns, rows) in saved.items():
             names = ", ".join(f'"{c}"' for c in columns)
