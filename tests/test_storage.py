@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from db import clock
 from db.store import doctor, journal, storage
 from db.cases import update_case
 from db.config import ConfigError, resolve
@@ -25,7 +26,7 @@ from db.store.lock import lock_dir, stale_lock_age
 from db.contacts import ContactInput, validate
 from db.outbox import queue_contact
 from db.models import Contact
-from tests.conftest import build_small_school
+from tests.conftest import TODAY, build_small_school
 from tests.helpers import cli_env
 
 # the file itself: its locking, backups, checks, journals and recovery
@@ -581,6 +582,10 @@ def test_recover_rebuilds_from_the_backup_and_every_journal(tmp_path, env, locki
     late = [log(env, f"after the backup {i}", path, "--channel", "w") for i in range(3)]
     open_database(path, locking=locking)
     case_id = school.cases["张伟"].id
+    # written after the commands, so dated after them as they date theirs (the pinned
+    # day at the real time): by the tests' fixed 15:30 it sorted before them in the
+    # journal whenever the suite ran after 15:30, and recover re-linked the chain
+    clock.set_today(TODAY, dt.datetime.combine(TODAY, clock.real_now().time()))
     assert update_case(school.other, case_id, 1, {"measures": "Daily check-in"}) == 2
     close_database()
 
