@@ -40,8 +40,8 @@ def test_name_keys(name, keys):
     assert name_keys(name) == keys
 
 
-@pytest.mark.parametrize("name", ["张伟", "王行", "李曾", "王单", "周重", "刘长乐", "张朝阳"])
-def test_only_the_surname_gets_extra_readings(name):
+@pytest.mark.parametrize("name", ["张伟", "王行", "李曾", "王单", "周文", "李明"])
+def test_a_given_name_gets_a_second_reading_only_from_the_table(name):
     full, initials = name_keys(name)
     assert "|" not in full and "|" not in initials
 
@@ -52,10 +52,62 @@ def test_polyphonic_character_outside_the_surname_gets_its_everyday_reading_only
 
 
 @pytest.mark.parametrize("name, full, initials", [
-    ("尉迟恭", "yuchigong", "ycg"),
-    ("万俟卨", "moqixie", "mqx"),
+    ("刘长乐", "liuchangle|liuchangyue|liuzhangle|liuzhangyue", "lcl|lcy|lzl|lzy"),
+    ("张朝阳", "zhangzhaoyang|zhangchaoyang", "zzy|zcy"),
+    ("李长风", "lichangfeng|lizhangfeng", "lcf|lzf"),
+    ("周重", "zhouchong|zhouzhong", "zc|zz"),
+    ("王省", "wangxing|wangsheng", "wx|ws"),
+    ("金都", "jindu|jindou", "jd"),
+    ("陈还", "chenhuan|chenhai", "ch"),
+    ("赵朴", "zhaopu|zhaopiao", "zp"),
+])
+def test_given_names_read_two_ways_have_both_the_usual_first(name, full, initials):
+    assert name_keys(name) == (full, initials)
+
+
+@pytest.mark.parametrize("name, full, initials", [
+    # the compound surname's reading first, then its characters' own
+    ("尉迟恭", "yuchigong|weichigong", "ycg|wcg"),
+    ("万俟卨", "moqixie|wanqixie", "mqx|wqx"),
+    ("长孙无忌", "zhangsunwuji|changsunwuji", "zswj|cswj"),
+    ("澹台明", "tantaiming|dantaiming", "ttm|dtm"),
+    ("单于丽", "chanyuli|shanyuli|danyuli", "cyl|syl|dyl"),
+    ("欧阳娜娜", "ouyangnana", "oynn"),
+    ("司马光", "simaguang", "smg"),
+    ("上官婉儿", "shangguanwaner", "sgwe"),
+    ("诸葛亮", "zhugeliang", "zgl"),
 ])
 def test_compound_surnames_have_an_initial_per_syllable(name, full, initials):
+    assert name_keys(name) == (full, initials)
+
+
+@pytest.mark.parametrize("name, full, initials", [
+    ("卜凡", "bufan|bofan", "bf"),
+    ("薄熙", "boxi|baoxi", "bx"),
+    ("都强", "duqiang|douqiang", "dq"),
+    ("召军", "shaojun|zhaojun", "sj|zj"),
+    ("谌龙", "shenlong|chenlong", "sl|cl"),
+    ("隗嚣", "weixiao|kuixiao", "wx|kx"),
+    ("宓妃", "mifei|fufei", "mf|ff"),
+    ("折兰", "shelan|zhelan", "sl|zl"),
+    ("祭遵", "zhaizun|jizun", "zz|jz"),
+    ("能静", "naijing|nengjing", "nj"),
+    ("句龙", "goulong|julong", "gl|jl"),
+    ("柏杨", "baiyang|boyang", "by"),
+])
+def test_surnames_read_otherwise_as_a_surname(name, full, initials):
+    assert name_keys(name) == (full, initials)
+
+
+@pytest.mark.parametrize("name, full, initials", [
+    ("吕伟", "lvwei|luwei|lyuwei", "lw"),  # ü typed as v, u or yu
+    ("闾丘明", "lvqiuming|luqiuming|lyuqiuming", "lqm"),
+    ("许女", "xunv|xunu|xunyu", "xn"),
+    ("阿依古丽·买买提", "ayigulimaimaiti", "ayglmmt"),  # the dot between names is no syllable
+    ("陈𠮷", "chenji", "cj"),  # outside the basic plane, unknown to the dictionary
+    ("[bold]王[/", "[bold]wang[/", "[bold]w[/"),  # ASCII signs stay as typed
+])
+def test_what_a_name_holds_besides_chinese_characters(name, full, initials):
     assert name_keys(name) == (full, initials)
 
 
@@ -359,3 +411,18 @@ def test_ranked_results_read_like_a_list():
     assert list(ranked) == eager and ranked == eager
     with pytest.raises(IndexError):
         ranked[len(rows)]
+
+
+def test_each_reading_finds_the_student():
+    rows = []
+    for i, name in enumerate(["吕伟", "长孙无忌", "李长风", "阿依古丽·买买提", "陈𠮷", "卜凡"]):
+        row = RosterRow(student_id=i, student_no=f"2024{i:04d}", name=name, class_name="七年级(1)班")
+        row.build_hay(*name_keys(name))
+        rows.append(row)
+    index = RosterIndex(rows)
+    for query, name in [("lvwei", "吕伟"), ("luwei", "吕伟"), ("lyuwei", "吕伟"), ("lw", "吕伟"),
+                        ("zhangsun", "长孙无忌"), ("changsun", "长孙无忌"), ("zswj", "长孙无忌"),
+                        ("lichangfeng", "李长风"), ("lizhangfeng", "李长风"),
+                        ("ayigulimaimaiti", "阿依古丽·买买提"), ("chenji", "陈𠮷"),
+                        ("bufan", "卜凡"), ("bofan", "卜凡")]:
+        assert names(index.search(query)) == [name], query
