@@ -11,7 +11,7 @@ from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
 from db.dates import as_date
 from db.store.dialect import on_server
 from db.text import one_line
-from db.search import RosterIndex, RosterRow, normalise_query
+from db.search import RosterIndex, RosterRow, class_query, normalise_query
 from db.vocab import OPEN_STATUSES
 
 if TYPE_CHECKING:
@@ -132,7 +132,10 @@ def load_index(query: str | None = None, scope=None) -> RosterIndex:
     q = normalise_query(query)
     if not q:
         return _index(scope, load_rows())
-    if q.isascii():
+    klass = class_query(q)
+    if klass is not None and q.isascii():  # "7-1": that class (the index says which)
+        found = SchoolClass.code.startswith(klass[0])
+    elif q.isascii():
         found = search_key().contains(q)
     else:
         # the index matches names as queries are normalised ("王 芳" for 王芳,
@@ -142,6 +145,8 @@ def load_index(query: str | None = None, scope=None) -> RosterIndex:
         if anchor is None:
             return _index(scope, load_rows())
         found = Student.name.contains(anchor) | SchoolClass.name.contains(anchor)
+        if klass is not None:  # "初一3班" names 7-3, whose name has no 初
+            found = found | SchoolClass.code.startswith(klass[0])
     ids = [sid for (sid,) in _rows_of(Student.select(Student.id)
                                       .join(SchoolClass, JOIN.LEFT_OUTER).where(found))]
     if len(ids) > 5000:  # a broad query: one full load is cheaper than a long IN list

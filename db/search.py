@@ -126,6 +126,36 @@ def normalise_query(text: str) -> str:
     return "".join(text.lower().split()).replace(SEP, "")
 
 
+_CODE_QUERY = re.compile(r"(\d{1,2})-(\d{1,2})?")
+_GRADE_WORD = re.compile(r"[初高][一二三123]")
+
+
+def class_query(q: str) -> tuple[str, bool] | None:
+    """The class a normalised query names, as ``(code, whole grade)``: "7-3",
+    "七年级3班", "7年级3班", "初一3班", "初一(3)班", "七(3)班", "初一三班" → ("7-3",
+    False); "7-", "七年级", "初一" → ("7-", True); "高一2班" → ("10-2", False).
+    None for anything else (a name, a student number)."""
+    if q.isascii():
+        m = _CODE_QUERY.fullmatch(q)
+        if not m:
+            return None
+        return (f"{int(m.group(1))}-{int(m.group(2))}", False) if m.group(2) \
+            else (f"{int(m.group(1))}-", True)
+    if "班" not in q and "年级" not in q and not _GRADE_WORD.fullmatch(q):
+        return None
+    from db.roster_cells import parse_class
+
+    grade, number = parse_class(q) or (None, None)
+    if grade is None:
+        return None
+    return (f"{grade}-{number}", False) if number else (f"{grade}-", True)
+
+
+def in_class(row: RosterRow, klass: tuple[str, bool]) -> bool:
+    code, whole_grade = klass
+    return row.class_code.startswith(code) if whole_grade else row.class_code == code
+
+
 def status_matches(row: RosterRow, status: str) -> bool:
     if status == "all":
         return True
@@ -254,26 +284,33 @@ class RosterIndex:
             self._cache.clear()
             self._cache_scope = scope
         cached = self._cache.pop(q, None)
+        klass = class_query(q)
         if cached is not None:
             self._cache[q] = cached  # most recently used last
+        elif klass is not None:
+            # a class ("7-1" is that class, not 7-10 too; "初一3班" is 7-3): from the
+            # whole roster in scope, and a name that matches as typed as well (高一鸣)
+            pool = self._scoped(status, staff_id)
+            pool = [r for r in pool if in_class(r, klass) or (not q.isascii() and r.matches(q))]
+            ordered: Sequence[RosterRow] = Ranked(
+                pool, lambda r: not q.isascii() and (r.is_named(q) or r.name.startswith(q)))
+            cached = self._cache[q] = (pool, ordered)
+            self._evict()
         else:
             # narrow the longest cached query this one extends (typing on, or
             # back-spacing to a query seen a moment ago); pools keep roster order
             # (a Latin query is matched in ``hay``, any other in the names: "9" does
             # not narrow "9年", whose match may be in a class name only)
+            # (a class's results are no superset of a longer query's: "7-1", "7-10")
             base = max((k for k in self._cache if q.startswith(k)
-                        and (not k or k.isascii() == q.isascii())), key=len, default=None)
+                        and (not k or k.isascii() == q.isascii()) and class_query(k) is None),
+                       key=len, default=None)
             if base is not None:
                 self._cache[base] = self._cache.pop(base)  # used: keep it
                 pool = self._cache[base][0]
             else:
-                pool = self._rows
-                if status != "all":
-                    pool = [r for r in pool if status_matches(r, status)]
-                if staff_id is not None:
-                    pool = [r for r in pool if staff_id in r.staff_ids]
-                self._cache[""] = (pool, pool)
-            ordered: Sequence[RosterRow] = pool
+                pool = self._scoped(status, staff_id)
+            ordered = pool
             if q and q.isascii():  # the common case, kept to plain `in` for speed
                 pool = [r for r in pool if q in r.hay]
                 head = SEP + q
@@ -285,6 +322,20 @@ class RosterIndex:
             self._evict()
         ordered = cached[1]
         return ordered[:limit] if limit else ordered
+
+    def _scoped(self, status: str, staff_id: int | None) -> list[RosterRow]:
+        """The roster in the search's scope (status, one person's cases), kept as
+        the results of the empty query."""
+        cached = self._cache.get("")
+        if cached is not None:
+            return cached[0]
+        pool = self._rows
+        if status != "all":
+            pool = [r for r in pool if status_matches(r, status)]
+        if staff_id is not None:
+            pool = [r for r in pool if staff_id in r.staff_ids]
+        self._cache[""] = (pool, pool)
+        return pool
 
     def _evict(self) -> None:
         """Drop the least recently used results until the cache is within bounds."""

@@ -426,3 +426,43 @@ def test_each_reading_finds_the_student():
                         ("ayigulimaimaiti", "阿依古丽·买买提"), ("chenji", "陈𠮷"),
                         ("bufan", "卜凡"), ("bofan", "卜凡")]:
         assert names(index.search(query)) == [name], query
+
+
+def class_roster() -> RosterIndex:
+    rows = []
+    for i, (name, code, klass) in enumerate([
+            ("张伟", "7-1", "七年级(1)班"), ("李明", "7-10", "七年级(10)班"),
+            ("王芳", "8-2", "八年级(2)班"), ("赵薇", "10-2", "高一(2)班"),
+            ("高一鸣", "8-2", "八年级(2)班")]):
+        row = RosterRow(student_id=i, student_no=f"2024{i:04d}", name=name, class_name=klass,
+                        class_code=code)
+        row.build_hay(*name_keys(name))
+        rows.append(row)
+    return RosterIndex(rows)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("7-1", ["张伟"]),  # that class, not 7-10 too
+    ("7-10", ["李明"]),
+    ("7-", ["张伟", "李明"]),  # the grade
+    ("七年级1班", ["张伟"]), ("7年级1班", ["张伟"]), ("初一1班", ["张伟"]),
+    ("初一(1)班", ["张伟"]), ("七(1)班", ["张伟"]), ("初一一班", ["张伟"]),
+    ("七年级（1）班", ["张伟"]), ("初一", ["张伟", "李明"]), ("七年级", ["张伟", "李明"]),
+    ("高一2班", ["赵薇"]), ("高一", ["高一鸣", "赵薇"]),  # a name as typed comes first
+    ("8-2", ["王芳", "高一鸣"]),
+])
+def test_a_class_as_teachers_write_it(query, expected):
+    assert sorted(names(class_roster().search(query))) == sorted(expected)
+    assert names(class_roster().search(query))[0] == expected[0]
+
+
+def test_typing_on_from_a_class_to_the_next():
+    index = class_roster()
+    for query, expected in [("7", ["张伟", "李明"]), ("7-", ["张伟", "李明"]), ("7-1", ["张伟"]),
+                            ("7-10", ["李明"]), ("7-1", ["张伟"])]:
+        assert sorted(names(index.search(query))) == sorted(expected), query
+
+
+@pytest.mark.parametrize("query", ["7-1", "七年级1班", "初一1班", "初一(1)班", "七(1)班", "初一"])
+def test_the_command_line_narrows_to_the_same_class(school, query):
+    assert names(load_index(query).search(query)) == names(load_index().search(query)) != []
