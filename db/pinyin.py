@@ -60,7 +60,8 @@ RARE_CHARACTERS = {"𠮷": "ji"}
 U_UMLAUT = ("v", "u", "yu")
 MAX_READINGS = 12  # per name: every combination of the alternatives above, the usual first
 
-SEP = "|"
+SEP = "|"  # between readings
+SYLLABLE = "'"  # between a reading's syllables (zhang'wei): search matches at them
 
 
 def _lazy(text: str) -> list[str]:
@@ -78,12 +79,26 @@ def _syllable_options(syllable: str, usual: tuple[str, ...] = ()) -> tuple[str, 
     syllable = RARE_CHARACTERS.get(syllable, syllable)
     found: list[str] = []
     for reading in (*usual, syllable):
+        # the separators of the stored keys are no part of a syllable
+        reading = reading.replace(SEP, "").replace(SYLLABLE, "")
         if not (reading.isascii() and reading.isprintable() and reading.strip()):
             continue  # (ASCII signs stay, as typed: "[bold]" finds "[bold]王[/")
         pinyin = reading.isalpha() and "v" in reading
         forms = [reading.replace("v", u) for u in U_UMLAUT] if pinyin else [reading]
         found += [f for f in forms if f not in found]
     return tuple(found)
+
+
+def _units(chars: str, syllables: list[str]) -> list[tuple[str, str]]:
+    """Each character with its syllable, a run of ASCII characters as one
+    (as typed: "[bold]", "Anna")."""
+    units: list[tuple[str, str]] = []
+    for char, syllable in zip(chars, syllables):
+        if char.isascii() and units and units[-1][0].isascii():
+            units[-1] = (units[-1][0] + char, units[-1][1] + syllable)
+        else:
+            units.append((char, syllable))
+    return units
 
 
 def readings(name: str) -> list[list[str]]:
@@ -101,12 +116,15 @@ def readings(name: str) -> list[list[str]]:
         [_syllable_options(s, (s,)) for s in reading.split()]
         for compound, reading in COMPOUND_SURNAMES.items()
         if name.startswith(compound) and len(name) > len(compound)]
-    heads.append([_syllable_options(_lazy(name[0])[0], SURNAMES.get(name[0], ()))])
+    if name[0].isascii():  # a name in Latin letters: no surname to read
+        heads.append([])
+    else:
+        heads.append([_syllable_options(_lazy(name[0])[0], SURNAMES.get(name[0], ()))])
     found: list[list[str]] = []
     for head in heads:
         given = name[len(head):]
         rest = [_syllable_options(s, GIVEN_NAME_READINGS.get(c, ()))
-                for c, s in zip(given, _lazy(given))] if given else []
+                for c, s in _units(given, _lazy(given))] if given else []
         options = [o for o in head + rest if o]  # a dot or a sign: no syllable
         for combo in islice(product(*options), MAX_READINGS):
             if list(combo) not in found:
@@ -115,13 +133,33 @@ def readings(name: str) -> list[list[str]]:
 
 
 def name_keys(name: str) -> tuple[str, str]:
-    """``(pinyin, initials)`` for storing: readings joined with ``|``."""
+    """``(pinyin, initials)`` for storing: readings joined with ``|``, a
+    reading's syllables with ``'`` (``zhang'wei|chang'wei``, ``zw|cw``)."""
     full, initials = [], []
     for syllables in readings(name):
-        f = "".join(syllables)
+        f = SYLLABLE.join(syllables)
         i = "".join(s[:1] for s in syllables)
         if f not in full:
             full.append(f)
         if i not in initials:
             initials.append(i)
     return SEP.join(full), SEP.join(initials)
+
+
+def refresh_name_keys(db, table: str) -> int:
+    """Compute every stored key of ``table`` (``student`` or ``staff``) again
+    from its name, inside the caller's transaction; return how many changed.
+    For a file whose keys were made by an older bangfu (the migration that
+    brought syllables in, and rows a recover put back from older journal lines)."""
+    param = db.param
+    rows = db.execute_sql(f'SELECT id, name, pinyin, initials FROM "{table}"').fetchall()
+    changed = []
+    for row_id, name, pinyin, initials in rows:
+        keys = name_keys(name or "")
+        if keys != (pinyin, initials):
+            changed.append((*keys, row_id))
+    cursor = db.cursor()
+    for start in range(0, len(changed), 1000):
+        cursor.executemany(f'UPDATE "{table}" SET pinyin = {param}, initials = {param} '
+                           f'WHERE id = {param}', changed[start:start + 1000])
+    return len(changed)

@@ -11,7 +11,9 @@ from db.models import Assignment, Case, Contact, SchoolClass, Staff, Student
 from db.dates import as_date
 from db.store.dialect import on_server
 from db.text import one_line
-from db.search import RosterIndex, RosterRow, class_query, normalise_query
+from db.search import RosterRow, class_query, normalise_query
+from db.search_index import RosterIndex
+from db.search_match import LETTERS, MARK
 from db.vocab import OPEN_STATUSES
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
     """
     students = (Student
                 .select(Student.id, Student.student_no, Student.name,
-                        SchoolClass.name, SchoolClass.code, search_key())
+                        SchoolClass.name, SchoolClass.code, *search_keys())
                 .join(SchoolClass, JOIN.LEFT_OUTER))
     cases = Case.select(Case.id, Case.student, Case.status).order_by(Case.id)
     if student_ids is not None:
@@ -83,7 +85,7 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
 
     no_staff: frozenset[int] = frozenset()
     rows = []
-    for sid, no, name, class_name, class_code, hay in _rows_of(students):
+    for sid, no, name, class_name, class_code, hay, sounds in _rows_of(students):
         case_id, status = current.get(sid, (None, ""))
         last_date, last_channel = last.get(case_id, (None, ""))
         rows.append(RosterRow(
@@ -92,31 +94,41 @@ def load_rows(student_ids: list[int] | None = None) -> list[RosterRow]:
             class_code=one(class_code or ""), case_id=case_id, status=one(status),
             lead=one(leads.get(case_id, "")),
             staff_ids=frozenset(team[case_id]) if case_id in team else no_staff,
-            last_date=one(last_date), last_channel=one(last_channel), hay=hay))
+            last_date=one(last_date), last_channel=one(last_channel), hay=hay, sounds=sounds))
     return rows
 
 
-def search_key():
-    """The search key of ``RosterRow.build_hay``, made by SQLite.
+def search_keys():
+    """The search keys of ``RosterRow.build_hay`` (``hay``, ``sounds``), made
+    by the database.
 
     Built in the query so the stored pinyin never becomes a Python string of
     its own: with 20,000 students that saves megabytes of loader garbage.
     """
     server = on_server()
     sep = fn.CHR(1) if server else fn.CHAR(1)
+    row = fn.CHR(2) if server else fn.CHAR(2)
 
     def ascii_lower(column):  # '' for text with any non-ASCII character
         column = fn.COALESCE(column, "")
         other = column.regexp("[^ -~]") if server else fn.GLOB("*[^ -~]*", column)
         return SqlCase(None, [(other, "")], fn.LOWER(column))
 
-    parts = [ascii_lower(Student.name), ascii_lower(Student.student_no),
-             ascii_lower(SchoolClass.name), ascii_lower(SchoolClass.code),
-             fn.REPLACE(Student.pinyin, "|", sep), fn.REPLACE(Student.initials, "|", sep)]
-    key = sep
-    for i, part in enumerate(parts):
-        key = key.concat(part) if i == 0 else key.concat(sep).concat(part)
-    return key
+    hay = row.concat(sep)
+    for i, column in enumerate((Student.name, Student.student_no, SchoolClass.name,
+                                SchoolClass.code)):
+        hay = hay.concat(ascii_lower(column)) if i == 0 else \
+            hay.concat(sep).concat(ascii_lower(column))
+    # (db.search.sounds_key: each reading SEP-led, each syllable led by ', and
+    # keys stored before syllables were kept apart with their initials too)
+    pinyin, initials = fn.COALESCE(Student.pinyin, ""), fn.COALESCE(Student.initials, "")
+    lead = sep.concat(MARK)
+    readings = lead.concat(fn.REPLACE(pinyin, "|", lead))
+    sounds = SqlCase(None, [
+        (pinyin == "", ""),
+        (pinyin.contains(MARK) | (initials == ""), readings)],
+        readings.concat(lead).concat(fn.REPLACE(initials, "|", lead)))
+    return hay, row.concat(sounds)
 
 
 def load_index(query: str | None = None, scope=None) -> RosterIndex:
@@ -136,7 +148,11 @@ def load_index(query: str | None = None, scope=None) -> RosterIndex:
     if klass is not None and q.isascii():  # "7-1": that class (the index says which)
         found = SchoolClass.code.startswith(klass[0])
     elif q.isascii():
-        found = search_key().contains(q)
+        found = search_keys()[0].contains(q)
+        if LETTERS(q):  # at syllable boundaries: at least the letters in order
+            found = found | (fn.COALESCE(Student.pinyin, "") ** ("%" + "%".join(q) + "%"))
+        else:  # signs a name holds ("[bold]王"), from a syllable's start
+            found = found | Student.pinyin.contains(q)
     else:
         # the index matches names as queries are normalised ("王 芳" for 王芳,
         # "七年级（1）班" for 七年级(1)班), which SQL cannot: narrow by one of the

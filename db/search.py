@@ -1,16 +1,23 @@
 """The in-memory roster index behind search-as-you-type.
 
 Rows are loaded once (``db.roster.load_rows``) and searched here without
-touching the database, so a keystroke never waits on the share.  Matching:
-name, full pinyin (every stored reading), initials, student number and class.
-Matches that start a field come before matches inside one; within each group
-the roster order holds (open cases first, then by class and number).
+touching the database, so a keystroke never waits on the share.
 
-A query in Latin letters and digits is looked up in ``hay``, one ASCII string
-per student (kept ASCII so Python stores it at one byte a character); a query
-with Chinese characters is looked up in the name and the class name, both
-normalised like the query (``RosterRow.fold``: spaces, letter case and
-full-width forms make no difference).
+A query in Latin letters and digits is matched in each student's two keys
+(``db.search_match``): anywhere in the ASCII fields (number, class code, an
+ASCII name), and in the name's readings at syllable boundaries (``zhangwei``,
+``zw``, ``zhw``, ``wei`` for 张伟; never from the middle of a syllable).  The
+index keeps all students' keys in two strings (one regular-expression scan
+finds a query's rows; about half the memory of a string per student).  A
+query with Chinese characters is looked up in the name and the class name,
+both normalised like the query (``RosterRow.fold``: spaces, letter case,
+full-width forms and the dot of a minority name make no difference); Chinese
+followed by pinyin (``张wei``) matches the characters, then the syllables of
+the characters after them.
+
+Results are ranked by how well they match (``db.search_match``: exact, whole
+reading, initials, from the start, the rest), then in roster order: open
+cases first, then by class and number.
 """
 
 from __future__ import annotations
@@ -18,15 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from db.search_match import MARK, ROW, SEP
 from db.vocab import OPEN_STATUSES
 
-SEP = "\x01"
-# results of recently used queries are kept (typing on, back-spacing), up to
-# this many row references in all (8 bytes each): about 1.6 MB at the most
-CACHE_ROWS = 200_000
 STATUS_FILTERS = ("all", "open", "identified", "active", "improving",
                   "transformed", "closed", "none")
 
@@ -44,21 +47,21 @@ class RosterRow:
     staff_ids: frozenset = field(default_factory=frozenset)
     last_date: dt.date | None = None
     last_channel: str = ""
-    hay: str = ""
+    # the search keys (``db.search_match``), moved into the index that holds
+    # the row ("" there): the ASCII fields, and the name's syllables
+    hay: str = field(default="", compare=False)
+    sounds: str = field(default="", compare=False)
     # the name and the class name as a query is normalised (``normalise_query``:
     # "王 芳" → "王芳", "七年级（1）班" → "七年级(1)班"), SEP-led; "" when that is
     # what they are already, as for most names (see ``build_fold``)
-    fold: str = ""
+    fold: str = field(default="", compare=False)
 
     def build_hay(self, pinyin: str = "", initials: str = "") -> None:
-        """The ASCII search key: lower case, SEP-separated.
-
-        ``db.roster.search_key`` builds the same key in SQL when loading.
-        """
+        """The search keys from the stored ``pinyin`` and ``initials``
+        (``db.pinyin.name_keys``); ``db.roster.search_keys`` builds the same in SQL."""
         keys = [self.name, self.student_no, self.class_name, self.class_code]
-        keys = [k.lower() if k.isascii() else "" for k in keys]
-        keys += pinyin.split("|") + initials.split("|")
-        self.hay = SEP + SEP.join(keys)
+        self.hay = ROW + SEP + SEP.join(k.lower() if k.isascii() else "" for k in keys)
+        self.sounds = sounds_key(pinyin, initials)
 
     def build_fold(self, classes: dict[str, str]) -> None:
         """Set ``fold``; ``classes`` keeps the class names folded so far (they repeat)."""
@@ -73,16 +76,14 @@ class RosterRow:
         self.fold = "" if same else SEP + name + SEP + klass
 
     def matches(self, q: str) -> bool:
-        if q.isascii():
-            return q in self.hay
+        """Whether the name or the class name holds ``q`` (a normalised query
+        that is not ASCII)."""
         if self.fold:
             return q in self.fold
         return q in self.name or q in self.class_name
 
     def starts(self, q: str) -> bool:
-        """Whether a field starts with ``q`` (ranked before matches inside one)."""
-        if q.isascii():
-            return SEP + q in self.hay
+        """Whether the name or the class name starts with ``q`` (not ASCII)."""
         if self.fold:
             return SEP + q in self.fold
         return self.name.startswith(q) or self.class_name.startswith(q)
@@ -90,6 +91,9 @@ class RosterRow:
     def is_named(self, q: str) -> bool:
         """Whether the name is ``q`` (a normalised query that is not ASCII)."""
         return self.fold.startswith(SEP + q + SEP) if self.fold else self.name == q
+
+    def folded_name(self) -> str:
+        return self.fold[1:self.fold.index(SEP, 1)] if self.fold else self.name
 
     @property
     def tier(self) -> int:
@@ -120,10 +124,30 @@ def natural_key(text: str) -> tuple:
                  for part in re.split(r"(\d+)", text) if part)
 
 
+# the dots between the parts of a minority name (阿依古丽·买买提), as typed
+NAME_DOTS = str.maketrans("", "", "·•・‧∙⋅･.。")
+
+
 def normalise_query(text: str) -> str:
-    """Lower case, no spaces, full-width letters and digits (from an IME) folded."""
+    """Lower case, no spaces, full-width letters and digits (from an IME)
+    folded, ü as v; in text with Chinese, no dots (· • ． ・: a minority name)."""
     text = unicodedata.normalize("NFKC", text or "")
-    return "".join(text.lower().split()).replace(SEP, "")
+    text = "".join(text.lower().split()).replace(SEP, "").replace(ROW, "")
+    text = text.replace("ü", "v")  # lü as stored: lv (and lu, lyu)
+    return text if text.isascii() else text.translate(NAME_DOTS)
+
+
+def sounds_key(pinyin: str, initials: str = "") -> str:
+    """The ``sounds`` key from the stored keys: each reading SEP-led, each
+    syllable led by ``'``.  Keys stored by a bangfu before syllables were kept
+    (no ``'`` in them) keep their initials as a reading too, so that typing
+    initials still finds the student."""
+    if not pinyin:
+        return ROW
+    key = ROW + SEP + MARK + pinyin.replace("|", SEP + MARK)
+    if MARK not in pinyin and initials:
+        key += SEP + MARK + initials.replace("|", SEP + MARK)
+    return key
 
 
 _CODE_QUERY = re.compile(r"(\d{1,2})-(\d{1,2})?")
@@ -164,197 +188,3 @@ def status_matches(row: RosterRow, status: str) -> bool:
     if status == "none":
         return not row.status
     return row.status == status
-
-
-class Ranked(Sequence):
-    """Matches ranked field-starts first, worked out only as far as they are read.
-
-    The screen reads the first screenful of a search; ranking thousands of
-    rows in full on every keystroke would cost more than the search.
-    """
-
-    __slots__ = ("_pool", "_starts", "_done", "_first", "_rest", "_scanned")
-
-    def __init__(self, pool: list[RosterRow], starts):
-        self._pool = pool
-        self._starts = starts  # row -> whether a field starts with the query
-        self._first: list[RosterRow] = []
-        self._rest: list[RosterRow] = []
-        self._scanned = 0  # rows of the pool sorted into first/rest so far
-        self._done = False
-
-    def __len__(self) -> int:
-        return len(self._pool)
-
-    def _fill(self, upto: int) -> None:
-        """Sort pool rows until the first ``upto + 1`` ranked rows are known."""
-        pool, starts, first, rest = self._pool, self._starts, self._first, self._rest
-        i = self._scanned
-        while i < len(pool) and len(first) <= upto:
-            row = pool[i]
-            (first if starts(row) else rest).append(row)
-            i += 1
-        self._scanned = i
-        if i == len(pool):
-            self._done = True
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self._pool):
-            raise IndexError(index)
-        if index >= len(self._first) and not self._done:
-            self._fill(index)
-        if index < len(self._first):
-            return self._first[index]
-        return self._rest[index - len(self._first)]
-
-    def __iter__(self):
-        for i in range(len(self._pool)):
-            yield self[i]
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (list, tuple, Ranked)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # unhashable, as a list
-
-    def __repr__(self) -> str:
-        return f"Ranked({list(self)!r})"
-
-
-class RosterIndex:
-    def __init__(self, rows: list[RosterRow] | None = None):
-        self._rows: list[RosterRow] = []
-        # query -> (matches in roster order, matches ranked), for one scope
-        self._cache: dict[str, tuple[list[RosterRow], Sequence[RosterRow]]] = {}  # (pool, ordered)
-        self._cache_scope: tuple | None = None
-        self.replace(rows or [])
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def replace(self, rows: list[RosterRow]) -> None:
-        classes: dict[str, str] = {}
-        for row in rows:
-            if not row.hay:
-                row.build_hay()
-            row.build_fold(classes)
-        rows.sort(key=lambda r: (r.tier, natural_key(r.class_code or r.class_name),
-                                 r.student_no))
-        self._rows = rows
-        self._cache.clear()
-
-    def restricted_to(self, scope) -> "RosterIndex":
-        """The rows ``scope`` (``db.access.Scope``) sees, as an index of its own
-        (the same row objects, already prepared; the order kept)."""
-        if scope.everyone:
-            return self
-        view = RosterIndex()
-        view._rows = [r for r in self._rows if scope.sees_row(r)]
-        return view
-
-    def upsert(self, row: RosterRow) -> None:
-        """Put a changed row in place (after a save) without reloading all."""
-        if not row.hay:
-            row.build_hay()
-        row.build_fold({})
-        for i, old in enumerate(self._rows):
-            if old.student_id == row.student_id:
-                self._rows[i] = row
-                break
-        else:
-            self._rows.append(row)
-        self._cache.clear()
-
-    def get(self, student_id: int) -> RosterRow | None:
-        # a scan (about a millisecond at 20,000) instead of a dict that would
-        # cost more than a megabyte for the whole session
-        return next((r for r in self._rows if r.student_id == student_id), None)
-
-    def search(self, query: str, *, status: str = "all",
-               staff_id: int | None = None, limit: int | None = None) -> Sequence[RosterRow]:
-        """Rows matching ``query``; ``staff_id`` keeps only that person's cases."""
-        q = normalise_query(query)
-        scope = (status, staff_id)
-        if scope != self._cache_scope:
-            self._cache.clear()
-            self._cache_scope = scope
-        cached = self._cache.pop(q, None)
-        klass = class_query(q)
-        if cached is not None:
-            self._cache[q] = cached  # most recently used last
-        elif klass is not None:
-            # a class ("7-1" is that class, not 7-10 too; "初一3班" is 7-3): from the
-            # whole roster in scope, and a name that matches as typed as well (高一鸣)
-            pool = self._scoped(status, staff_id)
-            pool = [r for r in pool if in_class(r, klass) or (not q.isascii() and r.matches(q))]
-            ordered: Sequence[RosterRow] = Ranked(
-                pool, lambda r: not q.isascii() and (r.is_named(q) or r.name.startswith(q)))
-            cached = self._cache[q] = (pool, ordered)
-            self._evict()
-        else:
-            # narrow the longest cached query this one extends (typing on, or
-            # back-spacing to a query seen a moment ago); pools keep roster order
-            # (a Latin query is matched in ``hay``, any other in the names: "9" does
-            # not narrow "9年", whose match may be in a class name only)
-            # (a class's results are no superset of a longer query's: "7-1", "7-10")
-            base = max((k for k in self._cache if q.startswith(k)
-                        and (not k or k.isascii() == q.isascii()) and class_query(k) is None),
-                       key=len, default=None)
-            if base is not None:
-                self._cache[base] = self._cache.pop(base)  # used: keep it
-                pool = self._cache[base][0]
-            else:
-                pool = self._scoped(status, staff_id)
-            ordered = pool
-            if q and q.isascii():  # the common case, kept to plain `in` for speed
-                pool = [r for r in pool if q in r.hay]
-                head = SEP + q
-                ordered = Ranked(pool, lambda r: head in r.hay)
-            elif q:
-                pool = [r for r in pool if r.matches(q)]
-                ordered = Ranked(pool, lambda r: r.starts(q))
-            cached = self._cache[q] = (pool, ordered)
-            self._evict()
-        ordered = cached[1]
-        return ordered[:limit] if limit else ordered
-
-    def _scoped(self, status: str, staff_id: int | None) -> list[RosterRow]:
-        """The roster in the search's scope (status, one person's cases), kept as
-        the results of the empty query."""
-        cached = self._cache.get("")
-        if cached is not None:
-            return cached[0]
-        pool = self._rows
-        if status != "all":
-            pool = [r for r in pool if status_matches(r, status)]
-        if staff_id is not None:
-            pool = [r for r in pool if staff_id in r.staff_ids]
-        self._cache[""] = (pool, pool)
-        return pool
-
-    def _evict(self) -> None:
-        """Drop the least recently used results until the cache is within bounds."""
-        def size(entry):
-            pool, ordered = entry  # a Ranked keeps at most one more list
-            return (len(pool) if pool is not self._rows else 0) + \
-                (len(ordered) if ordered is not pool else 0)
-
-        total = sum(size(e) for e in self._cache.values())
-        for key in list(self._cache):
-            if total <= CACHE_ROWS:
-                break
-            if key:  # "" is the roster itself: free to keep
-                total -= size(self._cache.pop(key))
-
-    def exact(self, query: str) -> list[RosterRow]:
-        """Rows whose number, name or a pinyin reading equals ``query`` exactly."""
-        q = normalise_query(query)
-        if not q.isascii():
-            return [r for r in self._rows if r.is_named(q)]
-        needle = SEP + q + SEP
-        return [r for r in self._rows if needle in r.hay + SEP]

@@ -29,7 +29,7 @@ def find_staff(query: str) -> list[StaffView]:
     """Active staff whose name (or pinyin) equals, else contains, ``query``."""
     views = list_staff()
     q = normalise_query(query)
-    exact = [s for s in views if q in (s.name.lower(), *s.pinyin.split("|"))]
+    exact = [s for s in views if q in (s.name.lower(), *s.pinyin.replace("'", "").split("|"))]
     return exact or filter_staff(views, query)
 
 

@@ -20,7 +20,8 @@ class StaffView:
     @property
     def keys(self) -> list[str]:
         """What one may type to find this person: name, each reading, initials."""
-        return [self.name.lower(), *self.pinyin.split("|"), *self.initials.split("|")]
+        return [self.name.lower(), *self.pinyin.replace("'", "").split("|"),
+                *self.initials.split("|")]
 
 
 def filter_staff(staff: list[StaffView], query: str) -> list[StaffView]:

@@ -28,6 +28,16 @@ class SearchInput(Input):
     """
 
     BINDINGS = [Binding("enter", "submit", "key.open", id="open_from_search")]
+    def type_letter(self, character: str) -> None:
+        """A letter typed while a list had the focus: the search takes it, and
+        the focus that follows does not select it (the next letter would
+        replace it: "zhao" typed in the caseload searched for "hao")."""
+        self.select_on_focus = False  # until the focus leaves again
+        self.focus()
+        self.insert_text_at_cursor(character)
+
+    def _on_blur(self, event) -> None:  # (Input's own handler runs as well)
+        self.select_on_focus = True
 
     def watch_value(self, value: str) -> None:
         if self.is_mounted and isinstance(self.screen, RosterScreen):
@@ -83,6 +93,7 @@ class RosterScreen(BangfuScreen):
         self.mine = False
         self.status = "all"
         self._searched_for: str | None = None
+        self._suggestion: str | None = None  # "did you mean", when nobody matches
         self._roster: RosterList | None = None  # looked up once: used on every key
         self._input: Input | None = None
         self._info: InfoLine | None = None
@@ -232,7 +243,13 @@ class RosterScreen(BangfuScreen):
         scope = t("roster.scope.mine" if self.mine else "roster.scope.all")
         text = t("roster.filter", scope=scope, status=status_name(self.status))
         count = t("roster.count", shown=len(rows), total=len(index))
-        empty = f" · {t('roster.empty')}" if not rows else ""
+        empty = ""
+        self._suggestion = None
+        if not rows:  # a swapped-letter typo: what it may have meant (Enter searches it)
+            self._suggestion = index.suggest(self._searched_for, status=self.status,
+                                             staff_id=staff_id)
+            empty = f" · {t('roster.did_you_mean', query=self._suggestion)}" \
+                if self._suggestion else f" · {t('roster.empty')}"
         info.show(f"{text} · {count}{empty}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -409,6 +426,8 @@ class RosterScreen(BangfuScreen):
         row = self._current()
         if row is not None:
             self.app.open_case(self, row.student_id)
+        elif self._suggestion and self.focused is self.search_input:
+            self.search_input.value = self._suggestion  # "did you mean": Enter takes it
 
 
     def action_copy(self) -> None:
@@ -451,13 +470,11 @@ class RosterScreen(BangfuScreen):
     def on_key(self, event) -> None:
         if self.focused is self.caseload and event.character and event.is_printable \
                 and event.key not in ("n", "d", "slash", "y"):
-            self.search_input.focus()
-            self.search_input.insert_text_at_cursor(event.character)
+            self.search_input.type_letter(event.character)
             event.stop()
             return
         # in the list, any other printable key goes back to typing the search
         if self.focused is self.roster and event.character and event.is_printable \
                 and event.key not in ("n", "m", "s", "slash", "y"):
-            self.search_input.focus()
-            self.search_input.insert_text_at_cursor(event.character)
+            self.search_input.type_letter(event.character)
             event.stop()

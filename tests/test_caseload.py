@@ -165,6 +165,7 @@ async def test_typing_a_name_in_the_caseload_goes_back_to_the_search(owed):
         await pilot.press(*"zhao")  # any other letter goes back to the search
         await settle(pilot)
         assert app.focused is screen.search_input
+        assert screen.search_input.value == "zhao"
         assert [r.name for r in screen.roster.rows] == ["赵薇"]
         assert caseload.display  # it stays: hiding it would re-lay the screen on a key
         await pilot.press("ctrl+o")  # a filter: the roster takes the whole screen

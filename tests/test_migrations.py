@@ -212,3 +212,18 @@ def test_wal_file_is_switched_back_to_delete(tmp_path, locking):
     assert path.read_bytes()[18:20] == b"\x01\x01"  # rollback journal again
     assert not Path(str(path) + "-wal").exists()
     assert not Path(str(path) + "-shm").exists()
+
+
+def test_names_get_their_syllables_apart_on_open(tmp_path):
+    """Schema 13: keys stored as one string per reading (zhangwei) are computed
+    again with the syllables apart, so a search matches at their boundaries."""
+    from db.models import Staff
+
+    path = tmp_path / "v1.db"
+    make_v1_file(path)
+    open_database(path)
+    assert (Student.get_by_id(1).pinyin, Student.get_by_id(1).initials) == ("zhang'wei", "zw")
+    assert Staff.get_by_id(1).pinyin == "wang'fang"
+    index = load_index()
+    assert [r.name for r in index.search("wei")] == ["张伟"]
+    assert index.search("hangwei") == []  # not from the middle of a syllable

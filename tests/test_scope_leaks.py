@@ -47,7 +47,7 @@ from db.models import (Assignment, Case, Contact, Goal, SchoolClass, Score, Staf
 from db.overview import GROUPINGS, PERIODS, overview
 from db.reports import KINDS, build_report
 from db.roster import load_index, load_rows
-from db.search import RosterIndex
+from db.search_index import RosterIndex
 from db.staff import add_staff
 from db.students import create_student, open_case
 from db.vocab import ASSIGNMENT_ROLES, CASE_STATUSES, CHANNELS, CONTACT_KINDS, OPEN_STATUSES

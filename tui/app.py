@@ -22,7 +22,8 @@ from textual.message import Message
 
 from db import clock
 from db.store.connected import connected
-from db.search import RosterIndex, RosterRow
+from db.search import RosterRow
+from db.search_index import RosterIndex
 from tui.app_commands import AppCommands, screen_actions_provider, system_commands_provider
 from tui.broadcast import DatabaseFailed, DatabaseReady, OthersWrote, RosterChanged, tell_screens
 from tui.i18n import database_error, failure, t

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from db.config import Settings
     from db.outbox import FlushResult
-    from db.search import RosterIndex
+    from db.search_index import RosterIndex
     from db.store.server import Listener
     from db.staff_view import StaffView
 

@@ -339,6 +339,7 @@ def replay(read: JournalRead, progress=None, restored: dict | None = None) -> Re
     relinked: list[int] = []
     last_id = 0
     columns: dict[str, set[str]] = {}
+    stale_keys = False
 
     def key(line: dict):
         row = line.get("row") or {}
@@ -367,10 +368,18 @@ def replay(read: JournalRead, progress=None, restored: dict | None = None) -> Re
             if applied:
                 report.applied += 1
                 report.by_table[line["table"]] = report.by_table.get(line["table"], 0) + 1
+                if line["table"] in ("student", "staff") and \
+                        not (isinstance(line.get("schema"), int) and line["schema"] >= barrier):
+                    stale_keys = True
             else:
                 report.present += 1
             if progress and number % 200 == 0:
                 progress(number, len(read.lines))
+        if stale_keys:  # names put back as an older bangfu stored their search keys
+            from db.pinyin import refresh_name_keys
+
+            for table in ("student", "staff"):
+                refresh_name_keys(database, table)
         if relinked or restored:
             from db import audit
 

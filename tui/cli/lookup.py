@@ -25,6 +25,12 @@ def cmd_find(args, settings) -> int:
     query = " ".join(args.query)
     rows = load_index(query, scope_for(reader)).search(query)
     if not rows:
+        # a swapped-letter typo: what it may have meant, from the whole roster
+        # in this person's sight (the narrowed one only holds what matched)
+        suggestion = load_index(None, scope_for(reader)).suggest(query)
+        if suggestion:
+            raise CliError(t("cli.did_you_mean", query=safe(" ".join(args.query)),
+                             suggestion=suggestion))
         raise CliError(t("cli.no_match", query=safe(" ".join(args.query))))
     table = Table(box=None, pad_edge=False)
     for key in ("name", "class", "status", "lead", "last", "days"):

@@ -25,6 +25,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.who_many": ("{name!r} matches several staff: {list}.", "{name!r} 匹配多位教职工：{list}。"),
     "cli.invalid": ("Invalid {field}: {message}", "{field} 无效：{message}"),
     "cli.found": ("Students found: {n}", "共 {n} 名学生"),
+    "cli.did_you_mean": ("No student matches {query!r}. Did you mean {suggestion!r}?",
+                         "没有学生匹配 {query!r}。您要找的是不是 {suggestion!r}？"),
     "cli.demo_done": ("Demo school written to {path}: {students:student|students}, {cases:case|cases}, "
                       "{contacts:contact|contacts}, {scores:score|scores}, {checkins:check-in|check-ins}.",
                       "演示学校已写入 {path}：{students} 名学生，{cases} 个帮扶档案，{contacts} 条联系记录，"

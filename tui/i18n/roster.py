@@ -320,6 +320,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "roster.filter": ("Showing {scope} · status: {status}", "范围：{scope} · 状态：{status}"),
     "roster.loading": ("Loading roster…", "正在载入名单…"),
     "roster.empty": ("No student matches.", "没有匹配的学生。"),
+    "roster.did_you_mean": ("No student matches. Did you mean {query}? Enter searches it.",
+                            "没有匹配的学生。您要找的是不是 {query}？按 Enter 搜索。"),
     "status.all": ("all", "全部"),
     "status.open": ("open cases", "在帮扶"),
     "status.none": ("no case", "未建档"),

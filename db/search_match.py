@@ -1,0 +1,96 @@
+"""How a Latin-letter or digit query matches a student's search keys, and how well.
+
+Each student has two keys (``db.search.RosterRow``), both SEP-led fields:
+
+- ``hay``: the name, student number, class name and class code, each lower
+  case and only when it is ASCII.  A query is looked for anywhere in them.
+- ``sounds``: each reading of the name (``db.pinyin``), every syllable led by
+  ``'``: ``\\x02\\x01'zhang'wei\\x01'chang'wei``.
+
+Each key starts with ROW, each field with SEP.  A query of letters matches at
+  syllable boundaries only: each syllable typed whole or as its initial (zh,
+  ch, sh or one letter), the last one typed perhaps only begun, starting at
+  any syllable.  ``zhangwei``, ``zw``, ``zhw``, ``zhangw`` and ``wei`` find
+  张伟; ``hubing`` finds 胡兵 and not 朱兵云 (zhu'bing'yun), ``gj`` not 王杰
+  (wang'jie).
+
+Rank (lower first): the number or an ASCII name exactly; a whole reading
+exactly; the initials exactly; from the start of a field or a reading; the
+rest.  A match in the name's usual reading (its first) comes before one in
+another reading of the same rank (长风 changfeng before zhangfeng).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROW = "\x02"  # leads each row's keys (where one row's end and the next begin)
+SEP = "\x01"  # leads each field
+MARK = "'"  # leads each syllable in ``sounds``
+# after a letter: the rest of a syllable skipped, when only its initial was typed
+_SKIP = "(?:'|(?:(?<='[a-z])|(?<='[zcs]h))[^'\x01\x02]*')"
+_END = "(?=[\x01\x02]|\\Z)"
+LETTERS = re.compile("[a-z]+").fullmatch
+
+EXACT, WHOLE, INITIALS, START, INSIDE = 0, 1, 2, 3, 4
+RANKS = 5  # a rank is 2 * one of the above, + 1 when only another reading matched
+
+
+def sounds_pattern(q: str) -> str:
+    """Letters ``q`` at syllable boundaries: ``'c1 S? c2 S? … cn``."""
+    return MARK + (_SKIP + "?").join(q)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The patterns of one normalised ASCII query (see the module's text)."""
+
+    hay: re.Pattern  # anywhere in a field
+    sounds: re.Pattern  # at syllable boundaries
+    # by rank: (rank, pattern, over sounds?) in the order they are tried
+    ranks: tuple[tuple[int, re.Pattern, bool], ...]
+
+    @classmethod
+    def of(cls, q: str) -> Matcher:
+        text = re.escape(q)
+        ranks = [(EXACT, re.compile(SEP + text + _END), False)]
+        # other signs, as a name may hold them ("[bold]王"): from a syllable's start
+        sounds = re.compile(MARK + text)
+        if LETTERS(q):
+            sounds = re.compile(sounds_pattern(q))
+            ranks += [(WHOLE, re.compile(SEP + MARK + "'?".join(q) + _END), True),
+                      (INITIALS, re.compile(SEP + "".join(f"'{c}[^'\x01\x02]*" for c in q)
+                                            + _END), True)]
+        ranks.append((START, re.compile(SEP + text), False))
+        ranks.append((START, re.compile(SEP + sounds.pattern), True))  # (the last: START)
+        return cls(re.compile(text), sounds, tuple(ranks))
+
+    def rank(self, hay: str, h0: int, h1: int, sounds: str, s0: int, s1: int) -> int:
+        """The rank of the row whose keys are ``hay[h0:h1]`` and ``sounds[s0:s1]``
+        (a row that matches: ``INSIDE`` when nothing better holds)."""
+        for base, pattern, over_sounds in self.ranks:
+            if over_sounds:
+                found = pattern.search(sounds, s0, s1)
+                if found is not None:
+                    return 2 * base + later(sounds, s0, s1, found.start())
+            elif pattern.search(hay, h0, h1) is not None:
+                return 2 * base
+        return 2 * INSIDE
+
+
+def later(sounds: str, s0: int, s1: int, at: int) -> int:
+    """1 when position ``at`` is past the row's first reading, else 0."""
+    second = sounds.find(SEP, s0 + 2, s1)  # (ROW, SEP, the first reading, SEP …)
+    return 1 if second != -1 and at >= second else 0
+
+
+def typos(q: str) -> list[str]:
+    """What ``q`` may have meant with two neighbouring letters swapped."""
+    found = []
+    for i in range(len(q) - 1):
+        if q[i] != q[i + 1]:
+            swapped = q[:i] + q[i + 1] + q[i] + q[i + 2:]
+            if swapped not in found:
+                found.append(swapped)
+    return found
