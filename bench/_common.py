@@ -189,7 +189,7 @@ def first_staff_key(db_path: Path) -> tuple[str, str]:
             "select name, pinyin from staff where active order by name limit 1").fetchone()
     finally:
         con.close()
-    return (pinyin.split("|")[0] or name), name
+    return (pinyin.split("|")[0].replace("'", "") or name), name  # (syllables apart: zhang'wei)
 
 
 # ---------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def pick_staff(path: Path, today: dt.date) -> dict:
     def typed(pinyin: str, staff_id: int) -> tuple[str, int] | None:
         """What to type, and how many times to press down, to highlight this person
         (a homophone, such as 黄丽 and 黄利, both "huangli", needs down)."""
-        for key in pinyin.split("|"):
+        for key in pinyin.replace("'", "").split("|"):  # (stored with its syllables apart)
             ids = [s.id for s in filter_staff(everyone, key)][:10]
             if staff_id in ids:
                 return key, ids.index(staff_id)

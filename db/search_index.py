@@ -13,8 +13,8 @@ from db.search_match import (EXACT, INSIDE, LETTERS, MARK, ROW, SEP, START, Matc
                              sounds_pattern, typos)
 
 # results of recently used queries are kept (typing on, back-spacing), up to
-# this many row positions in all (4 bytes each): under a megabyte at the most
-CACHE_ROWS = 200_000
+# this many row positions in all (4 bytes each): 1.6 MB at the most
+CACHE_ROWS = 400_000
 
 
 class Ranked(Sequence):
@@ -30,8 +30,8 @@ class Ranked(Sequence):
         self._best = best
         self._pool = pool
         self._bucket = bucket
-        self._first: list[int] = []
-        self._others: tuple[list[int], list[int]] = ([], [])
+        self._first = array("I")  # (4 bytes a row, where a list holds an int object)
+        self._others = (array("I"), array("I"))
         self._scanned = 0  # positions of the pool sorted into buckets so far
 
     def __len__(self) -> int:
@@ -137,6 +137,7 @@ def _rows_hit(pattern: re.Pattern, text: str, at: Sequence[int], once: bool = Fa
 
 _MIXED = re.compile("([^\x00-\x7f]+)([a-z]+)").fullmatch
 RANK_EACH = 1500  # up to this many matches are ranked row by row, more by scans
+NARROW_EACH = 2000  # up to this many earlier results are matched again row by row, more by a scan
 
 
 class RosterIndex:
@@ -261,8 +262,10 @@ class RosterIndex:
         elif q.isascii():
             m = Matcher.of(q)
             base = self._base(q)
-            pool = [i for i in base if self._matches(m, i)] if base is not None \
-                else self._scan(m)
+            if base is not None and len(base) <= NARROW_EACH:
+                pool = [i for i in base if self._matches(m, i)]
+            else:  # (a scan costs about what its matches do: cheaper than many rows one by one)
+                pool = self._scan(m)
             return array("I", pool), self._order(m, pool)
         else:
             base = self._base(q)

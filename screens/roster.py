@@ -248,8 +248,10 @@ class RosterScreen(BangfuScreen):
         if not rows:  # a swapped-letter typo: what it may have meant (Enter searches it)
             self._suggestion = index.suggest(self._searched_for, status=self.status,
                                              staff_id=staff_id)
-            empty = f" · {t('roster.did_you_mean', query=self._suggestion)}" \
-                if self._suggestion else f" · {t('roster.empty')}"
+            if self._suggestion:  # (the filters left out: the line holds 80 columns)
+                info.show(f"{count} · {t('roster.did_you_mean', query=self._suggestion)}")
+                return
+            empty = f" · {t('roster.empty')}"
         info.show(f"{text} · {count}{empty}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
