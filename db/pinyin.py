@@ -72,10 +72,12 @@ def _lazy(text: str) -> list[str]:
     return [s.lower() for s in syllables]
 
 
-def _syllable_options(syllable: str, usual: tuple[str, ...] = ()) -> tuple[str, ...]:
+def _syllable_options(syllable: str, usual: tuple[str, ...] = (),
+                      latin: bool = False) -> tuple[str, ...]:
     """The ways one syllable may be typed: ``usual`` (a table's readings) and the
-    dictionary's, each with ü as v, u and yu; a character it does not know is
-    read from ``RARE_CHARACTERS`` or left out (a dot between names, ·)."""
+    dictionary's, each with ü as v, u and yu (not in ``latin`` letters as the
+    name holds them: "Van"); a character the dictionary does not know is read
+    from ``RARE_CHARACTERS`` or left out (a dot between names, ·)."""
     syllable = RARE_CHARACTERS.get(syllable, syllable)
     found: list[str] = []
     for reading in (*usual, syllable):
@@ -83,7 +85,7 @@ def _syllable_options(syllable: str, usual: tuple[str, ...] = ()) -> tuple[str, 
         reading = reading.replace(SEP, "").replace(SYLLABLE, "")
         if not (reading.isascii() and reading.isprintable() and reading.strip()):
             continue  # (ASCII signs stay, as typed: "[bold]" finds "[bold]王[/")
-        pinyin = reading.isalpha() and "v" in reading
+        pinyin = not latin and reading.isalpha() and "v" in reading
         forms = [reading.replace("v", u) for u in U_UMLAUT] if pinyin else [reading]
         found += [f for f in forms if f not in found]
     return tuple(found)
@@ -123,7 +125,7 @@ def readings(name: str) -> list[list[str]]:
     found: list[list[str]] = []
     for head in heads:
         given = name[len(head):]
-        rest = [_syllable_options(s, GIVEN_NAME_READINGS.get(c, ()))
+        rest = [_syllable_options(s, GIVEN_NAME_READINGS.get(c, ()), c.isascii())
                 for c, s in _units(given, _lazy(given))] if given else []
         options = [o for o in head + rest if o]  # a dot or a sign: no syllable
         for combo in islice(product(*options), MAX_READINGS):

@@ -1,19 +1,19 @@
-"""The in-memory roster index behind search-as-you-type.
+"""Roster search: the rows, and what a query means.
 
-Rows are loaded once (``db.roster.load_rows``) and searched here without
-touching the database, so a keystroke never waits on the share.
+Rows are loaded once (``db.roster.load_rows``) into an index
+(``db.search_index``) and searched there without touching the database, so a
+keystroke never waits on the share.
 
 A query in Latin letters and digits is matched in each student's two keys
 (``db.search_match``): anywhere in the ASCII fields (number, class code, an
 ASCII name), and in the name's readings at syllable boundaries (``zhangwei``,
-``zw``, ``zhw``, ``wei`` for 张伟; never from the middle of a syllable).  The
-index keeps all students' keys in two strings (one regular-expression scan
-finds a query's rows; about half the memory of a string per student).  A
+``zw``, ``zhw``, ``wei`` for 张伟; never from the middle of a syllable).  A
 query with Chinese characters is looked up in the name and the class name,
 both normalised like the query (``RosterRow.fold``: spaces, letter case,
 full-width forms and the dot of a minority name make no difference); Chinese
 followed by pinyin (``张wei``) matches the characters, then the syllables of
-the characters after them.
+the characters after them.  A class as written (``7-3``, ``初一3班``) means
+its students (``class_query``).
 
 Results are ranked by how well they match (``db.search_match``: exact, whole
 reading, initials, from the start, the rest), then in roster order: open
@@ -93,6 +93,7 @@ class RosterRow:
         return self.fold.startswith(SEP + q + SEP) if self.fold else self.name == q
 
     def folded_name(self) -> str:
+        """The name as a query is normalised."""
         return self.fold[1:self.fold.index(SEP, 1)] if self.fold else self.name
 
     @property

@@ -153,7 +153,7 @@ class RosterIndex:
         # ``_rows``, for one scope; "" is the roster in scope
         self._cache: dict[str, tuple[Sequence[int], Sequence[int]]] = {}
         self._cache_scope: tuple | None = None
-        self._in_scope: set[int] | None = None  # None: the whole roster
+        self._in_scope: bytearray | None = None  # 1 for each row in scope; None: all are
         self.replace(rows or [])
 
     def __len__(self) -> int:
@@ -271,8 +271,9 @@ class RosterIndex:
             base = self._base(q)
             mixed = _mixed_query(q)
             source = scoped if base is None else base
+            letters = re.compile(sounds_pattern(mixed[1])) if mixed is not None else None
             pool = [i for i in source if rows[i].matches(q)
-                    or (mixed is not None and self._mixed(i, *mixed))]
+                    or (mixed is not None and self._mixed(i, mixed[0], letters))]
             ranks = {i: named if rows[i].is_named(q) else 2 * START for i in pool
                      if rows[i].starts(q) or (mixed and rows[i].folded_name().startswith(mixed[0]))}
         inside = 2 * INSIDE
@@ -306,7 +307,8 @@ class RosterIndex:
             for i, _ in _rows_hit(pattern, text, at, once=True):
                 found.add(i)
         if self._in_scope is not None:
-            found &= self._in_scope
+            in_scope = self._in_scope
+            return sorted(i for i in found if in_scope[i])
         return sorted(found)
 
     def _order(self, m: Matcher, pool: list[int]) -> Sequence[int]:
@@ -343,14 +345,14 @@ class RosterIndex:
             return 2 if hit is None else later(text, at[i], at[i + 1], hit.start())
         return Ranked(best, [i for i in pool if i not in ranks] if ranks else pool, bucket)
 
-    def _mixed(self, i: int, chinese: str, letters: str) -> bool:
+    def _mixed(self, i: int, chinese: str, pattern) -> bool:
         """Whether row i's name holds ``chinese`` and the syllables of the
-        characters right after it match ``letters`` (张wei: 张伟)."""
+        characters right after it match ``pattern`` (``sounds_pattern`` of the
+        letters typed after it: 张wei finds 张伟)."""
         name = self._rows[i].folded_name()
         at = name.find(chinese)
         if at == -1:
             return False
-        pattern = re.compile(sounds_pattern(letters))
         _, sounds = self.keys(i)
         for reading in sounds.split(SEP)[1:]:
             syllables = reading.split(MARK)[1:]
@@ -375,7 +377,9 @@ class RosterIndex:
         if status != "all" or staff_id is not None:
             pool = array("I", (i for i in pool if status_matches(rows[i], status)
                                and (staff_id is None or staff_id in rows[i].staff_ids)))
-            self._in_scope = set(pool)
+            self._in_scope = bytearray(len(rows))
+            for i in pool:
+                self._in_scope[i] = 1
         self._cache[""] = (pool, pool)
         return pool
 

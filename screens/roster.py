@@ -28,6 +28,7 @@ class SearchInput(Input):
     """
 
     BINDINGS = [Binding("enter", "submit", "key.open", id="open_from_search")]
+
     def type_letter(self, character: str) -> None:
         """A letter typed while a list had the focus: the search takes it, and
         the focus that follows does not select it (the next letter would
