@@ -141,14 +141,14 @@ NARROW_EACH = 2000  # up to this many earlier results are matched again row by r
 
 
 class RosterIndex:
-    """The roster in roster order, and every row's search keys in two strings
-    (``hay`` and ``sounds`` of each row, one after another; ``_hay_at[i]`` is
-    where row i's starts)."""
+    """The roster in roster order, every row's ``hay`` and all rows' ``sounds``
+    in one string (one after another; ``_sounds_at[i]`` is where row i's starts)."""
 
     def __init__(self, rows: list[RosterRow] | None = None):
         self._rows: list[RosterRow] = []
-        self._hay = self._sounds = ""
-        self._hay_at = self._sounds_at = array("I", [0])
+        self._hays: list[str] = []
+        self._sounds = ""
+        self._sounds_at = array("I", [0])
         # query -> (matches in roster order, matches ranked), as positions in
         # ``_rows``, for one scope; "" is the roster in scope
         self._cache: dict[str, tuple[Sequence[int], Sequence[int]]] = {}
@@ -169,13 +169,16 @@ class RosterIndex:
         rows.sort(key=lambda r: (r.tier, natural_key(r.class_code or r.class_name),
                                  r.student_no))
         self._rows = rows
-        self._hay = "".join(r.hay for r in rows)
-        self._sounds = "".join(r.sounds for r in rows)
-        self._hay_at = _offsets(r.hay for r in rows)
-        self._sounds_at = _offsets(r.sounds for r in rows)
+        self._take([(r.hay, r.sounds) for r in rows])
         for row in rows:  # one copy of the keys: the index's
             row.hay = row.sounds = ""
         self._forget()
+
+    def _take(self, keys: list[tuple[str, str]]) -> None:
+        """Hold each row's ``(hay, sounds)``, in roster order."""
+        self._hays = [h for h, _ in keys]
+        self._sounds = "".join(s for _, s in keys)
+        self._sounds_at = _offsets(s for _, s in keys)
 
     def _forget(self) -> None:
         self._cache.clear()
@@ -184,8 +187,7 @@ class RosterIndex:
 
     def keys(self, i: int) -> tuple[str, str]:
         """Row i's ``hay`` and ``sounds``."""
-        return (self._hay[self._hay_at[i]:self._hay_at[i + 1]],
-                self._sounds[self._sounds_at[i]:self._sounds_at[i + 1]])
+        return self._hays[i], self._sounds[self._sounds_at[i]:self._sounds_at[i + 1]]
 
     def restricted_to(self, scope) -> RosterIndex:
         """The rows ``scope`` (``db.access.Scope``) sees, as an index of its own
@@ -195,11 +197,7 @@ class RosterIndex:
         keep = [i for i, r in enumerate(self._rows) if scope.sees_row(r)]
         view = RosterIndex()
         view._rows = [self._rows[i] for i in keep]
-        keys = [self.keys(i) for i in keep]
-        view._hay = "".join(h for h, _ in keys)
-        view._sounds = "".join(s for _, s in keys)
-        view._hay_at = _offsets(h for h, _ in keys)
-        view._sounds_at = _offsets(s for _, s in keys)
+        view._take([self.keys(i) for i in keep])
         return view
 
     def upsert(self, row: RosterRow) -> None:
@@ -216,10 +214,7 @@ class RosterIndex:
         else:
             self._rows[at] = row
             keys[at] = (row.hay, row.sounds)
-        self._hay = "".join(h for h, _ in keys)
-        self._sounds = "".join(s for _, s in keys)
-        self._hay_at = _offsets(h for h, _ in keys)
-        self._sounds_at = _offsets(s for _, s in keys)
+        self._take(keys)
         row.hay = row.sounds = ""
         self._forget()
 
@@ -295,17 +290,15 @@ class RosterIndex:
         return self._cache[base][0]
 
     def _matches(self, m: Matcher, i: int) -> bool:
-        if m.hay.search(self._hay, self._hay_at[i], self._hay_at[i + 1]) is not None:
-            return True
-        return m.sounds.search(self._sounds, self._sounds_at[i], self._sounds_at[i + 1]) is not None
+        return m.matches(self._hays[i], self._sounds, self._sounds_at[i], self._sounds_at[i + 1])
 
     def _scan(self, m: Matcher) -> list[int]:
-        """The rows in scope that ``m`` matches: one scan of each key string."""
-        found: set[int] = set()
-        for pattern, text, at in ((m.hay, self._hay, self._hay_at),
-                                  (m.sounds, self._sounds, self._sounds_at)):
-            for i, _ in _rows_hit(pattern, text, at, once=True):
-                found.add(i)
+        """The rows in scope that ``m`` matches: every ``hay`` (a substring test
+        costs less than finding a row's place in a joined string), one scan of
+        all ``sounds``."""
+        text = m.text
+        found = {i for i, hay in enumerate(self._hays) if text in hay}
+        found.update(i for i, _ in _rows_hit(m.sounds, self._sounds, self._sounds_at, once=True))
         if self._in_scope is not None:
             in_scope = self._in_scope
             return sorted(i for i in found if in_scope[i])
@@ -313,36 +306,26 @@ class RosterIndex:
 
     def _order(self, m: Matcher, pool: list[int]) -> Sequence[int]:
         """``pool`` (roster order) ranked (``db.search_match``)."""
-        hay, sounds, hay_at, sounds_at = self._hay, self._sounds, self._hay_at, self._sounds_at
+        hays, sounds, at = self._hays, self._sounds, self._sounds_at
         if len(pool) <= RANK_EACH:
-            each = {i: m.rank(hay, hay_at[i], hay_at[i + 1], sounds, sounds_at[i], sounds_at[i + 1])
-                    for i in pool}
+            each = {i: m.rank(hays[i], sounds, at[i], at[i + 1]) for i in pool}
             return sorted(pool, key=each.__getitem__)
-        # many: the few exact ones by one scan per rank over all keys, each row
-        # keeping its first (best) rank; then those from the start of a key,
-        # found only as far as they are read (a screenful), then the rest
+        # many: the few exact ones (a field, then by one scan of all readings per
+        # rank, each row keeping its first: the best); then those from the start
+        # of a key, found only as far as they are read (a screenful), then the rest
+        ranks = {i: 2 * EXACT for i in pool if m.is_field(hays[i])}
         members = set(pool)
-        ranks: dict[int, int] = {}
-        starts = []
-        for base, pattern, over_sounds in m.ranks:
-            text, at = (sounds, sounds_at) if over_sounds else (hay, hay_at)
-            if base == START:
-                starts.append((pattern, text, at))
-                continue
-            for i, hit in _rows_hit(pattern, text, at):
+        for base, pattern in m.exact:
+            for i, hit in _rows_hit(pattern, sounds, at):
                 if i in members and i not in ranks:
-                    ranks[i] = 2 * base + (later(text, at[i], at[i + 1], hit) if over_sounds else 0)
+                    ranks[i] = 2 * base + later(sounds, at[i], at[i + 1], hit)
         best = sorted(ranks, key=lambda i: (ranks[i], i))
-        sounds_start = starts.pop()  # (hay, then sounds: m.ranks' order)
-        hay_start = starts[0]
 
         def bucket(i: int) -> int:
-            pattern, text, at = hay_start
-            if pattern.search(text, at[i], at[i + 1]) is not None:
+            if m.starts_field(hays[i]):
                 return 0
-            pattern, text, at = sounds_start
-            hit = pattern.search(text, at[i], at[i + 1])
-            return 2 if hit is None else later(text, at[i], at[i + 1], hit.start())
+            hit = m.start.search(sounds, at[i], at[i + 1])
+            return 2 if hit is None else later(sounds, at[i], at[i + 1], hit.start())
         return Ranked(best, [i for i in pool if i not in ranks] if ranks else pool, bucket)
 
     def _mixed(self, i: int, chinese: str, pattern) -> bool:
@@ -405,12 +388,10 @@ class RosterIndex:
             return []
         if not q.isascii():
             return [r for r in self._rows if r.is_named(q)]
-        found: set[int] = set()
-        for base, pattern, over_sounds in Matcher.of(q).ranks:
-            if base < START:
-                text, at = (self._sounds, self._sounds_at) if over_sounds \
-                    else (self._hay, self._hay_at)
-                found.update(i for i, _ in _rows_hit(pattern, text, at))
+        m = Matcher.of(q)
+        found = {i for i, hay in enumerate(self._hays) if m.is_field(hay)}
+        for _, pattern in m.exact:
+            found.update(i for i, _ in _rows_hit(pattern, self._sounds, self._sounds_at))
         return [self._rows[i] for i in sorted(found)]
 
     def suggest(self, query: str, *, status: str = "all",

@@ -3,7 +3,8 @@
 Each student has two keys (``db.search.RosterRow``), both SEP-led fields:
 
 - ``hay``: the name, student number, class name and class code, each lower
-  case and only when it is ASCII.  A query is looked for anywhere in them.
+  case and only when it is ASCII.  A query is looked for anywhere in them
+  (the index keeps one string per row: ``in`` is the fastest test there is).
 - ``sounds``: each reading of the name (``db.pinyin``), every syllable led by
   ``'``: ``\\x02\\x01'zhang'wei\\x01'chang'wei``.
 
@@ -44,38 +45,49 @@ def sounds_pattern(q: str) -> str:
 
 @dataclass(frozen=True)
 class Matcher:
-    """The patterns of one normalised ASCII query (see the module's text)."""
+    """How one normalised ASCII query is looked for (see the module's text)."""
 
-    hay: re.Pattern  # anywhere in a field
-    sounds: re.Pattern  # at syllable boundaries
-    # by rank: (rank, pattern, over sounds?) in the order they are tried
-    ranks: tuple[tuple[int, re.Pattern, bool], ...]
+    text: str  # anywhere in ``hay`` (a plain substring)
+    sounds: re.Pattern  # at syllable boundaries of ``sounds``
+    # (rank, pattern) over ``sounds`` that come before a field's start: whole
+    # reading, initials
+    exact: tuple[tuple[int, re.Pattern], ...]
+    start: re.Pattern  # from the start of a reading
 
     @classmethod
     def of(cls, q: str) -> Matcher:
-        text = re.escape(q)
-        ranks = [(EXACT, re.compile(SEP + text + _END), False)]
         # other signs, as a name may hold them ("[bold]王"): from a syllable's start
-        sounds = re.compile(MARK + text)
+        sounds = re.compile(MARK + re.escape(q))
+        exact: tuple[tuple[int, re.Pattern], ...] = ()
         if LETTERS(q):
             sounds = re.compile(sounds_pattern(q))
-            ranks += [(WHOLE, re.compile(SEP + MARK + "'?".join(q) + _END), True),
-                      (INITIALS, re.compile(SEP + "".join(f"'{c}[^'\x01\x02]*" for c in q)
-                                            + _END), True)]
-        ranks.append((START, re.compile(SEP + text), False))
-        ranks.append((START, re.compile(SEP + sounds.pattern), True))  # (the last: START)
-        return cls(re.compile(text), sounds, tuple(ranks))
+            exact = ((WHOLE, re.compile(SEP + MARK + "'?".join(q) + _END)),
+                     (INITIALS, re.compile(SEP + "".join(f"'{c}[^'\x01\x02]*" for c in q) + _END)))
+        return cls(q, sounds, exact, re.compile(SEP + sounds.pattern))
 
-    def rank(self, hay: str, h0: int, h1: int, sounds: str, s0: int, s1: int) -> int:
-        """The rank of the row whose keys are ``hay[h0:h1]`` and ``sounds[s0:s1]``
-        (a row that matches: ``INSIDE`` when nothing better holds)."""
-        for base, pattern, over_sounds in self.ranks:
-            if over_sounds:
-                found = pattern.search(sounds, s0, s1)
-                if found is not None:
-                    return 2 * base + later(sounds, s0, s1, found.start())
-            elif pattern.search(hay, h0, h1) is not None:
-                return 2 * base
+    def matches(self, hay: str, sounds: str, s0: int, s1: int) -> bool:
+        return self.text in hay or self.sounds.search(sounds, s0, s1) is not None
+
+    def is_field(self, hay: str) -> bool:
+        """Whether a field of ``hay`` is the query (the number, an ASCII name)."""
+        return SEP + self.text + SEP in hay + SEP
+
+    def starts_field(self, hay: str) -> bool:
+        return SEP + self.text in hay
+
+    def rank(self, hay: str, sounds: str, s0: int, s1: int) -> int:
+        """The rank of a matching row whose keys are ``hay`` and ``sounds[s0:s1]``."""
+        if self.is_field(hay):
+            return 2 * EXACT
+        for base, pattern in self.exact:
+            found = pattern.search(sounds, s0, s1)
+            if found is not None:
+                return 2 * base + later(sounds, s0, s1, found.start())
+        if self.starts_field(hay):
+            return 2 * START
+        found = self.start.search(sounds, s0, s1)
+        if found is not None:
+            return 2 * START + later(sounds, s0, s1, found.start())
         return 2 * INSIDE
 
 
