@@ -501,3 +501,21 @@ def test_typing_on_from_a_class_to_the_next():
 @pytest.mark.parametrize("query", ["7-1", "七年级1班", "初一1班", "初一(1)班", "七(1)班", "初一"])
 def test_the_command_line_narrows_to_the_same_class(school, query):
     assert names(load_index(query).search(query)) == names(load_index().search(query)) != []
+
+
+def test_keys_stored_by_an_older_bangfu_are_computed_again(school):
+    """Migration 13's work (db.pinyin.refresh_name_keys), on a file and on the server."""
+    from peewee import fn
+
+    from db.models import Staff, Student, database
+    from db.pinyin import refresh_name_keys
+
+    for model in (Student, Staff):
+        model.update(pinyin=fn.REPLACE(model.pinyin, "'", "")).execute()
+    with database.atomic():
+        assert refresh_name_keys(database, "student") == 7
+        assert refresh_name_keys(database, "staff") == 3
+        assert refresh_name_keys(database, "student") == 0  # nothing left to do
+    assert Student.get(Student.name == "欧阳娜娜").pinyin == "ou'yang'na'na"
+    assert Staff.get(Staff.name == "王芳").pinyin == "wang'fang"
+    assert names(load_index().search("nana")) == ["欧阳娜娜"]
