@@ -402,6 +402,12 @@ class RosterIndex:
         q = normalise_query(query)
         if not LETTERS(q) or len(q) < 3 or self.search(q, status=status, staff_id=staff_id):
             return None
-        found = [t for t in typos(q) if self.search(t, status=status, staff_id=staff_id)]
+        # a query finds no more than the start of it does: a swap after the
+        # longest start that finds someone (cached while it was typed) cannot help
+        found_by = next((n for n in range(len(q) - 1, 0, -1)
+                         if self.search(q[:n], status=status, staff_id=staff_id)), 0)
+        found = [t for t in typos(q[:found_by + 2]) if self.search(
+            t + q[found_by + 2:], status=status, staff_id=staff_id)]
+        found = [t + q[found_by + 2:] for t in found]
         exact = [t for t in found if self.exact(t)]
         return (exact or found)[0] if found else None

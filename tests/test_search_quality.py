@@ -246,6 +246,21 @@ def test_no_suggestion_when_something_matches_or_nothing_is_near(index, query):
     assert index.suggest(query) is None
 
 
+def test_a_long_typo_tries_only_the_swaps_that_could_find_someone(index, monkeypatch):
+    """Each key typed after nobody matches asks for a suggestion: only swaps up
+    to the longest start that still finds someone are searched (a query finds
+    no more than its start does), not one per letter typed."""
+    typed = "zhagnweixqzqzq"
+    for n in range(1, len(typed) + 1):
+        index.search(typed[:n])
+    searched = []
+    find = RosterIndex._find
+    monkeypatch.setattr(RosterIndex, "_find",
+                        lambda self, q, *args: searched.append(q) or find(self, q, *args))
+    assert index.suggest(typed) is None
+    assert len(searched) <= 4, searched
+
+
 async def test_the_screen_offers_what_a_typo_meant_and_enter_searches_it(school):
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:
