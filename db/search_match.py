@@ -9,11 +9,11 @@ Each student has two keys (``db.search.RosterRow``), both SEP-led fields:
   ``'``: ``\\x02\\x01'zhang'wei\\x01'chang'wei``.
 
 Each key starts with ROW, each field with SEP.  A query of letters matches at
-  syllable boundaries only: each syllable typed whole or as its initial (zh,
-  ch, sh or one letter), the last one typed perhaps only begun, starting at
-  any syllable.  ``zhangwei``, ``zw``, ``zhw``, ``zhangw`` and ``wei`` find
-  张伟; ``hubing`` finds 胡兵 and not 朱兵云 (zhu'bing'yun), ``gj`` not 王杰
-  (wang'jie).
+syllable boundaries only: each syllable typed whole or as its initial (zh, ch,
+sh or one letter), the last one typed perhaps only begun, starting at any
+syllable.  ``zhangwei``, ``zw``, ``zhw``, ``zhangw`` and ``wei`` find 张伟;
+``hubing`` finds 胡兵 and not 朱兵云 (zhu'bing'yun), ``gj`` not 王杰 (wang'jie).
+Other ASCII signs (``xi'an``, ``[bold]``) match a reading from a syllable's start.
 
 Rank (lower first): the number or an ASCII name exactly; a whole reading
 exactly; the initials exactly; from the start of a field or a reading; the
@@ -29,13 +29,14 @@ from dataclasses import dataclass
 ROW = "\x02"  # leads each row's keys (where one row's end and the next begin)
 SEP = "\x01"  # leads each field
 MARK = "'"  # leads each syllable in ``sounds``
-# after a letter: the rest of a syllable skipped, when only its initial was typed
+# between two letters typed: the syllable ends there ('), or the rest of it is
+# skipped when only its initial was typed
 _SKIP = "(?:'|(?:(?<='[a-z])|(?<='[zcs]h))[^'\x01\x02]*')"
 _END = "(?=[\x01\x02]|\\Z)"
 LETTERS = re.compile("[a-z]+").fullmatch
 
 EXACT, WHOLE, INITIALS, START, INSIDE = 0, 1, 2, 3, 4
-RANKS = 5  # a rank is 2 * one of the above, + 1 when only another reading matched
+# a row's rank is 2 * one of these, + 1 when only a reading other than the usual one gave it
 
 
 def sounds_pattern(q: str) -> str:
