@@ -207,14 +207,20 @@ class RosterIndex:
         row.build_fold({})
         at = next((i for i, old in enumerate(self._rows) if old.student_id == row.student_id),
                   None)
-        keys = [self.keys(i) for i in range(len(self._rows))]
+        offsets = self._sounds_at
         if at is None:
             self._rows.append(row)
-            keys.append((row.hay, row.sounds))
-        else:
+            self._hays.append(row.hay)
+            self._sounds += row.sounds
+            offsets.append(len(self._sounds))
+        else:  # the row's keys spliced in, the rows after it moved on
             self._rows[at] = row
-            keys[at] = (row.hay, row.sounds)
-        self._take(keys)
+            self._hays[at] = row.hay
+            start, end = offsets[at], offsets[at + 1]
+            self._sounds = self._sounds[:start] + row.sounds + self._sounds[end:]
+            moved = len(row.sounds) - (end - start)
+            for j in range(at + 1, len(offsets)):
+                offsets[j] += moved
         row.hay = row.sounds = ""
         self._forget()
 
@@ -233,9 +239,10 @@ class RosterIndex:
             self._cache_scope = scope
         cached = self._cache.pop(q, None)
         if cached is None:
-            cached = self._find(q, status, staff_id)
-        self._cache[q] = cached  # most recently used last
-        self._evict()
+            cached = self._cache[q] = self._find(q, status, staff_id)
+            self._evict()
+        else:
+            self._cache[q] = cached  # most recently used last
         found = Rows(self._rows, cached[1])
         return found[:limit] if limit else found
 
