@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 database = DatabaseProxy()
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
     from db import clock
 
     return clock.now()
@@ -73,7 +73,7 @@ class Staff(BaseModel):
     initials = CharField(default="")
     role = CharField(default="teacher")  # db.vocab.STAFF_ROLES; db.access says what each may do
     active = BooleanField(default=True)
-    created_at = DateTimeField(default=_now)
+    created_at = DateTimeField(default=now)
     pin_hash = CharField(default="")  # v7: salted scrypt, db.accounts; "" = not set yet
     pin_failures = IntegerField(default=0)  # wrong PINs in a row
     locked_until = DateTimeField(null=True)  # no sign-in before this, after 5 wrong PINs
@@ -104,8 +104,8 @@ class Student(BaseModel):
     pinyin = CharField(default="")
     initials = CharField(default="")
     version = IntegerField(default=1)
-    created_at = DateTimeField(default=_now)
-    updated_at = DateTimeField(default=_now)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
     address = TextField(default="")  # v8: 现住址
     phone = CharField(default="")  # v8: the family's contact number (联系电话)
     id_number = CharField(default="")  # v8: 身份证件号, only when mapped on import; never shown whole
@@ -145,7 +145,7 @@ class Case(BaseModel):
     opened_on = DateField(null=True)
     closed_on = DateField(null=True)
     version = IntegerField(default=1)
-    updated_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=now)
     updated_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     restricted_fields = CharField(default="")  # v7: confidential fields (comma list)
 
@@ -168,7 +168,7 @@ class CaseEvent(BaseModel):
     reason = TextField(default="")
     detail = CharField(default="")  # "7-1 → 7-2", the school moved to
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
-    created_at = DateTimeField(default=_now)
+    created_at = DateTimeField(default=now)
 
     if TYPE_CHECKING:
         case_id: int
@@ -216,7 +216,7 @@ class StageReview(BaseModel):
     goals = TextField()  # JSON: [[goal id, text, status], ...] as judged
     next_review = DateField(null=True)
     author = ForeignKeyField(Staff, on_delete="RESTRICT")
-    created_at = DateTimeField(default=_now)
+    created_at = DateTimeField(default=now)
 
     if TYPE_CHECKING:
         case_id: int
@@ -260,7 +260,7 @@ class Contact(BaseModel):
     follow_up_due = DateField(null=True)
     follow_up_done_on = DateField(null=True)  # schema version 2
     meeting_id = CharField(null=True, index=True)  # schema version 4: meeting mode
-    created_at = DateTimeField(default=_now)
+    created_at = DateTimeField(default=now)
     host = CharField(default="")
     restricted = CharField(default="")  # v7: "" or db.vocab.RESTRICTED_REASONS
     version = IntegerField(default=1)  # v9: an amendment saved over another is refused
@@ -283,7 +283,7 @@ class Score(BaseModel):
     full_marks = FloatField()
     author = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     version = IntegerField(default=1)
-    updated_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=now)
 
     if TYPE_CHECKING:
         student_id: int
@@ -301,7 +301,7 @@ class Checkin(BaseModel):
     note = TextField(default="")
     author = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     version = IntegerField(default=1)
-    updated_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=now)
 
     if TYPE_CHECKING:
         student_id: int
@@ -310,7 +310,7 @@ class Checkin(BaseModel):
 
 class AuditLog(BaseModel):
     id = AutoField()
-    at = DateTimeField(default=_now)
+    at = DateTimeField(default=now)
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     staff_name = CharField(default="")  # kept even if the account goes
     host = CharField(default="")
@@ -334,7 +334,7 @@ class StaffKey(BaseModel):
     public_key = TextField()  # base64, 32 bytes (X25519)
     private_wrapped = TextField()  # base64, ``db.crypto.wrap`` under their PIN
     strong = BooleanField(default=False)  # their PIN was strong enough for the school's key
-    updated_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=now)
 
     if TYPE_CHECKING:
         staff_id: int
@@ -349,12 +349,18 @@ class SchoolKey(BaseModel):
     id = AutoField()
     holder = CharField(unique=True)  # "staff:<id>" or "recovery"
     sealed = TextField()  # base64
-    created_at = DateTimeField(default=_now)
+    created_at = DateTimeField(default=now)
 
     class Meta:
         table_name = "school_key"
 
 
+# the families' tables (v14) are in their own module, which builds on this one
+from db.models_families import (EventAttendance, FamilyEvent, Feedback,  # noqa: E402
+                                Holiday, Recognition, Survey, SurveyAnswer)
+
+
 ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case, CaseEvent,
               Assignment, Goal, StageReview, PeerPair, Contact, Score, Checkin,
-              AuditLog, StaffKey, SchoolKey]
+              AuditLog, StaffKey, SchoolKey, Holiday, FamilyEvent, EventAttendance,
+              Feedback, Survey, SurveyAnswer, Recognition]

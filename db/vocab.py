@@ -84,3 +84,12 @@ RESTRICTED_KEYS = {"c": "counselling", "f": "family_conflict", "r": "referral"}
 # one letter per staff role, typed in the staff screen (F9)
 ROLE_KEYS = {"a": "admin", "o": "coordinator", "h": "class_teacher", "t": "teacher",
              "c": "counsellor", "v": "volunteer"}
+
+# families as a group (schema version 14)
+HOLIDAY_KINDS = ("winter", "summer", "day_off", "other")
+EVENT_KINDS = ("parent_school", "parent_meeting", "focus_meeting", "workshop", "open_day")
+FEEDBACK_KINDS = ("suggestion", "complaint", "question", "praise")
+FEEDBACK_CHANNELS = ("box", "phone", "wechat", "meeting", "survey", "visit", "other")
+RECOGNISED = ("family", "student", "staff")
+# when a rule asks for entries (db.workflow.Rule.during)
+RULE_SEASONS = ("", "school", "holiday")

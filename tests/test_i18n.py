@@ -221,6 +221,12 @@ def test_every_vocab_group_used_in_the_source_exists():
     ("channel", vocab.CHANNELS),
     ("staff_role", vocab.STAFF_ROLES),
     ("restricted", vocab.RESTRICTED_REASONS),
+    ("holiday", vocab.HOLIDAY_KINDS),
+    ("event", vocab.EVENT_KINDS),
+    ("feedback", vocab.FEEDBACK_KINDS),
+    ("feedback_channel", vocab.FEEDBACK_CHANNELS),
+    ("recognised", vocab.RECOGNISED),
+    ("season", vocab.RULE_SEASONS),
 ])
 def test_every_vocab_code_is_labelled(group, codes):
     assert set(codes) <= set(VOCAB[group]), set(codes) - set(VOCAB[group])
@@ -236,7 +242,9 @@ def test_every_vocab_code_is_labelled(group, codes):
 def test_every_tuple_in_db_vocab_is_covered():
     covered = {"RESTRICTED_REASONS", "CASE_STATUSES", "OPEN_STATUSES", "RISK_LEVELS", "CATEGORIES", "CAUSES",
                "FAMILY_FLAGS", "RELATIONS", "ASSIGNMENT_ROLES", "GOAL_HORIZONS",
-               "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES", "CASE_EVENTS", "ROSTER_FIELDS"}
+               "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES", "CASE_EVENTS", "ROSTER_FIELDS",
+               "HOLIDAY_KINDS", "EVENT_KINDS", "FEEDBACK_KINDS", "FEEDBACK_CHANNELS",
+               "RECOGNISED", "RULE_SEASONS"}
     tuples = {name for name, value in vars(vocab).items()
               if name.isupper() and isinstance(value, tuple)}
     assert tuples <= covered, f"new vocabulary without a label test: {tuples - covered}"

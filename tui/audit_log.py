@@ -38,7 +38,12 @@ TABLE_KEYS = {"student": "audit.table.student", "guardian": "audit.table.guardia
               "staff": "audit.table.staff", "term": "audit.table.term",
               "school_class": "audit.table.school_class",
               "bangfu_meta": "audit.table.bangfu_meta", "staff_key": "audit.table.staff_key",
-              "school_key": "audit.table.school_key"}
+              "school_key": "audit.table.school_key", "holiday": "audit.table.holiday",
+              "family_event": "audit.table.family_event",
+              "event_attendance": "audit.table.event_attendance",
+              "feedback": "audit.table.feedback", "survey": "audit.table.survey",
+              "survey_answer": "audit.table.survey_answer",
+              "recognition": "audit.table.recognition"}
 FIELD_LABELS = {"staff": "audit.person", "student": "audit.student",
                 "since": "audit.since", "until": "audit.until"}
 

@@ -30,7 +30,9 @@ _pending: contextvars.ContextVar[PendingLines | None] = contextvars.ContextVar("
 FORMAT = 1
 JOURNALED_TABLES = ("staff", "term", "school_class", "student", "guardian", "case_file",
                     "assignment", "goal", "contact", "stage_review", "peer_pair",
-                    "score", "checkin", "staff_key", "school_key")
+                    "score", "checkin", "staff_key", "school_key", "holiday",
+                    "family_event", "event_attendance", "feedback", "survey",
+                    "survey_answer", "recognition")
 # the school's settings (its rules, db/rules.py): rows by key, the newest value wins
 SETTINGS_TABLE = "bangfu_meta"
 LEGACY_SCHEMA = 8  # the schema of lines written before they recorded it

@@ -27,7 +27,7 @@ from db.store.journal import (JOURNALED_TABLES, LEGACY_SCHEMA, SETTINGS_TABLE, J
 ROW_PRESERVING_MIGRATIONS = frozenset({
     "0001_initial", "0002_follow_up_done", "0003_due_indexes", "0004_meeting_id",
     "0005_reviews_peers", "0006_assessments", "0007_accounts_access", "0008_roster_intake",
-    "0009_entry_versions", "0010_lockouts", "0012_sealed_text",
+    "0009_entry_versions", "0010_lockouts", "0012_sealed_text", "0014_families",
     # the audit log's chain: new columns, filled for the rows already there
     # (journal lines match an audit row by identity, staff and changes: those
     # stay as they were), and new rows that seal them
@@ -211,7 +211,8 @@ def scan(db_path: str | os.PathLike, only: set | None = None) -> Expected:
     return Expected(only).read(db_path)
 
 
-_UUID_TABLES = ("contact", "stage_review", "score", "checkin")
+_UUID_TABLES = ("contact", "stage_review", "score", "checkin", "holiday", "family_event",
+                "event_attendance", "feedback", "survey", "survey_answer", "recognition")
 
 
 def _at(text: str):

@@ -90,4 +90,29 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "parent_meeting": ("meeting", "家长会"), "group_chat": ("group", "群聊"),
         "other": ("other", "其他"),
     },
+    # families as a group (schema version 14)
+    "holiday": {
+        "winter": ("winter holiday", "寒假"), "summer": ("summer holiday", "暑假"),
+        "day_off": ("day off", "放假/调休"), "other": ("other", "其他"),
+    },
+    "event": {
+        "parent_school": ("parent school", "家长学校"),
+        "parent_meeting": ("parent meeting", "家长会"),
+        "focus_meeting": ("meeting of supported families", "后进生家长专题座谈会"),
+        "workshop": ("workshop", "家长培训/讲座"), "open_day": ("open day", "校园开放日"),
+    },
+    "feedback": {
+        "suggestion": ("suggestion", "建议"), "complaint": ("complaint", "投诉"),
+        "question": ("question", "咨询"), "praise": ("praise", "表扬"),
+    },
+    "feedback_channel": {
+        "box": ("suggestion box", "家长意见箱"), "phone": ("phone", "电话"),
+        "wechat": ("WeChat", "微信"), "meeting": ("at a meeting", "会上"),
+        "survey": ("survey form", "问题调研表"), "visit": ("visit", "来访/家访"),
+        "other": ("other", "其他"),
+    },
+    "recognised": {"family": ("family", "家庭"), "student": ("student", "学生"),
+                   "staff": ("staff", "教职工")},
+    "season": {"": ("all year", "全年"), "school": ("school days", "在校期间"),
+               "holiday": ("holidays", "假期")},
 }
