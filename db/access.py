@@ -44,6 +44,8 @@ ABILITIES = {
     "overview": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     "grid": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     "edit_case": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
+    # the work with families as a group (screens/families.py): events, feedback, surveys
+    "families": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
 }
 
 

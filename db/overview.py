@@ -24,6 +24,7 @@ from db.dates import as_date
 from db.models import database
 from db.visible import only_students
 from db.vocab import OPEN_STATUSES
+from db.holidays import season_start
 from db.workflow import (DueItem, OpenCase, current_term, due_items, latest_entries,
                          load_rules, term_bounds)
 
@@ -95,11 +96,11 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class", *,
     # period" and the due rules: one grouped read of one index (for a reader
     # with a few cases, of those cases; the rows of others are left out below)
     all_open = scope.everyone or len(cases) > MANY_CASES
-    latest = (latest_entries(list(cases.values()), term_bounds(today)[0], all_open=all_open)
-              if cases else [])
+    latest = (latest_entries(list(cases.values()), term_bounds(today)[0], all_open=all_open,
+                             season_start=season_start(today)) if cases else [])
     since_text = str(since)
     met_pairs: dict[int, list[tuple[str, str]]] = {}
-    for cid, kind, channel, last, _ in latest:
+    for cid, kind, channel, last, _, _ in latest:
         if cid in cases and str(last) >= since_text:
             met_pairs.setdefault(cid, []).append((kind, channel))
     counts_for: dict[tuple[str, str], set[str]] = {}

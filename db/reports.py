@@ -62,6 +62,7 @@ from db.models import Term, database
 from db.progress import TermFigures, term_figures
 from db.visible import only_students, student_query, student_sql
 from db.vocab import CASE_STATUSES, CHANNELS, CONTACT_KINDS, OPEN_STATUSES
+from db.holidays import season_start
 from db.workflow import (DueItem, OpenCase, Rule, current_term, due_items, load_review_days,
                          load_rules, review_due, term_bounds)
 
@@ -372,14 +373,17 @@ def _open_on(as_of: dt.date, scope: Scope) -> tuple[str, list]:
 def latest_entries_until(as_of: dt.date, term_start: dt.date, scope: Scope) -> list:
     """Like ``db.workflow.latest_entries(..., all_open=True)``, for the cases open
     on ``as_of`` (of the students ``scope`` sees) and counting only the entries
-    dated up to ``as_of``: ``(case, kind, channel, newest time, any since
-    term_start)`` rows."""
+    dated up to ``as_of``: ``(case, kind, channel, newest time, how many since
+    term_start, how many since the holiday of as_of began)`` rows."""
     where, params = _open_on(as_of, scope)
+    season = season_start(as_of) or term_start
     return list(database.execute_sql(
         "SELECT case_id, kind, channel, MAX(occurred_at), "
-        "MAX(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
+        "SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
         f"WHERE occurred_at < ? AND case_id IN (SELECT id FROM case_file WHERE {where}) "
-        "GROUP BY case_id, kind, channel", (str(term_start), _next_day(as_of), *params)))
+        "GROUP BY case_id, kind, channel",
+        (str(term_start), str(season), _next_day(as_of), *params)))
 
 
 def open_cases_on(as_of: dt.date, scope: Scope) -> list[OpenCase]:

@@ -18,11 +18,12 @@ import re
 from db import audit
 from db.store import journal
 from db.models import Meta, Staff
-from db.vocab import CHANNELS, CONTACT_KINDS
+from db.vocab import CHANNELS, CONTACT_KINDS, RULE_SEASONS
 from db.workflow import (DEFAULT_REVIEW_DAYS, DEFAULT_RULES, REVIEW_KEY, RULES_KEY, Rule,
                          load_review_days, load_rules, put_setting, stored_setting)
 
 MAX_DAYS = 366
+MAX_TIMES = 20  # entries a term a rule may ask for
 MAX_CODE = 40
 CODE_RE = re.compile(r"^[a-z0-9_]+$")
 # what a due item is when it is not a rule: a rule must not take these codes
@@ -49,8 +50,12 @@ def as_dict(rule: Rule) -> dict:
         data["channel"] = rule.channel
     if rule.per_term:
         data["per_term"] = True
+        if rule.times != 1:
+            data["times"] = rule.times
     else:
         data["every_days"] = rule.every_days
+    if rule.during:
+        data["during"] = rule.during
     return data
 
 
@@ -80,6 +85,11 @@ def check_rule(rule: Rule) -> None:
         raise RuleError("what", code)
     if not isinstance(rule.per_term, bool):
         raise RuleError("interval", code)
+    if rule.during not in RULE_SEASONS:
+        raise RuleError("season", code)
+    if not _is_int(rule.times) or not 1 <= rule.times <= MAX_TIMES or (
+            rule.times != 1 and not rule.per_term):
+        raise RuleError("times", code)
     if rule.per_term:
         if rule.every_days not in (0, None):
             raise RuleError("interval", code)
@@ -104,6 +114,26 @@ def validate(rules) -> tuple[Rule, ...]:
             raise RuleError("duplicate", rule.code)
         seen.add(rule.code)
     return rules
+
+
+# "2t", "2 x term", "2/学期", "每学期2次", "t2": N times a term
+_TERM_RE = re.compile(r"^(?:(\d+)\s*[x×*/]?\s*(?:%s)|(?:%s)\s*[x×*/]?\s*(\d+)\s*次?)$" % (
+    "|".join(sorted(TERM_WORDS, key=len, reverse=True)),
+    "|".join(sorted(TERM_WORDS, key=len, reverse=True))))
+
+
+def parse_often(text: str) -> tuple[int, bool, int]:
+    """``(every_days, per_term, times)`` from what a person typed: ``14``, ``t``,
+    ``2t`` (twice a term), ``每学期2次``."""
+    value = (text or "").strip().lower()
+    match = _TERM_RE.match(value) if value.isascii() or "学期" in value else None
+    if match:
+        digits = match.group(1) or match.group(2)
+        if not digits.isascii() or len(digits) > 3 or not 1 <= int(digits) <= MAX_TIMES:
+            raise RuleError("times")
+        return 0, True, int(digits)
+    days, per_term = parse_interval(value)
+    return days, per_term, 1
 
 
 def parse_interval(text: str) -> tuple[int, bool]:
@@ -162,13 +192,26 @@ def _find(rules: tuple[Rule, ...], code: str) -> int:
 
 
 def set_interval(actor: Staff | None, code: str, every_days: int = 0,
-                 per_term: bool = False) -> bool:
+                 per_term: bool = False, times: int = 1) -> bool:
     """Change how often rule ``code`` asks for an entry; False if it asked so already."""
     with journal.transaction():
         rules = list(load_rules())
         n = _find(tuple(rules), code)
         old = rules[n]
-        rules[n] = Rule(old.code, old.kind, old.channel, 0 if per_term else every_days, per_term)
+        rules[n] = Rule(old.code, old.kind, old.channel, 0 if per_term else every_days, per_term,
+                        times if per_term else 1, old.during)
+        return save_rules(actor, rules)
+
+
+def set_season(actor: Staff | None, code: str, during: str) -> bool:
+    """When rule ``code`` asks: all year (""), on school days only ("school": it
+    pauses in holidays) or in holidays only ("holiday"); False if unchanged."""
+    with journal.transaction():
+        rules = list(load_rules())
+        n = _find(tuple(rules), code)
+        old = rules[n]
+        rules[n] = Rule(old.code, old.kind, old.channel, old.every_days, old.per_term,
+                        old.times, during)
         return save_rules(actor, rules)
 
 

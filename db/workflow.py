@@ -6,6 +6,14 @@ term.  A rule counts any entry of its kind, whatever channel it was logged
 under (relabelling an entry never satisfies or breaks a rule); only the home
 visit rule is about the channel itself.  Schools can change the rules: they are
 stored in the file (``bangfu_meta`` key ``rules``, JSON), shared by everyone.
+
+A rule "a term" may ask for several entries (``times``): the k-th of N is due
+k/(N+1) of the way through the term.  Holidays and days off (``holiday``
+table, ``db.holidays``) pause the rules of school days (``during`` "school",
+the weekly help session by default) and every rule "a term": while one lasts
+they ask for nothing, and afterwards their count starts again from its last
+day.  A rule ``during`` "holiday" (a school's holiday family contact) asks only
+while a holiday lasts: every N days from its first day, or once (N times) in it.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from peewee import JOIN
 from db import audit, clock
 from db.store import journal
 from db.dates import as_date
+from db.holidays import Calendar
 from db.models import (Assignment, Case, Contact, Meta, SchoolClass, Staff, Student,
                        Term, database)
 from db.vocab import OPEN_STATUSES
@@ -34,7 +43,9 @@ class Rule:
     kind: str = ""  # entries of this kind count ("" = any kind)
     channel: str = ""  # only entries on this channel count ("" = any channel)
     every_days: int = 0  # at least once every N days ...
-    per_term: bool = False  # ... or at least once a term
+    per_term: bool = False  # ... or at least ``times`` times a term (a holiday)
+    times: int = 1
+    during: str = ""  # "" all year, "school" school days only, "holiday" holidays only
 
     def counts(self, kind: str, channel: str) -> bool:
         return (not self.kind or kind == self.kind) and (not self.channel or channel == self.channel)
@@ -49,7 +60,7 @@ class Rule:
 
 
 DEFAULT_RULES = (
-    Rule("help", kind="student", every_days=7),
+    Rule("help", kind="student", every_days=7, during="school"),
     Rule("family", kind="family", every_days=30),
     Rule("home_visit", channel="home_visit", per_term=True),
 )
@@ -166,14 +177,24 @@ def _selection(cases: list[OpenCase], all_open: bool) -> tuple[str, list]:
     return f"case_id IN ({','.join('?' for _ in ids)})", ids
 
 
-def latest_entries(cases: list[OpenCase], term_start: dt.date, *, all_open: bool = False) -> list:
-    """``(case, kind, channel, newest time, any this term)`` for every combination
-    the cases have: all the rules and the overview need, read from one index."""
+def latest_entries(cases: list[OpenCase], term_start: dt.date, *, all_open: bool = False,
+                   season_start: dt.date | None = None) -> list:
+    """``(case, kind, channel, newest time, how many this term, how many this
+    season)`` for every combination the cases have: all the rules and the
+    overview need, read from one index.  The season is the holiday going on
+    (``season_start``: its first day), else the term."""
     which, ids = _selection(cases, all_open)
     return list(database.execute_sql(
         "SELECT case_id, kind, channel, MAX(occurred_at), "
-        "MAX(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
-        f"WHERE {which} GROUP BY case_id, kind, channel", (str(term_start), *ids)))
+        "SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) FROM contact "
+        f"WHERE {which} GROUP BY case_id, kind, channel",
+        (str(term_start), str(season_start or term_start), *ids)))
+
+
+def share_of(start: dt.date, end: dt.date, k: int, n: int) -> dt.date:
+    """The day k/(n+1) of the way from ``start`` to ``end`` (the middle for 1 of 1)."""
+    return start + (end - start) * k / (n + 1)
 
 
 def term_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -197,14 +218,18 @@ def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
     term_start, term_end = term_bounds(today)
     horizon = today + dt.timedelta(days=days)
     which, ids = _selection(cases, all_open)
-    # the newest entry of every (case, kind, channel): enough for every rule
-    # per case and rule: the newest entry that counts, and whether one is in this
-    # term (which rules an entry counts for depends only on its kind and channel)
+    calendar = Calendar.around(today, horizon)
+    now_off = calendar.on(today)  # the holiday going on, if any
+    # per case and rule: the newest entry that counts, and how many are in this
+    # term and this holiday (which rules an entry counts for depends only on
+    # its kind and channel): the newest entry of every (case, kind, channel)
     matches: dict[tuple[str, str], tuple[int, ...]] = {}
     newest: dict[tuple[int, int], str] = {}  # (case, rule index) -> ISO time
-    in_term: set[tuple[int, int]] = set()
-    rows = latest if latest is not None else latest_entries(cases, term_start, all_open=all_open)
-    for case_id, kind, channel, last, this_term in rows:
+    in_term: dict[tuple[int, int], int] = {}
+    in_season: dict[tuple[int, int], int] = {}
+    rows = latest if latest is not None else latest_entries(
+        cases, term_start, all_open=all_open, season_start=now_off[0] if now_off else None)
+    for case_id, kind, channel, last, this_term, this_season in rows:
         which_rules = matches.get((kind, channel))
         if which_rules is None:
             which_rules = matches[(kind, channel)] = tuple(
@@ -215,10 +240,12 @@ def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
             if newest.get(key, "") < last:
                 newest[key] = last
             if this_term:
-                in_term.add(key)
-    middle = term_start + (term_end - term_start) / 2
+                in_term[key] = in_term.get(key, 0) + int(this_term)
+            if this_season:
+                in_season[key] = in_season.get(key, 0) + int(this_season)
     steps = [dt.timedelta(days=rule.every_days) for rule in rules]
     fortnight = dt.timedelta(days=14)
+    back_from = calendar.last_end_before(today)  # school days' rules count again from here
     items: list[DueItem] = []
     for case in cases:
         anchor = max(case.opened_on or term_start, term_start)
@@ -226,13 +253,36 @@ def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
             key = (case.case_id, n)
             seen = newest.get(key)
             last = dt.date.fromisoformat(seen[:10]) if seen else None
-            if rule.per_term:
-                if key in in_term:
+            if rule.during == "holiday":
+                if now_off is None:
                     continue
-                # by the middle of the term (or two weeks after a late opening)
-                due = max(middle, anchor + fortnight)
+                first, end = now_off
+                if rule.per_term:
+                    done = in_season.get(key, 0)
+                    if done >= rule.times:
+                        continue
+                    due = share_of(first, end, done + 1, rule.times)
+                else:
+                    due = max(last or first, first, anchor) + steps[n]
+                if due > end:
+                    continue
+            elif now_off is not None and (rule.per_term or rule.during == "school"):
+                continue  # paused: a holiday or a day off
+            elif rule.per_term:
+                done = in_term.get(key, 0)
+                if done >= rule.times:
+                    continue
+                # the k-th of N by k/(N+1) of the term (or k fortnights after a late opening)
+                due = calendar.after(max(share_of(term_start, term_end, done + 1, rule.times),
+                                         anchor + fortnight * (done + 1)))
             else:
-                due = (max(last, anchor) if last else anchor) + steps[n]
+                start = max(last, anchor) if last else anchor
+                if rule.during == "school":
+                    if back_from is not None and back_from > start:
+                        start = back_from
+                    due = calendar.after(start + steps[n])
+                else:
+                    due = start + steps[n]
             if due <= horizon:
                 items.append(DueItem(case.case_id, case.student_id, case.name, case.class_name,
                                      case.student_no, rule.code, due, last,

@@ -84,6 +84,7 @@ class RosterScreen(BangfuScreen):
         Binding("f10", "import_roster", "key.import_roster", id="import_roster", show=False),
         Binding("f11", "intake", "key.intake", id="intake", show=False),
         Binding("f12", "export", "key.export", id="export", show=False),
+        Binding("ctrl+g", "families", "key.families", id="families", show=False),
         # the highlighted student's family phone to the clipboard (OSC 52): in the
         # palette and the README (in the list: y, shown)
         Binding("ctrl+y", "copy", "key.copy_phone", id="copy_phone", show=False),
@@ -262,7 +263,8 @@ class RosterScreen(BangfuScreen):
     ABILITY = {"overview": "overview", "review": "edit_case", "scores": "grid",
                "checkins": "grid", "report": "reports", "staff": "manage", "audit": "audit",
                "open_new_case": "edit_case", "new_student": "manage",
-               "import_roster": "manage", "intake": "edit_case", "export": "reports"}
+               "import_roster": "manage", "intake": "edit_case", "export": "reports",
+               "families": "families"}
 
     def check_action(self, action: str, parameters) -> bool | None:
         from db.access import can
@@ -348,6 +350,12 @@ class RosterScreen(BangfuScreen):
 
         if self.app.allowed("manage"):
             self.app.push_screen(StaffScreen())
+
+    def action_families(self) -> None:
+        from screens.families import FamiliesScreen
+
+        if self.app.allowed("families"):
+            self.app.push_screen(FamiliesScreen())
 
     # -- the roster itself: students, cases, import, intake, export ----------------
     def action_new_student(self) -> None:

@@ -3,7 +3,8 @@ kind (or on a channel), and how often its plan gets a stage review.  Opened
 from the leaders' overview with u.
 
 In the list: Enter changes the highlighted rule's interval (a number of days,
-or t for once a term); a adds a rule (kind and channel by letter, then the
+t for once a term, 2t for twice); h changes when it asks (all year, school days
+only: it pauses in holidays, or holidays only); a adds a rule (kind and channel by letter, then the
 interval); x removes the highlighted rule and D restores the school plans'
 rules, both only after y; esc goes back.  The form below the list saves with
 Enter or ctrl+s; a bad value is named under it and nothing is written.
@@ -25,7 +26,7 @@ from tui.i18n import label, rule_counts, rule_label, rule_often, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
-WIDTHS = [27, 30, 19]  # rule, entries that count, how often
+WIDTHS = [24, 28, 24]  # rule, entries that count, how often (and when)
 KIND_CHOICES = {**KIND_KEYS, "a": ""}  # "" = any kind (then a channel must be chosen)
 CHANNEL_CHOICES = {"a": "", **CHANNEL_KEYS}  # "" = any channel
 REVIEW = "review_days"  # the table's last row: the stage review interval
@@ -64,6 +65,7 @@ class RulesScreen(BangfuScreen[bool]):
     BINDINGS = [
         Binding("enter", "edit", "key.rule_edit", id="rule_edit"),
         Binding("a", "add", "key.rule_add", id="rule_add"),
+        Binding("h", "season", "key.rule_season", id="rule_season"),
         Binding("x", "remove", "key.rule_remove", id="rule_remove"),
         Binding("D", "reset", "key.rules_reset", id="rules_reset", key_display="D"),
         Binding("ctrl+s", "save", "key.save", id="rule_save"),
@@ -157,7 +159,7 @@ class RulesScreen(BangfuScreen[bool]):
         loaded = self.review_days is not None
         if action in ("edit", "add", "reset"):
             return loaded and not self.form_open
-        if action == "remove":
+        if action in ("remove", "season"):
             return loaded and not self.form_open and not self.on_review_row
         if action == "save":
             return self.form_open
@@ -197,7 +199,8 @@ class RulesScreen(BangfuScreen[bool]):
         rule = self.rules[self.table.cursor]
         self.editing = rule.code
         self._open_form("edit", t("rules.editing", rule=rule_label(rule)),
-                        "t" if rule.per_term else str(rule.every_days),
+                        (f"{rule.times}t" if rule.times > 1 else "t") if rule.per_term
+                        else str(rule.every_days),
                         t("rules.interval.placeholder"))
 
     def action_add(self) -> None:
@@ -213,22 +216,22 @@ class RulesScreen(BangfuScreen[bool]):
         self.action_save()
 
     def action_save(self) -> None:
-        from db.rules import RuleError, parse_interval
+        from db.rules import RuleError, parse_often
 
         if not self.form_open:
             return
         try:
-            days, per_term = parse_interval(self.query_one("#rule-interval", Input).value)
+            days, per_term, times = parse_often(self.query_one("#rule-interval", Input).value)
             if per_term and self.editing == REVIEW:
                 raise RuleError("days")
         except RuleError as exc:
             self._invalid(exc.code)
             return
         if self.mode == "edit":
-            self.write("edit", self.editing, days, per_term)
+            self.write("edit", self.editing, days, per_term, times)
         else:
             self.write("add", self.query_one("#rule-kind", AnyChoice).value,
-                       self.query_one("#rule-channel", AnyChoice).value, days, per_term)
+                       self.query_one("#rule-channel", AnyChoice).value, days, per_term, times)
 
     def _invalid(self, code: str) -> None:
         """A one-line reason under the form; nothing was written."""
@@ -251,18 +254,20 @@ class RulesScreen(BangfuScreen[bool]):
         try:
             with connected():
                 if what == "edit":
-                    code, days, per_term = args
+                    code, days, per_term, times = args
                     if code == REVIEW:
                         changed = school_rules.set_review_days(actor, days)
                     else:
-                        changed = school_rules.set_interval(actor, code, days, per_term)
+                        changed = school_rules.set_interval(actor, code, days, per_term, times)
                 elif what == "add":
-                    kind, channel, days, per_term = args
+                    kind, channel, days, per_term, times = args
                     current = school_rules.load_rules()
                     school_rules.add_rule(actor, Rule(
                         school_rules.free_code(current, kind, channel), kind, channel,
-                        0 if per_term else days, per_term))
+                        0 if per_term else days, per_term, times))
                     changed = True
+                elif what == "season":
+                    changed = school_rules.set_season(actor, *args)
                 elif what == "remove":
                     school_rules.remove_rule(actor, args[0])
                     changed, done = True, "rules.removed"
@@ -290,6 +295,16 @@ class RulesScreen(BangfuScreen[bool]):
             # My caseload on the home screen counts with the new rules
             tell_screens(self.app, RulesChanged)
         self.load()
+
+    def action_season(self) -> None:
+        """The next of: all year, school days only, holidays only."""
+        from db.vocab import RULE_SEASONS
+
+        if self.review_days is None or self.form_open or self.on_review_row:
+            return
+        rule = self.rules[self.table.cursor]
+        following = RULE_SEASONS[(RULE_SEASONS.index(rule.during) + 1) % len(RULE_SEASONS)]
+        self.write("season", rule.code, following)
 
     # -- remove, defaults, back ------------------------------------------------------
     def action_remove(self) -> None:

@@ -91,7 +91,7 @@ def test_saved_rules_round_trip_and_every_change_is_audited(school):
     [row] = meta_audit()
     assert (row.staff_name, row.row_id, row.action) == ("王芳", "rules", "update")
     old, new = json.loads(row.changes)["rules"]
-    assert old[0] == {"code": "help", "kind": "student", "every_days": 7}
+    assert old[0] == {"code": "help", "kind": "student", "every_days": 7, "during": "school"}
     assert new == stored
     assert save_rules(school.other, mine) is False  # the same rules: nothing written
     assert len(meta_audit()) == 1
@@ -137,7 +137,8 @@ def test_reset_brings_back_the_school_plans_rules_and_review_interval(school):
     assert load_rules() == DEFAULT_RULES and load_review_days() == 30
     assert Meta.get_or_none(Meta.key == "rules") is None
     changes = [json.loads(r.changes) for r in meta_audit()[-2:]]
-    assert changes[0]["rules"][1][0] == {"code": "help", "kind": "student", "every_days": 7}
+    assert changes[0]["rules"][1][0] == {"code": "help", "kind": "student", "every_days": 7,
+                                         "during": "school"}
     assert changes[1] == {"review_days": [45, 30]}
     assert meta_audit()[-1].staff_name == "李建国"
 
@@ -373,7 +374,7 @@ async def test_enter_changes_the_help_rule_and_the_overview_recounts(behind):
         assert isinstance(screen, RulesScreen)
         table = screen.query_one(TableList)
         assert table.rows == [
-            ["Help session", "student entries · any channel", "every 7 days"],
+            ["Help session", "student entries · any channel", "every 7 days · term-time"],
             ["Family contact", "family entries · any channel", "every 30 days"],
             ["Home visit", "any kind · home visit", "once a term"],
             ["Stage review", "a review of the case's plan", "every 30 days"],
@@ -385,8 +386,8 @@ async def test_enter_changes_the_help_rule_and_the_overview_recounts(behind):
         await pilot.press("backspace", *"14", "enter")
         await settle(pilot)
         assert not screen.form_open and app.focused is table
-        assert table.rows[0][2] == "every 14 days"
-        assert load_rules()[0] == Rule("help", kind="student", every_days=14)
+        assert table.rows[0][2] == "every 14 days · term-time"
+        assert load_rules()[0] == Rule("help", kind="student", every_days=14, during="school")
         assert [r.staff_name for r in meta_audit()] == ["王芳"]
         assert "help" not in {i.what for i in workflow.my_due(behind.teacher.id, TODAY)
                               if i.due < TODAY}

@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", nargs="?", default="", help=t("cli.help.rule_code"))
     p.add_argument("--every", metavar="N", default=None, help=t("cli.help.every"))
     p.add_argument("--per-term", action="store_true", help=t("cli.help.per_term"))
+    p.add_argument("--times", metavar="N", type=int, default=None, help=t("cli.help.times"))
+    p.add_argument("--during", choices=("all", "school", "holiday"), default=None,
+                   help=t("cli.help.during"))
     p.add_argument("--kind", default="", type=KIND_OR_ANY, help=t("cli.help.rule_kind"))
     p.add_argument("--channel", default="", type=CHANNEL_OR_ANY, help=t("cli.help.rule_channel"))
 
@@ -182,9 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import audit, export, keys, roster, server, share, staff
+    from tui.cli import audit, export, families, keys, roster, server, share, staff
 
-    for group in (share, staff, audit, roster, export, server, keys):
+    for group in (share, staff, audit, roster, export, server, keys, families):
         group.add_commands(add_parser)
     return parser
 
@@ -212,7 +215,7 @@ COMMANDS = {
     "check": _command("check", "cmd_check"), "doctor": _command("check", "cmd_doctor"),
     "audit": _command("audit", "cmd_audit"), "export": _command("export", "cmd_export"),
     "import": _command("roster", "cmd_import"), "migrate-to": _command("server", "cmd_migrate_to"),
-    "keys": _command("keys", "cmd_keys"),
+    "keys": _command("keys", "cmd_keys"), "holidays": _command("families", "cmd_holidays"),
 }
 
 

@@ -48,11 +48,13 @@ def _rule_error(exc) -> CliError:
 
 
 def _rule_interval(args) -> tuple[int, bool]:
-    """``--every N`` or ``--per-term``: exactly one of them."""
-    from db.rules import RuleError, check_days
+    """``--every N`` or ``--per-term`` (``--times N``): exactly one of them."""
+    from db.rules import MAX_TIMES, RuleError, check_days
 
     if (args.every is None) == (not args.per_term):
         raise CliError(t("cli.rules.interval"), 2)
+    if args.times is not None and (not args.per_term or not 1 <= args.times <= MAX_TIMES):
+        raise CliError(t("cli.invalid", field="--times", message=t("err.rule.times")), 2)
     if args.per_term:
         return 0, True
     try:
@@ -95,10 +97,16 @@ def cmd_rules(args, settings) -> int:
     # the input first: a mistyped command never opens (or waits on) the file
     if action in ("set", "add", "remove") and not code:
         raise CliError(t("cli.rules.need_code", action=action), 2)
-    if action in ("set", "add"):
+    during = {"all": "", None: ""}.get(args.during, args.during)
+    times = args.times or 1
+    # set: a new interval, a new season (--during), or both
+    season_only = action == "set" and args.during is not None and (
+        args.every is None and not args.per_term)
+    if action in ("set", "add") and not season_only:
         days, per_term = _rule_interval(args)
     if action == "add":  # (--kind and --channel are codes already: build_parser's Choice)
-        rule = Rule(code, args.kind, args.channel, 0 if per_term else days, per_term)
+        rule = Rule(code, args.kind, args.channel, 0 if per_term else days, per_term, times,
+                    during)
         try:
             school_rules.validate([rule])
         except school_rules.RuleError as exc:
@@ -113,7 +121,11 @@ def cmd_rules(args, settings) -> int:
     actor = signed_in(settings, args, "manage")
     try:
         if action == "set":
-            changed = school_rules.set_interval(actor, code, days, per_term)
+            changed = False
+            if not season_only:
+                changed = school_rules.set_interval(actor, code, days, per_term, times)
+            if args.during is not None:
+                changed = school_rules.set_season(actor, code, during) or changed
         elif action == "add":
             school_rules.add_rule(actor, rule)
             changed = True

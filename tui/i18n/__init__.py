@@ -237,8 +237,18 @@ def rule_counts(rule) -> str:
 
 
 def rule_often(rule) -> str:
-    """"every 7 days", "once a term"."""
-    return t("rules.per_term") if rule.per_term else t("rules.every", n=rule.every_days)
+    """"every 7 days", "once a term", "twice a term", "once a holiday"; and when
+    it asks, unless all year: "every 7 days · term-time"."""
+    times = getattr(rule, "times", 1)
+    during = getattr(rule, "during", "")
+    if rule.per_term:
+        span = "holiday" if during == "holiday" else "term"
+        often = t(f"rules.per_{span}") if times == 1 else t(f"rules.times_{span}", n=times)
+        if during == "holiday":
+            return often
+    else:
+        often = t("rules.every", n=rule.every_days)
+    return f"{often} · {t(f'rules.during.{during}')}" if during else often
 
 
 def due_when(item, today) -> str:
