@@ -26,7 +26,7 @@ from tui.i18n import label, rule_counts, rule_label, rule_often, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, LetterChoice, PlainStatic, TableList
 
-WIDTHS = [24, 28, 24]  # rule, entries that count, how often (and when)
+WIDTHS = [22, 30, 24]  # rule, entries that count, how often (and when)
 KIND_CHOICES = {**KIND_KEYS, "a": ""}  # "" = any kind (then a channel must be chosen)
 CHANNEL_CHOICES = {"a": "", **CHANNEL_KEYS}  # "" = any channel
 REVIEW = "review_days"  # the table's last row: the stage review interval

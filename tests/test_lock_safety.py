@@ -327,7 +327,8 @@ def _padded_file(path: Path, locking: str) -> None:
     make_file(path, locking)
     open_database(path, locking=locking)
     try:  # big enough to damage in the middle, away from the schema and the meta table
-        for _ in range(10):
+        # (whose pages come after the schema's, 25 tables and their indexes)
+        for _ in range(30):
             database.execute_sql("INSERT INTO filler (text) VALUES " +
                                  ",".join(["(?)"] * 100), ["y" * 300] * 100)
     finally:
