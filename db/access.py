@@ -44,6 +44,8 @@ ABILITIES = {
     "overview": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     "grid": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     "edit_case": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
+    # a note for the family (db.parent_note): never volunteers, who see no family data
+    "parent_note": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
 }
 
 
