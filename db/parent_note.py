@@ -54,7 +54,7 @@ PERIOD_DAYS = 30  # "the past month": the last 30 days, the day itself included
 SAME_WITHIN = 0.03  # a change under 3% of the first score is "about the same"
 COUNTED_KINDS = ("student", "family")  # entries among colleagues say nothing to a family
 MAX_GOALS = 3  # the open goals named, the nearest due first
-EXPORT_HOW = ("file", "clipboard")
+EXPORT_HOW = ("file", "clipboard", "print")  # how a note left: bangfu note prints
 
 
 @dataclass(slots=True)
@@ -202,8 +202,8 @@ def _next_contact(case_id: int, student_id: int, name: str, class_name: str, num
 # -- when a note leaves bangfu ---------------------------------------------------------------
 
 def record_export(actor: Staff, case_id: int, how: str) -> None:
-    """The audit row of a note written as a file or copied out (``how``): a
-    child's data leaving bangfu.  The note's text is not in the row."""
+    """The audit row of a note written as a file, copied out or printed
+    (``how``): a child's data leaving bangfu.  The note's text is not in the row."""
     if how not in EXPORT_HOW:
         raise ValueError(how)
     student_id = case_student(case_id)

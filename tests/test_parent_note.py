@@ -214,7 +214,7 @@ async def test_h_shows_the_note_then_it_is_written_and_copied_with_audit_rows(sc
         screen = await open_note(pilot)
         text = screen.text
         assert text.startswith("Dear parents of 张伟,")
-        assert "talked with your family 1 time (WeChat 1)" in text
+        assert "talked with your family 1 time (WeChat: 1)" in text
         assert "homework [/]" not in text and "Call again" not in text  # no entry's text
         await pilot.press("end", *" Thanks!")  # the teacher edits it
         await pilot.press("ctrl+s")
@@ -294,3 +294,32 @@ async def test_a_volunteer_has_no_h_on_the_case(school):
         assert isinstance(screen, ParentNoteScreen)
         assert screen.text == "" and not screen.ready
         assert "volunteers" in str(screen.query_one("#pnote-status").render())
+
+
+# -- 4. the command line ---------------------------------------------------------------------
+
+def test_bangfu_note_prints_and_writes_the_same_note(school, tmp_path):
+    env = cli_env(tmp_path)
+    done = run_cli(env, "note", "20240101", "--lang", "zh", db=school.path)
+    assert done.returncode == 0, done.stderr
+    facts = note_facts(school.teacher, school.cases["张伟"].id)
+    assert done.stdout == note_text(facts, "zh")
+    out = tmp_path / "note.txt"
+    done = run_cli(env, "note", "张伟", "-o", out, db=school.path)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8") == note_text(facts, "en")
+    assert str(out) in done.stdout
+    rows = [json.loads(r.changes) for r in AuditLog.select().where(AuditLog.action == "export")
+            .order_by(AuditLog.id)]
+    assert rows == [{"parent_note": "print"}, {"parent_note": "file"}]
+
+
+def test_bangfu_note_refuses_a_volunteer_and_a_student_without_a_case(school, tmp_path):
+    volunteer_on(school.cases["张伟"].id)
+    env = cli_env(tmp_path)
+    done = run_cli(env, "note", "20240101", "--as", "陈静", db=school.path)
+    assert done.returncode == 4 and "Traceback" not in done.stderr
+    assert "volunteer" in done.stderr.lower() and done.stdout == ""
+    done = run_cli(env, "note", "20240104", db=school.path)  # 单田芳: no case
+    assert done.returncode == 1 and "has no case yet" in done.stderr
+    assert not AuditLog.select().where(AuditLog.action == "export").exists()

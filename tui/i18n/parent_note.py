@@ -5,7 +5,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "pnote.greeting": ("Dear parents of {name},", "{name}家长，您好！"),
     "pnote.day": ("{day} {month_name}", "{month}月{day}日"),
     "pnote.list_sep": (", ", "，"),
-    "pnote.by_channel": ("{channel} {n}", "{channel} {n} 次"),
+    "pnote.by_channel": ("{channel}: {n}", "{channel} {n} 次"),
     "pnote.done.title": ("Over the past month ({start} to {end}), together with your child we:",
                          "近一个月（{start}至{end}），我们和孩子一起："),
     "pnote.done.sessions": ("met your child for help and talks {n:time|times} ({detail});",
@@ -84,9 +84,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit.action.export": ("exported", "导出"),
 
     # the command line (bangfu note)
-    "cli.help.note": ("print a note for a student's family (家长版小结)", "打印给学生家长的小结"),
-    "cli.help.note_lang": ("the note's language (zh or en; default: the interface's)",
-                           "小结的语言（zh 或 en，默认与界面相同）"),
+    "cli.help.note": ("print a note for a student's family (家长版小结), in the language --lang "
+                      "says", "打印给学生家长的小结（语言由 --lang 指定）"),
     "cli.help.note_out": ("write the note to this file (UTF-8) instead of printing it",
                           "将小结写入该文件（UTF-8），而不打印"),
     "cli.note_written": ("Note written to {path}", "小结已保存到 {path}"),
