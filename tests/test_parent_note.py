@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from db.access import NotAllowed
 from db.cases import CASE_TEXT_FIELDS
-from db.models import Assignment, AuditLog, Case, Contact, Goal, Score, Staff, Student
+from db.models import Assignment, AuditLog, Case, Contact, Goal, Score, Staff
 from db.parent_note import PERIOD_DAYS, note_facts, record_export
 from db.staff import add_staff
 from db.students import create_student, open_case
