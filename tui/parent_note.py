@@ -38,9 +38,9 @@ def vocab(lang: str, group: str, code: str) -> str:
 
 
 def day_text(lang: str, day: dt.date) -> str:
-    """"11月20日" / "20 November" (the year only when it is not the note's)."""
-    return tr(lang, "pnote.day", day=day.day, month=day.month,
-              month_name=calendar.month_name[day.month])
+    """"11月20日" / "20 November"."""
+    month = day.month if lang == "zh" else calendar.month_name[day.month]
+    return tr(lang, "pnote.day", day=day.day, month=month)
 
 
 def _join(lang: str, items) -> str:

@@ -3,7 +3,7 @@
 ENTRIES: dict[str, tuple[str, str]] = {
     # the note itself (tui.parent_note): warm, plain words for parents
     "pnote.greeting": ("Dear parents of {name},", "{name}家长，您好！"),
-    "pnote.day": ("{day} {month_name}", "{month}月{day}日"),
+    "pnote.day": ("{day} {month}", "{month}月{day}日"),  # month: its name in English
     "pnote.list_sep": (", ", "，"),
     "pnote.by_channel": ("{channel}: {n}", "{channel} {n} 次"),
     "pnote.done.title": ("Over the past month ({start} to {end}), together with your child we:",
