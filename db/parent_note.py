@@ -100,6 +100,7 @@ def case_student(case_id: int) -> int | None:
 def note_facts(reader, case_id: int, as_of: dt.date | None = None) -> NoteFacts | None:
     """The facts of ``case_id``'s note on ``as_of`` (today), for ``reader``;
     ``None`` when the case is gone.  Raises ``access.NotAllowed``."""
+    access.require(reader, "parent_note")  # before anything is read
     as_of = as_of or clock.today()
     row = (Case.select(Case.id, Case.status, Case.categories, Case.measures,
                        Case.restricted_fields, Case.opened_on, Student.id, Student.name,

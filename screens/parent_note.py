@@ -53,7 +53,7 @@ class ParentNoteScreen(BangfuScreen[None]):
         yield PlainStatic(t("pnote.info", name=one_line(self.student_name)), id="pnote-info")
         yield InfoLine(id="pnote-lang", classes="info")
         yield TextArea(id="pnote-text", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
-        yield PlainStatic(t("pnote.loading"), id="pnote-status", classes="error-status")
+        yield PlainStatic(t("pnote.loading"), id="pnote-status", classes="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -83,8 +83,14 @@ class ParentNoteScreen(BangfuScreen[None]):
         self.query_one("#pnote-lang", InfoLine).show(
             t("pnote.lang_line", lang=t(f"pnote.lang.{self.lang}")))
 
-    def _status(self, message: str) -> None:
-        self.query_one("#pnote-status", PlainStatic).update(message)
+    def _status(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#pnote-status", PlainStatic)
+        line.set_class(error, "error-status")
+        line.set_class(not error, "status")
+        line.update(message)
+
+    def _error(self, message: str) -> None:
+        self._status(message, error=True)
 
     # -- making the note -----------------------------------------------------------
     @work(thread=True, exclusive=True, group="pnote-load", exit_on_error=False)
@@ -96,16 +102,16 @@ class ParentNoteScreen(BangfuScreen[None]):
             with connected():
                 facts = note_facts(self.app.staff, self.case_id)
         except NotAllowed as exc:
-            self.app.call_from_thread(self._status, t(f"err.access.{exc.code}"))
+            self.app.call_from_thread(self._error, t(f"err.access.{exc.code}"))
             return
         except Exception as exc:  # noqa: BLE001 - said in words, the screen stays
-            self.app.call_from_thread(self._status, t("pnote.failed", detail=failure(exc)))
+            self.app.call_from_thread(self._error, t("pnote.load_failed", detail=failure(exc)))
             return
         self.app.call_from_thread(self._loaded, facts)
 
     def _loaded(self, facts) -> None:
         if facts is None:
-            self._status(t("pnote.gone"))
+            self._error(t("pnote.gone"))
             return
         self.facts = facts
         if not self.student_name:
@@ -152,7 +158,7 @@ class ParentNoteScreen(BangfuScreen[None]):
     def _text_to_send(self) -> str | None:
         text = self.text
         if not text.strip():
-            self._status(t("pnote.empty"))
+            self._error(t("pnote.empty"))
             self.area.focus()
             return None
         return text
@@ -214,7 +220,7 @@ class ParentNoteScreen(BangfuScreen[None]):
         self.busy = False
         if text is not None:
             self.sent = text
-        self._status(message)
+        self._status(message, error=text is None)
         self.refresh_bindings()
 
     # -- leaving ---------------------------------------------------------------------

@@ -276,6 +276,42 @@ async def test_an_empty_note_is_not_sent(school, tmp_path):
         assert app.clipboard == ""
 
 
+async def test_a_file_that_cannot_be_written_keeps_the_text_and_leaves_no_audit_row(
+        school, tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setenv("BANGFU_EXPORT_DIR", str(tmp_path / "a-file" / "exports"))
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_note(pilot)
+        await pilot.press(*"Hello ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        status = str(screen.query_one("#pnote-status").render())
+        assert "The note was not written" in status and "Traceback" not in status
+        assert screen.text.startswith("Hello Dear parents")  # nothing typed is lost
+        assert not screen.busy
+    assert not AuditLog.select().where(AuditLog.action == "export").exists()
+
+
+async def test_a_file_whose_audit_row_fails_is_removed(school, tmp_path, monkeypatch):
+    import db.parent_note
+
+    def fails(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(db.parent_note, "record_export", fails)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_note(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "No space left" in str(screen.query_one("#pnote-status").render())
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.clipboard == ""  # the row first: nothing copied without it
+    assert not list((tmp_path / "exports").glob("*"))
+
+
 async def test_a_volunteer_has_no_h_on_the_case(school):
     volunteer_on(school.cases["张伟"].id)
     app = make_app(school.path)

@@ -71,6 +71,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "pnote.written": ("Written to {path}", "已保存到 {path}"),
     "pnote.failed": ("The note was not written: {detail}. Your text is kept here.",
                      "小结未能保存：{detail}。您的文字仍保留在这里。"),
+    "pnote.load_failed": ("The note could not be made: {detail}. Press esc, then h to try again.",
+                          "未能生成小结：{detail}。请按 esc 返回后再按 h 重试。"),
     "pnote.unsent": ("The note was edited and not copied or written. Leave it?",
                      "小结已修改，但还没有复制或保存。确定离开吗？"),
     "pnote.relang": ("Write the note afresh in the other language? Your edits are lost.",
