@@ -9,7 +9,9 @@ them.  What goes in, and what never does:
   length whatever the day of the month;
 - the school's sessions with the student and its contacts with the family in
   that period, counted by channel: entries that are not restricted only
-  (``contact.restricted`` empty), and never any entry's text;
+  (``contact.restricted`` empty), and never any entry's text; the family
+  events (parent school, meetings …) the family came to, counted by kind,
+  never an event's topic, evaluation or a note on the family;
 - progress in plain words: the scores of the case's term up to the day, each
   subject's first against its latest (as a share of full marks): better, about
   the same or lower; never a rank against classmates, never a raw score;
@@ -68,6 +70,7 @@ class NoteFacts:
     as_of: dt.date
     student_sessions: dict[str, int] = field(default_factory=dict)  # channel -> count
     family_contacts: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)  # event kind -> attended
     trend: str = ""  # "better", "same", "lower"; "" = not enough scores to compare
     better: list[str] = field(default_factory=list)  # subjects
     lower: list[str] = field(default_factory=list)
@@ -84,6 +87,10 @@ class NoteFacts:
     @property
     def contacts(self) -> int:
         return sum(self.family_contacts.values())
+
+    @property
+    def attended(self) -> int:
+        return sum(self.events.values())
 
 
 def check_reader(reader, student_id: int) -> None:
@@ -116,6 +123,7 @@ def note_facts(reader, case_id: int, as_of: dt.date | None = None) -> NoteFacts 
     facts = NoteFacts(case_id, name, class_name or "", start, as_of,
                       author=getattr(reader, "name", "") or "")
     _count_entries(facts)
+    _count_events(facts, student_id)
     _progress(facts, student_id)
     facts.goals = [text for (text,) in cast("Rows", Goal.select(Goal.text)
                    .where(Goal.case == case_id, Goal.status == "open")
@@ -152,6 +160,16 @@ def _count_entries(facts: NoteFacts) -> None:
     for kind, channel in cast("Rows", query.tuples()):
         counts = facts.student_sessions if kind == "student" else facts.family_contacts
         counts[channel] = counts.get(channel, 0) + 1
+
+
+def _count_events(facts: NoteFacts, student_id: int) -> None:
+    from db.models import EventAttendance, FamilyEvent
+
+    query = (FamilyEvent.select(FamilyEvent.kind).join(EventAttendance)
+             .where(EventAttendance.student == student_id, EventAttendance.attended == True,  # noqa: E712
+                    FamilyEvent.held_on.between(facts.start, facts.as_of)))
+    for (kind,) in cast("Rows", query.tuples()):
+        facts.events[kind] = facts.events.get(kind, 0) + 1
 
 
 def _progress(facts: NoteFacts, student_id: int) -> None:

@@ -143,6 +143,27 @@ def test_the_next_contact_follows_the_family_rule(school):
     assert note_facts(school.teacher, closed.id).next_contact is None
 
 
+def test_family_events_the_family_came_to_are_counted_without_their_words(school):
+    from db.models import EventAttendance, FamilyEvent
+
+    student = school.students["张伟"]
+    for held_on, kind, came in ((dt.date(2026, 11, 5), "focus_meeting", True),
+                                (dt.date(2026, 11, 12), "parent_school", False),  # did not come
+                                (dt.date(2026, 9, 20), "parent_meeting", True)):  # before
+        event = FamilyEvent.create(uuid=str(uuidlib.uuid4()), held_on=held_on, kind=kind,
+                                   topic="QtopicZ", evaluation="QevaluationZ",
+                                   author=school.teacher.id)
+        EventAttendance.create(uuid=str(uuidlib.uuid4()), event=event.id, student=student.id,
+                               attended=came, rating=2, note="QnoteZ")
+    facts = note_facts(school.teacher, school.cases["张伟"].id)
+    assert facts.events == {"focus_meeting": 1}
+    text = both_notes(facts)
+    assert "感谢您参加学校的家长活动 1 次（家长座谈会 1 次）。" in text
+    assert "Thank you for coming to 1 school event for families (parents' talk: 1)." in text
+    assert "后进生" not in text and "Qtopic" not in text and "Qevaluation" not in text
+    assert "Qnote" not in text
+
+
 def test_progress_in_plain_words_never_a_score_or_a_rank(school):
     student = school.students["张伟"]
     for exam, day, maths, chinese in (("期中", dt.date(2026, 10, 10), 60, 80),

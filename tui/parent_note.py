@@ -47,8 +47,18 @@ def _join(lang: str, items) -> str:
     return tr(lang, "pnote.list_sep").join(items)
 
 
-def _by_channel(lang: str, counts: dict[str, int]) -> str:
-    parts = [tr(lang, "pnote.by_channel", channel=vocab(lang, "channel", c), n=n)
+def event_label(lang: str, kind: str) -> str:
+    """An event's kind in the note's words: the programme's own names (后进生家长
+    专题座谈会) are not for families."""
+    key = f"pnote.event.{kind}"
+    return tr(lang, key if key in CATALOG else "pnote.event.other")
+
+
+def _by_channel(lang: str, counts: dict[str, int], group: str = "channel") -> str:
+    def name(code: str) -> str:
+        return event_label(lang, code) if group == "event" else vocab(lang, group, code)
+
+    parts = [tr(lang, "pnote.by_channel", channel=name(c), n=n)
              for c, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
     return _join(lang, parts)
 
@@ -76,6 +86,9 @@ def note_text(facts: NoteFacts, lang: str | None = None) -> str:
                              detail=_by_channel(lang, facts.family_contacts)))
     if not facts.sessions and not facts.contacts:
         out.append("- " + tr(lang, "pnote.done.none"))
+    if facts.attended:
+        out.append(tr(lang, "pnote.done.events", n=facts.attended,
+                      detail=_by_channel(lang, facts.events, "event")))
     out += ["", tr(lang, "pnote.progress.title")]
     if not facts.trend:
         out.append("- " + tr(lang, "pnote.progress.unknown"))

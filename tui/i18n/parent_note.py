@@ -12,6 +12,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "和孩子面对面辅导、谈心共 {n} 次（{detail}）；"),
     "pnote.done.contacts": ("talked with your family {n:time|times} ({detail}).",
                             "和您沟通共 {n} 次（{detail}）。"),
+    "pnote.done.events": ("Thank you for coming to {n:school event|school events} for families "
+                          "({detail}).", "感谢您参加学校的家长活动 {n} 次（{detail}）。"),
+    # the events in a note's words (never the programme's own names for them)
+    "pnote.event.parent_school": ("parent school", "家长学校"),
+    "pnote.event.parent_meeting": ("parent meeting", "家长会"),
+    "pnote.event.focus_meeting": ("parents' talk", "家长座谈会"),
+    "pnote.event.workshop": ("workshop", "家长讲座"),
+    "pnote.event.open_day": ("open day", "校园开放日"),
+    "pnote.event.other": ("school event", "学校活动"),
     "pnote.done.none": ("have not written down any meetings yet this month; we will keep in touch.",
                         "这个月还没有记录下的辅导和沟通，我们会继续和您保持联系。"),
     "pnote.progress.title": ("How your child is doing:", "孩子的进步："),
