@@ -46,6 +46,8 @@ ABILITIES = {
     "edit_case": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     # the work with families as a group (screens/families.py): events, feedback, surveys
     "families": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
+    # a note for the family (db.parent_note): never volunteers, who see no family data
+    "parent_note": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
 }
 
 

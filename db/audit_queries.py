@@ -26,10 +26,10 @@ if TYPE_CHECKING:
 # Nothing here changes a row: the log is only ever appended to (``record``), and
 # schema version 7's triggers refuse UPDATE and DELETE on it.
 
-ACTIONS = ("insert", "update", "delete", "bulk", "read", "sign_in_failed", "seal")
+ACTIONS = ("insert", "update", "delete", "bulk", "read", "sign_in_failed", "seal", "export")
 # actions whose changes are ``{field: new}``; the others' are ``{field: [old, new]}``
 # (a plain value there, like a deleted score's student, says which row it was)
-PLAIN_ACTIONS = ("insert", "read")
+PLAIN_ACTIONS = ("insert", "read", "export")
 
 
 class Masked:

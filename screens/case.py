@@ -49,6 +49,8 @@ class CaseScreen(BangfuScreen):
         # y (yank): an entry, or the family's phone, to the clipboard of the terminal
         # the person sits at (OSC 52, over SSH too); no room in the footer
         Binding("y", "copy", "key.copy", id="copy", show=False),
+        # a note for the family (家长版小结), reviewed, then copied or written out
+        Binding("h", "parent_note", "key.parent_note", id="parent_note", show=False),
     ]
 
     def __init__(self, student_id: int | None = None, view: CaseView | None = None):
@@ -224,10 +226,20 @@ class CaseScreen(BangfuScreen):
             return self.view is not None and can(staff, "edit_case")
         if action == "edit_student":
             return self.view is not None and can(staff, "manage")
+        if action == "parent_note":
+            return (self.view is not None and self.view.case_id is not None
+                    and can(staff, "parent_note"))
         return True
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_parent_note(self) -> None:
+        if self.view is None or self.view.case_id is None:
+            return
+        from screens.parent_note import ParentNoteScreen
+
+        self.app.push_screen(ParentNoteScreen(self.view.case_id, self.view.name))
 
     def action_copy(self) -> None:
         """Copy what is in front of the person, as shown to them: on the

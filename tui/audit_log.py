@@ -29,7 +29,7 @@ STYLE = Style(time="%Y-%m-%d %H:%M:%S", xlsx_time=None, one_line=False)
 ACTION_KEYS = {"insert": "audit.action.insert", "update": "audit.action.update",
                "delete": "audit.action.delete", "bulk": "audit.action.bulk",
                "read": "audit.action.read", "sign_in_failed": "audit.action.sign_in_failed",
-               "seal": "audit.action.seal"}
+               "seal": "audit.action.seal", "export": "audit.action.export"}
 TABLE_KEYS = {"student": "audit.table.student", "guardian": "audit.table.guardian",
               "case_file": "audit.table.case_file", "contact": "audit.table.contact",
               "assignment": "audit.table.assignment", "goal": "audit.table.goal",
