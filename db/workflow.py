@@ -127,6 +127,7 @@ class DueItem:
     kind: str = "family"  # what `n` logs for it
     channel: str = "phone"
     restricted: str = ""  # a restricted entry's follow-up: its text is not here
+    feedback_id: int | None = None  # what="feedback": a family's item to answer (db.feedback)
 
     def overdue_days(self, today: dt.date) -> int:
         return (today - self.due).days
@@ -282,8 +283,12 @@ def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
 
 
 def my_due(staff_id: int, today: dt.date | None = None, days: int = DUE_DAYS) -> list[DueItem]:
-    """My caseload: what the staff member's open cases need, most urgent first."""
-    return due_items(my_cases(staff_id), today or clock.today(), days)
+    """My caseload: what the staff member's open cases need, and the families'
+    feedback items they are to answer (``db.feedback``), most urgent first."""
+    from db.feedback import with_feedback
+
+    today = today or clock.today()
+    return with_feedback(due_items(my_cases(staff_id), today, days), staff_id, today, days)
 
 
 class FollowUpGone(Exception):
