@@ -17,7 +17,7 @@ from db.feedback import (DEFAULT_DUE_DAYS, FeedbackConflict, FeedbackEdit, Feedb
 from db.models import AuditLog, Feedback, SchoolClass, Staff
 from db.staff import add_staff
 from tests.conftest import TODAY
-from tests.helpers import cli_env, run_cli
+from tests.helpers import cli_env, make_app, run_cli, settle, sign_in
 
 
 def _staff(name: str) -> Staff:
@@ -200,3 +200,80 @@ def test_cli_records_lists_and_answers(school, tmp_path):
     assert run_cli(env, "feedback", "list", "--open", db=school.path).stdout.count("作业太多") == 0
     zh = run_cli(env, "--lang", "zh", "feedback", "list", db=school.path)
     assert zh.returncode == 0 and "投诉" in zh.stdout
+
+
+# -- by keyboard ----------------------------------------------------------------------
+async def _push(app, pilot, screen):
+    app.push_screen(screen)
+    await settle(pilot)
+
+
+async def test_an_item_recorded_by_keyboard_is_on_the_owners_caseload_until_answered(school):
+    from screens.feedback import FeedbackScreen
+    from screens.feedback_form import FeedbackFormScreen
+    from screens.roster import RosterScreen
+    from tui.widgets import CaseloadList
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await _push(app, pilot, FeedbackScreen())
+        assert app.screen.table.rows == []
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackFormScreen)
+        await pilot.press(*"20240102")  # 赵薇: 李建国 leads her case
+        await settle(pilot)
+        assert "赵薇" in str(form.query_one("#student-hint").render())
+        await pilot.press("tab", "tab", "c", "tab", "p", "tab", *"Too much homework")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        [row] = Feedback.select()
+        assert (row.student_id, row.kind, row.channel, row.text, row.owner_id, row.due_on) == (
+            school.students["赵薇"].id, "complaint", "phone", "Too much homework",
+            school.other.id, TODAY + dt.timedelta(days=7))
+        assert app.screen.table.rows[0][1:5] == ["open", "11-20", "complaint", "赵薇"]
+    # the owner signs in: the item is on his caseload; Enter opens it to answer
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "lijianguo")
+        assert isinstance(app.screen, RosterScreen)
+        caseload = app.screen.query_one(CaseloadList)
+        found = [i for i in caseload.items if i.what == "feedback"]
+        assert [i.feedback_id for i in found] == [row.id]
+        caseload.cursor = caseload.items.index(found[0])
+        caseload.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackFormScreen) and form.feedback_id == row.id
+        await pilot.press(*"Cut to one hour a day", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert [i for i in caseload.items if i.what == "feedback"] == []
+    stored = Feedback.get_by_id(row.id)
+    assert (stored.answer, stored.answered_on) == ("Cut to one hour a day", TODAY)
+
+
+async def test_a_bad_student_is_named_and_nothing_typed_is_lost(school):
+    from screens.feedback_form import FeedbackFormScreen
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await _push(app, pilot, FeedbackFormScreen())
+        await pilot.press(*"nobody-here", "tab", "tab", "tab", "tab", *"Canteen food")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackFormScreen)
+        assert "No student matches" in str(form.query_one("#feedback-error").render())
+        assert form.focused is form.query_one("#student")
+        assert form.query_one("#text").value == "Canteen food"
+        assert Feedback.select().count() == 0
+        await pilot.press("ctrl+u", "ctrl+s")  # empty: anonymous
+        await settle(pilot)
+    [row] = Feedback.select()
+    assert (row.student_id, row.owner_id, row.text) == (None, school.teacher.id, "Canteen food")
