@@ -17,7 +17,7 @@ from tui.i18n import label, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
-WIDTHS = [5, 10, 5, 8, 10, 8, 20]  # No., status, received, kind, student, owner, text
+WIDTHS = [4, 9, 5, 10, 9, 6, 29]  # No., status, received, kind, student, owner, text
 
 
 def status_text(row, today) -> str:

@@ -97,16 +97,14 @@ class FeedbackFormScreen(BangfuScreen[bool]):
                 yield self._row("feedback.form.answer", Input(id="answer", compact=True),
                                 "answer")
                 yield self._row("feedback.form.answered", DateInput(
-                    "", placeholder=t("form.date.placeholder"), id="answered", classes="short",
-                    compact=True), "answered")
+                    "", placeholder=t("form.date.placeholder"), id="answered", compact=True), "answered")
                 yield self._row("feedback.form.resolved", ResolvedChoice("no", id="resolved"),
                                 "resolved")
             yield self._row("feedback.form.owner", Input(
                 placeholder=t("feedback.form.owner.placeholder"), id="owner", compact=True),
                 "owner")
             yield self._row("feedback.form.due", DateInput(
-                "", placeholder=t("feedback.form.due.placeholder"), id="due", classes="short",
-                compact=True), "due")
+                "", placeholder=t("feedback.form.due.placeholder"), id="due", compact=True), "due")
         yield PlainStatic("", id="feedback-error", classes="error-status")
         yield KeyFooter()
 
