@@ -119,7 +119,7 @@ class DueItem:
     name: str
     class_name: str
     student_no: str
-    what: str  # a rule's code, "follow_up" or "goal"
+    what: str  # a rule's code, "follow_up", "goal", "review" or "feedback"
     due: dt.date
     last: dt.date | None = None  # when the rule was last met (None: never)
     text: str = ""  # the follow-up or the goal

@@ -455,7 +455,7 @@ class RosterScreen(BangfuScreen):
         else:
             row = self._current()
             student_id = row.student_id if row is not None else None
-        if student_id is not None:
+        if student_id:  # (0: an anonymous family's feedback item)
             self.load_phone(student_id)
 
     @work(thread=True, exclusive=True, group="copy-phone", exit_on_error=False)

@@ -189,6 +189,8 @@ def test_cli_records_lists_and_answers(school, tmp_path):
     bad = run_cli(env, "feedback", "add", "--kind", "rant", "--channel", "box", "--text", "x",
                   db=school.path)
     assert bad.returncode == 2 and "rant" in bad.stderr and "Traceback" not in bad.stderr
+    due = run_cli(env, "due", "--as", "李建国", db=school.path)
+    assert due.returncode == 0 and "Family feedback" in due.stdout and "作业太多" in due.stdout
     refused = run_cli(env, "feedback", "answer", str(row.id), "--text", "好", "--as", "曾老师",
                       db=school.path)
     assert refused.returncode == 4, refused.stderr
