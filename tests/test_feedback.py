@@ -279,3 +279,35 @@ async def test_a_bad_student_is_named_and_nothing_typed_is_lost(school):
         await settle(pilot)
     [row] = Feedback.select()
     assert (row.student_id, row.owner_id, row.text) == (None, school.teacher.id, "Canteen food")
+
+
+async def test_r_passes_an_item_on_and_a_shows_the_answered_ones(school):
+    from screens.feedback import FeedbackScreen
+    from screens.feedback_form import FeedbackFormScreen
+
+    fid = record_feedback(school.teacher, student_id=None, kind="question", channel="phone",
+                          text="校车几点到", received="11-19")
+    done = record_feedback(school.teacher, student_id=None, kind="praise", channel="box",
+                           text="谢谢老师", received="11-18")
+    answer_feedback(school.teacher, done, 1, "谢谢您的肯定")
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        await _push(app, pilot, FeedbackScreen())
+        screen = app.screen
+        assert [r[0] for r in screen.table.rows] == [f"#{fid}"]  # open only
+        await pilot.press("a")
+        await settle(pilot)
+        assert [r[0] for r in screen.table.rows] == [f"#{fid}", f"#{done}"]
+        await pilot.press("r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackFormScreen) and form.focused is form.query_one("#owner")
+        await pilot.press("ctrl+u", *"李建国", "tab", "ctrl+u", *"2026-11-23", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.table.rows[0][5] == "李建国"
+    stored = Feedback.get_by_id(fid)
+    assert (stored.owner_id, stored.due_on, stored.answered_on) == (
+        school.other.id, dt.date(2026, 11, 23), None)
+    assert [i.feedback_id for i in _due(school.other.id)] == [fid]
