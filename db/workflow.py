@@ -130,7 +130,7 @@ class DueItem:
     name: str
     class_name: str
     student_no: str
-    what: str  # a rule's code, "follow_up" or "goal"
+    what: str  # a rule's code, "follow_up", "goal", "review" or "feedback"
     due: dt.date
     last: dt.date | None = None  # when the rule was last met (None: never)
     text: str = ""  # the follow-up or the goal
@@ -138,6 +138,7 @@ class DueItem:
     kind: str = "family"  # what `n` logs for it
     channel: str = "phone"
     restricted: str = ""  # a restricted entry's follow-up: its text is not here
+    feedback_id: int | None = None  # what="feedback": a family's item to answer (db.feedback)
 
     def overdue_days(self, today: dt.date) -> int:
         return (today - self.due).days
@@ -332,8 +333,12 @@ def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
 
 
 def my_due(staff_id: int, today: dt.date | None = None, days: int = DUE_DAYS) -> list[DueItem]:
-    """My caseload: what the staff member's open cases need, most urgent first."""
-    return due_items(my_cases(staff_id), today or clock.today(), days)
+    """My caseload: what the staff member's open cases need, and the families'
+    feedback items they are to answer (``db.feedback``), most urgent first."""
+    from db.feedback import with_feedback
+
+    today = today or clock.today()
+    return with_feedback(due_items(my_cases(staff_id), today, days), staff_id, today, days)
 
 
 class FollowUpGone(Exception):

@@ -157,6 +157,7 @@ class RosterScreen(BangfuScreen):
         from db import clock
         from db.team import recently_assigned
         from db.terms import to_review
+        from db.feedback import with_feedback
         from db.workflow import due_items, load_rules, my_cases
 
         staff = self.app.staff
@@ -165,7 +166,8 @@ class RosterScreen(BangfuScreen):
         with connected():
             cases = my_cases(staff.id)
             rules = load_rules()
-            items = due_items(cases, clock.today(), rules=rules)
+            items = with_feedback(due_items(cases, clock.today(), rules=rules), staff.id,
+                                  clock.today())
             _, review = to_review(staff.id)
             new = recently_assigned(staff.id)
         self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases),
@@ -175,6 +177,9 @@ class RosterScreen(BangfuScreen):
         """Log the missing entry for the highlighted item, its kind prefilled."""
         item = self.caseload.current
         if item is None:
+            return
+        if item.what == "feedback":  # a family's feedback to answer, not an entry
+            self.open_feedback(item)
             return
         if item.what == "review":  # not an entry: the stage review form
             from screens.stage_review import StageReviewScreen
@@ -186,6 +191,12 @@ class RosterScreen(BangfuScreen):
 
         self.app.push_screen(ContactScreen(student_id=item.student_id, kind=item.kind,
                                            channel=item.channel))
+
+    def open_feedback(self, item) -> None:
+        from screens.feedback_form import FeedbackFormScreen
+
+        self.app.push_screen(FeedbackFormScreen(item.feedback_id),
+                             lambda saved: saved and self.load_caseload())
 
     def action_follow_up_done(self) -> None:
         item = self.caseload.current
@@ -431,7 +442,9 @@ class RosterScreen(BangfuScreen):
     def action_open(self) -> None:
         if self.focused is self.caseload:
             item = self.caseload.current
-            if item is not None:
+            if item is not None and item.what == "feedback":
+                self.open_feedback(item)
+            elif item is not None:
                 self.app.open_case(self, item.student_id)
             return
         row = self._current()
@@ -450,7 +463,7 @@ class RosterScreen(BangfuScreen):
         else:
             row = self._current()
             student_id = row.student_id if row is not None else None
-        if student_id is not None:
+        if student_id:  # (0: an anonymous family's feedback item)
             self.load_phone(student_id)
 
     @work(thread=True, exclusive=True, group="copy-phone", exit_on_error=False)

@@ -185,9 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import audit, export, families, keys, note, roster, server, share, staff
+    from tui.cli import audit, export, families, feedback, keys, note, roster, server, share, staff
 
-    for group in (share, staff, audit, roster, export, server, keys, families, note):
+    for group in (share, staff, audit, roster, export, server, keys, families, note, feedback):
         group.add_commands(add_parser)
     return parser
 
@@ -216,7 +216,8 @@ COMMANDS = {
     "audit": _command("audit", "cmd_audit"), "export": _command("export", "cmd_export"),
     "import": _command("roster", "cmd_import"), "migrate-to": _command("server", "cmd_migrate_to"),
     "keys": _command("keys", "cmd_keys"), "holidays": _command("families", "cmd_holidays"),
-    "note": _command("note", "cmd_note"),
+    "note": _command("note", "cmd_note"), "feedback": _command("feedback", "cmd_feedback"),
+    "recognitions": _command("feedback", "cmd_recognitions"),
 }
 
 

@@ -137,7 +137,9 @@ class CaseloadList(CursorList):
             if i == self.cursor:
                 style = f"{style} {'reverse' if focused else 'underline'}".strip()
             what = due_label(item.what, self.rules)
-            line = columns.line([due_when(item, self.today), one_line(item.name),
+            name = one_line(item.name) or (t("feedback.anonymous") if item.what == "feedback"
+                                            else "")
+            line = columns.line([due_when(item, self.today), name,
                                  one_line(item.class_name), what, due_detail(item)])
             text.append((ALERT_MARK + line[1:] if marked else line) + "\n", style=style)
         return text
