@@ -328,52 +328,37 @@ class RosterScreen(BangfuScreen):
     def action_switch_user(self) -> None:
         self.app.action_switch_user()
 
-    def action_review(self) -> None:
-        from screens.review import ReviewScreen
+    def _push(self, ability: str, module: str, name: str, *args) -> None:
+        """Open the screen ``module.name(*args)`` if the signed-in role may (``db.access``)."""
+        from importlib import import_module
 
-        if not self.app.allowed("edit_case"):
-            return
-        self.app.push_screen(ReviewScreen())
+        if self.app.allowed(ability):
+            self.app.push_screen(getattr(import_module(module), name)(*args))
+
+    def action_review(self) -> None:
+        self._push("edit_case", "screens.review", "ReviewScreen")
 
     def action_scores(self) -> None:
-        from screens.scores import ScoreGridScreen
-
-        if self.app.allowed("grid"):
-            self.app.push_screen(ScoreGridScreen("scores"))
+        self._push("grid", "screens.scores", "ScoreGridScreen", "scores")
 
     def action_checkins(self) -> None:
-        from screens.scores import ScoreGridScreen
-
-        if self.app.allowed("grid"):
-            self.app.push_screen(ScoreGridScreen("checkins"))
+        self._push("grid", "screens.scores", "ScoreGridScreen", "checkins")
 
     def action_report(self) -> None:
-        from screens.report import ReportScreen
-
-        if self.app.allowed("reports"):
-            self.app.push_screen(ReportScreen())
+        self._push("reports", "screens.report", "ReportScreen")
 
     def action_audit(self) -> None:
         self.app.action_audit()
 
     def action_staff(self) -> None:
-        from screens.staff import StaffScreen
-
-        if self.app.allowed("manage"):
-            self.app.push_screen(StaffScreen())
+        self._push("manage", "screens.staff", "StaffScreen")
 
     def action_families(self) -> None:
-        from screens.families import FamiliesScreen
-
-        if self.app.allowed("families"):
-            self.app.push_screen(FamiliesScreen())
+        self._push("families", "screens.families", "FamiliesScreen")
 
     # -- the roster itself: students, cases, import, intake, export ----------------
     def action_new_student(self) -> None:
-        from screens.student import StudentScreen
-
-        if self.app.allowed("manage"):
-            self.app.push_screen(StudentScreen())
+        self._push("manage", "screens.student", "StudentScreen")
 
     def action_open_new_case(self) -> None:
         """Open a case for the highlighted student (one without an open case)."""
@@ -391,22 +376,13 @@ class RosterScreen(BangfuScreen):
         self.app.push_screen(CaseStatusScreen(row.student_id, row.name, lead=lead))
 
     def action_import_roster(self) -> None:
-        from screens.import_roster import ImportScreen
-
-        if self.app.allowed("manage"):
-            self.app.push_screen(ImportScreen())
+        self._push("manage", "screens.import_roster", "ImportScreen")
 
     def action_intake(self) -> None:
-        from screens.intake import IntakeScreen
-
-        if self.app.allowed("edit_case"):
-            self.app.push_screen(IntakeScreen())
+        self._push("edit_case", "screens.intake", "IntakeScreen")
 
     def action_export(self) -> None:
-        from screens.export import ExportScreen
-
-        if self.app.allowed("reports"):
-            self.app.push_screen(ExportScreen())
+        self._push("reports", "screens.export", "ExportScreen")
 
     def action_meeting(self) -> None:
         from screens.meeting import MeetingScreen
