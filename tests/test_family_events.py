@@ -1,0 +1,220 @@
+"""Family events and their attendance (issue 22): the db layer, and the screens
+driven by keyboard (tests/test_family_events_screens.py has the Pilot tests).
+
+The small school (tests/conftest.py): 王芳 (admin) leads 张伟 and 曾小明;
+李建国 (teacher, no classes) leads 赵薇 and [bold]王[/; 7-1 holds 张伟 (active),
+赵薇 (identified), 曾小明 (improving); 8-2 holds 单田芳, 周文 (no case),
+[bold]王[/ (active), 欧阳娜娜.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db import access
+from db.event_figures import event_figures
+from db.family_events import (CAME, NOTE, RATING, EventConflict, EventInput,
+                              EventValidationError, add_event, attendance_classes, delete_event,
+                              list_events, load_attendance, load_event, meeting_id,
+                              save_attendance, update_event)
+from db.models import (AuditLog, Case, Contact, EventAttendance, FamilyEvent, SchoolClass,
+                       Staff)
+from db.staff import add_staff
+from db.workflow import my_due
+from tests.conftest import PIN_HASH, TODAY
+
+
+def class_id(code: str) -> int:
+    return SchoolClass.get(SchoolClass.code == code).id
+
+
+def derived(event_id: int) -> list[Contact]:
+    event = FamilyEvent.get_by_id(event_id)
+    return list(Contact.select().where(Contact.meeting_id == meeting_id(event.uuid))
+                .order_by(Contact.case))
+
+
+def meeting(school, held_on="2026-11-18", classes="7-1 8-2", topic="如何陪孩子写作业"):
+    return add_event(school.teacher, EventInput(held_on, "m", topic, "王校长", classes))
+
+
+def test_an_event_is_validated_and_stored(school):
+    with pytest.raises(EventValidationError) as bad:
+        add_event(school.teacher, EventInput("2026-13-40", "x", "  ", "", "7-1 9-9"))
+    assert set(bad.value.errors) == {"date", "kind", "topic", "classes"}
+    assert FamilyEvent.select().count() == 0
+    eid = add_event(school.teacher, EventInput("11-18", "f", "作业习惯", "王校长", "8-2，7-1 7-1"))
+    event = load_event(eid)
+    assert (event.held_on, event.kind, event.topic, event.classes) == (
+        dt.date(2026, 11, 18), "focus_meeting", "作业习惯", ["8-2", "7-1"])
+    assert AuditLog.select().where(AuditLog.table_name == "family_event").count() == 1
+
+
+def test_a_class_is_saved_with_one_derived_contact_per_open_case(school):
+    eid = meeting(school)
+    c71 = class_id("7-1")
+    zhang, zhao, zeng = (school.students[n].id for n in ("张伟", "赵薇", "曾小明"))
+    count = save_attendance(school.teacher, eid, c71,
+                            {(zhang, CAME): "1", (zhang, RATING): "5", (zhang, NOTE): "父亲来",
+                             (zhao, CAME): "0", (zhao, NOTE): "请假",
+                             (zeng, CAME): "1"})
+    assert (count.added, count.changed, count.removed) == (3, 0, 0)
+    got = {a.student_id: (a.attended, a.rating, a.note) for a in EventAttendance.select()}
+    assert got == {zhang: (True, 5, "父亲来"), zhao: (False, None, "请假"), zeng: (True, None, "")}
+    contacts = derived(eid)
+    assert sorted(c.case_id for c in contacts) == sorted(
+        [school.cases["张伟"].id, school.cases["曾小明"].id])
+    for c in contacts:
+        assert (c.kind, c.channel, c.discussed, c.occurred_at, c.author_id) == (
+            "family", "parent_meeting", "如何陪孩子写作业", dt.datetime(2026, 11, 18, 12, 0),
+            school.teacher.id)
+    audited = {r.row_id for r in AuditLog.select().where(AuditLog.table_name == "contact")}
+    assert {str(c.id) for c in contacts} <= audited
+    # the same grid again: nothing written, still one contact per case
+    again = save_attendance(school.teacher, eid, c71, {(zhang, CAME): "1", (zhang, RATING): "5",
+                                                       (zhang, NOTE): "父亲来", (zeng, CAME): "1"})
+    assert again.total == 0 and len(derived(eid)) == 2
+
+
+def test_an_invalid_cell_anywhere_writes_nothing(school):
+    eid = meeting(school)
+    zhang, zeng = school.students["张伟"].id, school.students["曾小明"].id
+    with pytest.raises(EventValidationError) as bad:
+        save_attendance(school.teacher, eid, class_id("7-1"),
+                        {(zhang, CAME): "1", (zeng, CAME): "1", (zeng, RATING): "9"})
+    assert bad.value.errors == {f"cell:{zeng}:rating": "attend.err.rating"}
+    with pytest.raises(EventValidationError) as absent:
+        save_attendance(school.teacher, eid, class_id("7-1"),
+                        {(zhang, CAME): "1", (zeng, CAME): "0", (zeng, RATING): "4"})
+    assert absent.value.errors == {f"cell:{zeng}:rating": "attend.err.rating_absent"}
+    assert EventAttendance.select().count() == 0 and derived(eid) == []
+
+
+def test_unmarking_or_clearing_removes_the_contact_and_a_date_change_moves_it(school):
+    eid = meeting(school)
+    c71 = class_id("7-1")
+    zhang, zeng = school.students["张伟"].id, school.students["曾小明"].id
+    save_attendance(school.teacher, eid, c71, {(zhang, CAME): "1", (zeng, CAME): "1"})
+    version = load_event(eid).version
+    assert update_event(school.teacher, eid, version,
+                        EventInput("2026-11-19", "m", "新主题", "王校长", "7-1 8-2"))
+    assert {(c.occurred_at, c.discussed) for c in derived(eid)} == {
+        (dt.datetime(2026, 11, 19, 12, 0), "新主题")}
+    with pytest.raises(EventConflict):  # saved over a newer save
+        update_event(school.teacher, eid, version, EventInput("2026-11-17", "m", "x", "", ""))
+    count = save_attendance(school.teacher, eid, c71, {(zhang, CAME): "0", (zeng, CAME): ""})
+    assert (count.changed, count.removed) == (1, 1)
+    assert derived(eid) == []
+    assert [a.student_id for a in EventAttendance.select()] == [zhang]
+    deleted = AuditLog.select().where(AuditLog.table_name == "contact", AuditLog.action == "delete")
+    assert deleted.count() == 2
+
+
+def test_deleting_an_event_removes_its_attendance_and_contacts(school):
+    eid = meeting(school)
+    zhang = school.students["张伟"].id
+    save_attendance(school.teacher, eid, class_id("7-1"), {(zhang, CAME): "1"})
+    delete_event(school.teacher, eid)
+    assert FamilyEvent.select().count() == 0 and EventAttendance.select().count() == 0
+    assert Contact.select().where(Contact.meeting_id.startswith("event:")).count() == 0
+    assert Contact.select().count() == 1  # the fixture's own entry stays
+
+
+def test_a_row_saved_by_someone_else_since_loading_is_refused(school):
+    eid = meeting(school)
+    c71 = class_id("7-1")
+    zhang = school.students["张伟"].id
+    grid = load_attendance(school.teacher, eid, c71)
+    save_attendance(school.teacher, eid, c71, {(zhang, CAME): "0"}, grid.versions)
+    with pytest.raises(EventValidationError) as late:
+        save_attendance(school.teacher, eid, c71, {(zhang, CAME): "1"}, grid.versions)
+    assert late.value.errors == {f"cell:{zhang}:attended": "attend.err.changed"}
+    assert EventAttendance.get().attended is False
+
+
+def test_a_family_that_came_satisfies_the_monthly_family_rule(school):
+    zeng = school.cases["曾小明"]
+    Case.update(opened_on=dt.date(2026, 9, 1)).where(Case.id == zeng.id).execute()
+    due = [i for i in my_due(school.teacher.id, TODAY) if i.case_id == zeng.id]
+    assert "family" in [i.what for i in due]  # never met the family: overdue
+    eid = meeting(school)
+    save_attendance(school.teacher, eid, class_id("7-1"),
+                    {(school.students["曾小明"].id, CAME): "1"})
+    due = [i for i in my_due(school.teacher.id, TODAY) if i.case_id == zeng.id]
+    assert "family" not in [i.what for i in due]
+    later = [i for i in my_due(school.teacher.id, TODAY, days=60)
+             if i.case_id == zeng.id and i.what == "family"]
+    assert [i.last for i in later] == [dt.date(2026, 11, 18)]
+
+
+def test_who_may_enter_which_class(school):
+    eid = meeting(school)
+    c71 = class_id("7-1")
+    li = school.other  # a teacher without classes
+    assert attendance_classes(li, eid) == []
+    with pytest.raises(access.NotAllowed):
+        load_attendance(li, eid, c71)
+    with pytest.raises(access.NotAllowed):
+        save_attendance(li, eid, c71, {(school.students["张伟"].id, CAME): "1"})
+    assert EventAttendance.select().count() == 0
+    Staff.update(classes="7-1").where(Staff.id == li.id).execute()  # now teaches 7-1
+    li = Staff.get_by_id(li.id)
+    assert [c.code for c in attendance_classes(li, eid)] == ["7-1"]
+    only_82 = add_event(school.teacher, EventInput("2026-11-18", "w", "讲座", "", "8-2"))
+    assert attendance_classes(li, only_82) == []  # not invited
+    assert [c.code for c in attendance_classes(school.teacher, eid)] == ["7-1", "8-2"]
+    vol = add_staff(None, "孙小志", "volunteer", pin_hash=PIN_HASH)
+    with pytest.raises(access.NotAllowed):
+        add_event(vol, EventInput("2026-11-18", "m", "x"))
+    with pytest.raises(access.NotAllowed):
+        list_events(vol, dt.date(2026, 9, 1), dt.date(2027, 1, 20))
+    assert attendance_classes(vol, eid) == []
+    with pytest.raises(access.NotAllowed):
+        delete_event(vol, eid)
+
+
+def test_a_planned_event_takes_no_attendance(school):
+    eid = meeting(school, held_on="2026-12-01")
+    with pytest.raises(EventValidationError) as bad:
+        save_attendance(school.teacher, eid, class_id("7-1"),
+                        {(school.students["张伟"].id, CAME): "1"})
+    assert bad.value.errors == {"date": "event.err.not_yet"}
+
+
+def test_the_list_counts_invited_and_attended_families(school):
+    eid = meeting(school)
+    add_event(school.teacher, EventInput("2026-11-10", "s", "家长学校第一讲", "", ""))
+    save_attendance(school.teacher, eid, class_id("7-1"),
+                    {(school.students["张伟"].id, CAME): "1", (school.students["赵薇"].id, CAME): "0"})
+    rows = list_events(school.teacher, dt.date(2026, 9, 1), dt.date(2027, 1, 20))
+    assert [(r.topic, r.attended, r.invited) for r in rows] == [
+        ("如何陪孩子写作业", 1, 7), ("家长学校第一讲", 0, 7)]
+
+
+def test_event_figures_on_a_hand_checked_set(school):
+    s = school.students
+    c71, c82 = class_id("7-1"), class_id("8-2")
+    a = meeting(school, "2026-11-18", "7-1")  # supported invited: 张伟 赵薇 曾小明
+    b = add_event(school.teacher, EventInput("2026-10-10", "s", "讲座", "", "8-2"))  # + [bold]王[/
+    add_event(school.teacher, EventInput("2026-11-19", "s", "第二讲", "", "8-2"))
+    add_event(school.teacher, EventInput("2026-08-01", "w", "outside the range", "", ""))
+    save_attendance(school.teacher, a, c71, {(s["张伟"].id, CAME): "1", (s["张伟"].id, RATING): "4",
+                                             (s["赵薇"].id, CAME): "0"})
+    save_attendance(school.teacher, b, c82, {(s["[bold]王[/"].id, CAME): "1",
+                                             (s["[bold]王[/"].id, RATING): "5",
+                                             (s["周文"].id, CAME): "1", (s["周文"].id, RATING): "2"})
+    figures = event_figures(dt.date(2026, 9, 1), dt.date(2027, 1, 20), access.scope_for(school.teacher))
+    assert figures.by_kind == {"parent_school": 2, "parent_meeting": 1, "focus_meeting": 0,
+                               "workshop": 0, "open_day": 0}
+    assert figures.events == 3
+    assert (figures.invited, figures.attended) == (4, 2)
+    assert figures.share == pytest.approx(50.0)
+    assert (figures.mean_rating, figures.ratings) == (pytest.approx(11 / 3), 3)
+    # 李建国 (teacher, no classes) sees his own cases only: 赵薇 and [bold]王[/
+    mine = event_figures(dt.date(2026, 9, 1), dt.date(2027, 1, 20), access.scope_for(school.other))
+    assert (mine.invited, mine.attended, mine.ratings) == (2, 1, 1)
+    assert mine.mean_rating == pytest.approx(5.0)
+    empty = event_figures(dt.date(2026, 1, 1), dt.date(2026, 2, 1), access.scope_for(school.teacher))
+    assert (empty.events, empty.share, empty.mean_rating) == (0, None, None)
