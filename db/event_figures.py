@@ -73,7 +73,8 @@ def event_figures(start: dt.date, end: dt.date, scope: Scope) -> EventFigures:
         invited_codes.update(codes)
     on_team = _on_team(scope)
     supported = {sid for sid, code in cast("Rows", Case.select(Student.id, SchoolClass.code)
-                 .join(Student).join(SchoolClass, JOIN.LEFT_OUTER).where(Case.status.in_(OPEN_STATUSES)).tuples())
+                 .join(Student).join(SchoolClass, JOIN.LEFT_OUTER)
+                 .where(Case.status.in_(OPEN_STATUSES)).tuples())
                  if (whole_school or code in invited_codes) and _visible(scope, code, sid, on_team)}
     out.invited = len(supported)
     came: set[int] = set()

@@ -43,15 +43,17 @@ import uuid as uuidlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
+from peewee import fn
+
 from db import access, audit, clock
 from db.store import journal
-from db.store.host import hostname
 from db.dates import DateError, parse_date
-from db.models import Case, Contact, EventAttendance, FamilyEvent, SchoolClass, Staff, Student
+from db.event_contacts import delete_contact, meeting_id, sync_contacts, update_contact
+from db.models import Contact, EventAttendance, FamilyEvent, SchoolClass, Staff, Student
 from db.plan import FieldErrors
 from db.scores import FULL_WIDTH, GridStudent, SaveCount, cell_key, class_students
 from db.text import clean, one_line
-from db.vocab import EVENT_KINDS, OPEN_STATUSES
+from db.vocab import EVENT_KINDS
 
 if TYPE_CHECKING:
     from db.models import Rows
@@ -65,12 +67,17 @@ MAX_NOTE = 200
 CAME, RATING, NOTE = "attended", "rating", "note"  # the grid's columns
 YES = ("1", "y", "yes", "是", "√", "✓")
 NO = ("0", "n", "no", "否", "×")
-CONTACT_TIME = dt.time(12, 0)
 
 
 class EventValidationError(FieldErrors):
     """An event or a grid refused, nothing written: ``date``, ``kind``, ``topic``,
     ``led_by``, ``classes``, ``evaluation``; ``cell:<student id>:<column>``."""
+
+
+@dataclass(slots=True)
+class AttendanceCount(SaveCount):
+    linked: int = 0  # family contacts written on cases
+    unlinked: int = 0  # family contacts removed
 
 
 class EventGone(Exception):
@@ -83,10 +90,6 @@ class EventConflict(Exception):
     def __init__(self, version: int):
         super().__init__("version")
         self.version = version
-
-
-def meeting_id(event_uuid: str) -> str:
-    return f"event:{event_uuid}"
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -210,7 +213,7 @@ def update_event(actor: Staff, event_id: int, version: int, data: EventInput) ->
         audit.record(actor, "family_event", event_id, "update", changes)
         if "held_on" in changes or "topic" in changes:
             for contact in Contact.select().where(Contact.meeting_id == meeting_id(row.uuid)):
-                _update_contact(actor, contact, values["held_on"], values["topic"])
+                update_contact(actor, contact, values["held_on"], values["topic"])
     return True
 
 
@@ -220,7 +223,7 @@ def delete_event(actor: Staff, event_id: int) -> None:
     with journal.transaction():
         row = _event(event_id)
         for contact in Contact.select().where(Contact.meeting_id == meeting_id(row.uuid)):
-            _delete_contact(actor, contact)
+            delete_contact(actor, contact)
         for att in EventAttendance.select().where(EventAttendance.event == event_id):
             att.delete_instance()
             audit.record(actor, "event_attendance", att.id, "delete",
@@ -263,10 +266,8 @@ def list_events(reader, start: dt.date, end: dt.date) -> list[EventRow]:
         .order_by(FamilyEvent.held_on.desc(), FamilyEvent.id.desc())]
     if not events:
         return events
-    sizes: dict[str, int] = {}
-    for code, n in cast("Rows", Student.select(SchoolClass.code, Student.id)
-                        .join(SchoolClass).tuples()):
-        sizes[code] = sizes.get(code, 0) + 1
+    sizes: dict[str, int] = dict(cast("Rows", Student.select(SchoolClass.code, fn.COUNT(Student.id))
+                                      .join(SchoolClass).group_by(SchoolClass.code).tuples()))
     visible = set(sizes) if seen is None else set(seen.values())
     came: dict[int, int] = {}
     query = (EventAttendance.select(EventAttendance.event, SchoolClass.code)
@@ -379,12 +380,12 @@ def validate_attendance(cells: dict[tuple[int, str], str]) -> dict:
 
 def save_attendance(actor: Staff, event_id: int, class_id: int,
                     cells: dict[tuple[int, str], str],
-                    versions: dict[int, int] | None = None) -> SaveCount:
+                    versions: dict[int, int] | None = None) -> AttendanceCount:
     """Write one class's attendance in one transaction, with the derived family
     contacts (module text).  ``versions``: the rows' versions the grid was loaded
     at (a row saved by someone else since is refused, nothing written)."""
     rows = validate_attendance(cells)
-    count = SaveCount()
+    count = AttendanceCount()
     with journal.transaction():
         event = _event(event_id)
         _require_class(actor, event_id, class_id)
@@ -434,7 +435,8 @@ def save_attendance(actor: Staff, event_id: int, class_id: int,
                 audit.record(actor, "event_attendance", row.id, "update", changes)
                 count.changed += 1
         came_ids = {sid for sid, v in rows.items() if v and v[0]}
-        _sync_contacts(actor, event, came_ids, set(rows) - came_ids)
+        count.linked, count.unlinked = sync_contacts(actor, event, came_ids,
+                                                      set(rows) - came_ids)
     return count
 
 
@@ -442,53 +444,3 @@ def _differs(row: EventAttendance | None, value) -> bool:
     if row is None:
         return value is not None
     return value is None or (row.attended, row.rating, row.note) != value
-
-
-def _sync_contacts(actor: Staff, event: FamilyEvent, came: set[int], absent: set[int]) -> None:
-    """One derived contact per open case of a family that came; none for the others."""
-    mid = meeting_id(event.uuid)
-    have: dict[int, list[Contact]] = {}
-    student_of = dict(cast("Rows", Case.select(Case.id, Case.student)
-                           .where(Case.student.in_(list(came | absent))).tuples()))
-    for contact in Contact.select().where(Contact.meeting_id == mid,
-                                          Contact.case.in_(list(student_of))):
-        have.setdefault(student_of[contact.case_id], []).append(contact)
-    for sid in absent:
-        for contact in have.get(sid, ()):
-            _delete_contact(actor, contact)
-    if not came:
-        return
-    covered = {c.case_id for sid in came for c in have.get(sid, ())}
-    for sid in came:
-        for contact in have.get(sid, ()):
-            _update_contact(actor, contact, event.held_on, event.topic)
-    for case_id, sid in cast("Rows", Case.select(Case.id, Case.student).where(
-            Case.student.in_(list(came)), Case.status.in_(OPEN_STATUSES)).tuples()):
-        if case_id in covered:
-            continue
-        values = dict(uuid=str(uuidlib.uuid4()), author=actor.id,
-                      occurred_at=dt.datetime.combine(event.held_on, CONTACT_TIME),
-                      kind="family", channel="parent_meeting", participants="",
-                      duration_min=None, discussed=event.topic, agreed="", follow_up="",
-                      follow_up_due=None, meeting_id=mid, restricted="",
-                      created_at=clock.now(), host=hostname())
-        contact = Contact.create(case=case_id, **values)
-        audit.record(actor, "contact", contact.id, "insert", dict(values, case=case_id))
-
-
-def _update_contact(actor: Staff, contact: Contact, held_on: dt.date, topic: str) -> None:
-    when = dt.datetime.combine(held_on, CONTACT_TIME)
-    changes = audit.diff({"occurred_at": contact.occurred_at, "discussed": contact.discussed},
-                         {"occurred_at": when, "discussed": topic})
-    if not changes:
-        return
-    (Contact.update(occurred_at=when, discussed=topic, version=Contact.version + 1)
-     .where(Contact.id == contact.id).execute())
-    audit.record(actor, "contact", contact.id, "update", changes)
-
-
-def _delete_contact(actor: Staff, contact: Contact) -> None:
-    Contact.delete().where(Contact.id == contact.id).execute()
-    audit.record(actor, "contact", contact.id, "delete",
-                 {"case": contact.case_id, "meeting_id": contact.meeting_id,
-                  "kind": contact.kind, "discussed": [contact.discussed, None]})

@@ -1,5 +1,5 @@
-"""Family events and their attendance (issue 22): the db layer, and the screens
-driven by keyboard (tests/test_family_events_screens.py has the Pilot tests).
+"""Family events and their attendance (issue 22): the db layer, then the
+screens driven by keyboard (snapshots: tests/test_family_events_snapshots.py).
 
 The small school (tests/conftest.py): 王芳 (admin) leads 张伟 and 曾小明;
 李建国 (teacher, no classes) leads 赵薇 and [bold]王[/; 7-1 holds 张伟 (active),
@@ -24,6 +24,8 @@ from db.models import (AuditLog, Case, Contact, EventAttendance, FamilyEvent, Sc
 from db.staff import add_staff
 from db.workflow import my_due
 from tests.conftest import PIN_HASH, TODAY
+from tests.helpers import make_app, settle, sign_in, type_text
+from tui.i18n import t
 
 
 def class_id(code: str) -> int:
@@ -218,3 +220,137 @@ def test_event_figures_on_a_hand_checked_set(school):
     assert mine.mean_rating == pytest.approx(5.0)
     empty = event_figures(dt.date(2026, 1, 1), dt.date(2026, 2, 1), access.scope_for(school.teacher))
     assert (empty.events, empty.share, empty.mean_rating) == (0, None, None)
+
+
+# -- the screens, by keyboard -------------------------------------------------------------
+
+async def open_events(pilot):
+    from screens.family_events import EventsScreen
+
+    await sign_in(pilot)
+    pilot.app.push_screen(EventsScreen())
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, EventsScreen)
+    return pilot.app.screen
+
+
+async def test_an_event_and_a_class_attendance_by_keyboard_make_the_family_contact(school):
+    from screens.attendance import AttendanceScreen
+    from screens.event_form import EventFormScreen
+    from screens.family_events import EventsScreen
+    from tui.grid import EditGrid
+
+    zeng = school.cases["曾小明"]
+    Case.update(opened_on=dt.date(2026, 9, 1)).where(Case.id == zeng.id).execute()
+    assert "family" in [i.what for i in my_due(school.teacher.id, TODAY) if i.case_id == zeng.id]
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_events(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "11-18")
+        await pilot.press("tab", "f", "tab")  # kind by letter: the focus meeting
+        await type_text(pilot, "如何陪孩子写作业")
+        await pilot.press("enter")
+        await type_text(pilot, "王校长")
+        await pilot.press("enter")
+        await type_text(pilot, "7-1 9-9")  # a class that does not exist
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)  # refused, nothing lost
+        assert t("event.err.class_unknown") in str(app.screen.query_one("#event-error").render())
+        assert FamilyEvent.select().count() == 0
+        await pilot.press("backspace", "backspace", "backspace", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EventsScreen)
+        event = FamilyEvent.get()
+        assert (event.held_on, event.kind, event.topic, event.led_by, event.classes) == (
+            dt.date(2026, 11, 18), "focus_meeting", "如何陪孩子写作业", "王校长", "7-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        grid_screen = app.screen
+        assert isinstance(grid_screen, AttendanceScreen)
+        grid = grid_screen.query_one(EditGrid)
+        assert grid.has_focus and [r.cells[1] for r in grid.rows] == ["张伟", "赵薇", "曾小明"]
+        await pilot.press("1", "enter", "0", "enter", "1")  # came: 张伟 yes, 赵薇 no, 曾小明 yes
+        await pilot.press("right", "up", "up", "5")  # 张伟 rates it 5
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        got = {a.student.name: (a.attended, a.rating) for a in EventAttendance.select()}
+        assert got == {"张伟": (True, 5), "赵薇": (False, None), "曾小明": (True, None)}
+        assert sorted(c.case_id for c in derived(event.id)) == sorted(
+            [school.cases["张伟"].id, zeng.id])
+        said = grid_screen.query_one("#attend-status").render().plain
+        assert said == t("attend.saved", added=3, changed=0, removed=0, linked=2, unlinked=0)
+        assert not grid.changed()
+        await pilot.press("ctrl+s")  # again: nothing new, never a second contact
+        await settle(pilot)
+        assert len(derived(event.id)) == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, EventsScreen)  # nothing unsaved: no question
+        assert app.screen.table.rows[0][2] == "2/3"
+    due = [i for i in my_due(school.teacher.id, TODAY) if i.case_id == zeng.id]
+    assert "family" not in [i.what for i in due]
+    later = [i for i in my_due(school.teacher.id, TODAY, days=60)
+             if i.case_id == zeng.id and i.what == "family"]
+    assert [i.last for i in later] == [dt.date(2026, 11, 18)]
+
+
+async def test_a_bad_cell_is_shown_and_nothing_is_saved_and_leaving_asks(school):
+    from screens.attendance import AttendanceScreen
+    from screens.confirm import ConfirmScreen
+    from tui.grid import EditGrid
+
+    meeting(school)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_events(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        await pilot.press("1", "enter", "1", "right", "7")  # 赵薇 rates it 7
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert EventAttendance.select().count() == 0 and derived(FamilyEvent.get().id) == []
+        grid = screen.query_one(EditGrid)
+        zhao = school.students["赵薇"].id
+        assert grid.errors == {(zhao, RATING): "attend.err.rating"}
+        assert str(screen.query_one("#attend-error").render()) == t("attend.err.rating")
+        await pilot.press("ctrl+n")  # on to 8-2 with unsaved cells: asks
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen and grid.values[(zhao, RATING)] == "7"  # nothing lost
+        await pilot.press("backspace", "4", "ctrl+s")
+        await settle(pilot)
+        assert EventAttendance.select().count() == 2
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert [r.cells[1] for r in grid.rows][0] == "单田芳"  # 8-2 now
+        assert "8-2" in screen.query_one("#attend-info").render().plain
+
+
+async def test_an_event_is_deleted_after_the_question(school):
+    from screens.confirm import ConfirmScreen
+
+    eid = meeting(school)
+    save_attendance(school.teacher, eid, class_id("7-1"), {(school.students["张伟"].id, CAME): "1"})
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_events(pilot)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen and screen.rows == []
+    assert FamilyEvent.select().count() == 0 and len(derived_all()) == 0
+
+
+def derived_all() -> list[Contact]:
+    return list(Contact.select().where(Contact.meeting_id.startswith("event:")))
