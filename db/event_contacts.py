@@ -35,7 +35,7 @@ def sync_contacts(actor: Staff, event: FamilyEvent, came: set[int],
     added = removed = 0
     mid = meeting_id(event.uuid)
     have: dict[int, list[Contact]] = {}
-    student_of = dict(cast("Rows", Case.select(Case.id, Case.student)
+    student_of: dict[int, int] = dict(cast("Rows", Case.select(Case.id, Case.student)
                            .where(Case.student.in_(list(came | absent))).tuples()))
     for contact in Contact.select().where(Contact.meeting_id == mid,
                                           Contact.case.in_(list(student_of))):
