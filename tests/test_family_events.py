@@ -25,7 +25,7 @@ from db.staff import add_staff
 from db.workflow import my_due
 from tests.conftest import PIN_HASH, TODAY
 from tests.helpers import make_app, settle, sign_in, type_text
-from tui.i18n import t
+from tui.i18n import label, t
 
 
 def class_id(code: str) -> int:
@@ -354,3 +354,55 @@ async def test_an_event_is_deleted_after_the_question(school):
 
 def derived_all() -> list[Contact]:
     return list(Contact.select().where(Contact.meeting_id.startswith("event:")))
+
+
+async def test_f1_lists_every_key_of_the_events_and_the_attendance_screens(school, lang):
+    from screens.help import HelpScreen
+    from tests.test_help_keymap import expected_keys, help_lines, listed
+
+    meeting(school)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_events(pilot)
+        for then in ("enter", None):  # the list, then the grid
+            screen = app.screen
+            expected = expected_keys(app, screen)
+            assert len(expected) >= 4
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            lines = help_lines(app)
+            assert not [pair for pair in expected if not listed(lines, *pair)], lines
+            await pilot.press("f1")
+            await pilot.pause()
+            if then:
+                await pilot.press(then)
+                await settle(pilot)
+        assert listed(lines, "^n", t("key.attend_next_class"))
+
+
+def test_the_command_line_lists_the_events_with_attendance(school, tmp_path, local_state):
+    from db.store.connection import close_database
+    from tests.helpers import cli_env, run_cli
+
+    eid = meeting(school)
+    add_event(school.teacher, EventInput("2026-08-20", "s", "outside this term", "", ""))
+    save_attendance(school.teacher, eid, class_id("7-1"), {(school.students["张伟"].id, CAME): "1"})
+    vol = add_staff(None, "孙小志", "volunteer", pin_hash=PIN_HASH)
+    assert vol.id
+    close_database()
+    env = cli_env(tmp_path, local_state)
+    out = run_cli(env, "events", db=school.path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        t("event.cli.title", n=1, start="2026-09-01", end="2027-01-20"),
+        f"2026-11-18  {label('event', 'parent_meeting')}  "
+        f"{t('event.cli.came', came=1, invited=7)}  如何陪孩子写作业"]
+    wide = run_cli(env, "events", "--from", "2026-08-01", "--to", "2026-12-31", db=school.path)
+    assert "outside this term" in wide.stdout
+    zh = run_cli(dict(env, LANG="zh_CN.UTF-8"), "events", db=school.path)
+    assert "家长会" in zh.stdout and "出席 1/7 户" in zh.stdout
+    bad = run_cli(env, "events", "--from", "2026-13-45", db=school.path)
+    assert bad.returncode == 2 and "--from" in bad.stderr and "Traceback" not in bad.stderr
+    refused = run_cli(env, "events", "--as", "孙小志", db=school.path)
+    assert refused.returncode == 4 and "Traceback" not in refused.stderr

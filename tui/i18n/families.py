@@ -85,4 +85,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "attend.err.changed": ("Someone saved this family's row after you opened the grid. "
                            "Nothing was written: leave the grid, open it again and retype.",
                            "您打开表格后已有他人保存了这一行，本次未保存。请退出后重新打开再录入。"),
+    "event.cli.help": ("the family events held from --from to --to (this term), with attendance",
+                       "列出 --from 至 --to（默认本学期）的家校活动及出席情况"),
+    "event.cli.title": ("Family events from {start} to {end}: {n}", "{start} 至 {end} 的家校活动：{n} 次"),
+    "event.cli.came": ("{came}/{invited} families came", "出席 {came}/{invited} 户"),
+    "event.cli.range": ("--to is before --from: give the earlier day first.",
+                        "--to 早于 --from：请先给较早的日期。"),
 }
