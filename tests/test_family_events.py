@@ -80,6 +80,18 @@ def test_a_class_is_saved_with_one_derived_contact_per_open_case(school):
     assert again.total == 0 and len(derived(eid)) == 2
 
 
+@pytest.mark.file_only  # the journal beside the file
+def test_the_event_attendance_and_contact_reach_the_journal(school):
+    from db.store import journal
+
+    eid = meeting(school)
+    save_attendance(school.teacher, eid, class_id("7-1"), {(school.students["张伟"].id, CAME): "1"})
+    lines = [(line["table"], line["action"]) for line in journal.read_all(school.path).lines
+             if line["table"] in ("family_event", "event_attendance", "contact")]
+    assert lines == [("family_event", "insert"), ("event_attendance", "insert"),
+                     ("contact", "insert")]
+
+
 def test_an_invalid_cell_anywhere_writes_nothing(school):
     eid = meeting(school)
     zhang, zeng = school.students["张伟"].id, school.students["曾小明"].id

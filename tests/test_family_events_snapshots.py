@@ -50,3 +50,15 @@ def test_attendance_grid(snap_compare, school, lang):
         await pilot.press("down", "down", "1")  # 曾小明 came: typed, not saved
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_event_form_with_a_bad_class(snap_compare, school, lang):
+    async def before(pilot):
+        await on_events(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("tab", "w", "tab", *"家庭教育讲座", "enter", *"李老师", "enter", *"7-1 9-9")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)

@@ -31,7 +31,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "event.saved": ("Event saved.", "活动已保存。"),
     "event.new_title": ("New family event", "新建家校活动"),
     "event.edit_title": ("Edit family event", "编辑家校活动"),
-    "event.form_info": ("Kind by letter; classes as codes (7-1 7-2), empty for the whole school. "
+    "event.form_info": ("Kind by letter; classes as codes (7-1 7-2), empty: whole school. "
                         "ctrl+s saves.",
                         "类型按字母选择；班级填代码（如 7-1 7-2），留空为全校。ctrl+s 保存。"),
     "event.field.date": ("Date", "日期"),
