@@ -418,3 +418,29 @@ def test_the_command_line_lists_the_events_with_attendance(school, tmp_path, loc
     assert bad.returncode == 2 and "--from" in bad.stderr and "Traceback" not in bad.stderr
     refused = run_cli(env, "events", "--as", "孙小志", db=school.path)
     assert refused.returncode == 4 and "Traceback" not in refused.stderr
+
+
+async def test_editing_an_event_by_keyboard_moves_its_contacts(school):
+    from screens.event_form import EventFormScreen
+    from screens.family_events import EventsScreen
+
+    eid = meeting(school)
+    save_attendance(school.teacher, eid, class_id("7-1"), {(school.students["张伟"].id, CAME): "1"})
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_events(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EventFormScreen) and form.query_one("#event-topic").has_focus
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "亲子沟通")
+        await pilot.press("shift+tab", "shift+tab", "end", "ctrl+u")  # back to the date
+        await type_text(pilot, "2026-11-17")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EventsScreen)
+        assert app.screen.table.rows[0][3] == "亲子沟通"
+    assert [(c.discussed, c.occurred_at) for c in derived(eid)] == [
+        ("亲子沟通", dt.datetime(2026, 11, 17, 12, 0))]
+    assert FamilyEvent.get_by_id(eid).version == 2
