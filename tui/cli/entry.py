@@ -185,9 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import audit, export, families, feedback, keys, note, roster, server, share, staff
+    from tui.cli import (audit, events, export, families, feedback, keys, note, roster, server,
+                         share, staff)
 
-    for group in (share, staff, audit, roster, export, server, keys, families, note, feedback):
+    for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
+                  events):
         group.add_commands(add_parser)
     return parser
 
@@ -218,6 +220,7 @@ COMMANDS = {
     "keys": _command("keys", "cmd_keys"), "holidays": _command("families", "cmd_holidays"),
     "note": _command("note", "cmd_note"), "feedback": _command("feedback", "cmd_feedback"),
     "recognitions": _command("feedback", "cmd_recognitions"),
+    "events": _command("events", "cmd_events"),
 }
 
 
