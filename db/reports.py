@@ -27,6 +27,9 @@ The sections (in ``SECTIONS`` order)
        stage reviews) of those cases, most overdue first, with the case's lead.
     5. ``progress``: the term's 10% figure with the scores up to ``as_of``
        (``db.progress.term_figures``).
+    6. ``families``: the work with families as a group (``db.report_families``):
+       family events and the supported families that came, families' feedback;
+       in the term summary also the satisfaction surveys and the recognitions.
 
 "Open on ``as_of``": opened on or before it (or with no date) and either open
 now or closed (``closed_on``) after it.  Entries, follow-ups and stage reviews
@@ -51,7 +54,6 @@ Volunteers get no report (``access.NotAllowed``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Callable, cast
 
@@ -60,6 +62,9 @@ from db.access import Scope
 from db.dates import as_date
 from db.models import Term, database
 from db.progress import TermFigures, term_figures
+from db.report_families import FamiliesSection, families_section
+from db.report_periods import (ReportError, find_term, parse_week,  # noqa: F401 (re-exported)
+                               term_names, week_label)
 from db.visible import only_students, student_query, student_sql
 from db.vocab import CASE_STATUSES, CHANNELS, CONTACT_KINDS, OPEN_STATUSES
 from db.holidays import season_start
@@ -67,26 +72,9 @@ from db.workflow import (DueItem, OpenCase, Rule, current_term, due_items, load_
                          load_rules, review_due, term_bounds)
 
 KINDS = ("weekly", "term")
-SECTIONS = ("cases", "entries", "compliance", "overdue", "progress")
+SECTIONS = ("cases", "entries", "compliance", "overdue", "progress", "families")
 NO_CLASS = "—"  # the class of a student in no class (as db.progress names it)
 ProgressFn = Callable[[int, int], None]
-
-_WEEK = re.compile(r"^\s*(\d{4})\s*-?\s*[wW]\s*(\d{1,2})\s*$")
-
-
-class ReportError(ValueError):
-    """A report that cannot be made; ``key`` is its message in the catalog
-    (``err.report.<code>``): ``kind``, ``week``, ``future``, ``no_term``,
-    ``term_unknown``."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def key(self) -> str:
-        return f"err.report.{self.code}"
-
 
 # -- the sections ----------------------------------------------------------------------
 
@@ -172,53 +160,7 @@ class Report:
     overdue: list[OverdueRow]  # most overdue first
     progress: TermFigures  # db.progress: classes, total (FigureRow), target TARGET_SHARE
     limited: bool = False  # counted over the students the reader may open, not the school
-
-
-# -- periods -------------------------------------------------------------------------------
-
-def week_label(day: dt.date) -> str:
-    """The ISO week of ``day``: ``"2026-W47"``."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def parse_week(text: str, today: dt.date | None = None) -> tuple[dt.date, str]:
-    """``(Monday, "2026-W47")`` of an ISO week typed as ``2026-W47`` (or
-    ``2026W47``, ``2026-w7``); ``""`` is the week of today.  A week that does not
-    exist (``2026-W54``, ``2025-W53``) raises ``ReportError("week")``."""
-    today = today or clock.today()
-    if not (text or "").strip():
-        monday = today - dt.timedelta(days=today.weekday())
-        return monday, week_label(monday)
-    m = _WEEK.match(text)
-    if not m:
-        raise ReportError("week")
-    try:
-        monday = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-    except ValueError:
-        raise ReportError("week") from None
-    return monday, week_label(monday)
-
-
-def find_term(name: str) -> Term | None:
-    """A term by its name (spaces and case ignored), else None."""
-    from db.terms import list_terms
-    from db.text import one_line
-
-    wanted = "".join(one_line(name).split()).lower()
-    if not wanted:
-        return None
-    for term in list_terms():
-        if "".join(term.name.split()).lower() == wanted:
-            return term
-    return None
-
-
-def term_names() -> list[str]:
-    """Every term's name, oldest first (for "no such term: choose one of ...")."""
-    from db.terms import list_terms
-
-    return [term.name for term in list_terms()]
+    families: FamiliesSection | None = None  # db.report_families
 
 
 # -- building ------------------------------------------------------------------------------
@@ -268,9 +210,12 @@ def build_report(kind: str, *, reader, week: str = "", term_id: int | None = Non
     order = {name: n for n, name in enumerate(_sorted_names(r.name for r in figures.classes))}
     figures.classes.sort(key=lambda r: order[r.name])  # "no class" last, as in the others
     step(5)
+    families = families_section(kind, reader, scope, term.id if term else None, start, as_of,
+                                today)
+    step(6)
     return Report(kind, label, term.id if term else None, term.name if term else "", start, end,
                   as_of, clock.now(), cases, entries, compliance, overdue, figures,
-                  limited=not scope.everyone)
+                  limited=not scope.everyone, families=families)
 
 
 class _Steps:
