@@ -182,9 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import audit, export, keys, roster, server, share, staff
+    from tui.cli import audit, export, keys, roster, server, share, staff, survey
 
-    for group in (share, staff, audit, roster, export, server, keys):
+    for group in (share, staff, audit, roster, export, server, keys, survey):
         group.add_commands(add_parser)
     return parser
 
@@ -212,7 +212,7 @@ COMMANDS = {
     "check": _command("check", "cmd_check"), "doctor": _command("check", "cmd_doctor"),
     "audit": _command("audit", "cmd_audit"), "export": _command("export", "cmd_export"),
     "import": _command("roster", "cmd_import"), "migrate-to": _command("server", "cmd_migrate_to"),
-    "keys": _command("keys", "cmd_keys"),
+    "keys": _command("keys", "cmd_keys"), "survey": _command("survey", "cmd_survey"),
 }
 
 
