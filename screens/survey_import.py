@@ -1,9 +1,10 @@
 """Import a survey's answers from a file (a questionnaire export or a sheet
 typed up from the paper forms): type the path of an .xlsx or .csv and press
-Enter.  The whole file is checked first (``db.survey_file``): when any row is
-wrong nothing is written and each problem is listed with its row number and
-what to do; otherwise every row is written in one transaction (a family
-already answered is updated, never duplicated) and the result is shown.
+Enter (or ctrl+r, as in the roster import).  The whole file is checked first
+(``db.survey_file``): when any row is wrong nothing is written and each
+problem is listed with its row number and what to do; otherwise every row is
+written in one transaction (a family already answered is updated, never
+duplicated) and the result is shown.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class SurveyImportScreen(BangfuScreen[bool]):
     SurveyImportScreen #survey-import-result { height: 1fr; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("enter", "read", "key.survey_read", id="survey_read", show=True),
+        Binding("ctrl+r", "read", "key.survey_read", id="survey_read"),
         Binding("escape", "back", "key.back", id="back"),
     ]
 

@@ -12,6 +12,7 @@ overall row is then over those.  n sets up a new survey and e edits one
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from tui.screen_base import BangfuScreen
 from tui.survey_text import figure_rows, percent, summary, target_text
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList, fit
 
-WIDTHS = [10, 14, 8, 8, 7, 20]  # date, term, answered, figure, target, title
+WIDTHS = [10, 18, 8, 9, 6, 20]  # date, term, families answering, figure, target, title
 FIGURE_WIDTHS = (14, 9, 10, 9, 20)  # class, families, 4-5/given, figure, against target
 
 
@@ -115,8 +116,8 @@ class SurveysScreen(BangfuScreen):
         table = self.table
         width = table.size.width or self.app.size.width
         self.query_one("#survey-header", PlainStatic).update(table.line(
-            [t("survey.col.date"), t("survey.col.term"), t("survey.col.families"),
-             t("survey.col.rate"), t("survey.field.target"), t("survey.col.title")], width))
+            [t("survey.col.date"), t("survey.col.term"), t("survey.col.answered"),
+             t("survey.col.rate"), t("survey.col.target_short"), t("survey.col.title")], width))
         table.set_rows([[f"{s.taken_on:%Y-%m-%d}", one_line(f.term), str(f.overall.answering),
                          percent(f.overall.rate), target_text(f.target), one_line(s.title)]
                         for s, f in self.surveys])
@@ -165,7 +166,9 @@ class SurveysScreen(BangfuScreen):
         out = []
         for n, (cell, width) in enumerate(zip(cells, FIGURE_WIDTHS)):
             cell = one_line(cell)
-            out.append(fit(cell, width) if n == 0 else fit(cell.rjust(width - 1), width))
+            # right-aligned by terminal cells (a CJK character takes two)
+            pad = "" if n == 0 else " " * max(0, width - 1 - cell_len(cell))
+            out.append(fit(pad + cell, width))
         return " " + " ".join(out)
 
     # -- keys ----------------------------------------------------------------------------

@@ -91,7 +91,7 @@ async def test_a_new_survey_is_typed_in_the_form(school):
 async def test_a_class_is_entered_by_keyboard_and_saved_in_one_transaction(school, monkeypatch):
     from db.store import journal
 
-    survey = create_survey(admin(), "秋季", QUESTIONS)
+    create_survey(admin(), "秋季", QUESTIONS)
     transactions = []
     real = journal.transaction
 
@@ -150,7 +150,7 @@ async def test_a_teacher_enters_only_their_own_class(school):
 
 
 async def test_the_import_screen_names_bad_rows_then_imports(school, tmp_path):
-    survey = create_survey(admin(), "秋季", QUESTIONS)
+    create_survey(admin(), "秋季", QUESTIONS)
     bad = [list(r) for r in ROWS]
     bad[1][3] = 0
     write_csv(tmp_path / "bad.csv", bad)
@@ -182,3 +182,29 @@ async def test_the_import_screen_names_bad_rows_then_imports(school, tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, SurveysScreen)
         assert app.screen.table.rows[0][2:4] == ["7", "83.3%"]
+
+
+async def test_f1_lists_every_key_of_the_survey_screens(school, lang):
+    from tests.test_help_keymap import expected_keys, help_lines, listed
+
+    survey = create_survey(admin(), "秋季", QUESTIONS)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_surveys(pilot)
+        for push in (None, SurveyGridScreen(survey.id), SurveyImportScreen(survey.id),
+                     SurveyFormScreen(survey.id)):
+            if push is not None:
+                app.push_screen(push)
+                await settle(pilot)
+            screen = app.screen
+            expected = expected_keys(app, screen)
+            assert len(expected) >= 3
+            await pilot.press("f1")
+            await pilot.pause()
+            lines = help_lines(app)
+            missing = [pair for pair in expected if not listed(lines, *pair)]
+            assert not missing, (missing, lines)
+            assert "key." not in "\n".join(lines)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert app.screen is screen

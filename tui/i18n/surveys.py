@@ -23,6 +23,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "survey.col.rate": ("Satisfied", "满意率"),
     "survey.col.target": ("Against target", "对照目标"),
     "survey.col.term": ("Term", "学期"),
+    "survey.col.answered": ("Answered", "作答户数"),
+    "survey.col.target_short": ("Target", "目标"),
     "survey.col.title": ("Survey", "调查"),
     "survey.col.date": ("Date", "日期"),
     # -- db errors ---------------------------------------------------------------------
