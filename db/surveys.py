@@ -418,7 +418,8 @@ def survey_figures(survey_id: int, reader) -> SurveyFigures:
 
 @dataclass(slots=True)
 class TermSatisfaction:
-    """A term's surveys and the figure over all their answers (for the term report)."""
+    """A term's surveys and the figure over all their answers (for the term report):
+    ``overall`` counts answers only (``satisfied`` / ``given``), not families."""
 
     term: str
     surveys: list[SurveyFigures]
@@ -432,11 +433,10 @@ def term_satisfaction(term_id: int, reader) -> TermSatisfaction:
     term = Term.get_or_none(Term.id == term_id)
     surveys = [survey_figures(s.id, reader) for s in Survey.select()
                .where(Survey.term == term_id).order_by(Survey.taken_on, Survey.id)]
-    overall = Figure()
+    overall = Figure()  # answers over all the surveys (a family in two surveys counts twice)
     for figures in surveys:
         overall.satisfied += figures.overall.satisfied
         overall.given += figures.overall.given
-        overall.answering += figures.overall.answering
     return TermSatisfaction(term.name if term else "", surveys, overall,
                             surveys[-1].target if surveys else DEFAULT_TARGET,
                             not scope_for(reader).everyone)

@@ -132,6 +132,30 @@ def test_a_missing_question_column_is_named(school, tmp_path):
     assert SurveyAnswer.select().count() == 0
 
 
+def test_a_file_without_a_student_number_column_is_refused(school, tmp_path):
+    survey = new_survey()
+    result = import_answers(admin(), survey.id, write_csv(tmp_path / "n.csv", [["张伟", 5, 5, 5]],
+                                                          ["姓名", "Q1", "Q2", "Q3"]))
+    assert [(p.row, p.code) for p in result.problems] == [(0, "no_header")]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = import_answers(admin(), survey.id, broken)
+    assert [p.code for p in result.problems] == ["file"] and result.file_error is not None
+    assert SurveyAnswer.select().count() == 0
+
+
+@pytest.mark.file_only
+def test_every_answer_reaches_the_journal_with_its_uuid(school, tmp_path):
+    from db.store import journal
+
+    survey = new_survey()
+    import_answers(admin(), survey.id, write_csv(tmp_path / "a.csv", ROWS))
+    lines = [line for line in journal.read_all(school.path).lines
+             if line["table"] in ("survey", "survey_answer")]
+    assert [line["table"] for line in lines].count("survey_answer") == 7
+    assert {line["uuid"] for line in lines} == {a.uuid for a in SurveyAnswer.select()} | {survey.uuid}
+
+
 def test_re_import_updates_and_never_duplicates(school, tmp_path):
     survey = new_survey()
     import_answers(admin(), survey.id, write_xlsx(tmp_path / "a.xlsx", ROWS))
