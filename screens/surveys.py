@@ -151,6 +151,7 @@ class SurveysScreen(BangfuScreen):
         text.append(t("survey.figures_of", title=one_line(figures.title),
                       target=target_text(figures.target)) + "\n", style="bold")
         text.append(t("survey.definition") + "\n", style="dim")
+        text.append(t("survey.scale") + "\n", style="dim")
         head = [t(f"survey.col.{k}") for k in ("class", "families", "answers", "rate", "target")]
         text.append(self._line(head) + "\n", style="underline")
         rows = figure_rows(figures)

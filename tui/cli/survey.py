@@ -108,6 +108,7 @@ def _show(reader, sid: int | None) -> int:
     console = make_console()
     console.print(f"{safe(figures.title)}  {safe(figures.term)}")
     console.print(t("survey.definition"))
+    console.print(t("survey.scale"))
     table = Table(box=None, pad_edge=False)
     for key in ("class", "families", "answers", "rate", "target"):
         table.add_column(t(f"survey.col.{key}"), justify="left" if key == "class" else "right")

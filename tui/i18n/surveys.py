@@ -4,7 +4,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # -- the figure -------------------------------------------------------------------
     "survey.definition": ("Satisfaction = answers rated 4 or 5 ÷ answers given (blanks not counted).",
                           "满意率 = 评为 4（满意）或 5（非常满意）的答案数 ÷ 作答数（空白不计）。"),
-    "survey.scale": ("5 very satisfied · 4 satisfied · 3 neutral · 2 dissatisfied · 1 very dissatisfied",
+    "survey.scale": ("5 very satisfied, 4 satisfied, 3 neutral, 2 dissatisfied, 1 very dissatisfied",
                      "5 非常满意 · 4 满意 · 3 基本满意 · 2 不太满意 · 1 不满意"),
     "survey.met": ("target met", "达标"),
     "survey.short": ("short by {points} points", "差 {points} 个百分点"),
@@ -14,7 +14,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "survey.overall_seen": ("Your classes", "所见班级合计"),
     "survey.partial_note": ("The overall figure counts only the classes you see.",
                             "合计只含您能看到的班级。"),
-    "survey.summary": ("Satisfaction {rate} against the target {target}: {status}; "
+    "survey.summary": ("Satisfaction {rate}, target {target}: {status}; "
                        "{answering} of {families} families answered.",
                        "满意率 {rate}，目标 {target}：{status}；{families} 户家庭中 {answering} 户作答。"),
     "survey.col.class": ("Class", "班级"),
