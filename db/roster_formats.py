@@ -439,3 +439,62 @@ def read_xlsx(path: str, mapping, sheet, progress) -> ParsedFile:
     finally:
         book.close()
         handle.close()
+
+
+# --- any table (the survey import: db.survey_file) ----------------------------------------
+
+
+def read_table(path: str, max_rows: int = 20_000) -> list[tuple[int, list]]:
+    """Every row of a .csv or of an .xlsx's first sheet (told apart by their
+    content) as ``(row number as the user sees it, raw cell values)``, with the
+    roster's encodings, delimiters and limits; RosterFileError when it cannot be used."""
+    try:
+        with open(path, "rb") as fh:
+            workbook = fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        raise RosterFileError("unreadable") from None
+    rows: list[tuple[int, list]] = []
+    if workbook:
+        import zipfile
+        from xml.etree.ElementTree import ParseError
+
+        import openpyxl
+
+        _check_workbook(path)
+        try:
+            with open(path, "rb") as handle:
+                book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+                try:
+                    sheet = next((ws for ws in book.worksheets if hasattr(ws, "iter_rows")), None)
+                    if sheet is not None:
+                        sheet.reset_dimensions()
+                        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+                            if number > max_rows:
+                                raise RosterFileError("too_many_rows", limit=f"{max_rows:,}")
+                            rows.append((number, list(values)))
+                finally:
+                    book.close()
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, IndexError,
+                AttributeError, ParseError):  # a damaged workbook (openpyxl's own errors too)
+            raise RosterFileError("unreadable") from None
+    else:
+        encoding, _ = _scan_text(path)
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                text, more = fh.read(MAX_TEXT_RUN * 4), fh.read(1)
+        except (OSError, UnicodeDecodeError):
+            raise RosterFileError("unreadable") from None
+        if more:
+            raise RosterFileError("too_big", size=_mb(len(text)), limit=_mb(MAX_TEXT_RUN * 4))
+        try:
+            parsed = csv.reader(io.StringIO(text),
+                                delimiter=_delimiter(text.splitlines()[:HEADER_SCAN + 10]))
+            for values in parsed:
+                if parsed.line_num > max_rows:
+                    raise RosterFileError("too_many_rows", limit=f"{max_rows:,}")
+                rows.append((parsed.line_num, values))
+        except csv.Error:
+            raise RosterFileError("unreadable") from None
+    if not any(cell_text(v) for _, values in rows for v in values):
+        raise RosterFileError("empty")
+    return rows

@@ -186,10 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, events, export, families, feedback, keys, note, roster, server,
-                         share, staff)
+                         share, staff, survey)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events):
+                  events, survey):
         group.add_commands(add_parser)
     return parser
 
@@ -220,7 +220,7 @@ COMMANDS = {
     "keys": _command("keys", "cmd_keys"), "holidays": _command("families", "cmd_holidays"),
     "note": _command("note", "cmd_note"), "feedback": _command("feedback", "cmd_feedback"),
     "recognitions": _command("feedback", "cmd_recognitions"),
-    "events": _command("events", "cmd_events"),
+    "events": _command("events", "cmd_events"), "survey": _command("survey", "cmd_survey"),
 }
 
 
