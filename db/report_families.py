@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from db.access import Scope
 from db.event_figures import EventFigures, event_figures
 from db.feedback import FeedbackFigures, feedback_figures
 from db.recognitions import RecognitionRow, recognitions_in
 
+if TYPE_CHECKING:
+    from db.surveys import TermSatisfaction
+
 
 @dataclass(slots=True)
 class FamiliesSection:
     events: EventFigures
     feedback: FeedbackFigures
-    satisfaction: object | None = None  # db.surveys.TermSatisfaction (term summary)
+    satisfaction: TermSatisfaction | None = None  # the term summary's
     recognitions: list[RecognitionRow] = field(default_factory=list)  # (term summary)
 
 

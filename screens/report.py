@@ -63,6 +63,17 @@ def report_text(report) -> Text:
                   measurable=total.measurable, target=f"{TARGET_SHARE * 100:.0f}%",
                   unmeasured=total.unmeasured) + "\n",
                 style="bold green" if total.meets_target else "bold yellow")
+    families = report.families
+    if families is not None:
+        text.append(t("rscreen.line.families", events=families.events.events,
+                      came=families.events.attended, invited=families.events.invited,
+                      received=families.feedback.received, answered=families.feedback.answered,
+                      overdue=families.feedback.overdue_now) + "\n")
+        satisfied = families.satisfaction
+        if satisfied is not None and satisfied.overall.rate is not None:
+            text.append(t("rscreen.line.satisfaction",
+                          rate=share_text(satisfied.overall.rate / 100),
+                          target=share_text(satisfied.target / 100)) + "\n")
     # by class: the figures a leading group asks about, one line each
     widths = [14, 6, 10, 8, 18]
     text.append("\n" + " ".join(fit(h, w) for h, w in zip(

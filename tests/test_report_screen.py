@@ -58,7 +58,7 @@ async def test_the_weekly_report_is_shown_and_written_as_xlsx_with_the_databases
         await wait_for(pilot, lambda: exports() and not screen.busy)
         assert exports() == ["weekly-report-2026-W47.xlsx"]
         book = openpyxl.load_workbook(os.path.join(os.environ["BANGFU_EXPORT_DIR"], exports()[0]))
-        sheet = book.worksheets[-1]  # progress: the last section
+        sheet = book["Progress"]
         values = [[c.value for c in row] for row in sheet.iter_rows()]
         total = next(row for row in values if row[0] == "Total")
         expected = build_report("weekly", reader=school.teacher, week="2026-W47").progress.total

@@ -418,10 +418,11 @@ def test_xlsx_holds_the_figures_as_numbers(data, tmp_path):
     calls = []
     path = write_report(report, "xlsx", tmp_path / "out" / "week.xlsx",
                         progress=lambda d, t: calls.append(d))
-    assert path == tmp_path / "out" / "week.xlsx" and calls[-1] == 6
+    assert path == tmp_path / "out" / "week.xlsx" and calls[-1] == 7
     assert [p.name for p in path.parent.iterdir()] == ["week.xlsx"]  # no temporary file left
     book = xlsx_tables(path)
-    assert list(book) == ["Summary", "Cases", "Entries", "Compliance", "Overdue", "Progress"]
+    assert list(book) == ["Summary", "Cases", "Entries", "Compliance", "Overdue", "Progress",
+                          "Families"]
     summary = {r[0]: r[1] for r in book["Summary"]["rows"]}
     assert book["Summary"]["title"] == "Weekly report 2026-W47"
     assert summary["Period"] == "2026-11-16 – 2026-11-22"
@@ -648,7 +649,7 @@ def test_cli_in_chinese(data, env, tmp_path):
     from openpyxl import load_workbook
 
     assert load_workbook(out).sheetnames == ["概要", "帮扶个案", "帮扶记录", "频次落实",
-                                             "逾期事项", "阶段成效"]
+                                             "逾期事项", "阶段成效", "家校共育"]
     line = one_line_error(run(env, "--lang", "zh", "report", "weekly", "--week", "x",
                               db=data.path), 2)
     assert "2026-W47" in line and "格式" in line

@@ -61,7 +61,7 @@ def _share(value: float | None) -> Share | None:
 
 
 def section_tables(report) -> list[Table]:
-    """The report's five sections as tables, in ``db.reports.SECTIONS`` order."""
+    """The report's sections as tables, in ``db.reports.SECTIONS`` order."""
     from db.progress import IMPROVE_BY, TARGET_SHARE
 
     out: list[Table] = []
@@ -125,11 +125,14 @@ def section_tables(report) -> list[Table]:
                       t("report.col.unmeasured"), t("report.col.improved", n=pct),
                       t("report.col.improved_share"), t("report.col.meets"),
                       t("report.col.mean_change")], rows, totals=1))
-    return out
+    # 6. families: events and feedback (term: satisfaction, recognitions)
+    from tui.report_families import families_tables
+
+    return out + families_tables(report.families)
 
 
 def tables(report) -> list[Table]:
-    """The summary, then the five sections."""
+    """The summary, then the sections."""
     return [summary_table(report), *section_tables(report)]
 
 
@@ -146,6 +149,7 @@ def render_markdown(report) -> str:
         lines += [md_escape(t("report.field.scope") + colon + t("report.scope_limited")), ""]
     for table in section_tables(report):
         lines += [f"## {md_escape(table.title)}", ""]
+        lines += [*(md_escape(line) for line in table.lines), ""] if table.lines else []
         lines += markdown_table(table, STYLE)
         if not table.rows:
             lines += ["", md_escape(t("report.empty"))]
