@@ -185,13 +185,13 @@ class HolidaysScreen(BangfuScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.remove(row.id)
+                self.remove_row(row.id)
 
         self.app.push_screen(ConfirmScreen(t("holiday.remove_ask", name=one_line(row.name))),
                              answered)
 
     @work(thread=True, exclusive=True, group="holiday-save", exit_on_error=False)
-    def remove(self, holiday_id: int) -> None:
+    def remove_row(self, holiday_id: int) -> None:
         from db.holidays import HolidayError, remove_holiday
 
         try:
