@@ -30,11 +30,15 @@ from peewee import fn
 
 from db import clock
 from db.demo.contacts import Builder
+from db.demo.families import build_families
+from db.rules import as_dict
+from db.workflow import RULES_KEY, put_setting
 from db.demo.words import HOST
 from db.store.dialect import on_server
-from db.models import (Assignment, AuditLog, Case, Checkin, Contact, Goal, Guardian,
-                       PeerPair, SchoolClass, Score, StageReview, Staff, Student, Term,
-                       database)
+from db.models import (Assignment, AuditLog, Case, Checkin, Contact, EventAttendance,
+                       FamilyEvent, Feedback, Goal, Guardian, Holiday, PeerPair, Recognition,
+                       SchoolClass, Score, StageReview, Staff, Student, Survey, SurveyAnswer,
+                       Term, database)
 
 if TYPE_CHECKING:
     from db.models import Rows
@@ -77,6 +81,36 @@ FIELDS = {
                 Contact.kind, Contact.channel, Contact.participants, Contact.duration_min,
                 Contact.discussed, Contact.agreed, Contact.follow_up, Contact.follow_up_due,
                 Contact.follow_up_done_on, Contact.created_at, Contact.host),
+    # db.demo.families
+    "holiday": (Holiday.id, Holiday.uuid, Holiday.name, Holiday.kind, Holiday.start_date,
+                Holiday.end_date, Holiday.version, Holiday.updated_at),
+    "family_event": (FamilyEvent.id, FamilyEvent.uuid, FamilyEvent.held_on, FamilyEvent.kind,
+                     FamilyEvent.topic, FamilyEvent.led_by, FamilyEvent.classes,
+                     FamilyEvent.evaluation, FamilyEvent.author, FamilyEvent.version,
+                     FamilyEvent.updated_at),
+    "event_attendance": (EventAttendance.id, EventAttendance.uuid, EventAttendance.event,
+                         EventAttendance.student, EventAttendance.attended,
+                         EventAttendance.rating, EventAttendance.note, EventAttendance.author,
+                         EventAttendance.version, EventAttendance.updated_at),
+    # an attended family's contact (db.event_contacts): a contact with its meeting id
+    "event_contact": (Contact.id, Contact.uuid, Contact.case, Contact.author, Contact.occurred_at,
+                      Contact.kind, Contact.channel, Contact.participants,
+                      Contact.duration_min, Contact.discussed, Contact.agreed,
+                      Contact.follow_up, Contact.follow_up_due, Contact.follow_up_done_on,
+                      Contact.created_at, Contact.host, Contact.meeting_id),
+    "feedback": (Feedback.id, Feedback.uuid, Feedback.student, Feedback.received_on,
+                 Feedback.channel, Feedback.kind, Feedback.text, Feedback.owner, Feedback.due_on,
+                 Feedback.answer, Feedback.answered_on, Feedback.resolved, Feedback.author,
+                 Feedback.version, Feedback.updated_at),
+    "survey": (Survey.id, Survey.uuid, Survey.term, Survey.title, Survey.questions,
+               Survey.target, Survey.taken_on, Survey.author, Survey.version, Survey.updated_at),
+    "survey_answer": (SurveyAnswer.id, SurveyAnswer.uuid, SurveyAnswer.survey,
+                      SurveyAnswer.student, SurveyAnswer.answers, SurveyAnswer.note,
+                      SurveyAnswer.author, SurveyAnswer.version, SurveyAnswer.updated_at),
+    "recognition": (Recognition.id, Recognition.uuid, Recognition.given_on, Recognition.who,
+                    Recognition.student, Recognition.staff, Recognition.what,
+                    Recognition.given_by, Recognition.author, Recognition.version,
+                    Recognition.updated_at),
     "audit_log": (AuditLog.id, AuditLog.at, AuditLog.staff, AuditLog.staff_name,
                   AuditLog.host, AuditLog.table_name, AuditLog.row_id, AuditLog.action,
                   AuditLog.changes),
@@ -84,7 +118,10 @@ FIELDS = {
 MODELS = {"term": Term, "staff": Staff, "school_class": SchoolClass, "student": Student,
           "guardian": Guardian, "case_file": Case, "assignment": Assignment, "goal": Goal,
           "stage_review": StageReview, "peer_pair": PeerPair, "contact": Contact,
-          "score": Score, "checkin": Checkin, "audit_log": AuditLog}
+          "score": Score, "checkin": Checkin, "audit_log": AuditLog, "holiday": Holiday,
+          "family_event": FamilyEvent, "event_attendance": EventAttendance,
+          "feedback": Feedback, "survey": Survey, "survey_answer": SurveyAnswer,
+          "recognition": Recognition}
 CHUNK = 2000  # rows written between two progress reports
 
 
@@ -164,11 +201,17 @@ def _build_demo(students: int, seed: int, total: int, report: ProgressFn) -> dic
         builder.build_contacts(base)
         builder.reviews_and_peers(base)
         builder.scores_and_checkins(base)
+        base["contact"] += len(builder.rows["contact"])  # the events' contacts come after
+        families = build_families(builder, base)
+        builder.rows.update(families["rows"])
+        put_setting(RULES_KEY, json.dumps([as_dict(r) for r in families["rules"]],
+                                          ensure_ascii=False))
         report(3 * students, total)
 
         order = ("term", "staff", "school_class", "student", "guardian", "case_file",
                  "assignment", "goal", "stage_review", "peer_pair", "contact", "score",
-                 "checkin")
+                 "checkin", "holiday", "family_event", "event_attendance", "event_contact",
+                 "feedback", "survey", "survey_answer", "recognition")
         n_rows = sum(len(builder.rows[name]) for name in order) or 1
         written = 0
         for name in order:
@@ -176,16 +219,17 @@ def _build_demo(students: int, seed: int, total: int, report: ProgressFn) -> dic
             fields = FIELDS[name]
             for i in range(0, len(rows), CHUNK):
                 part = rows[i:i + CHUNK]
-                _write(MODELS[name], fields, part)
+                _write(MODELS.get(name, Contact), fields, part)
                 written += len(part)
                 report(3 * students + 7 * students * written // n_rows, total)
             counts[name] = len(rows)
 
+        counts["contact"] += counts.pop("event_contact")  # (contacts, written after the rest)
         at = dt.datetime.combine(today, dt.time(6, 0))
         audit_rows = []
         aid = base["audit_log"]
         for name in order:
-            if counts[name]:
+            if counts.get(name):
                 changes = json.dumps({"rows": counts[name], "source": "demo", "seed": seed},
                                      ensure_ascii=False, sort_keys=True)
                 audit_rows.append((aid, at, None, "demo", HOST, name, "", "bulk", changes))

@@ -79,6 +79,8 @@ class SchoolBuilder:
         self.rng2 = random.Random(seed * 7919 + 5)
         # and scores and check-ins from a third, for the same reason
         self.rng3 = random.Random(seed * 7927 + 6)
+        # and the work with families as a group from a fourth (db.demo.families)
+        self.rng4 = random.Random(seed * 7933 + 7)
         self.today = today
         self.yesterday = today - dt.timedelta(days=1)
         self.term, self.prev = terms_for(today)
