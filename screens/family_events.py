@@ -1,7 +1,7 @@
 """This term's family events (家长学校, 家长会, 专题座谈会 …): one line each with
 its date, kind, the families that came out of those invited (in the classes
 the reader sees) and the topic.  n adds an event, e edits the highlighted
-one, Enter opens its attendance grid (class by class), Delete removes it
+one, Enter opens its attendance grid (class by class), x removes it
 after a question (with its attendance and the family contacts it made),
 Esc goes back.  The data and its rules are ``db.family_events``."""
 
@@ -27,7 +27,7 @@ class EventsScreen(BangfuScreen[bool]):
         Binding("n", "new", "key.event_new", id="event_new"),
         Binding("e", "edit", "key.event_edit", id="event_edit"),
         Binding("enter", "attend", "key.event_attend", id="event_attend"),
-        Binding("delete", "delete", "key.event_delete", id="event_delete", key_display="del"),
+        Binding("x", "delete", "key.event_delete", id="event_delete"),
         Binding("escape", "back", "key.back", id="back"),
     ]
 

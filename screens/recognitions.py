@@ -1,7 +1,7 @@
 """Recognitions (表彰) of families, students and staff: this term's, or all (t).
 Administrators and coordinators add one (a: of a family, student or staff
 member by letter, who, what, when, given by whom; ctrl+s adds it) and delete
-the highlighted one (d, asked first).  A student the reader does not see is
+the highlighted one (x, asked first).  A student the reader does not see is
 listed without a name (``db.recognitions``)."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class RecognitionsScreen(BangfuScreen[bool]):
     """
     BINDINGS = [
         Binding("a", "add", "key.recog_add", id="recog_add"),
-        Binding("d", "delete", "key.recog_delete", id="recog_delete"),
+        Binding("x", "delete", "key.recog_delete", id="recog_delete"),
         Binding("t", "range", "key.recog_range", id="recog_range"),
         Binding("ctrl+s", "save", "key.save", id="recog_save"),
         Binding("escape", "back", "key.back", id="back"),

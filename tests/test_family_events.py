@@ -355,7 +355,7 @@ async def test_an_event_is_deleted_after_the_question(school):
     app = make_app(school.path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_events(pilot)
-        await pilot.press("delete")
+        await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
