@@ -31,6 +31,10 @@ not come (or its row cleared) loses it; deleting the event removes them all;
 changing the event's date or topic updates them; each of these is audited.
 A contact of a closed case stays as history while the family stays marked.
 
+A meeting of supported families (后进生家长专题座谈会, ``SUPPORTED_ONLY``) invites
+only the families of the students with an open case in its classes: its grid
+lists those families and its count of families invited is theirs.
+
 ``event_figures`` gives the reports the term's figures: events by kind, the
 supported families invited and how many of them came, and the mean rating.
 """
@@ -53,7 +57,7 @@ from db.models import Contact, EventAttendance, FamilyEvent, SchoolClass, Staff,
 from db.plan import FieldErrors
 from db.scores import FULL_WIDTH, GridStudent, SaveCount, cell_key, class_students
 from db.text import clean, one_line
-from db.vocab import EVENT_KINDS
+from db.vocab import EVENT_KINDS, OPEN_STATUSES
 
 if TYPE_CHECKING:
     from db.models import Rows
@@ -255,6 +259,9 @@ def _seen_classes(scope: access.Scope) -> dict[int, str] | None:
         .tuples())}
 
 
+SUPPORTED_ONLY = ("focus_meeting",)  # kinds that invite only supported students' families
+
+
 def list_events(reader, start: dt.date, end: dt.date) -> list[EventRow]:
     """The events held from ``start`` to ``end``, newest first, with how many
     families were invited and came, counted over the classes the reader sees."""
@@ -268,6 +275,15 @@ def list_events(reader, start: dt.date, end: dt.date) -> list[EventRow]:
         return events
     sizes: dict[str, int] = dict(cast("Rows", Student.select(SchoolClass.code, fn.COUNT(Student.id))
                                       .join(SchoolClass).group_by(SchoolClass.code).tuples()))
+    supported: dict[str, int] = {}
+    if any(e.kind in SUPPORTED_ONLY for e in events):
+        from db.models import Case
+
+        supported = dict(cast("Rows", Student.select(SchoolClass.code, fn.COUNT(Student.id))
+                              .join(SchoolClass).switch(Student)
+                              .where(Student.id.in_(Case.select(Case.student).where(
+                                  Case.status.in_(OPEN_STATUSES))))
+                              .group_by(SchoolClass.code).tuples()))
     visible = set(sizes) if seen is None else set(seen.values())
     came: dict[int, int] = {}
     query = (EventAttendance.select(EventAttendance.event, SchoolClass.code)
@@ -279,7 +295,8 @@ def list_events(reader, start: dt.date, end: dt.date) -> list[EventRow]:
             came[event_id] = came.get(event_id, 0) + 1
     for e in events:
         invited = (set(e.classes) if e.classes else set(sizes)) & visible
-        e.invited = sum(sizes.get(c, 0) for c in invited)
+        counts = supported if e.kind in SUPPORTED_ONLY else sizes
+        e.invited = sum(counts.get(c, 0) for c in invited)
         e.attended = came.get(e.id, 0)
     return events
 
@@ -325,6 +342,8 @@ class AttendanceGrid:
 def load_attendance(reader, event_id: int, class_id: int) -> AttendanceGrid:
     _require_class(reader, event_id, class_id)
     students = class_students(class_id)
+    if _event(event_id).kind in SUPPORTED_ONLY:
+        students = [s for s in students if s.supported]
     stored: dict[tuple[int, str], str] = {}
     versions: dict[int, int] = {}
     for att in EventAttendance.select().where(

@@ -444,3 +444,20 @@ async def test_editing_an_event_by_keyboard_moves_its_contacts(school):
     assert [(c.discussed, c.occurred_at) for c in derived(eid)] == [
         ("亲子沟通", dt.datetime(2026, 11, 17, 12, 0))]
     assert FamilyEvent.get_by_id(eid).version == 2
+
+
+def test_a_meeting_of_supported_families_invites_only_theirs(school):
+    """8-2 has four students, one with an open case ([bold]王[/): a 后进生家长专题
+    座谈会 for 8-2 invites that one family, and its grid lists only it."""
+    from db.family_events import list_events, load_attendance
+
+    meeting = add_event(school.teacher, EventInput("2026-11-18", "focus_meeting", "座谈会",
+                                                   classes="8-2"))
+    add_event(school.teacher, EventInput("2026-11-18", "parent_meeting", "家长会",
+                                         classes="8-2"))
+    rows = {e.kind: e for e in list_events(school.teacher, dt.date(2026, 9, 1),
+                                           dt.date(2027, 1, 20))}
+    assert rows["focus_meeting"].invited == 1 and rows["parent_meeting"].invited == 4
+    class_id = SchoolClass.get(SchoolClass.code == "8-2").id
+    grid = load_attendance(school.teacher, meeting, class_id)
+    assert [s.name for s in grid.students] == ["[bold]王[/"]
