@@ -381,7 +381,10 @@ def survey_figures(survey_id: int, reader) -> SurveyFigures:
     result = SurveyFigures(survey.id, survey.title, term.name if term else "", survey.target,
                            questions, partial=not scope.everyone,
                            by_question=[Figure(name=q) for q in questions])
-    classes = list(SchoolClass.select().order_by(SchoolClass.grade, SchoolClass.code))
+    from db.search import natural_key
+
+    # 7-2 before 7-10, as every other list of classes
+    classes = sorted(SchoolClass.select(), key=lambda c: (c.grade, natural_key(c.code or c.name)))
     if not scope.everyone:
         classes = [c for c in classes if c.code in scope.class_codes]
     families: dict[int | None, int] = {}

@@ -331,3 +331,17 @@ def test_the_command_line_refuses_bad_input_clearly(school, tmp_path):
     env["LANG"] = "zh_CN.UTF-8"
     done = run_cli(env, "survey", "show", survey.id, db=school.path)
     assert done.returncode == 0 and "满意率" in done.stdout and "全校合计" in done.stdout
+
+
+def test_classes_are_listed_in_natural_order(school):
+    """7-2 before 7-10 (the demo's list read 七年级(1)班, 七年级(10)班, 七年级(2)班)."""
+    from db.models import SchoolClass
+    from db.students import create_student
+    from db.surveys import create_survey, survey_figures
+
+    for n in (10, 2, 3):
+        klass = SchoolClass.create(name=f"七年级({n})班", code=f"7-{n}", grade=7)
+        create_student(None, student_no=f"2024070{n}", name=f"学生{n}", class_id=klass.id)
+    survey = create_survey(school.teacher, "满意度", ["总体"])
+    names = [f.name for f in survey_figures(survey.id, school.teacher).classes]
+    assert names[:4] == ["七年级(1)班", "七年级(2)班", "七年级(3)班", "七年级(10)班"]

@@ -171,9 +171,9 @@ def build_families(b: Builder, base: dict[str, int]) -> dict:
         for st in b.students:
             if rng.random() > 0.85:
                 continue  # no form came back
-            mood = rng.random()
+            pleased = rng.random() > 0.1  # most families are; some are not
             answers = [None if rng.random() < 0.03 else
-                       rng.choice((5, 5, 4, 4, 4, 3) if mood > 0.2 else (4, 3, 3, 2))
+                       rng.choice((5, 5, 5, 4, 4, 4, 4, 3) if pleased else (4, 4, 3, 2))
                        for _ in QUESTIONS]
             rows["survey_answer"].append((
                 answer_id, _new_uuid(rng), survey_id, st.id,
