@@ -15,17 +15,17 @@ them.  What goes in, and what never does:
 - progress in plain words: the scores of the case's term up to the day, each
   subject's first against its latest (as a share of full marks): better, about
   the same or lower; never a rank against classmates, never a raw score;
-- the plan's open goals ("what we are working on") and the case file's
-  ``measures`` ("at school we…") when that field is not marked confidential
-  and not sealed;
+- the plan's open goals ("what we are working on");
 - what the family can do: suggestions from the catalog, chosen by the case's
   categories (codes, never free text);
 - the next contact: the date the next family contact is due (the school's
   rules, ``db.workflow``) or an open follow-up with the family falls due,
   whichever comes first; a restricted entry's follow-up gives its date only.
 
-Never used: the family notes, the cause analysis and the other case-file
-texts, every field marked confidential (``case_file.restricted_fields``),
+Never used: the family notes, the cause analysis and every other case-file
+text (the measures too: staff write them for staff, and they name classmates
+paired as peer helpers, counselling arrangements), every field marked
+confidential (``case_file.restricted_fields``),
 check-ins (how a child feels is the counsellor's to share), restricted
 entries' texts, the family's circumstances (flags, causes).
 
@@ -75,7 +75,6 @@ class NoteFacts:
     better: list[str] = field(default_factory=list)  # subjects
     lower: list[str] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)  # open goals' texts
-    measures: str = ""  # the case file's measures, when not confidential
     categories: list[str] = field(default_factory=list)  # choose the suggestions
     next_contact: dt.date | None = None
     author: str = ""  # who prepares the note (signs it)
@@ -109,15 +108,14 @@ def note_facts(reader, case_id: int, as_of: dt.date | None = None) -> NoteFacts 
     ``None`` when the case is gone.  Raises ``access.NotAllowed``."""
     access.require(reader, "parent_note")  # before anything is read
     as_of = as_of or clock.today()
-    row = (Case.select(Case.id, Case.status, Case.categories, Case.measures,
-                       Case.restricted_fields, Case.opened_on, Student.id, Student.name,
+    row = (Case.select(Case.id, Case.status, Case.categories, Case.opened_on, Student.id,
+                       Student.name,
                        Student.student_no, SchoolClass.name)
            .join(Student).join(SchoolClass, JOIN.LEFT_OUTER)
            .where(Case.id == case_id).tuples().first())
     if row is None:
         return None
-    (_, status, categories, measures, marked, opened_on, student_id, name, number,
-     class_name) = row
+    (_, status, categories, opened_on, student_id, name, number, class_name) = row
     check_reader(reader, student_id)
     start = as_of - dt.timedelta(days=PERIOD_DAYS - 1)
     facts = NoteFacts(case_id, name, class_name or "", start, as_of,
@@ -129,7 +127,6 @@ def note_facts(reader, case_id: int, as_of: dt.date | None = None) -> NoteFacts 
                    .where(Goal.case == case_id, Goal.status == "open")
                    .order_by(Goal.due_date.is_null(), Goal.due_date, Goal.id)
                    .limit(MAX_GOALS).tuples())]
-    facts.measures = _open_text("measures", measures, marked)
     facts.categories = [c for c in split_codes(categories) if c in CATEGORIES]
     if status in OPEN_STATUSES:
         facts.next_contact = _next_contact(case_id, student_id, name, class_name or "",
@@ -139,15 +136,6 @@ def note_facts(reader, case_id: int, as_of: dt.date | None = None) -> NoteFacts 
 
 def as_date_or_none(value) -> dt.date | None:
     return as_date(value) if value else None
-
-
-def _open_text(name: str, value: str | None, marked: str | None) -> str:
-    """A case-file text a family may read: not marked confidential, not sealed."""
-    from db.crypto import is_sealed
-
-    if name in split_codes(marked) or not value or is_sealed(value):
-        return ""
-    return value
 
 
 def _count_entries(facts: NoteFacts) -> None:

@@ -5,7 +5,7 @@ The note's language is chosen for the family (Chinese or English), whatever
 the interface shows: the phrases are read from the catalog in that language
 here, never by switching the interface's language.  The register is warm and
 plain: no codes, no figures beyond counts, no rank.  Text typed by people (a
-name, a goal, the measures) goes in as one plain line each.
+name, a goal) goes in as one plain line each.
 
 No Textual here: the CLI (``bangfu note``) uses it.
 """
@@ -100,11 +100,9 @@ def note_text(facts: NoteFacts, lang: str | None = None) -> str:
         if facts.lower:
             out.append("- " + tr(lang, "pnote.progress.lower_in",
                                  subjects=_join(lang, map(one_line, facts.lower))))
-    if facts.goals or facts.measures:
+    if facts.goals:
         out += ["", tr(lang, "pnote.goals.title")]
         out += ["- " + one_line(goal) for goal in facts.goals]
-        if facts.measures:
-            out.append("- " + tr(lang, "pnote.goals.measures", measures=one_line(facts.measures)))
     out += ["", tr(lang, "pnote.tips.title")]
     out += ["- " + tr(lang, key) for key in tips(facts)]
     out.append("")

@@ -37,7 +37,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "we will tell you after the next test.",
                                "本学期的成绩还不够比较，下次考试后我们再告诉您。"),
     "pnote.goals.title": ("What we are working on:", "我们正在努力的目标："),
-    "pnote.goals.measures": ("At school we: {measures}", "在学校，我们会：{measures}"),
     "pnote.tips.title": ("What you can do at home:", "您可以在家："),
     "pnote.tip.talk": ("Talk with your child about the school day; praise effort more than "
                        "results.", "每天和孩子聊一聊学校里的事，多鼓励、多肯定孩子的努力。"),
