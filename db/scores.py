@@ -56,6 +56,17 @@ def cell_key(student_id: int, column: str) -> str:
     return f"cell:{student_id}:{column}"
 
 
+def cell_errors(errors: dict[str, str]) -> dict[tuple[int, str], str]:
+    """A grid's ``{(student, column): message key}`` from its validation errors
+    (the ``cell_key`` ones; any other error is the caller's)."""
+    cells = {}
+    for name, key in errors.items():
+        if name.startswith("cell:"):
+            _, sid, column = name.split(":", 2)
+            cells[(int(sid), column)] = key
+    return cells
+
+
 # -- settings: subjects and check-in dimensions --------------------------------------
 
 def _names(key: str, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header
 
+from db.scores import cell_errors
 from db.store.connected import connected
 from db.text import one_line
 from tui.grid import EditGrid, GridColumn, GridRow
@@ -178,12 +179,9 @@ class AttendanceScreen(BangfuScreen[bool]):
 
     def _invalid(self, errors: dict[str, str]) -> None:
         self.saving = False
-        cells = {}
+        cells = cell_errors(errors)
         for name, key in errors.items():
-            if name.startswith("cell:"):
-                _, sid, column = name.split(":", 2)
-                cells[(int(sid), column)] = key
-            else:
+            if not name.startswith("cell:"):
                 self.query_one("#attend-error", PlainStatic).update(t(key))
         if cells:
             self.grid.show_errors(cells)

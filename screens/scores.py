@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input
 
 from db import clock
+from db.scores import cell_errors
 from db.store.connected import connected
 from db.text import clean, one_line
 from tui.grid import EditGrid, GridColumn, GridRow
@@ -319,10 +320,7 @@ class ScoreGridScreen(BangfuScreen[bool]):
 
     def _invalid(self, errors: dict[str, str]) -> None:
         self.saving = False
-        cells = {}
-        for name, key in errors.items():
-            _, sid, column = name.split(":", 2)
-            cells[(int(sid), column)] = key
+        cells = cell_errors(errors)
         self.grid.show_errors(cells)
         self.grid.focus()
         self.query_one(InfoLine).show(t("grid.invalid", n=len(cells)))

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Input
 
+from db.scores import cell_errors
 from db.store.connected import connected
 from db.text import one_line
 from tui.grid import EditGrid, GridColumn, GridRow
@@ -200,11 +201,7 @@ class SurveyGridScreen(BangfuScreen[bool]):
 
     def _invalid(self, errors: dict[str, str]) -> None:
         self.saving = False
-        cells = {}
-        for name, key in errors.items():
-            if name.startswith("cell:"):
-                _, sid, column = name.split(":", 2)
-                cells[(int(sid), column)] = key
+        cells = cell_errors(errors)
         self.grid.show_errors(cells)
         self.grid.focus()
         self.query_one(InfoLine).show(t("survey.grid.invalid", n=len(cells)))
