@@ -52,3 +52,38 @@ def test_survey_answer_grid(snap_compare, school, lang, tmp_path):
         await settle(pilot)
 
     assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_survey_form(snap_compare, school, lang):
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        pilot.app.push_screen(SurveysScreen())
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"期末满意度", "tab", "ctrl+u", *"120", "tab", "tab", *"对学校",
+                          "enter", *"对老师", "ctrl+s")  # a target that is no per cent
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
+
+
+def test_survey_import_with_a_bad_row(snap_compare, school, lang, tmp_path, monkeypatch):
+    from tests.test_surveys import write_csv
+
+    monkeypatch.chdir(tmp_path)
+    create_survey(Staff.get(Staff.name == "王芳"), "秋季", QUESTIONS)
+    bad = [list(r) for r in ROWS]
+    bad[1][3] = 0
+    write_csv(tmp_path / "answers.csv", bad)
+
+    async def before(pilot):
+        await sign_in(pilot, "wangfang")
+        pilot.app.push_screen(SurveysScreen())
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*"answers.csv", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(school.path), terminal_size=SIZE, run_before=before)
