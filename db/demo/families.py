@@ -2,7 +2,7 @@
 
 From the calendar: the holidays and days off of both school years (the days
 ``db.demo.calendar`` already keeps free of lessons) and, among the school's
-rules, a holiday family contact every 14 days.  This term, up to yesterday: a
+rules, a holiday family contact every 14 days in place of the monthly one.  This term, up to yesterday: a
 parent school session for grade 7 about three weeks in, a second for grade 8
 about eight weeks in, the mid-term parent meeting for every class and, about
 eleven weeks in, a meeting of the supported students' families, with each family's attendance (a
@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import random
 import uuid
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from db.demo.calendar import TermInfo, next_school_day
@@ -190,5 +191,7 @@ def build_families(b: Builder, base: dict[str, int]) -> dict:
                 base["recognition"] + n, _new_uuid(rng), term.midterm, who,
                 None if who == "staff" else st.id, staff if who == "staff" else None,
                 what, "学校", admin, 1, dt.datetime.combine(term.midterm, dt.time(18, 0))))
-    rules = [r for r in DEFAULT_RULES] + [HOLIDAY_RULE]
+    # in a holiday the holiday family contact takes the monthly one's place
+    rules = [replace(r, during="school") if r.code == "family" else r
+             for r in DEFAULT_RULES] + [HOLIDAY_RULE]
     return {"rows": rows, "rules": rules}
