@@ -82,6 +82,11 @@ class DraftsScreen(BangfuModal[None]):
             self.dismiss(None)
             self.app.push_screen(ScoreGridScreen(
                 "scores" if draft.form == "score_grid" else "checkins", draft=draft))
+        elif draft.form == "feedback":
+            from screens.feedback_form import FeedbackFormScreen
+
+            self.dismiss(None)
+            self.app.push_screen(FeedbackFormScreen(draft=draft))
         elif draft.form == "stage_review":
             case_id = draft.values.get("case_id")
             if not isinstance(case_id, int):

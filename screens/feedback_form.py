@@ -7,9 +7,16 @@ name; empty: the case lead, else the head teacher, else you) and by when
 answer, its date and whether it was resolved; its owner and due date change
 here too for those who may pass it on.  ctrl+s saves; esc leaves (asking
 first when something was typed).  Dismissed with True when something was saved.
+
+A new item is kept on this computer as a draft while it is typed (like the
+contact form), offered again after the next sign-in if bangfu closed before it
+was saved; it carries a client-made UUID, so a save retried after a failure
+never records it twice.
 """
 
 from __future__ import annotations
+
+import uuid as uuidlib
 
 from textual import work
 from textual.app import ComposeResult
@@ -59,9 +66,12 @@ class FeedbackFormScreen(BangfuScreen[bool]):
         Binding("escape", "cancel", "key.back", id="feedback_cancel"),
     ]
 
-    def __init__(self, feedback_id: int | None = None):
+    def __init__(self, feedback_id: int | None = None, draft=None):
+        """``draft``: a db.store.local.Draft of a new item to restore (typed, never saved)."""
         super().__init__()
         self.feedback_id = feedback_id
+        self.draft = draft
+        self.uuid = str(draft.values.get("uuid") or draft.key) if draft else str(uuidlib.uuid4())
         self.row = None  # db.feedback.FeedbackRow, once loaded
         self.saved = False
         self.focus_owner = False  # opened to pass it on (r in the list)
@@ -113,6 +123,12 @@ class FeedbackFormScreen(BangfuScreen[bool]):
             self.title = t("feedback.form.new")
             self.query_one("#student").focus()
             self._snapshot = self.values()
+            if self.draft is not None:  # what was typed before bangfu closed
+                for name, value in self.draft.values.items():
+                    found = self.query(f"#{name}")
+                    if name in (*NEW_FIELDS, "kind", "channel") and found and \
+                            isinstance(value, str):
+                        found.first().value = value
             return
         self.title = t("feedback.form.open", id=self.feedback_id)
         self.load()
@@ -174,6 +190,35 @@ class FeedbackFormScreen(BangfuScreen[bool]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "student":
             self.query_one("#student-hint", PlainStatic).update(self._student_hint(event.value))
+        self.keep_draft()
+
+    def on_letter_choice_changed(self, event: LetterChoice.Changed) -> None:
+        self.keep_draft()
+
+    # -- the draft of a new item ---------------------------------------------------
+    def keep_draft(self) -> None:
+        """A new item's fields, kept on this computer until it is saved or left."""
+        if self.feedback_id is not None or self.app.staff is None or not self.dirty:
+            return
+        from db.store.local import save_draft
+
+        values = self.values()
+        try:
+            save_draft(self.app.db_path, self.app.staff.id, "feedback", self.uuid,
+                       one_line(values["text"])[:40] or one_line(values["student"]),
+                       {**values, "uuid": self.uuid})
+        except OSError:
+            pass
+
+    def drop_draft(self) -> None:
+        from db.store.local import discard_draft
+
+        if self.app.staff is None:
+            return
+        try:
+            discard_draft(self.app.db_path, self.app.staff.id, "feedback", self.uuid)
+        except OSError:
+            pass
 
     def _student_hint(self, text: str) -> str:
         from db.roster import StudentLookupError, resolve_student
@@ -251,7 +296,9 @@ class FeedbackFormScreen(BangfuScreen[bool]):
                     self.feedback_id = feedback.record_feedback(
                         self.app.staff, student_id=student, kind=values["kind"],
                         channel=values["channel"], text=values["text"],
-                        received=values["received"], owner_id=owner, due=values["due"])
+                        received=values["received"], owner_id=owner, due=values["due"],
+                        uuid=self.uuid)
+                    self.drop_draft()
                 else:
                     self._answer(values, owner)
         except feedback.FeedbackError as exc:
@@ -308,4 +355,4 @@ class FeedbackFormScreen(BangfuScreen[bool]):
     def action_cancel(self) -> None:
         from screens.confirm import leave_form
 
-        leave_form(self, not self.dirty, lambda: None, self.saved)
+        leave_form(self, not self.dirty, self.drop_draft, self.saved)

@@ -311,3 +311,51 @@ async def test_r_passes_an_item_on_and_a_shows_the_answered_ones(school):
     assert (stored.owner_id, stored.due_on, stored.answered_on) == (
         school.other.id, dt.date(2026, 11, 23), None)
     assert [i.feedback_id for i in _due(school.other.id)] == [fid]
+
+
+async def test_a_new_item_typed_when_bangfu_closes_is_offered_again_and_saved_once(school):
+    """A complaint taken on the phone is typed, and the terminal closes before
+    ctrl+s: the next sign-in offers it, Enter brings it back, ctrl+s records it
+    under the UUID it was typed with, and the draft is gone."""
+    from db.models import Feedback
+    from db.store.local import drafts
+    from screens.drafts import DraftsScreen
+    from screens.feedback import FeedbackScreen
+    from screens.feedback_form import FeedbackFormScreen
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        app.push_screen(FeedbackScreen())
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackFormScreen)
+        await pilot.press(*"20240102", "tab", "tab", "c", "tab", "p", "tab", *"作业太多")
+        await settle(pilot)
+        uuid = form.uuid
+    [draft] = drafts(school.path, school.teacher.id)
+    assert (draft.form, draft.key) == ("feedback", uuid)
+    assert draft.values["text"] == "作业太多" and draft.values["kind"] == "complaint"
+    assert not Feedback.select().exists()
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        offer = app.screen
+        assert isinstance(offer, DraftsScreen)
+        assert "作业太多" in str(offer.query_one("#draft-list").get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FeedbackFormScreen) and form.uuid == uuid
+        assert form.query_one("#text").value == "作业太多"
+        assert form.query_one("#student").value == "20240102"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FeedbackFormScreen)
+    [row] = Feedback.select()
+    assert (row.uuid, row.text, row.kind, row.channel) == (uuid, "作业太多", "complaint", "phone")
+    assert row.student_id == school.students["赵薇"].id
+    assert drafts(school.path, school.teacher.id) == []

@@ -1,6 +1,7 @@
 """Families' feedback (家长意见箱) and recognitions (表彰)."""
 
 ENTRIES: dict[str, tuple[str, str]] = {
+    "drafts.feedback": ("Family feedback: {title} · {when}", "家长反馈：{title} · {when}"),
     # the caseload: an item to answer
     "due.feedback": ("Family feedback", "家长意见"),
     # the list
