@@ -6,7 +6,10 @@ down the column, the arrows move, ctrl+s saves the class in one transaction
 and says what was saved (a family that came, whose student has an open case,
 gets the family contact on its case: ``db.family_events``); ctrl+n goes on to
 the next invited class.  A bad cell is shown in red with its reason and
-nothing is written; leaving (or going on) with unsaved cells asks first."""
+nothing is written; leaving (or going on) with unsaved cells asks first.
+Typed cells are kept on this computer as a draft until saved or left, and
+offered again after the next sign-in if bangfu closed first (as the score
+grid's)."""
 
 from __future__ import annotations
 
@@ -31,10 +34,12 @@ class AttendanceScreen(BangfuScreen[bool]):
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
-    def __init__(self, event):
-        """``event``: the ``db.family_events.EventRow`` whose attendance is entered."""
+    def __init__(self, event, draft=None):
+        """``event``: the ``db.family_events.EventRow`` whose attendance is entered;
+        ``draft``: a db.store.local.Draft of its grid to restore (typed, never saved)."""
         super().__init__()
         self.event = event
+        self.draft = draft
         self.invited: list = []  # db.family_events.ClassChoice the reader may enter
         self.at = 0
         self.versions: dict[int, int] = {}
@@ -75,6 +80,9 @@ class AttendanceScreen(BangfuScreen[bool]):
                 if not classes:
                     self.app.call_from_thread(self._no_class)
                     return
+                if self.draft is not None:  # the class the draft was typed in
+                    index = next((n for n, c in enumerate(classes)
+                                  if c.class_id == self.draft.values.get("class_id")), index)
                 index %= len(classes)
                 grid = load_attendance(self.app.staff, self.event.id, classes[index].class_id)
         except EventGone:
@@ -105,6 +113,13 @@ class AttendanceScreen(BangfuScreen[bool]):
                              GridColumn(RATING, t("attend.col.rating"), 6),
                              GridColumn(NOTE, t("attend.col.note"), 20, text=True)],
                       loaded.stored)
+        draft, self.draft = self.draft, None
+        if draft is not None and draft.values.get("class_id") == classes[index].class_id:
+            known = {r.key for r in rows}  # the cells typed before bangfu was closed
+            grid.values.update({(sid, col): value for sid, col, value
+                                in draft.values.get("typed", ())
+                                if sid in known and isinstance(value, str)})
+            grid.refresh()
         self.query_one("#attend-header", PlainStatic).update(
             grid.header([t("grid.col.number"), t("grid.col.name"), ""]))
         klass = classes[index]
@@ -121,6 +136,33 @@ class AttendanceScreen(BangfuScreen[bool]):
     # -- the grid --------------------------------------------------------------------------
     def on_edit_grid_edited(self, event: EditGrid.Edited) -> None:
         self._show_cell_error()
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        """Typed cells are kept on this computer until saved (like every form)."""
+        if self.app.staff is None or not self.loaded:
+            return
+        from db.store.local import save_draft
+
+        grid = self.grid
+        typed = [[sid, col, value] for (sid, col), value in grid.values.items()
+                 if value != grid.loaded.get((sid, col), "")]
+        klass = self.invited[self.at]
+        try:
+            save_draft(self.app.db_path, self.app.staff.id, "attendance", str(self.event.id),
+                       f"{self.event.held_on:%Y-%m-%d} {one_line(self.event.topic)[:20]} · "
+                       f"{one_line(klass.code or klass.name)}",
+                       {"event_id": self.event.id, "class_id": klass.class_id, "typed": typed})
+        except OSError:
+            pass
+
+    def drop_draft(self) -> None:
+        from db.store.local import discard_draft
+
+        try:
+            discard_draft(self.app.db_path, self.app.staff.id, "attendance", str(self.event.id))
+        except OSError:
+            pass
 
     def on_key(self, event) -> None:
         if self.grid.has_focus:
@@ -192,6 +234,7 @@ class AttendanceScreen(BangfuScreen[bool]):
 
     def _saved(self, count) -> None:
         self.saving = False
+        self.drop_draft()
         self.saved = self.saved or bool(count.total)
         self.grid.mark_saved()
         self.said = t("attend.saved", added=count.added, changed=count.changed,
@@ -204,11 +247,13 @@ class AttendanceScreen(BangfuScreen[bool]):
         from screens.confirm import ConfirmScreen
 
         if not self.grid.changed():
+            self.drop_draft()
             then()
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self.drop_draft()
                 then()
 
         self.app.push_screen(ConfirmScreen(t("form.discard")), answered)

@@ -82,6 +82,8 @@ class DraftsScreen(BangfuModal[None]):
             self.dismiss(None)
             self.app.push_screen(ScoreGridScreen(
                 "scores" if draft.form == "score_grid" else "checkins", draft=draft))
+        elif draft.form == "attendance":
+            self.open_attendance(draft)
         elif draft.form == "feedback":
             from screens.feedback_form import FeedbackFormScreen
 
@@ -97,6 +99,25 @@ class DraftsScreen(BangfuModal[None]):
             self.dismiss(None)
             self.app.push_screen(StageReviewScreen(case_id, str(draft.values.get("name", "")),
                                                    draft=draft))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def open_attendance(self, draft: Draft) -> None:
+        from db.family_events import EventGone, load_event
+
+        try:
+            with connected():
+                event = load_event(int(draft.values.get("event_id", 0)))
+        except (EventGone, TypeError, ValueError):
+            self.app.call_from_thread(self.notify, t("drafts.gone"), severity="warning",
+                                      markup=False)
+            return
+        self.app.call_from_thread(self._attendance_loaded, draft, event)
+
+    def _attendance_loaded(self, draft: Draft, event) -> None:
+        from screens.attendance import AttendanceScreen
+
+        self.dismiss(None)
+        self.app.push_screen(AttendanceScreen(event, draft=draft))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def open_case_edit(self, draft: Draft) -> None:

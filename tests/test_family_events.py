@@ -461,3 +461,45 @@ def test_a_meeting_of_supported_families_invites_only_theirs(school):
     class_id = SchoolClass.get(SchoolClass.code == "8-2").id
     grid = load_attendance(school.teacher, meeting, class_id)
     assert [s.name for s in grid.students] == ["[bold]王[/"]
+
+
+async def test_typed_attendance_is_offered_again_after_bangfu_closed(school):
+    """Who came to the parent meeting is typed for 7-1 and the terminal closes
+    before ctrl+s: the next sign-in offers the grid, Enter brings back the cells,
+    ctrl+s saves them (with the family contact) and the draft is gone."""
+    from db.store.local import drafts
+    from screens.attendance import AttendanceScreen
+    from screens.drafts import DraftsScreen
+    from screens.family_events import EventsScreen
+
+    event = add_event(school.teacher, EventInput("2026-11-18", "parent_meeting", "家长会",
+                                                 classes="7-1"))
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        app.push_screen(EventsScreen())
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("1", "enter", "0")  # 张伟's family came, 赵薇's did not
+        await settle(pilot)
+    [draft] = drafts(school.path, school.teacher.id)
+    assert (draft.form, draft.key) == ("attendance", str(event))
+    assert not EventAttendance.select().exists()
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        assert isinstance(app.screen, DraftsScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        grid = app.screen
+        assert isinstance(grid, AttendanceScreen)
+        assert grid.grid.changed()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    came = {a.student_id: a.attended for a in EventAttendance.select()}
+    assert came == {school.students["张伟"].id: True, school.students["赵薇"].id: False}
+    assert len(derived(event)) == 1
+    assert drafts(school.path, school.teacher.id) == []

@@ -41,6 +41,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "家校共育：活动 {events} 次，帮扶学生家庭到会 {came}/{invited} · 反馈收到 {received} 条，已答复 {answered} 条，逾期 {overdue} 条"),
     "rscreen.line.satisfaction": ("Families' satisfaction {rate} (target {target})",
                                   "家长满意率 {rate}（目标 {target}）"),
+    "drafts.attendance": ("Attendance: {title} · {when}", "出席登记：{title} · {when}"),
     # the Families hub (screens/families.py)
     "families.title": ("Families", "家校共育"),
     "families.hint": ("The programme's work with families as a group. A digit or Enter opens.",
