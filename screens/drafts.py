@@ -82,6 +82,11 @@ class DraftsScreen(BangfuModal[None]):
             self.dismiss(None)
             self.app.push_screen(ScoreGridScreen(
                 "scores" if draft.form == "score_grid" else "checkins", draft=draft))
+        elif draft.form == "survey_grid" and isinstance(draft.values.get("survey_id"), int):
+            from screens.survey_grid import SurveyGridScreen
+
+            self.dismiss(None)
+            self.app.push_screen(SurveyGridScreen(draft.values["survey_id"], draft=draft))
         elif draft.form == "attendance":
             self.open_attendance(draft)
         elif draft.form == "feedback":

@@ -7,7 +7,9 @@ ctrl+s saves the whole class in one transaction: a bad cell is shown in red
 with its reason and nothing is written; a cleared row removes that family's
 answers.  A save over answers someone else saved after the class was loaded
 is refused (load the class again: the cells typed are kept).  Managers enter
-any class; class teachers and teachers the classes they see.
+any class; class teachers and teachers the classes they see.  Typed cells are
+kept on this computer as a draft until saved or left, and offered again after
+the next sign-in if bangfu closed first (as the score grid's).
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ class SurveyGridScreen(BangfuScreen[bool]):
         Binding("escape", "cancel", "key.back", id="cancel"),
     ]
 
-    def __init__(self, survey_id: int, class_text: str = ""):
+    def __init__(self, survey_id: int, class_text: str = "", draft=None):
+        """``draft``: a db.store.local.Draft of this grid to restore (typed, never saved)."""
         super().__init__()
         self.survey_id = survey_id
-        self.class_text = class_text
+        self.draft = draft
+        self.class_text = class_text or (str(draft.values.get("class", "")) if draft else "")
         self.loaded: tuple | None = None  # (class id, class text, survey version)
         self.versions: dict[int, int] = {}
         self.saved = False
@@ -123,6 +127,13 @@ class SurveyGridScreen(BangfuScreen[bool]):
                 for s in students]
         grid = self.grid
         grid.set_grid(rows, columns, cells)
+        draft, self.draft = self.draft, None
+        if draft is not None and draft.values.get("class_id") == found.class_id:
+            known = {r.key for r in rows}  # the cells typed before bangfu was closed
+            grid.values.update({(sid, col): value for sid, col, value
+                                in draft.values.get("typed", ())
+                                if sid in known and isinstance(value, str)})
+            grid.refresh()
         width = max(20, (self.app.size.width or 80) - 2)
         self.query_one("#survey-questions-list", PlainStatic).update("\n".join(
             fit(f"Q{i + 1} {one_line(q)}", width) for i, q in enumerate(questions)))
@@ -145,6 +156,32 @@ class SurveyGridScreen(BangfuScreen[bool]):
 
     def on_edit_grid_edited(self, event: EditGrid.Edited) -> None:
         self._show_cell_error()
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        """Typed cells are kept on this computer until saved (like every form)."""
+        if self.app.staff is None or self.loaded is None:
+            return
+        from db.store.local import save_draft
+
+        grid = self.grid
+        typed = [[sid, col, value] for (sid, col), value in grid.values.items()
+                 if value != grid.loaded.get((sid, col), "")]
+        class_id, class_text, _ = self.loaded
+        try:
+            save_draft(self.app.db_path, self.app.staff.id, "survey_grid", str(self.survey_id),
+                       one_line(class_text), {"survey_id": self.survey_id, "class_id": class_id,
+                                              "class": class_text, "typed": typed})
+        except OSError:
+            pass
+
+    def drop_draft(self) -> None:
+        from db.store.local import discard_draft
+
+        try:
+            discard_draft(self.app.db_path, self.app.staff.id, "survey_grid", str(self.survey_id))
+        except OSError:
+            pass
 
     def _show_cell_error(self) -> None:
         key = self.grid.current_error
@@ -210,6 +247,7 @@ class SurveyGridScreen(BangfuScreen[bool]):
 
     def _saved(self, count) -> None:
         self.saving = False
+        self.drop_draft()
         self.saved = self.saved or bool(count.total)
         self.grid.mark_saved()
         message = t("survey.grid.saved", added=count.added, changed=count.changed,
@@ -226,4 +264,4 @@ class SurveyGridScreen(BangfuScreen[bool]):
     def action_cancel(self) -> None:
         from screens.confirm import leave_form
 
-        leave_form(self, not self.grid.changed(), lambda: None, self.saved)
+        leave_form(self, not self.grid.changed(), self.drop_draft, self.saved)

@@ -208,3 +208,40 @@ async def test_f1_lists_every_key_of_the_survey_screens(school, lang):
             await pilot.press("f1")
             await pilot.pause()
             assert app.screen is screen
+
+
+async def test_typed_answers_are_offered_again_after_bangfu_closed(school):
+    """7-1's paper forms are half typed when the terminal closes: the next
+    sign-in offers the grid, Enter brings back the class and its cells, ctrl+s
+    saves them and the draft is gone."""
+    from db.store.local import drafts
+    from screens.drafts import DraftsScreen
+
+    survey = create_survey(admin(), "秋季", QUESTIONS)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_surveys(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "7-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("5", "enter", "4")  # 张伟's and 赵薇's Q1
+        await settle(pilot)
+    [draft] = drafts(school.path, admin().id)
+    assert (draft.form, draft.key) == ("survey_grid", str(survey.id))
+    assert SurveyAnswer.select().count() == 0
+
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        assert isinstance(app.screen, DraftsScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SurveyGridScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    answers = {a.student_id: a.answers for a in SurveyAnswer.select()}
+    assert answers == {Student.get(Student.name == "张伟").id: "[5, null, null]",
+                       Student.get(Student.name == "赵薇").id: "[4, null, null]"}
+    assert drafts(school.path, admin().id) == []

@@ -1,6 +1,7 @@
 """Satisfaction surveys of families (家长满意度)."""
 
 ENTRIES: dict[str, tuple[str, str]] = {
+    "drafts.survey_grid": ("Survey answers: {title} · {when}", "问卷结果：{title} · {when}"),
     # -- the figure -------------------------------------------------------------------
     "survey.definition": ("Satisfaction = answers rated 4 or 5 ÷ answers given (blanks not counted).",
                           "满意率 = 评为 4（满意）或 5（非常满意）的答案数 ÷ 作答数（空白不计）。"),
