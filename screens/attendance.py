@@ -115,11 +115,7 @@ class AttendanceScreen(BangfuScreen[bool]):
                       loaded.stored)
         draft, self.draft = self.draft, None
         if draft is not None and draft.values.get("class_id") == classes[index].class_id:
-            known = {r.key for r in rows}  # the cells typed before bangfu was closed
-            grid.values.update({(sid, col): value for sid, col, value
-                                in draft.values.get("typed", ())
-                                if sid in known and isinstance(value, str)})
-            grid.refresh()
+            grid.restore(draft.values.get("typed", ()))  # typed before bangfu closed
         self.query_one("#attend-header", PlainStatic).update(
             grid.header([t("grid.col.number"), t("grid.col.name"), ""]))
         klass = classes[index]
@@ -144,9 +140,7 @@ class AttendanceScreen(BangfuScreen[bool]):
             return
         from db.store.local import save_draft
 
-        grid = self.grid
-        typed = [[sid, col, value] for (sid, col), value in grid.values.items()
-                 if value != grid.loaded.get((sid, col), "")]
+        typed = self.grid.typed()
         klass = self.invited[self.at]
         try:
             save_draft(self.app.db_path, self.app.staff.id, "attendance", str(self.event.id),

@@ -13,21 +13,11 @@ from textual.widgets import Header
 from db import clock
 from db.store.connected import connected
 from db.text import one_line
-from tui.i18n import label, t
+from tui.i18n import feedback_status, label, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
 WIDTHS = [4, 9, 5, 10, 9, 6, 29]  # No., status, received, kind, student, owner, text
-
-
-def status_text(row, today) -> str:
-    if row.resolved:
-        return t("feedback.status.resolved")
-    if row.answered_on is not None:
-        return t("feedback.status.answered")
-    if row.due_on is not None and row.due_on < today:
-        return t("feedback.status.late", n=(today - row.due_on).days)
-    return t("feedback.status.open")
 
 
 class FeedbackScreen(BangfuScreen[bool]):
@@ -84,7 +74,7 @@ class FeedbackScreen(BangfuScreen[bool]):
             [t(f"feedback.col.{k}") for k in ("id", "status", "received", "kind", "student",
                                                "owner", "text")],
             table.size.width or self.app.size.width))
-        table.set_rows([[f"#{r.id}", status_text(r, today), f"{r.received_on:%m-%d}",
+        table.set_rows([[f"#{r.id}", feedback_status(r, today), f"{r.received_on:%m-%d}",
                          label("feedback", r.kind),
                          one_line(r.name) if r.student_id else t("feedback.anonymous"),
                          one_line(r.owner) or "—", one_line(r.text)] for r in rows],

@@ -206,11 +206,7 @@ class ScoreGridScreen(BangfuScreen[bool]):
         grid = self.grid
         grid.set_grid(rows, grid_columns, stored)
         if self.draft is not None:  # the cells typed before bangfu was closed
-            known = {r.key for r in rows}
-            grid.values.update({(sid, col): str(value) for sid, col, value
-                                in self.draft.values.get("typed", ())
-                                if sid in known and isinstance(value, str)})
-            grid.refresh()
+            grid.restore(self.draft.values.get("typed", ()))
             self.draft = None
         self.query_one("#grid-header", PlainStatic).update(
             grid.header([t("grid.col.number"), t("grid.col.name"), ""]))
@@ -241,11 +237,7 @@ class ScoreGridScreen(BangfuScreen[bool]):
             return
         from db.store.local import save_draft
 
-        grid = self.grid
-        typed = [[sid, col, value] for (sid, col), value in grid.values.items()
-                 if value != grid.loaded.get((sid, col), "")]
-        typed += [[sid, col, ""] for (sid, col), value in grid.loaded.items()
-                  if value and (sid, col) not in grid.values]
+        typed = self.grid.typed()
         # the header the grid was loaded for (it may have been edited since)
         values = dict(zip(self.HEADER, self.loaded_key))
         title = " · ".join(v for v in (values["class"], values["exam"], values["date"]) if v)

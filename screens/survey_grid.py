@@ -129,11 +129,7 @@ class SurveyGridScreen(BangfuScreen[bool]):
         grid.set_grid(rows, columns, cells)
         draft, self.draft = self.draft, None
         if draft is not None and draft.values.get("class_id") == found.class_id:
-            known = {r.key for r in rows}  # the cells typed before bangfu was closed
-            grid.values.update({(sid, col): value for sid, col, value
-                                in draft.values.get("typed", ())
-                                if sid in known and isinstance(value, str)})
-            grid.refresh()
+            grid.restore(draft.values.get("typed", ()))  # typed before bangfu closed
         width = max(20, (self.app.size.width or 80) - 2)
         self.query_one("#survey-questions-list", PlainStatic).update("\n".join(
             fit(f"Q{i + 1} {one_line(q)}", width) for i, q in enumerate(questions)))
@@ -164,9 +160,7 @@ class SurveyGridScreen(BangfuScreen[bool]):
             return
         from db.store.local import save_draft
 
-        grid = self.grid
-        typed = [[sid, col, value] for (sid, col), value in grid.values.items()
-                 if value != grid.loaded.get((sid, col), "")]
+        typed = self.grid.typed()
         class_id, class_text, _ = self.loaded
         try:
             save_draft(self.app.db_path, self.app.staff.id, "survey_grid", str(self.survey_id),

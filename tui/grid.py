@@ -89,6 +89,19 @@ class EditGrid(CursorList):
         return any(v != self.loaded.get(k, "") for k, v in self.values.items()) or any(
             k not in self.values for k, v in self.loaded.items() if v)
 
+    def typed(self) -> list[list]:
+        """The cells typed since the grid was loaded, ``[[row key, column, value], …]``
+        ("" for one cleared): what a grid's local draft keeps."""
+        out = [[k, c, v] for (k, c), v in self.values.items() if v != self.loaded.get((k, c), "")]
+        out += [[k, c, ""] for (k, c), v in self.loaded.items() if v and (k, c) not in self.values]
+        return out
+
+    def restore(self, typed) -> None:
+        """Put a draft's typed cells back (those of the rows the grid shows)."""
+        known = {r.key for r in self.rows}
+        self.values.update({(k, c): v for k, c, v in typed if k in known and isinstance(v, str)})
+        self.refresh()
+
     def mark_saved(self) -> None:
         self.loaded = {k: v for k, v in self.values.items() if v}
         self.errors = {}

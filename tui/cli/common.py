@@ -143,3 +143,17 @@ def _lock_held(exc) -> bool:
     from db.store.server import outage_kind
 
     return outage_kind(exc) == "busy"
+
+
+def start_and_end(args) -> tuple:
+    """``--start`` and ``--end`` as dates (YYYY-MM-DD), else a usage error (exit 2)."""
+    import datetime as dt
+
+    dates = []
+    for field in ("start", "end"):
+        try:
+            dates.append(dt.date.fromisoformat(getattr(args, field)))
+        except ValueError:
+            raise CliError(t("cli.invalid", field=f"--{field}",
+                             message=t("cli.term.date")), 2) from None
+    return dates[0], dates[1]

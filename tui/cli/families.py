@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.cli.common import CliError, open_school, safe, signed_in
+from tui.cli.common import CliError, open_school, safe, signed_in, start_and_end
 from tui.i18n import label, t
 
 
@@ -31,19 +31,11 @@ def _print(holidays) -> None:
 
 def cmd_holidays(args, settings) -> int:
     """List the holidays, add one (NAME --start --end [--kind]) or remove one (ID)."""
-    import datetime as dt
-
     from db.access import NotAllowed
     from db.holidays import HolidayError, add_holiday, list_holidays, remove_holiday
 
-    dates = {}
     if args.action == "add":
-        for field in ("start", "end"):
-            try:
-                dates[field] = dt.date.fromisoformat(getattr(args, field))
-            except ValueError:
-                raise CliError(t("cli.invalid", field=f"--{field}",
-                                 message=t("cli.term.date")), 2) from None
+        start, end = start_and_end(args)
     elif args.action == "remove" and not args.name.strip().isdigit():
         raise CliError(t("cli.holidays.which"), 2)
     open_school(settings)
@@ -54,7 +46,7 @@ def cmd_holidays(args, settings) -> int:
     actor = signed_in(settings, args, "manage")
     try:
         if args.action == "add":
-            row = add_holiday(actor, args.name, dates["start"], dates["end"], args.kind)
+            row = add_holiday(actor, args.name, start, end, args.kind)
             print(t("cli.holidays.added", name=safe(row.name), start=row.start_date,
                     end=row.end_date))
         else:

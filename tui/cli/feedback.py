@@ -7,7 +7,7 @@ exits 4, bad input 2."""
 from __future__ import annotations
 
 from tui.cli.common import CliError, find_student, make_console, open_school, safe, signed_in
-from tui.i18n import t
+from tui.i18n import feedback_status, t
 
 ACTIONS = ("list", "add", "answer")
 
@@ -95,16 +95,6 @@ def cmd_feedback(args, settings) -> int:
         raise CliError(t("feedback.conflict"), 1) from None
 
 
-def status_of(row, today) -> str:
-    if row.resolved:
-        return t("feedback.status.resolved")
-    if row.answered_on is not None:
-        return t("feedback.status.answered")
-    if row.due_on is not None and row.due_on < today:
-        return t("feedback.status.late", n=(today - row.due_on).days)
-    return t("feedback.status.open")
-
-
 def _list(rows, reader) -> int:
     from rich.table import Table
     from rich.text import Text
@@ -125,7 +115,7 @@ def _list(rows, reader) -> int:
         table.add_row(*(Text(v) for v in (
             f"#{r.id}", f"{r.received_on:%Y-%m-%d}", label("feedback", r.kind),
             label("feedback_channel", r.channel), student, safe(r.owner) or "—",
-            f"{r.due_on:%Y-%m-%d}" if r.due_on else "—", status_of(r, today), safe(r.text))))
+            f"{r.due_on:%Y-%m-%d}" if r.due_on else "—", feedback_status(r, today), safe(r.text))))
     console.print(table)
     return 0
 

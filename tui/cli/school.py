@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.cli.common import CliError, make_console, open_school, safe, signed_in
+from tui.cli.common import CliError, make_console, open_school, safe, signed_in, start_and_end
 from tui.i18n import t
 
 
 def cmd_term(args, settings) -> int:
     """School terms: list them, or add the next one (then F4 re-reviews the cases)."""
-    import datetime as dt
-
     from db import clock
     from db.terms import TermError, add_term, list_terms
 
@@ -23,16 +21,10 @@ def cmd_term(args, settings) -> int:
         for term in list_terms():
             print(f"{term.start_date} – {term.end_date}  {safe(term.name)}")
         return 0
-    dates = {}
-    for field in ("start", "end"):
-        try:
-            dates[field] = dt.date.fromisoformat(getattr(args, field))
-        except ValueError:
-            raise CliError(t("cli.invalid", field=f"--{field}",
-                             message=t("cli.term.date")), 2) from None
+    start, end = start_and_end(args)
     actor = signed_in(settings, args, "manage")
     try:
-        term = add_term(actor, args.name, dates["start"], dates["end"])
+        term = add_term(actor, args.name, start, end)
     except TermError as exc:
         raise CliError(t(f"cli.term.{exc.code}"), 2) from None
     print(t("cli.term_added", name=safe(term.name), start=term.start_date, end=term.end_date,

@@ -251,6 +251,17 @@ def rule_often(rule) -> str:
     return f"{often} · {t(f'rules.during.{during}')}" if during else often
 
 
+def feedback_status(row, today) -> str:
+    """A family's feedback item: resolved, answered, "3 d late" or open."""
+    if row.resolved:
+        return t("feedback.status.resolved")
+    if row.answered_on is not None:
+        return t("feedback.status.answered")
+    if row.due_on is not None and row.due_on < today:
+        return t("feedback.status.late", n=(today - row.due_on).days)
+    return t("feedback.status.open")
+
+
 def due_when(item, today) -> str:
     """"12 d late", "today", "in 3 d" (in the interface language)."""
     days = (today - item.due).days
