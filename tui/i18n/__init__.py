@@ -239,16 +239,15 @@ def rule_counts(rule) -> str:
 def rule_often(rule) -> str:
     """"every 7 days", "once a term", "twice a term", "once a holiday"; and when
     it asks, unless all year: "every 7 days · term-time"."""
-    times = getattr(rule, "times", 1)
-    during = getattr(rule, "during", "")
     if rule.per_term:
-        span = "holiday" if during == "holiday" else "term"
-        often = t(f"rules.per_{span}") if times == 1 else t(f"rules.times_{span}", n=times)
-        if during == "holiday":
+        span = "holiday" if rule.during == "holiday" else "term"
+        often = (t(f"rules.per_{span}") if rule.times == 1
+                 else t(f"rules.times_{span}", n=rule.times))
+        if rule.during == "holiday":
             return often
     else:
         often = t("rules.every", n=rule.every_days)
-    return f"{often} · {t(f'rules.during.{during}')}" if during else often
+    return f"{often} · {t(f'rules.during.{rule.during}')}" if rule.during else often
 
 
 def feedback_status(row, today) -> str:
