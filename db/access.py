@@ -48,6 +48,11 @@ ABILITIES = {
     "families": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
     # a note for the family (db.parent_note): never volunteers, who see no family data
     "parent_note": ("admin", "coordinator", "counsellor", "class_teacher", "teacher"),
+    # the programme's oversight (schema v15): supervision figures and scores,
+    # adjustments, notices and correction items, flagged entries (db.supervision)
+    "supervise": MANAGERS,
+    # confirm (or decline) a case proposed as transformed (db.transformation)
+    "confirm_transformation": MANAGERS,
 }
 
 

@@ -358,9 +358,13 @@ class SchoolKey(BaseModel):
 # the families' tables (v14) are in their own module, which builds on this one
 from db.models_families import (EventAttendance, FamilyEvent, Feedback,  # noqa: E402
                                 Holiday, Recognition, Survey, SurveyAnswer)
+# the oversight's tables (v15): referrals, transformations, supervision
+from db.models_oversight import (Correction, Organisation, OutsideHelper,  # noqa: E402
+                                 Referral, SupervisionNote, Transformation)
 
 
 ALL_MODELS = [Meta, Term, Staff, SchoolClass, Student, Guardian, Case, CaseEvent,
               Assignment, Goal, StageReview, PeerPair, Contact, Score, Checkin,
               AuditLog, StaffKey, SchoolKey, Holiday, FamilyEvent, EventAttendance,
-              Feedback, Survey, SurveyAnswer, Recognition]
+              Feedback, Survey, SurveyAnswer, Recognition, Organisation, Referral,
+              OutsideHelper, Transformation, SupervisionNote, Correction]

@@ -32,7 +32,8 @@ RELATION_KEYS = {"f": "father", "m": "mother", "g": "grandfather", "n": "grandmo
                  "u": "guardian", "o": "other"}
 
 # what happened to a case besides its entries (case_event, schema version 8)
-CASE_EVENTS = ("open", "close", "reopen", "transfer_class", "transfer_school")
+CASE_EVENTS = ("open", "close", "reopen", "transfer_class", "transfer_school",
+               "transformed")  # v15: a coordinator confirmed the case transformed (转化)
 
 ASSIGNMENT_ROLES = ("lead", "tutor", "counsellor", "volunteer")
 
@@ -93,3 +94,10 @@ FEEDBACK_CHANNELS = ("box", "phone", "wechat", "meeting", "survey", "visit", "ot
 RECOGNISED = ("family", "student", "staff")
 # when a rule asks for entries (db.workflow.Rule.during)
 RULE_SEASONS = ("", "school", "holiday")
+
+# the programme's oversight (schema version 15)
+ORGANISATION_KINDS = ("counselling_centre", "hospital", "civil_affairs", "womens_federation",
+                      "police", "volunteer_group", "village", "other")
+REFERRAL_STATUSES = ("sent", "accepted", "seen", "closed")
+CONSENTS = ("given", "refused", "pending")  # the guardian's consent to a referral
+TRANSFORMATION_STATUSES = ("proposed", "confirmed", "declined")

@@ -227,6 +227,10 @@ def test_every_vocab_group_used_in_the_source_exists():
     ("feedback_channel", vocab.FEEDBACK_CHANNELS),
     ("recognised", vocab.RECOGNISED),
     ("season", vocab.RULE_SEASONS),
+    ("organisation", vocab.ORGANISATION_KINDS),
+    ("referral", vocab.REFERRAL_STATUSES),
+    ("consent", vocab.CONSENTS),
+    ("transformation", vocab.TRANSFORMATION_STATUSES),
 ])
 def test_every_vocab_code_is_labelled(group, codes):
     assert set(codes) <= set(VOCAB[group]), set(codes) - set(VOCAB[group])
@@ -244,7 +248,8 @@ def test_every_tuple_in_db_vocab_is_covered():
                "FAMILY_FLAGS", "RELATIONS", "ASSIGNMENT_ROLES", "GOAL_HORIZONS",
                "GOAL_STATUSES", "CONTACT_KINDS", "CHANNELS", "STAFF_ROLES", "CASE_EVENTS", "ROSTER_FIELDS",
                "HOLIDAY_KINDS", "EVENT_KINDS", "FEEDBACK_KINDS", "FEEDBACK_CHANNELS",
-               "RECOGNISED", "RULE_SEASONS"}
+               "RECOGNISED", "RULE_SEASONS", "ORGANISATION_KINDS", "REFERRAL_STATUSES",
+               "CONSENTS", "TRANSFORMATION_STATUSES"}
     tuples = {name for name, value in vars(vocab).items()
               if name.isupper() and isinstance(value, tuple)}
     assert tuples <= covered, f"new vocabulary without a label test: {tuples - covered}"

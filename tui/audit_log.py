@@ -43,7 +43,12 @@ TABLE_KEYS = {"student": "audit.table.student", "guardian": "audit.table.guardia
               "event_attendance": "audit.table.event_attendance",
               "feedback": "audit.table.feedback", "survey": "audit.table.survey",
               "survey_answer": "audit.table.survey_answer",
-              "recognition": "audit.table.recognition"}
+              "recognition": "audit.table.recognition",
+              "organisation": "audit.table.organisation", "referral": "audit.table.referral",
+              "outside_helper": "audit.table.outside_helper",
+              "transformation": "audit.table.transformation",
+              "supervision_note": "audit.table.supervision_note",
+              "correction": "audit.table.correction"}
 FIELD_LABELS = {"staff": "audit.person", "student": "audit.student",
                 "since": "audit.since", "until": "audit.until"}
 

@@ -32,7 +32,8 @@ JOURNALED_TABLES = ("staff", "term", "school_class", "student", "guardian", "cas
                     "assignment", "goal", "contact", "stage_review", "peer_pair",
                     "score", "checkin", "staff_key", "school_key", "holiday",
                     "family_event", "event_attendance", "feedback", "survey",
-                    "survey_answer", "recognition")
+                    "survey_answer", "recognition", "organisation", "referral",
+                    "outside_helper", "transformation", "supervision_note", "correction")
 # the school's settings (its rules, db/rules.py): rows by key, the newest value wins
 SETTINGS_TABLE = "bangfu_meta"
 LEGACY_SCHEMA = 8  # the schema of lines written before they recorded it

@@ -28,6 +28,7 @@ ROW_PRESERVING_MIGRATIONS = frozenset({
     "0001_initial", "0002_follow_up_done", "0003_due_indexes", "0004_meeting_id",
     "0005_reviews_peers", "0006_assessments", "0007_accounts_access", "0008_roster_intake",
     "0009_entry_versions", "0010_lockouts", "0012_sealed_text", "0014_families",
+    "0015_oversight",
     # the audit log's chain: new columns, filled for the rows already there
     # (journal lines match an audit row by identity, staff and changes: those
     # stay as they were), and new rows that seal them
@@ -212,7 +213,9 @@ def scan(db_path: str | os.PathLike, only: set | None = None) -> Expected:
 
 
 _UUID_TABLES = ("contact", "stage_review", "score", "checkin", "holiday", "family_event",
-                "event_attendance", "feedback", "survey", "survey_answer", "recognition")
+                "event_attendance", "feedback", "survey", "survey_answer", "recognition",
+                "organisation", "referral", "outside_helper", "transformation",
+                "supervision_note", "correction")
 
 
 def _at(text: str):

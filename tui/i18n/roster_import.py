@@ -62,6 +62,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "case.event.reopen": ("case reopened", "重新立案"),
     "case.event.transfer_class": ("moved class", "转班"),
     "case.event.transfer_school": ("moved to another school", "转学"),
+    "case.event.transformed": ("transformed (confirmed)", "已转化（已确认）"),
     "case_status.title": ("Case of {name}: close, reopen or transfer", "{name} 的档案：结案、重新立案或转出"),
     "case_status.open_title": ("Open a case for {name}", "为 {name} 立案"),
     "case_status.action": ("What", "操作"),

@@ -115,4 +115,22 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
                    "staff": ("staff", "教职工")},
     "season": {"": ("all year", "全年"), "school": ("school days", "在校期间"),
                "holiday": ("holidays", "假期")},
+    # the programme's oversight (schema version 15)
+    "organisation": {
+        "counselling_centre": ("counselling centre", "心理咨询机构"),
+        "hospital": ("hospital", "医院"),
+        "civil_affairs": ("civil affairs (subsistence, emergency aid)", "民政（低保、临时救助）"),
+        "womens_federation": ("women's federation", "妇联"),
+        "police": ("police", "派出所"),
+        "volunteer_group": ("volunteer group", "志愿者组织"),
+        "village": ("village or community committee", "村（居）委会"),
+        "other": ("other", "其他"),
+    },
+    "referral": {"sent": ("sent", "已转介"), "accepted": ("accepted", "已接收"),
+                 "seen": ("seen", "已接诊/已介入"), "closed": ("closed", "已结束")},
+    "consent": {"given": ("given", "已同意"), "refused": ("refused", "不同意"),
+                "pending": ("not yet asked", "待征求")},
+    "transformation": {"proposed": ("awaiting confirmation", "待确认"),
+                       "confirmed": ("confirmed", "已确认"),
+                       "declined": ("not confirmed", "未通过")},
 }
