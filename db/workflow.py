@@ -139,6 +139,9 @@ class DueItem:
     channel: str = "phone"
     restricted: str = ""  # a restricted entry's follow-up: its text is not here
     feedback_id: int | None = None  # what="feedback": a family's item to answer (db.feedback)
+    referral_id: int | None = None  # what="referral": its follow-up is due (db.referrals)
+    correction_id: int | None = None  # what="correction": a correction item (db.corrections)
+    transformation_id: int | None = None  # what="transformation": to confirm (db.transformation)
 
     def overdue_days(self, today: dt.date) -> int:
         return (today - self.due).days
@@ -333,12 +336,12 @@ def due_items(cases: list[OpenCase], today: dt.date, days: int = DUE_DAYS,
 
 
 def my_due(staff_id: int, today: dt.date | None = None, days: int = DUE_DAYS) -> list[DueItem]:
-    """My caseload: what the staff member's open cases need, and the families'
-    feedback items they are to answer (``db.feedback``), most urgent first."""
-    from db.feedback import with_feedback
+    """My caseload: what the staff member's open cases need, and the items that
+    are theirs beyond them (``db.caseload``), most urgent first."""
+    from db.caseload import with_extras
 
     today = today or clock.today()
-    return with_feedback(due_items(my_cases(staff_id), today, days), staff_id, today, days)
+    return with_extras(due_items(my_cases(staff_id), today, days), staff_id, today, days)
 
 
 class FollowUpGone(Exception):

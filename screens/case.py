@@ -51,6 +51,8 @@ class CaseScreen(BangfuScreen):
         Binding("y", "copy", "key.copy", id="copy", show=False),
         # a note for the family (家长版小结), reviewed, then copied or written out
         Binding("h", "parent_note", "key.parent_note", id="parent_note", show=False),
+        # referrals (转介): read like restricted entries (screens/referrals.py)
+        Binding("f", "referrals", "key.referrals", id="referrals", show=False),
     ]
 
     def __init__(self, student_id: int | None = None, view: CaseView | None = None):
@@ -240,6 +242,13 @@ class CaseScreen(BangfuScreen):
         from screens.parent_note import ParentNoteScreen
 
         self.app.push_screen(ParentNoteScreen(self.view.case_id, self.view.name))
+
+    def action_referrals(self) -> None:
+        if self.view is None or self.view.case_id is None:
+            return
+        from screens.referrals import ReferralsScreen
+
+        self.app.push_screen(ReferralsScreen(self.view.case_id, self.view.name))
 
     def action_copy(self) -> None:
         """Copy what is in front of the person, as shown to them: on the

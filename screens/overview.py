@@ -43,6 +43,7 @@ class OverviewScreen(GoTo, BangfuScreen):
         Binding("g", "grouping", "key.grouping", id="grouping"),
         Binding("u", "rules", "key.rules", id="rules"),
         Binding("r", "report", "key.report", id="report"),
+        Binding("s", "oversight", "key.oversight", id="oversight"),
         Binding("escape", "back", "key.back", id="back"),
         *go_bindings(),  # F2, F3–F12 as on the roster
     ]
@@ -182,6 +183,12 @@ class OverviewScreen(GoTo, BangfuScreen):
         from screens.report import ReportScreen
 
         self.app.push_screen(ReportScreen())
+
+    def action_oversight(self) -> None:
+        """Supervision, the month's notice, referrals, transformations (督导与转介)."""
+        from screens.oversight import OversightScreen
+
+        self.app.push_screen(OversightScreen())
 
     def action_rules(self) -> None:
         """The school's rules; a change recounts the overview."""

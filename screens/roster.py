@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,15 @@ from db.text import one_line
 from tui.i18n import label, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import CaseloadList, InfoLine, KeyFooter, PlainStatic, RosterList
+
+# caseload items that are not a case's entries, and the screen that opens each
+# (module, class, the item's field passed to it); the screen dismisses truthy when saved
+ITEM_SCREENS = {"feedback": ("screens.feedback_form", "FeedbackFormScreen", "feedback_id"),
+                "referral": ("screens.referral_form", "ReferralFormScreen", "referral_id"),
+                "correction": ("screens.correction_form", "CorrectionFormScreen",
+                               "correction_id"),
+                "transformation": ("screens.transformation", "TransformationScreen",
+                                   "transformation_id")}
 
 
 def status_name(code: str) -> str:
@@ -157,7 +168,7 @@ class RosterScreen(BangfuScreen):
         from db import clock
         from db.team import recently_assigned
         from db.terms import to_review
-        from db.feedback import with_feedback
+        from db.caseload import with_extras
         from db.workflow import due_items, load_rules, my_cases
 
         staff = self.app.staff
@@ -166,8 +177,8 @@ class RosterScreen(BangfuScreen):
         with connected():
             cases = my_cases(staff.id)
             rules = load_rules()
-            items = with_feedback(due_items(cases, clock.today(), rules=rules), staff.id,
-                                  clock.today())
+            items = with_extras(due_items(cases, clock.today(), rules=rules), staff.id,
+                                clock.today())
             _, review = to_review(staff.id)
             new = recently_assigned(staff.id)
         self.app.call_from_thread(self.caseload.set_items, items, self.app.today, len(cases),
@@ -178,8 +189,8 @@ class RosterScreen(BangfuScreen):
         item = self.caseload.current
         if item is None:
             return
-        if item.what == "feedback":  # a family's feedback to answer, not an entry
-            self.open_feedback(item)
+        if item.what in ITEM_SCREENS:  # a feedback, referral, correction …: not an entry
+            self.open_item(item)
             return
         if item.what == "review":  # not an entry: the stage review form
             from screens.stage_review import StageReviewScreen
@@ -192,11 +203,11 @@ class RosterScreen(BangfuScreen):
         self.app.push_screen(ContactScreen(student_id=item.student_id, kind=item.kind,
                                            channel=item.channel))
 
-    def open_feedback(self, item) -> None:
-        from screens.feedback_form import FeedbackFormScreen
-
-        self.app.push_screen(FeedbackFormScreen(item.feedback_id),
-                             lambda saved: saved and self.load_caseload())
+    def open_item(self, item) -> None:
+        """Open a caseload item that is not a case's entry on its own screen."""
+        module, name, field = ITEM_SCREENS[item.what]
+        screen = getattr(import_module(module), name)(getattr(item, field))
+        self.app.push_screen(screen, lambda saved: saved and self.load_caseload())
 
     def action_follow_up_done(self) -> None:
         item = self.caseload.current
@@ -330,8 +341,6 @@ class RosterScreen(BangfuScreen):
 
     def _push(self, ability: str, module: str, name: str, *args) -> None:
         """Open the screen ``module.name(*args)`` if the signed-in role may (``db.access``)."""
-        from importlib import import_module
-
         if self.app.allowed(ability):
             self.app.push_screen(getattr(import_module(module), name)(*args))
 
@@ -418,8 +427,8 @@ class RosterScreen(BangfuScreen):
     def action_open(self) -> None:
         if self.focused is self.caseload:
             item = self.caseload.current
-            if item is not None and item.what == "feedback":
-                self.open_feedback(item)
+            if item is not None and item.what in ITEM_SCREENS:
+                self.open_item(item)
             elif item is not None:
                 self.app.open_case(self, item.student_id)
             return

@@ -141,9 +141,9 @@ def cmd_due(args, settings) -> int:
     today = clock.today()
     cases = my_cases(actor.id)
     rules = load_rules()
-    from db.feedback import with_feedback
+    from db.caseload import with_extras
 
-    items = with_feedback(due_items(cases, today, args.days, rules), actor.id, today, args.days)
+    items = with_extras(due_items(cases, today, args.days, rules), actor.id, today, args.days)
     console = make_console()
     if not items:
         console.print(Text(t("cli.due_none", name=safe(actor.name), days=args.days)))
