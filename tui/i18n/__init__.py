@@ -274,12 +274,14 @@ def due_when(item, today) -> str:
 
 
 def due_detail(item) -> str:
-    """A follow-up's, goal's or family feedback's text, else when the rule was last met."""
+    """A follow-up's, goal's, family feedback's, referral's, correction item's or
+    transformation's text (what its ``db`` function put there to be shown), else
+    when the rule was last met."""
     from db.text import one_line
 
     if item.what == "follow_up" and getattr(item, "restricted", ""):
         return restricted_entry(item.restricted)
-    if item.what in ("follow_up", "goal", "feedback"):
+    if item.what in ("follow_up", "goal", "feedback", "referral", "correction", "transformation"):
         return one_line(item.text)
     if item.last is None:
         return t("caseload.never")
