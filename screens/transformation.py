@@ -154,8 +154,8 @@ class TransformationScreen(BangfuScreen[bool]):
         self._status(message, error=True)
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "save":
-            return self.proposing or self.deciding
+        if action == "save":  # proposing, or declining once n was pressed
+            return self.proposing or (self.deciding and self.declining)
         if action in ("confirm", "decline"):
             return self.deciding
         return True
@@ -167,11 +167,10 @@ class TransformationScreen(BangfuScreen[bool]):
         text = self.query_one("#tf-input", Input).value
         if self.proposing:
             self._write("propose", text)
-        elif self.deciding:
-            if not self.declining:
-                self.action_decline()
-                return
+        elif self.deciding and self.declining:
             self._write("decline", text)
+        elif self.deciding:  # Enter in the note before n: confirm is y, say so
+            self._status(t("transformation.decide_hint"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -188,6 +187,7 @@ class TransformationScreen(BangfuScreen[bool]):
         self.query_one("#tf-label", PlainStatic).update(t("transformation.decline_note"))
         self.query_one("#tf-input", Input).focus()
         self._status(t("transformation.decline_hint"))
+        self.refresh_bindings()
 
     def _write(self, what: str, text: str) -> None:
         self.saving = True
@@ -240,5 +240,6 @@ class TransformationScreen(BangfuScreen[bool]):
             self.query_one("#tf-label", PlainStatic).update(t("transformation.note"))
             self.query_one("#tf-body").focus()
             self._status(t("transformation.decide_hint"))
+            self.refresh_bindings()
             return
         self.dismiss(False)

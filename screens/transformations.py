@@ -16,7 +16,7 @@ from tui.i18n import label, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
-WIDTHS = [4, 12, 8, 8, 5, 8, 29]  # No., status, student, class, date, by, reason
+WIDTHS = [4, 14, 8, 11, 5, 8, 22]  # No., status, student, class, date, by, reason
 
 
 class TransformationsScreen(BangfuScreen[bool]):
