@@ -53,7 +53,8 @@ def _reason(text: str, required: bool = True) -> str:
     return reason
 
 
-def _event(actor, case_id: int, kind: str, reason: str, detail: str = "") -> None:
+def add_event(actor, case_id: int, kind: str, reason: str, detail: str = "") -> None:
+    """One ``case_event`` row (in the caller's transaction), audited."""
     row = CaseEvent.create(case=case_id, kind=kind, happened_on=clock.today(), reason=reason,
                            detail=detail, staff=actor.id if actor else None,
                            created_at=clock.now())
@@ -104,7 +105,7 @@ def open_case_for(actor, student_id: int, data: OpenCaseInput) -> int:
                                   assigned_on=clock.today())
             audit.record(actor, "assignment", a.id, "insert",
                          {"case": case.id, "staff": data.lead_id, "role": "lead"})
-        _event(actor, case.id, "open", reason)
+        add_event(actor, case.id, "open", reason)
     return case.id
 
 
@@ -148,7 +149,7 @@ def close_case(actor, case_id: int, reason: str) -> None:
     with journal.transaction():
         case, reason = _changing(actor, case_id, reason)
         _set_status(actor, case, "closed", clock.today())
-        _event(actor, case_id, "close", reason)
+        add_event(actor, case_id, "close", reason)
 
 
 def reopen_case(actor, case_id: int, reason: str) -> None:
@@ -157,7 +158,7 @@ def reopen_case(actor, case_id: int, reason: str) -> None:
         if open_case_of(case.student_id) is not None:
             raise CaseStatusError("other_open")
         _set_status(actor, case, "active", None)
-        _event(actor, case_id, "reopen", reason)
+        add_event(actor, case_id, "reopen", reason)
 
 
 def transfer_case(actor, case_id: int, reason: str, *, to_class: str = "",
@@ -175,7 +176,7 @@ def transfer_case(actor, case_id: int, reason: str, *, to_class: str = "",
             if len(school) > 100:
                 raise CaseStatusError("reason_long", "to")
             _set_status(actor, case, "closed", clock.today())
-            _event(actor, case_id, "transfer_school", reason, school)
+            add_event(actor, case_id, "transfer_school", reason, school)
             return
         try:
             plan = find_or_plan_class(to_class)
@@ -191,7 +192,7 @@ def transfer_case(actor, case_id: int, reason: str, *, to_class: str = "",
         audit.record(actor, "student", student.id, "update",
                      {"school_class": [student.school_class_id, class_id],
                       "version": [student.version, student.version + 1]})
-        _event(actor, case_id, "transfer_class", reason,
+        add_event(actor, case_id, "transfer_class", reason,
                f"{old.code if old else '-'} → {plan.code}")
 
 

@@ -305,7 +305,9 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
 
     Returns the new version.  Raises ``VersionConflict`` (nothing written)
     when the stored version moved on, ``CaseValidationError`` for bad values,
-    ``access.NotAllowed`` for a volunteer.  Fields ``actor`` may not read (a
+    ``access.NotAllowed`` for a volunteer.  A case set "transformed" is refused
+    (``CaseValidationError``, status ``err.transformation.needs_confirmation``):
+    only a coordinator's confirmation does that (``db.transformation``).  Fields ``actor`` may not read (a
     restricted field, a volunteer's hidden ones) are never written by them,
     whatever ``values`` holds; ``restricted_fields`` (the marking) is changed
     only by those who may read restricted fields.
@@ -327,6 +329,13 @@ def update_case(actor: Staff, case_id: int, expected_version: int, values: dict)
         if may_read and marking is not None:  # a field its reader cannot open stays sealed
             new["restricted_fields"] = join_codes(list(marking) + sorted(shut),
                                                   CASE_TEXT_FIELDS)
+        if "status" in new:  # transformed only by a confirmed proposal (db.transformation)
+            from db.transformation import TransformationError, refuse_direct
+
+            try:
+                refuse_direct(case.status, new["status"])
+            except TransformationError as exc:
+                raise CaseValidationError({"status": f"err.transformation.{exc.code}"}) from None
         if case.version != expected_version:
             editor = Staff.get_or_none(Staff.id == case.updated_by_id)
             theirs = dict(opened)

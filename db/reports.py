@@ -30,6 +30,8 @@ The sections (in ``SECTIONS`` order)
     6. ``families``: the work with families as a group (``db.report_families``):
        family events and the supported families that came, families' feedback;
        in the term summary also the satisfaction surveys and the recognitions.
+    7. ``transformed`` (term summary only): the cases confirmed transformed in
+       ``[start, as_of]`` with their evidence (``db.report_transformed``).
 
 "Open on ``as_of``": opened on or before it (or with no date) and either open
 now or closed (``closed_on``) after it.  Entries, follow-ups and stage reviews
@@ -63,6 +65,7 @@ from db.dates import as_date
 from db.models import Term, database
 from db.progress import TermFigures, term_figures
 from db.report_families import FamiliesSection, families_section
+from db.report_transformed import TransformedSection, transformed_section
 from db.report_periods import (ReportError, find_term, parse_week,  # noqa: F401 (re-exported)
                                term_names, week_label)
 from db.visible import only_students, student_query, student_sql
@@ -72,7 +75,7 @@ from db.workflow import (DueItem, OpenCase, Rule, current_term, due_items, load_
                          load_rules, review_due, term_bounds)
 
 KINDS = ("weekly", "term")
-SECTIONS = ("cases", "entries", "compliance", "overdue", "progress", "families")
+SECTIONS = ("cases", "entries", "compliance", "overdue", "progress", "families", "transformed")
 NO_CLASS = "—"  # the class of a student in no class (as db.progress names it)
 ProgressFn = Callable[[int, int], None]
 
@@ -161,6 +164,7 @@ class Report:
     progress: TermFigures  # db.progress: classes, total (FigureRow), target TARGET_SHARE
     limited: bool = False  # counted over the students the reader may open, not the school
     families: FamiliesSection | None = None  # db.report_families
+    transformed: TransformedSection | None = None  # the term summary's (db.report_transformed)
 
 
 # -- building ------------------------------------------------------------------------------
@@ -213,9 +217,11 @@ def build_report(kind: str, *, reader, week: str = "", term_id: int | None = Non
     families = families_section(kind, reader, scope, term.id if term else None, start, as_of,
                                 today)
     step(6)
+    transformed = transformed_section(start, as_of, scope) if kind == "term" else None
+    step(7)
     return Report(kind, label, term.id if term else None, term.name if term else "", start, end,
                   as_of, clock.now(), cases, entries, compliance, overdue, figures,
-                  limited=not scope.everyone, families=families)
+                  limited=not scope.everyone, families=families, transformed=transformed)
 
 
 class _Steps:

@@ -48,6 +48,9 @@ def add_guardian(actor, student_id: int, *, name: str, relation: str = "",
 def open_case(actor, student_id: int, *, term_id: int | None = None, status: str = "active",
               categories=(), causes=(), risk_level: str = "medium", lead_id: int | None = None,
               **texts) -> Case:
+    from db.transformation import refuse_direct
+
+    refuse_direct("", status)  # transformed only by a confirmed proposal
     with journal.transaction():
         case = Case.create(student=student_id, term=term_id, status=status,
                            categories=join_codes(categories, CATEGORIES),

@@ -2,8 +2,10 @@
 
 At the start of a term every teacher goes over their cases that belong to an
 earlier term once: keep (the case moves into the new term, its status stays),
-close, or mark transformed (已转化, the programme's success).  Each decision is
-one write with the case's version checked, like any case edit.
+close, or propose it as transformed (已转化, the programme's success): the case
+moves into the new term and a coordinator confirms the proposal, with its
+reason and evidence (``db.transformation``).  Each decision is one write with
+the case's version checked, like any case edit.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from db.workflow import current_term
 if TYPE_CHECKING:
     from db.models import Rows
 
-DECISIONS = {"keep": None, "close": "closed", "transformed": "transformed"}
+# "transformed" keeps the case (in the new term) and proposes it (db.transformation.propose)
+DECISIONS = {"keep": None, "close": "closed", "transformed": None}
 
 
 class TermError(Exception):
@@ -93,8 +96,10 @@ def to_review(staff_id: int, today: dt.date | None = None) -> tuple[Term | None,
 
 
 def carry(actor: Staff, case_id: int, expected_version: int, decision: str,
-          term_id: int) -> int:
-    """Apply a re-review decision; returns the case's new version."""
+          term_id: int, reason: str = "") -> int:
+    """Apply a re-review decision; returns the case's new version.  "transformed"
+    needs ``reason``: the case is kept and proposed (``TransformationError``
+    when it cannot be, and then nothing is written)."""
     if decision not in DECISIONS:
         raise ValueError(decision)
     with journal.transaction():
@@ -111,4 +116,8 @@ def carry(actor: Staff, case_id: int, expected_version: int, decision: str,
                      {"term": [case.term_id, term_id], "decision": decision,
                       "status": [case.status, status or case.status],
                       "version": [case.version, case.version + 1]})
+        if decision == "transformed":
+            from db.transformation import propose
+
+            propose(actor, case_id, reason, expected_version=case.version + 1)
     return case.version + 1

@@ -1,4 +1,8 @@
-"""Editing the case file fields, refused when someone else saved in between."""
+"""Editing the case file fields, refused when someone else saved in between.
+
+The status "transformed" (t) is not set here: a case becomes transformed when a
+coordinator confirms a proposal (c on the case, "propose as transformed");
+choosing it says so, and saving it is refused (``db.transformation``)."""
 
 from __future__ import annotations
 
@@ -94,6 +98,11 @@ class CaseEditScreen(BangfuScreen[bool]):
         self.keep_draft()
 
     def on_letter_choice_changed(self, event) -> None:
+        if event.choice.id == "status" and self._ready:
+            if event.choice.value == "transformed" and self.base["status"] != "transformed":
+                self._status(t("err.transformation.needs_confirmation"), error=True)
+            else:
+                self._status("")
         self.keep_draft()
 
     def on_selection_list_selected_changed(self, event) -> None:

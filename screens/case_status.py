@@ -1,5 +1,6 @@
 """Open, close, reopen or transfer a case, with a reason (`c` on a case, ctrl+l
-on the roster).
+on the roster); or propose it as transformed (转化: the transformation screen
+shows the evidence, and a coordinator confirms it).
 
 Opening asks for the categories, causes, risk and a first lead (typed by
 name, pinyin or initials: the matching staff are listed as one types, ↑/↓
@@ -31,7 +32,8 @@ from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 from tui.ticks import TickList
 
 # what may happen to a case that is open / not open
-OPEN_ACTIONS = {"c": "close", "t": "transfer_class", "s": "transfer_school"}
+# "transformed" proposes it (screens/transformation.py): a coordinator confirms
+OPEN_ACTIONS = {"c": "close", "t": "transfer_class", "s": "transfer_school", "p": "transformed"}
 CLOSED_ACTIONS = {"r": "reopen"}
 
 
@@ -237,9 +239,22 @@ class CaseStatusScreen(BangfuScreen[bool]):
                 data.lead_id = self.lead_pick[0]  # picked from the list: that person
                 lead = ""
             self.write("open", data, lead)
+        elif self.query_one("#action", LetterChoice).value == "transformed":
+            from screens.transformation import TransformationScreen
+
+            self.saving = False
+            self._status("")
+            self.app.push_screen(TransformationScreen(case_id=self.case_id,
+                                                      name=self.student_name, reason=reason),
+                                 self._proposed)
         else:
             self.write(self.query_one("#action", LetterChoice).value, reason,
                        self.query_one("#to", Input).value)
+
+    def _proposed(self, saved: bool | None) -> None:
+        if saved:
+            self.app.student_saved(self.student_id)
+            self.dismiss(True)
 
     @work(thread=True, exclusive=True, group="case-status", exit_on_error=False)
     def write(self, what: str, *args) -> None:

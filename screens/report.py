@@ -74,6 +74,8 @@ def report_text(report) -> Text:
             text.append(t("rscreen.line.satisfaction",
                           rate=share_text(satisfied.overall.rate / 100),
                           target=share_text(satisfied.target / 100)) + "\n")
+    if report.transformed is not None:
+        text.append(t("rtrans.line", n=report.transformed.count) + "\n")
     # by class: the figures a leading group asks about, one line each
     widths = [14, 6, 10, 8, 18]
     text.append("\n" + " ".join(fit(h, w) for h, w in zip(

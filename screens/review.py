@@ -1,6 +1,8 @@
 """The term-start re-review: one pass over my cases from an earlier term.
-k keeps a case (it moves into the new term), c closes it, t marks it
-transformed (已转化); each decision is saved at once and the next case comes up."""
+k keeps a case (it moves into the new term), c closes it, t proposes it as
+transformed (已转化: the evidence is shown and a reason asked; the case moves
+into the new term and a coordinator confirms it); each decision is saved at
+once and the next case comes up."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ class ReviewScreen(BangfuScreen):
     BINDINGS = [
         Binding("k", "decide('keep')", "key.review_keep", id="review_keep"),
         Binding("c", "decide('close')", "key.review_close", id="review_close"),
-        Binding("t", "decide('transformed')", "key.review_transformed", id="review_transformed"),
+        Binding("t", "decide('transformed')", "key.review_propose", id="review_transformed"),
         Binding("enter", "open", "key.open", id="review_open"),
         Binding("escape", "back", "key.back", id="back"),
     ]
@@ -86,7 +88,21 @@ class ReviewScreen(BangfuScreen):
         if not self.rows or self.term is None:
             return
         row = self.rows[self.table.cursor]
+        if decision == "transformed":  # proposed with its reason, confirmed by a coordinator
+            from screens.transformation import TransformationScreen
+
+            self.app.push_screen(
+                TransformationScreen(case_id=row.case_id, name=row.name, term_id=self.term.id,
+                                     version=row.version),
+                lambda saved: self._proposed(row, saved))
+            return
         self.save(row, decision, self.term.id)
+
+    def _proposed(self, row, saved: bool | None) -> None:
+        if saved:
+            self._decided(row, "transformed", notify=False)
+        else:
+            self.load()  # the case may have moved on meanwhile
 
     @work(thread=True, exclusive=True, group="review-save", exit_on_error=False)
     def save(self, row, decision: str, term_id: int) -> None:
@@ -103,12 +119,13 @@ class ReviewScreen(BangfuScreen):
             return
         self.app.call_from_thread(self._decided, row, decision)
 
-    def _decided(self, row, decision: str) -> None:
+    def _decided(self, row, decision: str, notify: bool = True) -> None:
         if row in self.rows:
             self.rows.remove(row)
         self.done += 1
-        self.notify(t(f"review.done.{decision}", name=one_line(row.name)), timeout=2,
-                    markup=False)
+        if notify:  # a proposal says so itself (screens/transformation.py)
+            self.notify(t(f"review.done.{decision}", name=one_line(row.name)), timeout=2,
+                        markup=False)
         self.app.student_saved(row.student_id)
         self.show()
 

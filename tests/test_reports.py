@@ -99,7 +99,9 @@ def data(school):
     cases["周文"] = open_case(None, school.students["周文"].id, term_id=term.id, status="closed",
                             lead_id=wang.id)
     cases["单田芳"] = open_case(None, school.students["单田芳"].id, term_id=term.id,
-                             status="transformed")
+                             status="improving")
+    # transformed: as a confirmed proposal leaves it (db.transformation; open_case refuses it)
+    Case.update(status="transformed").where(Case.id == cases["单田芳"].id).execute()
     cases["欧阳娜娜"] = open_case(None, school.students["欧阳娜娜"].id, term_id=term.id,
                               status="active", lead_id=wang.id)
     sums = add_staff(None, "+SUM(1,2)")

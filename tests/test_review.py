@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from db import clock
-from db.models import AuditLog, Case, Term
+from db.models import AuditLog, Case, Term, Transformation
 from db.terms import TermError, add_term, to_review
 from screens.case import CaseScreen
 from screens.review import ReviewScreen
@@ -62,8 +62,14 @@ async def test_the_review_keeps_one_case_and_closes_another_in_one_pass(new_term
         await pilot.press("k")  # 张伟: carried forward
         await settle(pilot)
         assert [r[0] for r in table.rows] == ["曾小明"]
-        await pilot.press("t")  # 曾小明: transformed
+        await pilot.press("t")  # 曾小明: proposed as transformed, with the reason asked
         await settle(pilot)
+        from screens.transformation import TransformationScreen
+
+        assert isinstance(app.screen, TransformationScreen)
+        await pilot.press(*"Stable progress", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
         assert table.rows == []
         await pilot.press("escape")
         await settle(pilot)
@@ -71,7 +77,10 @@ async def test_the_review_keeps_one_case_and_closes_another_in_one_pass(new_term
     zhang = Case.get_by_id(school.cases["张伟"].id)
     assert zhang.term_id == new_term.id and zhang.status == "active" and zhang.version == 2
     zeng = Case.get_by_id(school.cases["曾小明"].id)
-    assert zeng.status == "transformed" and zeng.closed_on == dt.date(2027, 2, 22)
+    # kept in the new term and proposed: transformed once a coordinator confirms it
+    assert zeng.term_id == new_term.id and zeng.status == "improving" and zeng.closed_on is None
+    proposal = Transformation.get(Transformation.case == zeng.id)
+    assert (proposal.status, proposal.reason) == ("proposed", "Stable progress")
     assert AuditLog.select().where(AuditLog.table_name == "case_file",
                                    AuditLog.action == "update").count() == 2
     # 李建国's cases were not his colleague's to review

@@ -127,8 +127,10 @@ def section_tables(report) -> list[Table]:
                       t("report.col.mean_change")], rows, totals=1))
     # 6. families: events and feedback (term: satisfaction, recognitions)
     from tui.report_families import families_tables
+    from tui.transformation_text import transformed_table
 
-    return out + families_tables(report.families)
+    # 7. the term summary's transformed cases (转化) with their evidence
+    return out + families_tables(report.families) + transformed_table(report.transformed)
 
 
 def tables(report) -> list[Table]:
