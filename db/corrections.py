@@ -276,12 +276,10 @@ def notice(reader, month: str) -> Notice:
     access.require(reader, "supervise")
     month = check_month(month)
     report = supervision(clock.today(), "month", reader=reader, month=month)
-    threshold = report.rubric.threshold
     items = corrections(reader, month)
-    below = [NoticeRow(h.staff_id, h.name, h.role, h.score,
-                       [i for i in items if i.staff_id == h.staff_id])
-             for h in report.helpers if h.score is not None and h.score < threshold]
-    return Notice(month, threshold, below, items)
+    below = [NoticeRow(h.staff_id, h.name, h.role, cast(int, h.score),
+                       [i for i in items if i.staff_id == h.staff_id]) for h in report.below]
+    return Notice(month, report.rubric.threshold, below, items)
 
 
 def issue_notice(actor, month: str, due_on: dt.date | str, what_default: str) -> list[int]:
