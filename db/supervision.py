@@ -23,8 +23,9 @@ a period going on ends today; ``period_bounds``):
   when done >= required: ``rule_met`` points of ``rule_met`` possible.
 - Stage reviews: each review of a case the helper leads that fell due in the
   period (the caseload's dates: ``db.workflow.review_due``) is worth
-  ``review`` points, earned when a review of the case (by anyone) is dated in
-  the review interval before the due date.
+  ``review`` points, earned when a review of the case (by anyone) is dated
+  after the previous due date (for the first, within the review interval) and
+  on or before this one.
 - Content: a helper with any item can earn ``content`` points, times the share
   of their own entries in the period whose discussed and agreed text, stripped,
   has ``content_chars`` characters or more (a restricted entry counts when it

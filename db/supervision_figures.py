@@ -128,13 +128,17 @@ def _reviews(end: dt.date) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
 def review_dues(opened: dt.date | None, reviews: list, term_start: dt.date,
                 every: dt.timedelta, end: dt.date) -> list[tuple[dt.date, bool]]:
     """``(due, on time)`` of a case's stage reviews due up to ``end``: the
-    caseload's dates (``db.workflow.review_due``) as they stood before each."""
+    caseload's dates (``db.workflow.review_due``) as they stood before each;
+    on time when a review is dated after the previous due date (the first:
+    within the review interval) and by this one."""
     due = review_due(None, None, opened, term_start, every)
+    after = due - every - dt.timedelta(days=1)  # a review after this (and by the due date)
     out: list[tuple[dt.date, bool]] = []
     for _ in range(400):
         if due > end:
             break
-        out.append((due, any(due - every <= on <= due for on, _ in reviews)))
+        out.append((due, any(after < on <= due for on, _ in reviews)))
+        after = due  # one review answers one due date
         before = [r for r in reviews if r[0] <= due]
         following = review_due(before[-1][0], before[-1][1], opened, term_start,
                                every) if before else due + every

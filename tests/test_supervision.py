@@ -136,6 +136,15 @@ def test_overdue_and_missed_review(ward):
     assert (tut.earned, tut.possible, tut.score) == (-2, 20, 0)
 
 
+def test_one_review_answers_one_due_date(ward):
+    school, lead, tutor, idle, case = ward
+    StageReview.delete().where(StageReview.review_date == dt.date(2026, 10, 27)).execute()
+    led = row_of(supervision(TODAY, reader=school.teacher, month="2026-10"), lead)
+    # due 1 October: 28 September's review; due 28 October: none since 1 October
+    assert [(p.done, p.earned) for p in led.points if p.what == "review"] == [(1, 5), (0, 0)]
+    assert (led.reviews_due, led.reviews_on_time) == (2, 1)
+
+
 def test_per_term_rule_met_before_the_period(ward):
     """A home visit logged in October counts for the due date of 10 November."""
     school, lead, tutor, idle, case = ward
