@@ -192,3 +192,102 @@ async def test_a_teacher_sees_only_their_own_and_cannot_add(school):
         await settle(pilot)
         assert app.screen is screen  # neither is offered
         assert Correction.select().count() == 2
+
+
+# -- the month's notice ---------------------------------------------------------------
+
+SEP1 = dt.date(2026, 9, 1)
+
+
+def backdate(school) -> None:
+    """李建国's two cases (赵薇, 王) his since 1 September: November asks for his
+    entries, and he wrote none (a score of 0, below any threshold)."""
+    from db.models import Assignment, Case
+
+    cases = [school.cases["赵薇"].id, school.cases["[bold]王[/"].id]
+    Case.update(opened_on=SEP1).where(Case.id.in_(cases)).execute()
+    Assignment.update(assigned_on=SEP1).where(Assignment.case.in_(cases)).execute()
+
+
+def _below(reader, month="2026-11") -> dict[int, int]:
+    from db.supervision import supervision
+
+
+    report = supervision(TODAY, reader=reader, month=month)
+    return {h.staff_id: h.score for h in report.helpers
+            if h.score is not None and h.score < report.rubric.threshold}
+
+
+def test_the_notice_lists_the_helpers_below_the_threshold_and_issues_their_items(school):
+    from db.corrections import issue_notice, notice
+
+    chen, li = _coordinator(), school.other
+    backdate(school)
+    below = _below(chen)
+    assert below.get(li.id) == 0  # 李建国 wrote nothing on his two cases this month
+    found = notice(chen, "2026-11")
+    assert {r.staff_id: r.score for r in found.below} == below
+    assert {r.staff_id for r in found.without_item} == set(below)
+    made = issue_notice(chen, "2026-11", "2026-12-04", "补齐本月帮扶记录")
+    assert len(made) == len(below)
+    assert {Correction.get_by_id(i).staff_id for i in made} == set(below)
+    assert issue_notice(chen, "2026-11", "2026-12-04", "again") == []  # one each, once
+    assert notice(chen, "2026-11").without_item == []
+    # on the helper's caseload and the coordinator's (due in two weeks: not yet)
+    assert corrections_due(li.id, TODAY, 7) == []
+    [mine] = corrections_due(li.id, TODAY, 14)
+    assert (mine.name, mine.text) == ("", "补齐本月帮扶记录")
+    issued = {i.name for i in corrections_due(chen.id, TODAY, 14)}
+    assert "李建国" in issued
+    with pytest.raises(NotAllowed):
+        issue_notice(li, "2026-11", "2026-12-04", "x")
+    with pytest.raises(NotAllowed):
+        notice(li, "2026-11")
+
+
+async def test_a_notice_issued_by_keyboard_reaches_the_helper_who_marks_it_done(school):
+    from screens.confirm import ConfirmScreen
+    from screens.correction_form import CorrectionFormScreen
+    from screens.corrections import CorrectionsScreen
+    from screens.roster import RosterScreen
+    from tui.widgets import CaseloadList
+
+    li = school.other
+    backdate(school)
+    below = _below(school.teacher)
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangfang")
+        app.push_screen(CorrectionsScreen("2026-11"))
+        await settle(pilot)
+        screen = app.screen
+        waiting = [r for r in screen.table.rows if r[0] == ""]
+        assert {r[2] for r in waiting} >= {"李建国"} and len(waiting) == len(below)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert all(r[0].startswith("#") for r in screen.table.rows)
+        assert Correction.select().count() == len(below)
+    [item] = Correction.select().where(Correction.staff == li.id)
+    Correction.update(due_on=TODAY + dt.timedelta(days=3)).where(
+        Correction.id == item.id).execute()  # due this week: on the caseload
+    assert [i.correction_id for i in _due(school.teacher.id) if i.name == "李建国"] == [item.id]
+    app = make_app(school.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "lijianguo")
+        caseload = app.screen.query_one(CaseloadList)
+        [found] = [i for i in caseload.items if i.what == "correction"]
+        caseload.cursor = caseload.items.index(found)
+        caseload.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CorrectionFormScreen)
+        await pilot.press(*"Entries written", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert not [i for i in caseload.items if i.what == "correction"]
+    assert Correction.get_by_id(item.id).done_on == TODAY
+    assert [i for i in _due(school.teacher.id) if i.name == "李建国"] == []
