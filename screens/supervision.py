@@ -24,15 +24,19 @@ from textual.widgets import Header
 from db import clock
 from db.store.connected import connected
 from db.text import one_line
-from tui.i18n import due_label, failure, label, t
+from tui.i18n import failure, t
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
-# name, role, grades, cases, items met, entries, overdue, score, mark
-HELPER_WIDTHS = [8, 9, 5, 5, 7, 7, 7, 5, 14]
-GRADE_WIDTHS = [10, 7, 6, 9, 8, 8, 20]  # grade, helpers, cases, items met, entries, overdue, mean
-POINT_WIDTHS = [14, 10, 9, 9, 20]  # what, student, done/required, points, rule
-FLAG_WIDTHS = [11, 8, 10, 6, 30]  # written, author, student, count, why
+# the sheets of tui.report_supervision.supervision_sheets, in its order
+SHEETS = ("summary", "helpers", "grades", "notice", "flags", "points")
+# the helpers sheet's columns shown: name, role, grades, cases, rules met, entries,
+# overdue, score (then the screen's own mark: in the notice, flags, adjustment)
+HELPER_COLUMNS = (0, 1, 2, 3, 4, 5, 8, 12)
+HELPER_WIDTHS = [8, 9, 8, 5, 6, 7, 7, 5, 14]
+GRADE_WIDTHS = [10, 7, 6, 9, 8, 8, 20]  # the grades sheet as it is
+POINT_WIDTHS = [12, 10, 16, 9, 20]  # what, student, rule, done/asked, earned/possible
+FLAG_WIDTHS = [8, 8, 18, 11, 16, 5]  # the flags sheet as it is
 GROUPINGS = ("helper", "grade")
 
 
@@ -40,16 +44,8 @@ def supervision_error(code: str) -> str:
     """A ``db.supervision.SupervisionError``'s code in words."""
     from tui.i18n import CATALOG
 
-    key = f"supscreen.err.{code}"
+    key = f"err.supervision.{code}"
     return t(key) if key in CATALOG else t("supscreen.err.other", code=code)
-
-
-def points_text(earned: float, possible: float) -> str:
-    return f"{earned:g}/{possible:g}"
-
-
-def score_text(score: int | None) -> str:
-    return "—" if score is None else str(score)
 
 
 class SupervisionScreen(BangfuScreen[None]):
@@ -75,6 +71,8 @@ class SupervisionScreen(BangfuScreen[None]):
         self.grouping = "helper"
         self.view = "list"  # "list", "points" (of one helper) or "flags"
         self.report = None  # db.supervision.SupervisionReport, once counted
+        self.rules: tuple = ()  # the school's rules (db.workflow.Rule), as counted
+        self.sheets: dict = {}  # SHEETS -> (title, header, rows): the file's cells
         self.helper = None  # the HelperRow whose points are listed
         self.busy = False
         self._cursor = 0  # the list's cursor, kept while a helper's points are shown
@@ -111,25 +109,30 @@ class SupervisionScreen(BangfuScreen[None]):
     def count(self, period: str, month: str) -> None:
         from db.access import NotAllowed
         from db.supervision import SupervisionError, supervision
+        from db.workflow import load_rules
+        from tui.report_supervision import supervision_sheets
 
         try:
             with connected():
                 report = supervision(clock.today(), period, reader=self.app.staff, month=month)
+                rules = tuple(load_rules())
         except NotAllowed as exc:
             self.app.call_from_thread(self._failed, t(f"err.access.{exc.code}"))
             return
         except SupervisionError as exc:
             self.app.call_from_thread(self._failed, supervision_error(exc.code))
             return
-        self.app.call_from_thread(self._counted, report)
+        # the same cells as the file (bangfu report supervision) has
+        sheets = dict(zip(SHEETS, supervision_sheets(report, rules)))
+        self.app.call_from_thread(self._counted, report, rules, sheets)
 
     def _failed(self, text: str) -> None:
         self.busy = False
         self.query_one(InfoLine).show(text)
         self.refresh_bindings()
 
-    def _counted(self, report) -> None:
-        self.report, self.busy = report, False
+    def _counted(self, report, rules: tuple, sheets: dict) -> None:
+        self.report, self.rules, self.sheets, self.busy = report, rules, sheets, False
         if self.helper is not None:  # keep a helper's points open on a recount
             self.helper = next((h for h in report.helpers
                                 if h.staff_id == self.helper.staff_id), None)
@@ -140,11 +143,9 @@ class SupervisionScreen(BangfuScreen[None]):
 
     # -- drawing ----------------------------------------------------------------------------
     def period_words(self) -> str:
-        report = self.report
-        span = f"{report.start:%m-%d}–{report.end:%m-%d}"
-        if report.month:
-            return t("supscreen.period.of_month", month=report.month, span=span)
-        return t(f"supscreen.period.{report.period}", span=span)
+        from tui.report_supervision import period_text, title
+
+        return f"{title(self.report)} · {period_text(self.report)}"
 
     def show(self) -> None:
         if self.report is None:
@@ -167,14 +168,13 @@ class SupervisionScreen(BangfuScreen[None]):
         table.set_rows(rows, styles)
         table.cursor = min(cursor, max(0, len(rows) - 1))
 
-    def _show_helpers(self) -> None:
+    def helper_rows(self) -> tuple[list[str], list[list[str]]]:
+        """The helpers' header and rows as the list shows them (the file's cells)."""
         report = self.report
+        _, header, cells = self.sheets["helpers"]
         below = {h.staff_id for h in report.below}
-        self.query_one(InfoLine).show(t(
-            "supscreen.info", period=self.period_words(), helpers=len(report.helpers),
-            threshold=report.rubric.threshold, below=len(below), flags=len(report.flags)))
-        rows, styles = [], []
-        for h in report.helpers:
+        rows = []
+        for h, row in zip(report.helpers, cells):
             marks = []
             if h.staff_id in below:
                 marks.append(t("supscreen.mark.below"))
@@ -182,62 +182,58 @@ class SupervisionScreen(BangfuScreen[None]):
                 marks.append(t("supscreen.mark.flags", n=h.flags))
             if h.adjustment:
                 marks.append(f"{h.adjustment:+d}")
-            rows.append([one_line(h.name), label("staff_role", h.role),
-                         ",".join(str(g) for g in h.grades) or "—", str(h.cases),
-                         f"{h.items_met}/{h.items}", str(h.entries), str(h.overdue),
-                         score_text(h.score), " ".join(marks)])
-            styles.append("bold red" if h.staff_id in below else ("yellow" if h.flags else ""))
-        self._draw(HELPER_WIDTHS, [t(f"supscreen.col.{k}") for k in (
-            "name", "role", "grades", "cases", "met", "entries", "overdue", "score", "mark")],
-            rows, styles, self._cursor)
+            rows.append([row[c] for c in HELPER_COLUMNS] + [" ".join(marks)])
+        return [header[c] for c in HELPER_COLUMNS] + [t("supscreen.col.mark")], rows
+
+    def _show_helpers(self) -> None:
+        report = self.report
+        below = {h.staff_id for h in report.below}
+        self.query_one(InfoLine).show(t(
+            "supscreen.info", period=self.period_words(), helpers=len(report.helpers),
+            threshold=report.rubric.threshold, below=len(below), flags=len(report.flags)))
+        header, rows = self.helper_rows()
+        styles = ["bold red" if h.staff_id in below else ("yellow" if h.flags else "")
+                  for h in report.helpers]
+        self._draw(HELPER_WIDTHS, header, rows, styles, self._cursor)
 
     def _show_grades(self) -> None:
-        report = self.report
+        _, header, rows = self.sheets["grades"]
         self.query_one(InfoLine).show(t(
-            "supscreen.info_grades", period=self.period_words(), grades=len(report.grades)))
-        rows = [[t("supscreen.grade", grade=g.grade) if g.grade is not None
-                 else t("supscreen.no_grade"), str(g.helpers), str(g.cases),
-                 f"{g.items_met}/{g.items}", str(g.entries), str(g.overdue),
-                 "—" if g.mean_score is None else f"{g.mean_score:.0f}"] for g in report.grades]
-        self._draw(GRADE_WIDTHS, [t(f"supscreen.col.{k}") for k in (
-            "grade", "helpers", "cases", "met", "entries", "overdue", "mean")], rows,
-            [""] * len(rows))
+            "supscreen.info_grades", period=self.period_words(), grades=len(rows)))
+        self._draw(GRADE_WIDTHS, header, rows, [""] * len(rows))
+
+    def point_rows(self, helper) -> list[list[str]]:
+        """``helper``'s points as the file lists them: what, student, rule,
+        done/asked, earned/possible."""
+        _, _, cells = self.sheets["points"]
+        first = 0
+        for h in self.report.helpers:
+            if h.staff_id == helper.staff_id:
+                break
+            first += len(h.points)
+        return [[row[1], row[2], row[3], f"{row[4]}/{row[5]}", f"{row[6]}/{row[7]}"]
+                for row in cells[first:first + len(helper.points)]]
 
     def _show_points(self, helper) -> None:
-        rules = self._rules()
-        info = t("supscreen.points_info", name=one_line(helper.name),
-                 score=score_text(helper.score), points=points_text(helper.earned, helper.possible),
+        from tui.report_supervision import figure
+
+        score = "—" if helper.score is None else str(helper.score)
+        info = t("supscreen.points_info", name=one_line(helper.name), score=score,
+                 points=f"{figure(helper.earned)}/{figure(helper.possible)}",
                  adjustment=f"{helper.adjustment:+d}")
         if helper.note:
             info += f" · {one_line(helper.note)}"
         self.query_one(InfoLine).show(info)
-        rows, styles = [], []
-        for p in helper.points:
-            rows.append([t(f"supscreen.point.{p.what}"), one_line(p.student) or "—",
-                         f"{p.done}/{p.required}" if p.required else "—",
-                         points_text(p.earned, p.possible),
-                         due_label(p.rule, rules) if p.rule else ""])
-            styles.append("red" if p.earned < 0 or (p.possible and not p.earned) else "")
+        styles = ["red" if p.earned < 0 or (p.possible and not p.earned) else ""
+                  for p in helper.points]
         self._draw(POINT_WIDTHS, [t(f"supscreen.col.{k}") for k in (
-            "what", "student", "done", "points", "rule")], rows, styles)
-
-    def _rules(self) -> tuple:
-        from db.workflow import load_rules
-
-        try:
-            return tuple(load_rules())
-        except Exception:  # noqa: BLE001 - words only: a rule then shows by its code
-            return ()
+            "what", "student", "rule", "done", "points")], self.point_rows(helper), styles)
 
     def _show_flags(self) -> None:
-        report = self.report
+        _, header, rows = self.sheets["flags"]
         self.query_one(InfoLine).show(t("supscreen.flags_info", period=self.period_words(),
-                                        n=len(report.flags)))
-        rows = [[f"{f.created_at:%m-%d %H:%M}", one_line(f.author), one_line(f.student),
-                 str(f.count), t(f"supscreen.why.{f.why}", date=f"{f.occurred_at:%m-%d}")]
-                for f in report.flags]
-        self._draw(FLAG_WIDTHS, [t(f"supscreen.col.{k}") for k in (
-            "written", "author", "student", "count", "why")], rows, ["yellow"] * len(rows))
+                                        n=len(rows)))
+        self._draw(FLAG_WIDTHS, header, rows, ["yellow"] * len(rows))
 
     def on_resize(self) -> None:
         self.show()
@@ -339,7 +335,7 @@ class SupervisionScreen(BangfuScreen[None]):
         from tui.report_supervision import write_supervision
 
         try:
-            written = write_supervision(report, "xlsx", path)
+            written = write_supervision(report, "xlsx", path, self.rules)
         except OSError as exc:
             self.app.call_from_thread(self._written, None, failure(exc))
             return

@@ -92,12 +92,14 @@ class AdjustmentScreen(BangfuScreen[bool]):
             self.query_one(f"#{field}").focus()
 
     def action_save(self) -> None:
+        from screens.supervision import supervision_error
+
         values = self.values()
         text = values["adjustment"].strip().replace("＋", "+").replace("－", "-")
         try:
             points = int(text or "0")
         except ValueError:
-            self._error(t("supscreen.err.adjustment"), "adjustment")
+            self._error(supervision_error("adjustment"), "adjustment")
             return
         self._error("")
         self.save(points, values["note"])
