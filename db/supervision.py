@@ -191,3 +191,11 @@ def supervision(today: dt.date, period: str = "month", *, reader,
     calendar = Calendar.around(start, end)
     helpers, grades, flags = gather(start, end, month, rubric, load_rules(), calendar)
     return SupervisionReport(period, start, end, month, rubric, helpers, grades, flags)
+
+
+def record_export(actor, report: SupervisionReport, how: str) -> None:
+    """The audit row of a supervision report leaving bangfu (a file or stdout)."""
+    access.require(actor, "supervise")
+    with journal.transaction():
+        audit.record(actor, "supervision_note", report.month or report.period, "export",
+                     {"supervision": how, "start": report.start, "end": report.end})
