@@ -94,7 +94,7 @@ class SupervisionScreen(BangfuScreen[None]):
         self.title = t("supscreen.title")
         if not can(self.app.staff, "supervise"):
             self.app.not_allowed("supervise")
-            self.call_later(self.dismiss)
+            self.app.call_later(self.dismiss)
             return
         self.table.focus()
         self.load()
@@ -332,6 +332,7 @@ class SupervisionScreen(BangfuScreen[None]):
 
     @work(thread=True, exclusive=True, group="supervision-write", exit_on_error=False)
     def write(self, report, path) -> None:
+        from db.supervision import record_export
         from tui.report_supervision import write_supervision
 
         try:
@@ -339,6 +340,12 @@ class SupervisionScreen(BangfuScreen[None]):
         except OSError as exc:
             self.app.call_from_thread(self._written, None, failure(exc))
             return
+        try:
+            with connected():
+                record_export(self.app.staff, report, "file")  # as bangfu report does
+        except BaseException:
+            written.unlink(missing_ok=True)  # no file leaves without its audit row
+            raise
         self.app.call_from_thread(self._written, written, "")
 
     def _written(self, path, problem: str) -> None:
