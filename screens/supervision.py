@@ -33,11 +33,20 @@ SHEETS = ("summary", "helpers", "grades", "notice", "flags", "points")
 # the helpers sheet's columns shown: name, role, grades, cases, rules met, entries,
 # overdue, score (then the screen's own mark: in the notice, flags, adjustment)
 HELPER_COLUMNS = (0, 1, 2, 3, 4, 5, 8, 12)
-HELPER_WIDTHS = [8, 9, 8, 5, 6, 7, 7, 5, 14]
+HELPER_WIDTHS = [8, 9, 8, 5, 7, 7, 7, 5, 14]
 GRADE_WIDTHS = [10, 7, 6, 9, 8, 8, 20]  # the grades sheet as it is
 POINT_WIDTHS = [12, 10, 16, 9, 20]  # what, student, rule, done/asked, earned/possible
 FLAG_WIDTHS = [8, 8, 18, 11, 16, 5]  # the flags sheet as it is
 GROUPINGS = ("helper", "grade")
+
+
+def point_cells(row: list[str]) -> list[str]:
+    """A row of the points sheet as the screen shows it: what, student, rule,
+    done/asked and earned/possible (an overdue item or an adjustment, asking
+    nothing and worth nothing: its points alone)."""
+    asked = row[5] not in ("0", "—")
+    return [row[1], row[2], row[3], f"{row[4]}/{row[5]}" if asked else "—",
+            f"{row[6]}/{row[7]}" if row[7] not in ("0", "—") else row[6]]
 
 
 def supervision_error(code: str) -> str:
@@ -56,7 +65,7 @@ class SupervisionScreen(BangfuScreen[None]):
                 key_display="["),
         Binding("right_square_bracket", "month(1)", "key.corr_later", id="sup_later",
                 key_display="]"),
-        Binding("g", "grouping", "key.grouping", id="sup_grouping"),
+        Binding("g", "grouping", "key.sup_grouping", id="sup_grouping"),
         Binding("j", "adjust", "key.sup_adjust", id="sup_adjust"),
         Binding("f", "flags", "key.sup_flags", id="sup_flags"),
         Binding("e", "export", "key.export_xlsx", id="sup_export"),
@@ -143,9 +152,11 @@ class SupervisionScreen(BangfuScreen[None]):
 
     # -- drawing ----------------------------------------------------------------------------
     def period_words(self) -> str:
-        from tui.report_supervision import period_text, title
-
-        return f"{title(self.report)} · {period_text(self.report)}"
+        """"2026-11 (11-01–11-20)", "this week (11-16–11-20)": short, for the info line."""
+        report = self.report
+        name = report.month or t(f"sup.period.{report.period}")
+        return t("supscreen.period", name=name, start=f"{report.start:%m-%d}",
+                 end=f"{report.end:%m-%d}")
 
     def show(self) -> None:
         if self.report is None:
@@ -211,8 +222,7 @@ class SupervisionScreen(BangfuScreen[None]):
             if h.staff_id == helper.staff_id:
                 break
             first += len(h.points)
-        return [[row[1], row[2], row[3], f"{row[4]}/{row[5]}", f"{row[6]}/{row[7]}"]
-                for row in cells[first:first + len(helper.points)]]
+        return [point_cells(row) for row in cells[first:first + len(helper.points)]]
 
     def _show_points(self, helper) -> None:
         from tui.report_supervision import figure

@@ -65,8 +65,12 @@ async def test_the_screen_shows_the_figures_of_supervision_and_of_the_file(schoo
         first = sum(len(h.points) for h in report.helpers[:report.helpers.index(li)])
         mine = sheets[5][2][first:first + len(li.points)]
         assert [r[0] for r in mine] == ["李建国"] * len(li.points)
-        assert screen.table.rows == [[r[1], r[2], r[3], f"{r[4]}/{r[5]}", f"{r[6]}/{r[7]}"]
-                                     for r in mine]
+        shown = screen.table.rows
+        assert [r[:3] for r in shown] == [r[1:4] for r in mine]  # what, student, rule
+        for got, cell, point in zip(shown, mine, li.points):
+            if point.required:  # done/asked; earned/possible
+                assert got[3] == f"{cell[4]}/{cell[5]}" == f"{point.done}/{point.required}"
+            assert got[4].split("/")[0] == cell[6]
         assert any(p.possible and not p.earned for p in li.points)
         await pilot.press("escape")
         await settle(pilot)
