@@ -3,8 +3,15 @@ each rule this week, month or term, and which cases have something overdue.
 
 A case "met" a rule in a period when it has an entry that counts for the rule
 (see ``db.workflow.Rule``) dated within the period: the week since Monday, the
-month since its first day, the term since its start.  A case counts for every
-staff member assigned to it.
+month since its first day, the term since its start.
+
+By staff member, each person's own work: a case counts for a rule only when
+the rule applies to their role on its team (``Rule.applies_to``: the weekly
+help asks the lead, tutors and volunteers, the other rules the lead), and is
+met only by entries they wrote themselves; the share is over the cases the
+rule applies to them (``GroupRow.asked``).  Readers who see the whole school
+also get every helper (class teachers, teachers, counsellors, volunteers) who
+has no case, with 0 cases; others see the people on the cases they may open.
 
 Whose cases: those of the students the reader may open (``db.access``).  For
 administrators, coordinators and counsellors that is the whole school; for
@@ -48,9 +55,17 @@ class GroupRow:
     cases: list[int] = field(default_factory=list)  # case ids
     met: dict[str, int] = field(default_factory=dict)  # rule code -> cases that met it
     overdue: int = 0  # cases with something overdue
+    # by staff member: rule code -> the cases the rule applies to the person on
+    # (None: every case counts for every rule, as by class)
+    asked: dict[str, int] | None = None
+
+    def of(self, rule: str) -> int:
+        """How many cases count for ``rule`` (the share's whole)."""
+        return len(self.cases) if self.asked is None else self.asked.get(rule, 0)
 
     def share(self, rule: str) -> float | None:
-        return self.met.get(rule, 0) / len(self.cases) if self.cases else None
+        whole = self.of(rule)
+        return self.met.get(rule, 0) / whole if whole else None
 
 
 @dataclass(slots=True)
@@ -121,23 +136,63 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class", *,
         for cid, (key, name) in klass.items():
             groups.setdefault(key, GroupRow(key, name)).cases.append(cid)
     else:
-        names = dict(database.execute_sql("SELECT id, name FROM staff"))
-        for cid, staff_id in database.execute_sql(
-                "SELECT DISTINCT case_id, staff_id FROM assignment WHERE active"):
-            if cid in cases:
-                groups.setdefault(str(staff_id), GroupRow(str(staff_id), names.get(staff_id, "?"))
-                                  ).cases.append(cid)
+        groups = _by_staff(cases, rules, since, everyone=scope.everyone)
     total = GroupRow("", "", list(cases))
     for row in [*groups.values(), total]:
-        for cid in row.cases:
-            for code in met.get(cid, ()):
-                row.met[code] = row.met.get(code, 0) + 1
+        if row.asked is None:
+            for cid in row.cases:
+                for code in met.get(cid, ()):
+                    row.met[code] = row.met.get(code, 0) + 1
         row.overdue = sum(1 for cid in row.cases if cid in overdue)
     if grouping == "class":
         from db.search import natural_key
 
         ordered = sorted(groups.values(), key=lambda g: natural_key(g.name))
     else:  # people: the most behind first
-        ordered = sorted(groups.values(), key=lambda g: (-(g.overdue / len(g.cases)), g.name))
+        ordered = sorted(groups.values(), key=lambda g: (
+            -(g.overdue / len(g.cases)) if g.cases else 1, g.name))
     return Overview(period, grouping, since, rules, ordered, total, overdue, cases,
                     limited=not scope.everyone)
+
+
+HELPER_ROLES = ("class_teacher", "teacher", "counsellor", "volunteer")
+
+
+def _by_staff(cases: dict[int, OpenCase], rules, since: dt.date, *,
+              everyone: bool) -> dict[str, GroupRow]:
+    """A row per person on the cases (and, for ``everyone``, per helper without
+    one): their cases, and per rule the cases it asks of them and those their
+    own entries met (see the module)."""
+    staff = {sid: (name, role, active) for sid, name, role, active in
+             database.execute_sql("SELECT id, name, role, active FROM staff")}
+    groups: dict[str, GroupRow] = {}
+    roles: dict[tuple[int, int], set[str]] = {}
+    for cid, staff_id, role in database.execute_sql(
+            "SELECT case_id, staff_id, role FROM assignment WHERE active"):
+        if cid in cases and staff_id in staff:
+            row = groups.setdefault(str(staff_id), GroupRow(str(staff_id), staff[staff_id][0],
+                                                            asked={}))
+            if (staff_id, cid) not in roles:
+                row.cases.append(cid)
+            roles.setdefault((staff_id, cid), set()).add(role)
+    if everyone:
+        for sid, (name, role, active) in staff.items():
+            if active and role in HELPER_ROLES:
+                groups.setdefault(str(sid), GroupRow(str(sid), name, asked={}))
+    # their own entries in the period: (author, case) -> its (kind, channel) pairs
+    own: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for author, cid, kind, channel in database.execute_sql(
+            "SELECT author_id, case_id, kind, channel FROM contact WHERE occurred_at >= ? "
+            "GROUP BY author_id, case_id, kind, channel", (str(since),)):
+        if (author, cid) in roles:
+            own.setdefault((author, cid), []).append((kind, channel))
+    for (staff_id, cid), team_roles in roles.items():
+        row = groups[str(staff_id)]
+        asked = row.asked if row.asked is not None else {}
+        for rule in rules:
+            if not any(rule.applies_to(r) for r in team_roles):
+                continue
+            asked[rule.code] = asked.get(rule.code, 0) + 1
+            if any(rule.counts(k, ch) for k, ch in own.get((staff_id, cid), ())):
+                row.met[rule.code] = row.met.get(rule.code, 0) + 1
+    return groups

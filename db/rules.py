@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from db import audit
 from db.store import journal
 from db.models import Meta, Staff
-from db.vocab import CHANNELS, CONTACT_KINDS, RULE_SEASONS
+from db.vocab import ASSIGNMENT_ROLES, CHANNELS, CONTACT_KINDS, RULE_SEASONS, split_codes
 from db.workflow import (DEFAULT_REVIEW_DAYS, DEFAULT_RULES, REVIEW_KEY, RULES_KEY, Rule,
                          load_review_days, load_rules, put_setting, stored_setting)
 
@@ -56,6 +57,8 @@ def as_dict(rule: Rule) -> dict:
         data["every_days"] = rule.every_days
     if rule.during:
         data["during"] = rule.during
+    if rule.roles:
+        data["roles"] = rule.roles
     return data
 
 
@@ -87,6 +90,9 @@ def check_rule(rule: Rule) -> None:
         raise RuleError("interval", code)
     if rule.during not in RULE_SEASONS:
         raise RuleError("season", code)
+    if not isinstance(rule.roles, str) or (
+            rule.roles and rule.roles != parse_roles(rule.roles, code)):
+        raise RuleError("roles", code)
     if not _is_int(rule.times) or not 1 <= rule.times <= MAX_TIMES or (
             rule.times != 1 and not rule.per_term):
         raise RuleError("times", code)
@@ -198,8 +204,8 @@ def set_interval(actor: Staff | None, code: str, every_days: int = 0,
         rules = list(load_rules())
         n = _find(tuple(rules), code)
         old = rules[n]
-        rules[n] = Rule(old.code, old.kind, old.channel, 0 if per_term else every_days, per_term,
-                        times if per_term else 1, old.during)
+        rules[n] = replace(old, every_days=0 if per_term else every_days, per_term=per_term,
+                           times=times if per_term else 1)
         return save_rules(actor, rules)
 
 
@@ -210,8 +216,28 @@ def set_season(actor: Staff | None, code: str, during: str) -> bool:
         rules = list(load_rules())
         n = _find(tuple(rules), code)
         old = rules[n]
-        rules[n] = Rule(old.code, old.kind, old.channel, old.every_days, old.per_term,
-                        old.times, during)
+        rules[n] = replace(old, during=during)
+        return save_rules(actor, rules)
+
+
+def parse_roles(text: str, rule: str = "") -> str:
+    """Team roles as stored: a comma list of ``db.vocab.ASSIGNMENT_ROLES`` in their
+    own order ("" = the rule's default, see ``db.workflow.Rule.applies_to``);
+    ``RuleError("roles")`` for an unknown role."""
+    codes = [c.strip() for c in split_codes((text or "").replace(" ", ","))]
+    codes = [c for c in codes if c]
+    if any(c not in ASSIGNMENT_ROLES for c in codes):
+        raise RuleError("roles", rule)
+    return ",".join(r for r in ASSIGNMENT_ROLES if r in codes)
+
+
+def set_roles(actor: Staff | None, code: str, roles: str) -> bool:
+    """Who on a case's team rule ``code`` asks for entries ("" = its default:
+    ``db.workflow.Rule.applies_to``); False if unchanged."""
+    with journal.transaction():
+        rules = list(load_rules())
+        n = _find(tuple(rules), code)
+        rules[n] = replace(rules[n], roles=parse_roles(roles, code))
         return save_rules(actor, rules)
 
 

@@ -46,6 +46,17 @@ class Rule:
     per_term: bool = False  # ... or at least ``times`` times a term (a holiday)
     times: int = 1
     during: str = ""  # "" all year, "school" school days only, "holiday" holidays only
+    roles: str = ""  # who on a case's team the rule asks (comma list of ASSIGNMENT_ROLES)
+
+    def applies_to(self, role: str) -> bool:
+        """Does the rule ask this team role (db.vocab.ASSIGNMENT_ROLES) for its entries?
+        ``roles`` when set; else the weekly help (kind "student") asks the lead,
+        tutors and volunteers, and every other rule the lead only."""
+        if self.roles:
+            return role in self.roles.split(",")
+        if self.kind == "student":
+            return role in STUDENT_RULE_ROLES
+        return role == "lead"
 
     def counts(self, kind: str, channel: str) -> bool:
         return (not self.kind or kind == self.kind) and (not self.channel or channel == self.channel)
@@ -59,6 +70,7 @@ class Rule:
         return self.channel or ("face" if self.kind == "student" else "phone")
 
 
+STUDENT_RULE_ROLES = ("lead", "tutor", "volunteer")  # who the help sessions are asked of
 DEFAULT_RULES = (
     Rule("help", kind="student", every_days=7, during="school"),
     Rule("family", kind="family", every_days=30),

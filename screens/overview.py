@@ -114,7 +114,8 @@ class OverviewScreen(GoTo, BangfuScreen):
             for group in [data.total, *data.groups]:
                 n = len(group.cases)
                 name = t("overview.all") if group is data.total else one_line(group.name)
-                rows.append([name, str(n), *[percent(group.met.get(r.code, 0), n) for r in rules],
+                rows.append([name, str(n), *[percent(group.met.get(r.code, 0), group.of(r.code))
+                                             for r in rules],
                              str(group.overdue)])
                 styles.append("bold" if group is data.total else
                               ("red" if n and group.overdue / n >= 0.5 else ""))

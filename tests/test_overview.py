@@ -67,9 +67,44 @@ def test_a_relabelled_entry_counts_for_its_kind_in_the_overview(late):
 def test_by_staff_a_case_counts_for_everyone_assigned(late):
     data = overview(TODAY, "term", "staff")
     by_name = {g.name: g for g in data.groups}
-    assert set(by_name) == {"王芳", "李建国"}
+    # the people on cases, and the counsellor with none (0 cases)
+    assert set(by_name) == {"王芳", "李建国", "曾老师"}
     assert len(by_name["王芳"].cases) == 2 and by_name["王芳"].overdue == 1
     assert len(by_name["李建国"].cases) == 2 and by_name["李建国"].overdue == 0
+    assert by_name["曾老师"].cases == [] and by_name["曾老师"].share("help") is None
+
+
+def test_by_staff_counts_each_persons_own_entries(late):
+    """A tutor who wrote nothing on a case whose lead did everything: 0 %, not 100 %."""
+    from db.models import Assignment
+    from db.staff import add_staff
+
+    tutor = add_staff(None, "刘老师", "teacher")
+    zhang = late.cases["张伟"].id
+    Assignment.create(case=zhang, staff=tutor.id, role="tutor", assigned_on=dt.date(2026, 9, 1))
+    # 王芳 (the lead) logs the help session too; the family contact of 2 November is hers
+    Contact.create(uuid="00000000-0000-4000-8000-0000000000b1", case=zhang,
+                   author=late.teacher.id, occurred_at=dt.datetime(2026, 11, 18, 16, 0),
+                   kind="student", channel="face", discussed="订正作业", host="test")
+    data = overview(TODAY, "month", "staff")
+    by_name = {g.name: g for g in data.groups}
+    tut = by_name["刘老师"]
+    # the weekly help asks tutors: 1 case, none of it his own work
+    assert (len(tut.cases), tut.of("help"), tut.met.get("help", 0)) == (1, 1, 0)
+    assert tut.share("help") == 0
+    # the family contact asks the lead alone: not counted for the tutor
+    assert tut.of("family") == 0 and tut.share("family") is None
+    lead = by_name["王芳"]  # leads 张伟 and 曾小明: her own entries on 张伟's case
+    assert (lead.of("help"), lead.met["help"], lead.of("family"), lead.met["family"]) == (
+        2, 1, 2, 1)
+    assert lead.share("help") == pytest.approx(1 / 2)
+    # by class nothing changes: 张伟's case met both
+    assert overview(TODAY, "month", "class").groups[0].met == {"family": 1, "help": 1}
+
+
+def test_by_staff_for_a_teacher_lists_only_the_people_on_their_cases(late):
+    data = overview_as(TODAY, "term", "staff", reader=late.other)
+    assert {g.name for g in data.groups} == {"李建国"}
 
 
 async def test_f3_opens_the_overview_and_enter_drills_down_to_a_case(late):
@@ -100,6 +135,8 @@ async def test_f3_opens_the_overview_and_enter_drills_down_to_a_case(late):
         assert screen.data.period == "month" and table.rows[1][3] == "33%"
         await pilot.press("g")  # by staff member
         await settle(pilot)
-        assert {r[0] for r in table.rows[1:]} == {"王芳", "李建国"}
+        # everyone on a case, and the counsellor without one (0 cases, no share)
+        assert {r[0] for r in table.rows[1:]} == {"王芳", "李建国", "曾老师"}
+        assert next(r for r in table.rows if r[0] == "曾老师")[1:4] == ["0", "—", "—"]
         await pilot.press("escape")
         assert app.screen is not screen

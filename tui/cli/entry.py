@@ -165,11 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help=t("cli.help.during"))
     p.add_argument("--kind", default="", type=KIND_OR_ANY, help=t("cli.help.rule_kind"))
     p.add_argument("--channel", default="", type=CHANNEL_OR_ANY, help=t("cli.help.rule_channel"))
+    p.add_argument("--roles", default=None, metavar="ROLES", help=t("cli.help.rule_roles"))
 
     p = add_parser("report", help=t("cli.help.report"))
-    p.add_argument("kind", choices=("weekly", "term"), help=t("cli.help.report_kind"))
+    p.add_argument("kind", choices=("weekly", "term", "supervision"),
+                   help=t("cli.help.report_kind"))
     p.add_argument("--week", default="", help=t("cli.help.week"))
     p.add_argument("--term", default="", help=t("cli.help.report_term"))
+    p.add_argument("--month", default="", metavar="YYYY-MM", help=t("cli.help.sup_month"))
+    p.add_argument("--period", default=None,
+                   choices=("week", "half_month", "month", "last_month", "term"),
+                   help=t("cli.help.sup_period"))
     p.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
                    help=t("cli.help.report_format"))
     p.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
@@ -186,10 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, events, export, families, feedback, keys, note, roster, server,
-                         share, staff, survey)
+                         share, staff, supervision, survey)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey):
+                  events, survey, supervision):
         group.add_commands(add_parser)
     return parser
 
@@ -220,7 +226,8 @@ COMMANDS = {
     "keys": _command("keys", "cmd_keys"), "holidays": _command("families", "cmd_holidays"),
     "note": _command("note", "cmd_note"), "feedback": _command("feedback", "cmd_feedback"),
     "recognitions": _command("feedback", "cmd_recognitions"),
-    "events": _command("events", "cmd_events"), "survey": _command("survey", "cmd_survey"),
+    "events": _command("events", "cmd_events"),
+    "supervision": _command("supervision", "cmd_supervision"), "survey": _command("survey", "cmd_survey"),
 }
 
 

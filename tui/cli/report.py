@@ -21,6 +21,12 @@ def cmd_report(args, settings) -> int:
     # the input first: a mistyped command never opens (or waits on) the file
     if fmt == "xlsx" and not args.output:
         raise CliError(t("cli.report.need_output"), 2)
+    if args.kind == "supervision":
+        from tui.cli.supervision import supervision_report
+
+        return supervision_report(args, settings, fmt)
+    if args.month or args.period:
+        raise CliError(t("cli.sup.supervision_only"), 2)
     if args.week and args.kind != "weekly":
         raise CliError(t("cli.report.week_only"), 2)
     if args.term and args.kind != "term":

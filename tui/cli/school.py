@@ -62,14 +62,18 @@ def _print_rules(console) -> None:
     from db.workflow import load_review_days, load_rules
     from tui.i18n import rule_counts, rule_label, rule_often
 
+    from db.vocab import ASSIGNMENT_ROLES
+    from tui.i18n import labels
+
     table = Table(box=None, pad_edge=False)
-    for key in ("code", "rule", "counts", "often"):
+    for key in ("code", "rule", "counts", "often", "roles"):
         table.add_column(t(f"rules.col.{key}"))
     for rule in load_rules():
+        who = labels("role", [r for r in ASSIGNMENT_ROLES if rule.applies_to(r)])
         table.add_row(*(Text(safe(v)) for v in (rule.code, rule_label(rule), rule_counts(rule),
-                                                 rule_often(rule))))
+                                                 rule_often(rule), who)))
     table.add_row(*(Text(v) for v in ("review-days", t("rules.review"), t("rules.review_counts"),
-                                      t("rules.every", n=load_review_days()))))
+                                      t("rules.every", n=load_review_days()), labels("role", ["lead"]))))
     console.print(table)
 
 
@@ -91,14 +95,20 @@ def cmd_rules(args, settings) -> int:
         raise CliError(t("cli.rules.need_code", action=action), 2)
     during = {"all": "", None: ""}.get(args.during, args.during)
     times = args.times or 1
-    # set: a new interval, a new season (--during), or both
-    season_only = action == "set" and args.during is not None and (
+    # set: a new interval, a new season (--during), new roles (--roles), or several
+    roles = None
+    if args.roles is not None:
+        try:
+            roles = school_rules.parse_roles(args.roles, code)
+        except school_rules.RuleError as exc:
+            raise _rule_error(exc) from None
+    season_only = action == "set" and (args.during is not None or roles is not None) and (
         args.every is None and not args.per_term)
     if action in ("set", "add") and not season_only:
         days, per_term = _rule_interval(args)
     if action == "add":  # (--kind and --channel are codes already: build_parser's Choice)
         rule = Rule(code, args.kind, args.channel, 0 if per_term else days, per_term, times,
-                    during)
+                    during, roles or "")
         try:
             school_rules.validate([rule])
         except school_rules.RuleError as exc:
@@ -118,6 +128,8 @@ def cmd_rules(args, settings) -> int:
                 changed = school_rules.set_interval(actor, code, days, per_term, times)
             if args.during is not None:
                 changed = school_rules.set_season(actor, code, during) or changed
+            if roles is not None:
+                changed = school_rules.set_roles(actor, code, roles) or changed
         elif action == "add":
             school_rules.add_rule(actor, rule)
             changed = True

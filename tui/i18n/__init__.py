@@ -17,14 +17,15 @@ from __future__ import annotations
 import string
 
 from tui.i18n import (access, case, cli, cli_checks, families, feedback, general, oversight,
-                      parent_note, referrals, roster, roster_import, rules_reports, supervision, surveys,
-                      transformation, vocab)
+                      parent_note, referrals, roster, roster_import, rules_reports, supervision,
+                      supervision_screens, surveys, transformation, vocab)
 
 LANGS = ("en", "zh")
 _lang = "en"
 
 AREAS = (general, roster, case, cli, cli_checks, rules_reports, roster_import, access,
-         families, feedback, surveys, parent_note, oversight, supervision, referrals, transformation)
+         families, feedback, surveys, parent_note, oversight, supervision, supervision_screens,
+         referrals, transformation)
 
 
 def build_catalog(areas) -> dict[str, tuple[str, str]]:
