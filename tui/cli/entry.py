@@ -185,11 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import (audit, events, export, families, feedback, keys, note, roster, server,
-                         share, staff, survey)
+    from tui.cli import (audit, events, export, families, feedback, keys, note, referrals, roster,
+                         server, share, staff, survey)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey):
+                  events, survey, referrals):
         group.add_commands(add_parser)
     return parser
 
@@ -221,6 +221,7 @@ COMMANDS = {
     "note": _command("note", "cmd_note"), "feedback": _command("feedback", "cmd_feedback"),
     "recognitions": _command("feedback", "cmd_recognitions"),
     "events": _command("events", "cmd_events"), "survey": _command("survey", "cmd_survey"),
+    "referrals": _command("referrals", "cmd_referrals"), "orgs": _command("referrals", "cmd_orgs"),
 }
 
 
