@@ -49,8 +49,9 @@ class OrganisationFormScreen(BangfuScreen[bool]):
         row = self.row
         yield Header()
         with VerticalScroll(id="orgform"):
+            # (a change goes on from the name as it is: typing does not replace it)
             yield self._row("name", Input(one_line(row.name) if row else "", id="name",
-                                          compact=True))
+                                          compact=True, select_on_focus=False))
             yield self._row("kind", LetterChoice(KIND_KEYS, "organisation",
                                                  row.kind if row else "counselling_centre",
                                                  id="kind"))
