@@ -53,6 +53,8 @@ ABILITIES = {
     "supervise": MANAGERS,
     # confirm (or decline) a case proposed as transformed (db.transformation)
     "confirm_transformation": MANAGERS,
+    # keep the list of organisations the school works with (db.organisations)
+    "organisations": ("admin", "coordinator", "counsellor"),
 }
 
 

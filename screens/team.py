@@ -1,6 +1,8 @@
 """A case's team: who works on it and as what.  In the list: a adds someone
 (type a name or pinyin, Enter, then the role by letter), p pairs a student as
-peer helper (生帮生; type a name, pinyin or class), r changes the highlighted
+peer helper (生帮生; type a name, pinyin or class), o adds an outside helper
+without an account (a village cadre, a volunteer: screens/outside_helper.py,
+listed last; volunteers do not see their phones), r changes the highlighted
 person's role (by letter: l lead, t subject tutor, c counsellor, v volunteer),
 x takes them off the case."""
 
@@ -56,6 +58,7 @@ class TeamScreen(BangfuScreen[bool]):
     BINDINGS = [
         Binding("a", "add", "key.team_add", id="team_add"),
         Binding("p", "add_peer", "key.peer_add", id="peer_add"),
+        Binding("o", "add_outside", "key.team_outside", id="team_outside"),
         Binding("r", "role", "key.team_role", id="team_role"),
         Binding("x", "remove", "key.team_remove", id="team_remove"),
         Binding("escape", "back", "key.back", id="back"),
@@ -67,6 +70,7 @@ class TeamScreen(BangfuScreen[bool]):
         self.student_name = student_name
         self.members: list = []
         self.peers: list = []  # db.team.Peer, listed after the staff
+        self.outside: list = []  # db.outside_helpers.Helper, listed last
         self.staff: list = []
         self.adding_peer = False
         self.shown: list = []
@@ -102,18 +106,21 @@ class TeamScreen(BangfuScreen[bool]):
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
     def load(self) -> None:
         from db.staff import list_staff
+        from db.outside_helpers import helpers_of_case
         from db.team import members, peers
 
         with connected():
             found = members(self.case_id)
             paired = peers(self.case_id)
+            outside = helpers_of_case(self.app.staff, self.case_id)
             staff = self.staff or list_staff()
-        self.app.call_from_thread(self._loaded, found, staff, paired)
+        self.app.call_from_thread(self._loaded, found, staff, paired, outside)
 
-    def _loaded(self, found, staff, paired=()) -> None:
+    def _loaded(self, found, staff, paired=(), outside=()) -> None:
         self.members, self.staff, self.peers = found, staff, list(paired)
+        self.outside = list(outside)
         self.query_one(InfoLine).show(t("team.info", name=one_line(self.student_name),
-                                        n=len(found) + len(self.peers)))
+                                        n=len(found) + len(self.peers) + len(self.outside)))
         table = self.table
         self.query_one("#team-header", PlainStatic).update(table.line(
             [t("team.col.name"), t("team.col.role"), t("team.col.since")],
@@ -123,14 +130,20 @@ class TeamScreen(BangfuScreen[bool]):
                        + [[one_line(p.name), t("team.peer"),
                            " · ".join(x for x in (f"{p.since:%Y-%m-%d}" if p.since else "",
                                                   one_line(p.class_name), one_line(p.focus)) if x)]
-                          for p in self.peers])
+                          for p in self.peers]
+                       + [[one_line(h.name), t("team.outside", role=one_line(h.role) or "—"),
+                           " · ".join(x for x in (f"{h.since:%Y-%m-%d}" if h.since else "",
+                                                  one_line(h.organisation), one_line(h.phone))
+                                      if x)]
+                          for h in self.outside])
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "role":
             return self.focused is self.table and self._current() is not None
         if action == "remove":
-            return self.focused is self.table and (self._current() or self._current_peer()) is not None
-        if action in ("add", "add_peer"):
+            return self.focused is self.table and (
+                self._current() or self._current_peer() or self._current_outside()) is not None
+        if action in ("add", "add_peer", "add_outside"):
             return self.focused is self.table
         return True
 
@@ -148,6 +161,9 @@ class TeamScreen(BangfuScreen[bool]):
         cursor = self.table.cursor - len(self.members)
         return self.peers[cursor] if 0 <= cursor < len(self.peers) else None
 
+    def _current_outside(self):
+        cursor = self.table.cursor - len(self.members) - len(self.peers)
+        return self.outside[cursor] if 0 <= cursor < len(self.outside) else None
 
     # -- adding ------------------------------------------------------------------
     def action_add(self, peer: bool = False) -> None:
@@ -160,6 +176,16 @@ class TeamScreen(BangfuScreen[bool]):
 
     def action_add_peer(self) -> None:
         self.action_add(peer=True)
+
+    def action_add_outside(self) -> None:
+        from screens.outside_helper import OutsideHelperFormScreen
+
+        def back(saved: bool | None) -> None:
+            if saved:
+                self.changed = True
+                self.load()
+
+        self.app.push_screen(OutsideHelperFormScreen(self.case_id, self.student_name), back)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.adding_peer:
@@ -239,19 +265,25 @@ class TeamScreen(BangfuScreen[bool]):
             self._pick_role(member.staff_id, one_line(member.name), member.role)
 
     def action_remove(self) -> None:
-        member, peer = self._current(), self._current_peer()
+        member, peer, outside = self._current(), self._current_peer(), self._current_outside()
         if member is not None:
             self.save("unassign", member.assignment_id, "")
         elif peer is not None:
             self.save("unpair", peer.pair_id, "")
+        elif outside is not None:
+            self.save("outside", outside.id, "")
 
     @work(thread=True, exclusive=True, group="team-save", exit_on_error=False)
     def save(self, what: str, ident: int, role: str) -> None:
+        from db.access import NotAllowed
+        from db.outside_helpers import remove_helper
         from db.team import TeamError, assign, pair, unassign, unpair
 
         try:
             with connected():
-                if what == "assign":
+                if what == "outside":
+                    remove_helper(self.app.staff, ident)
+                elif what == "assign":
                     assign(self.app.staff, self.case_id, ident, role)
                 elif what == "pair":
                     pair(self.app.staff, self.case_id, ident)
@@ -261,6 +293,10 @@ class TeamScreen(BangfuScreen[bool]):
                     unassign(self.app.staff, ident)
         except TeamError as exc:
             self.app.call_from_thread(self.notify, t(f"team.error.{exc.code}"),
+                                      severity="warning", markup=False)
+            return
+        except NotAllowed as exc:
+            self.app.call_from_thread(self.notify, t(f"err.access.{exc.code}"),
                                       severity="warning", markup=False)
             return
         self.changed = True
