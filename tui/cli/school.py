@@ -65,15 +65,19 @@ def _print_rules(console) -> None:
     from db.vocab import ASSIGNMENT_ROLES
     from tui.i18n import labels
 
+    rules = load_rules()
+    # who a rule asks, once a school has set it for any rule (--roles)
+    roles = any(rule.roles for rule in rules)
     table = Table(box=None, pad_edge=False)
-    for key in ("code", "rule", "counts", "often", "roles"):
+    for key in ("code", "rule", "counts", "often", *(("roles",) if roles else ())):
         table.add_column(t(f"rules.col.{key}"))
-    for rule in load_rules():
+    for rule in rules:
         who = labels("role", [r for r in ASSIGNMENT_ROLES if rule.applies_to(r)])
         table.add_row(*(Text(safe(v)) for v in (rule.code, rule_label(rule), rule_counts(rule),
-                                                 rule_often(rule), who)))
+                                                 rule_often(rule), *((who,) if roles else ()))))
     table.add_row(*(Text(v) for v in ("review-days", t("rules.review"), t("rules.review_counts"),
-                                      t("rules.every", n=load_review_days()), labels("role", ["lead"]))))
+                                      t("rules.every", n=load_review_days()),
+                                      *((labels("role", ["lead"]),) if roles else ()))))
     console.print(table)
 
 
