@@ -269,8 +269,7 @@ def sync_holders(actor, school_private: bytes) -> tuple[int, int]:
         return sid in wanted and sid in pairs and (pairs[sid][1] or lax)
 
     row_ids: dict[int, int] = dict(cast("Rows", StaffKey.select(StaffKey.staff, StaffKey.id).tuples()))
-    # a key put in or swapped by hand (its seal in the audit log says otherwise)
-    # is never given the school's key: `bangfu check` names it
+    # a key put in or swapped by hand is never given the school's key (`bangfu check`)
     give = sorted(sid for sid in wanted if keeps(sid) and sid not in held
                   and audit.key_is_sealed(row_ids[sid]))
     take = sorted(sid for sid in held if not keeps(sid))
@@ -413,12 +412,12 @@ def recover(actor, code: str) -> None:
     sync_holders(actor, school)
 
 
-
 def seal_existing(actor, progress=None) -> int:
     """Seal the restricted text still stored as typed (a file from before
     setup); returns how many rows were sealed.  The audit entry says which
     fields, never their text."""
     from db.cases import CASE_TEXT_FIELDS
+    from db.referrals import seal_plain
     from db.sealing import seal_values  # (which builds on this module)
     from db.vocab import split_codes
 
@@ -454,6 +453,7 @@ def seal_existing(actor, progress=None) -> int:
             done += 1
             if progress:
                 progress(done)
+        done += seal_plain(actor)  # a referral's reason and outcome (schema 15)
     return done
 
 
@@ -469,6 +469,7 @@ class KeyStatus:
 
 def status() -> KeyStatus:
     from db.cases import CASE_TEXT_FIELDS
+    from db.referrals import plain_referrals
 
     names: dict[int, str] = dict(cast("Rows", Staff.select(Staff.id, Staff.name).tuples()))
     held = {int(h.split(":", 1)[1]) for (h,) in cast("Rows", SchoolKey.select(SchoolKey.holder).tuples())
@@ -487,6 +488,7 @@ def status() -> KeyStatus:
         stored = dict(zip(CASE_TEXT_FIELDS, row[1:]))
         plain += any(stored.get(n) and not crypto.is_sealed(stored[n])
                      for n in split_codes(row[0]))
+    plain += len(plain_referrals())
     return KeyStatus(
         set_up=is_set_up(),
         holders=sorted(names.get(i, "?") for i in held),

@@ -327,3 +327,28 @@ def referrals_due(staff_id: int, today: dt.date, days: int = 7) -> list[DueItem]
     return [DueItem(case_id, sid, name, klass or "", no or "", "referral",
                     cast(dt.date, as_date(due)), text=org or "", referral_id=rid)
             for rid, case_id, sid, name, klass, no, due, org in cast("Rows", query.tuples())]
+
+
+# -- sealing what was written before the school's keys (db.keys.seal_existing) ----------------
+
+def plain_referrals() -> list[tuple[int, int | None, dict[str, str]]]:
+    """(id, author, {field: text}) of the referrals whose text is still as typed."""
+    from db import crypto
+
+    found = []
+    for row_id, author_id, *texts in cast("Rows", Referral.select(
+            Referral.id, Referral.author, *(getattr(Referral, n) for n in SEALED)).tuples()):
+        plain = {n: v for n, v in zip(SEALED, texts) if v and not crypto.is_sealed(v)}
+        if plain:
+            found.append((row_id, author_id, plain))
+    return found
+
+
+def seal_plain(actor) -> int:
+    """Seal those (inside the caller's transaction); the audit row names the fields only."""
+    rows = plain_referrals()
+    for row_id, author_id, plain in rows:
+        Referral.update(**sealing.seal_values("referral", plain, plain, author_id)).where(
+            Referral.id == row_id).execute()
+        audit.record(actor, "referral", row_id, "update", {"sealed": sorted(plain)})
+    return len(rows)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from typing import TYPE_CHECKING, Callable, cast
 
 from peewee import fn
@@ -31,14 +32,15 @@ from peewee import fn
 from db import clock
 from db.demo.contacts import Builder
 from db.demo.families import build_families
+from db.demo.oversight import after_write, build_oversight
 from db.rules import as_dict
 from db.workflow import RULES_KEY, put_setting
 from db.demo.words import HOST
 from db.store.dialect import on_server
 from db.models import (Assignment, AuditLog, Case, Checkin, Contact, EventAttendance,
-                       FamilyEvent, Feedback, Goal, Guardian, Holiday, PeerPair, Recognition,
-                       SchoolClass, Score, StageReview, Staff, Student, Survey, SurveyAnswer,
-                       Term, database)
+                       FamilyEvent, Feedback, Goal, Guardian, Holiday, Organisation,
+                       OutsideHelper, PeerPair, Recognition, Referral, SchoolClass, Score,
+                       StageReview, Staff, Student, Survey, SurveyAnswer, Term, database)
 
 if TYPE_CHECKING:
     from db.models import Rows
@@ -111,6 +113,18 @@ FIELDS = {
                     Recognition.student, Recognition.staff, Recognition.what,
                     Recognition.given_by, Recognition.author, Recognition.version,
                     Recognition.updated_at),
+    # db.demo.oversight
+    "organisation": (Organisation.id, Organisation.uuid, Organisation.name, Organisation.kind,
+                     Organisation.phone, Organisation.note, Organisation.active,
+                     Organisation.version, Organisation.updated_at),
+    "referral": (Referral.id, Referral.uuid, Referral.case, Referral.organisation,
+                 Referral.reason, Referral.consent, Referral.sent_on, Referral.status,
+                 Referral.outcome, Referral.follow_up_on, Referral.author, Referral.version,
+                 Referral.updated_at),
+    "outside_helper": (OutsideHelper.id, OutsideHelper.uuid, OutsideHelper.case,
+                       OutsideHelper.name, OutsideHelper.organisation, OutsideHelper.role,
+                       OutsideHelper.phone, OutsideHelper.since, OutsideHelper.active,
+                       OutsideHelper.version, OutsideHelper.updated_at),
     "audit_log": (AuditLog.id, AuditLog.at, AuditLog.staff, AuditLog.staff_name,
                   AuditLog.host, AuditLog.table_name, AuditLog.row_id, AuditLog.action,
                   AuditLog.changes),
@@ -121,7 +135,8 @@ MODELS = {"term": Term, "staff": Staff, "school_class": SchoolClass, "student": 
           "score": Score, "checkin": Checkin, "audit_log": AuditLog, "holiday": Holiday,
           "family_event": FamilyEvent, "event_attendance": EventAttendance,
           "feedback": Feedback, "survey": Survey, "survey_answer": SurveyAnswer,
-          "recognition": Recognition}
+          "recognition": Recognition, "organisation": Organisation, "referral": Referral,
+          "outside_helper": OutsideHelper}
 CHUNK = 2000  # rows written between two progress reports
 
 
@@ -206,12 +221,16 @@ def _build_demo(students: int, seed: int, total: int, report: ProgressFn) -> dic
         builder.rows.update(families["rows"])
         put_setting(RULES_KEY, json.dumps([as_dict(r) for r in families["rules"]],
                                           ensure_ascii=False))
+        # the oversight from a fifth generator (db.demo.oversight)
+        rng5 = random.Random(seed * 7937 + 8)
+        builder.rows.update(build_oversight(builder, base, rng5))
         report(3 * students, total)
 
         order = ("term", "staff", "school_class", "student", "guardian", "case_file",
                  "assignment", "goal", "stage_review", "peer_pair", "contact", "score",
                  "checkin", "holiday", "family_event", "event_attendance", "event_contact",
-                 "feedback", "survey", "survey_answer", "recognition")
+                 "feedback", "survey", "survey_answer", "recognition", "organisation",
+                 "referral", "outside_helper")
         n_rows = sum(len(builder.rows[name]) for name in order) or 1
         written = 0
         for name in order:
@@ -225,10 +244,13 @@ def _build_demo(students: int, seed: int, total: int, report: ProgressFn) -> dic
             counts[name] = len(rows)
 
         counts["contact"] += counts.pop("event_contact")  # (contacts, written after the rest)
+        # what reads the rows written: transformations' evidence, last month's supervision
+        later = after_write(builder, today, rng5)
+        counts.update(later)
         at = dt.datetime.combine(today, dt.time(6, 0))
         audit_rows = []
         aid = base["audit_log"]
-        for name in order:
+        for name in (*order, *later):
             if counts.get(name):
                 changes = json.dumps({"rows": counts[name], "source": "demo", "seed": seed},
                                      ensure_ascii=False, sort_keys=True)
