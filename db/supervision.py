@@ -19,8 +19,9 @@ a period going on ends today; ``period_bounds``):
   (k/(N+1) of the term, ``db.workflow.share_of``) in those days.  Done: the
   helper's OWN entries (author) that count for the rule, dated in those days
   (for a rule a term, their own entries of the term before the period count
-  towards its earlier due dates first, the rest towards this period's).  Met
-  when done >= required: ``rule_met`` points of ``rule_met`` possible.
+  towards its earlier due dates first, the rest towards this period's).  An
+  item is worth ``rule_met`` points, earned in proportion to what was done (3
+  of 4 help sessions: three quarters of them); it is met when done >= required.
 - Stage reviews: each review of a case the helper leads that fell due in the
   period (the caseload's dates: ``db.workflow.review_due``) is worth
   ``review`` points, earned when a review of the case (by anyone) is dated

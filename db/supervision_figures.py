@@ -197,7 +197,7 @@ def gather(start: dt.date, end: dt.date, month: str, rubric: Rubric, rules: tupl
                 done += max(0, before - (first_k - 1))
             met = done >= asked
             row.points.append(Point("rule", cid, info.case.name, rule.code, done, asked,
-                                    rubric.rule_met if met else 0, rubric.rule_met))
+                                    rubric.rule_met * min(done, asked) / asked, rubric.rule_met))
             row.items += 1
             row.items_met += met
     # stage reviews of the cases each helper leads

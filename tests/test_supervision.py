@@ -114,6 +114,21 @@ def test_october_by_hand(ward):
     assert report.flags == []
 
 
+def test_a_rule_partly_met_earns_its_share(ward):
+    """The tutor held 1 of October's 4 help sessions (with content): a quarter of
+    the rule's points, not nothing and not all of them."""
+    school, lead, tutor, idle, case = ward
+    entry(case.id, tutor.id, dt.datetime(2026, 10, 14, 15),
+          text="订正数学单元测验的错题，讲解一元一次方程")
+    tut = row_of(supervision(TODAY, reader=school.teacher, month="2026-10"), tutor)
+    # help: 1 of 4 → 10 × 1/4 = 2.5 of 10, not met; content: 1 of 1 entries → 10 of 10
+    assert [(p.what, p.rule, p.done, p.required, p.earned, p.possible) for p in tut.points] == [
+        ("rule", "help", 1, 4, 2.5, 10), ("content", "", 1, 1, 10, 10)]
+    assert (tut.items, tut.items_met) == (1, 0)
+    # 12.5 of 20: 62.5 → 62 (round half to even), above the threshold of 60
+    assert (tut.earned, tut.possible, tut.score) == (12.5, 20, 62)
+
+
 def test_overdue_and_missed_review(ward):
     """November to the 20th: the lead logs nothing; the help is overdue for lead and tutor."""
     school, lead, tutor, idle, case = ward
