@@ -5,8 +5,8 @@ never hidden and never discounted.
   within 60 seconds, leaving out entries with a ``meeting_id`` (meeting mode
   and family events write many at once on purpose);
 - "copied": the same discussed text (stripped, at least ``content_chars``
-  characters, of entries that are not restricted) on 3 or more of one
-  author's entries in the period;
+  characters, of entries that are not restricted and not a meeting's) on 3 or
+  more of one author's entries in the period;
 - "backdated": written (created_at) more than ``late_days`` days after the
   date it is dated (occurred_at).
 
@@ -81,8 +81,8 @@ def find_flags(entries: list[Entry], rubric, names: dict[int, str],
             else:
                 i += 1
         same: dict[str, list[Entry]] = {}
-        for e in rows:
-            if e.text and len(e.text) >= rubric.content_chars:
+        for e in rows:  # (a meeting's entries share their text on purpose)
+            if e.text and len(e.text) >= rubric.content_chars and not e.in_meeting:
                 same.setdefault(e.text, []).append(e)
         for copies in same.values():
             if len(copies) >= COPIES:

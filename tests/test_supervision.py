@@ -281,6 +281,12 @@ def test_flags(ward):
         entry(case.id, lead.id, dt.datetime(2026, 11, 17, 15), kind="family",
               channel="parent_meeting", text=f"家长会{n}", meeting="m1",
               created=at + dt.timedelta(seconds=3 * n))
+    # a family event's contacts share its topic on purpose (db.event_contacts): not copied
+    topic = "期中考试情况通报与家校配合，家长签到"  # 18 characters
+    for n in range(3):
+        entry(case.id, lead.id, dt.datetime(2026, 11, 5 + n, 12), kind="family",
+              channel="parent_meeting", text=topic, meeting=f"event:{n}",
+              created=dt.datetime(2026, 11, 5 + n, 19))
     # copied: the same text on 3 entries (a 4th is restricted: never read)
     same = "按时完成作业，课堂上积极发言，表现良好"  # 18 characters
     copies = [entry(case.id, lead.id, dt.datetime(2026, 11, d, 16), text=same,
