@@ -364,7 +364,8 @@ def test_audit_log_has_one_bulk_row_per_table(school):
         "term", "staff", "school_class", "student", "guardian", "case_file",
         "assignment", "goal", "stage_review", "peer_pair", "contact", "score", "checkin",
         "holiday", "family_event", "event_attendance", "feedback", "survey", "survey_answer",
-        "recognition"}
+        "recognition", "organisation", "referral", "outside_helper", "transformation",
+        "case_event", "correction", "supervision_note"}
     for r in rows:
         assert r.action == "bulk" and r.staff_id is None and r.staff_name == "demo"
         assert json.loads(r.changes) == {"rows": school[r.table_name], "source": "demo",
@@ -515,3 +516,46 @@ def test_on_a_winter_holiday_day_the_demo_asks_for_holiday_contacts_not_help(fre
     items = due_items(my_cases(lead), dt.date(2027, 2, 10))
     assert items and not {"help", "family"} & {i.what for i in items}  # both term-time
     assert "holiday_family" in {i.what for i in items}
+
+
+def test_a_month_of_oversight(school):
+    """Issue 23: referrals in every status (some follow-ups overdue), outside
+    helpers, each transformed case confirmed with its evidence and in its
+    history, proposals waiting for the coordinator, and last month's supervision:
+    a notice naming two helpers, each with a correction item, and an adjustment."""
+    from db.caseload import with_extras
+    from db.models import (CaseEvent, Correction, Organisation, OutsideHelper, Referral,
+                           SupervisionNote, Transformation)
+    from db.supervision import supervision
+    from db.transformation import Evidence
+
+    assert Organisation.select().count() >= 5
+    assert {r.status for r in Referral.select()} == {"sent", "accepted", "seen", "closed"}
+    overdue = [r for r in Referral.select() if r.follow_up_on and r.follow_up_on < TODAY]
+    assert overdue and all(r.status != "closed" for r in overdue)
+    lead = (Assignment.select(Assignment.staff)
+            .where(Assignment.case == overdue[0].case_id, Assignment.role == "lead",
+                   Assignment.active == True).scalar())  # noqa: E712
+    assert overdue[0].id in {i.referral_id for i in with_extras([], lead, TODAY)}
+    assert OutsideHelper.select().count() >= 4
+    transformed = {c.id for c in Case.select().where(Case.status == "transformed")}
+    confirmed = list(Transformation.select().where(Transformation.status == "confirmed"))
+    assert transformed and {t.case_id for t in confirmed} == transformed
+    for t in confirmed:
+        assert t.decided_by_id != t.proposed_by_id and t.reason
+        assert Evidence.from_json(t.evidence).goals_total >= 0
+        case = Case.get_by_id(t.case_id)
+        assert case.closed_on == t.decided_on <= TODAY
+        assert CaseEvent.get(CaseEvent.case == t.case_id).kind == "transformed"
+    pending = list(Transformation.select().where(Transformation.status == "proposed"))
+    coordinator = Staff.get(Staff.role == "coordinator")
+    assert pending and {t.id for t in pending} <= {
+        i.transformation_id for i in with_extras([], coordinator.id, TODAY)}
+    report = supervision(TODAY, "last_month", reader=coordinator)
+    noticed = {h.staff_id for h in report.below}
+    corrections = list(Correction.select())
+    assert len(noticed) == 2 and {c.staff_id for c in corrections} == noticed
+    assert sorted(c.done_on is None for c in corrections) == [False, True]  # one done
+    assert {c.month for c in corrections} == {report.month}
+    [note] = SupervisionNote.select()
+    assert note.month == report.month and note.adjustment and note.note
