@@ -357,17 +357,18 @@ def mark_done(actor, correction_id: int, note: str = "",
 # -- the caseload -------------------------------------------------------------------
 
 def corrections_due(staff_id: int, today: dt.date, days: int = 7) -> list[DueItem]:
-    """Open items due within ``days`` (overdue ones too) as caseload items
-    (``what="correction"``, ``correction_id`` set, ``text`` what is to be
-    corrected): those issued to ``staff_id`` (``name`` "") and those
-    ``staff_id`` issued to someone else (``name`` the helper's)."""
+    """Every open item as a caseload item, however far off its date (a
+    correction item stays on both caseloads until it is done; ``today`` and
+    ``days`` are the caseload's and do not limit it): ``what="correction"``,
+    ``correction_id`` set, ``text`` what is to be corrected; those issued to
+    ``staff_id`` (``name`` "") and those ``staff_id`` issued to someone else
+    (``name`` the helper's)."""
     from db.workflow import DueItem
 
-    horizon = today + dt.timedelta(days=days)
     query = (Correction.select(Correction.id, Correction.staff, Staff.name, Correction.what,
                                Correction.due_on)
              .join(Staff, on=(Correction.staff == Staff.id))
-             .where(Correction.done_on.is_null(), Correction.due_on <= horizon,
+             .where(Correction.done_on.is_null(),
                     (Correction.staff == staff_id) | (Correction.issued_by == staff_id))
              .order_by(Correction.due_on, Correction.id))
     return [DueItem(0, 0, "" if sid == staff_id else one_line(name or ""), "", "", "correction",

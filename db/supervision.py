@@ -60,14 +60,14 @@ from db.store import journal
 from db.supervision_figures import gather
 from db.supervision_flags import Flag
 from db.supervision_rows import RUBRIC_FIELDS, GradeRow, HelperRow, Point, Rubric
-from db.supervision_periods import (MONTH_PERIODS, PERIODS, SupervisionError, month_bounds,
-                                    month_of, period_bounds)
+from db.supervision_periods import (MONTH_PERIODS, PERIODS, SupervisionError, default_period,
+                                    month_bounds, month_of, period_bounds)
 from db.text import clean
 from db.workflow import load_rules, put_setting, stored_setting
 
 __all__ = ["PERIODS", "Flag", "GradeRow", "HelperRow", "Point", "Rubric", "SupervisionError",
-           "SupervisionReport", "load_rubric", "month_bounds", "period_bounds", "save_rubric",
-           "set_adjustment", "supervision"]
+           "SupervisionReport", "default_period", "load_rubric", "month_bounds", "period_bounds",
+           "save_rubric", "set_adjustment", "supervision"]
 
 RUBRIC_KEY = "supervision_rubric"
 MAX_POINTS = 1000

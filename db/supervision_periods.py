@@ -24,6 +24,12 @@ class SupervisionError(ValueError):
         self.code = code
 
 
+def default_period(today: dt.date) -> str:
+    """The period a supervision opens on: the month just ended during a month's
+    first week (the monthly review, 每月月底督导, is often held then), else this month."""
+    return "last_month" if today.day <= 7 else "month"
+
+
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """The first and last day of ``month`` ("2026-11")."""
     found = _MONTH_RE.match((month or "").strip())

@@ -73,8 +73,15 @@ class SupervisionScreen(BangfuScreen[None]):
         Binding("escape", "back", "key.back", id="back"),
     ]
 
-    def __init__(self, period: str = "month", month: str = ""):
+    def __init__(self, period: str = "", month: str = ""):
+        """``period``: "" for ``db.supervision.default_period`` (last month in a
+        month's first week, else this month)."""
         super().__init__()
+        if not period:
+            from db import clock
+            from db.supervision import default_period
+
+            period = default_period(clock.today())
         self.period = period
         self.month = month  # a month chosen with [ ]; "" for the period's own
         self.grouping = "helper"

@@ -48,15 +48,17 @@ def test_an_item_is_on_both_caseloads_until_done(school):
     assert Correction.get_by_id(cid).version == 2
 
 
-def test_the_caseload_horizon_and_overdue(school):
+def test_an_open_item_stays_on_the_caseload_however_far_off_and_overdue_first(school):
     chen, li = _coordinator(), school.other
     soon = add_correction(chen, li.id, "2026-11", "soon", "2026-11-24")
-    far = add_correction(chen, li.id, "2026-11", "far", "2026-12-20")
-    Correction.update(due_on=dt.date(2026, 11, 10)).where(Correction.id == far).execute()
-    add_correction(chen, li.id, "2026-11", "later", "2026-12-30")
+    late = add_correction(chen, li.id, "2026-11", "late", "2026-12-20")
+    Correction.update(due_on=dt.date(2026, 11, 10)).where(Correction.id == late).execute()
+    later = add_correction(chen, li.id, "2026-11", "later", "2026-12-30")
     items = corrections_due(li.id, TODAY, 7)
-    assert [i.correction_id for i in items] == [far, soon]  # overdue first; not the far one
+    # "stays open on their caseload until it is done": beyond the 7 days too
+    assert [i.correction_id for i in items] == [late, soon, later]
     assert items[0].overdue_days(TODAY) == 10
+    assert [i.correction_id for i in corrections_due(chen.id, TODAY, 7)] == [late, soon, later]
 
 
 def test_bad_values_are_refused_and_nothing_written(school):
@@ -233,11 +235,10 @@ def test_the_notice_lists_the_helpers_below_the_threshold_and_issues_their_items
     assert {Correction.get_by_id(i).staff_id for i in made} == set(below)
     assert issue_notice(chen, "2026-11", "2026-12-04", "again") == []  # one each, once
     assert notice(chen, "2026-11").without_item == []
-    # on the helper's caseload and the coordinator's (due in two weeks: not yet)
-    assert corrections_due(li.id, TODAY, 7) == []
-    [mine] = corrections_due(li.id, TODAY, 14)
+    # on the helper's caseload and the coordinator's (due in two weeks: there already)
+    [mine] = corrections_due(li.id, TODAY, 7)
     assert (mine.name, mine.text) == ("", "补齐本月帮扶记录")
-    issued = {i.name for i in corrections_due(chen.id, TODAY, 14)}
+    issued = {i.name for i in corrections_due(chen.id, TODAY, 7)}
     assert "李建国" in issued
     with pytest.raises(NotAllowed):
         issue_notice(li, "2026-11", "2026-12-04", "x")

@@ -312,3 +312,12 @@ def test_flags(ward):
     # the rubric's burst size: 4 entries a minute needed now
     save_rubric(school.teacher, Rubric(burst=4))
     assert not any(f.why == "burst" for f in supervision(TODAY, reader=school.teacher).flags)
+
+
+def test_a_supervision_opens_on_the_month_just_ended_in_a_months_first_week():
+    from db.supervision import default_period
+
+    assert default_period(dt.date(2026, 12, 1)) == "last_month"
+    assert default_period(dt.date(2026, 12, 7)) == "last_month"
+    assert default_period(dt.date(2026, 12, 8)) == "month"
+    assert default_period(dt.date(2026, 11, 30)) == "month"
