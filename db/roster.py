@@ -142,7 +142,7 @@ def load_index(query: str | None = None, scope=None) -> RosterIndex:
     if query is None:
         return _index(scope, load_rows())
     q = normalise_query(query)
-    if not q:
+    if not q or "\x00" in q:  # (a server's string literal cannot hold NUL: no narrowing)
         return _index(scope, load_rows())
     klass = class_query(q)
     if klass is not None and q.isascii():  # "7-1": that class (the index says which)

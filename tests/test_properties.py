@@ -589,6 +589,16 @@ def test_regression_the_command_line_finds_a_pasted_name(pasted_school, query):
     assert full and [r.student_id for r in load_index(query).search(query)] == full
 
 
+@pytest.mark.parametrize("query", ["\x00", "a\x00", "王\x00", "7-1\x00"])
+def test_regression_a_nul_in_the_query_is_no_error_on_a_server(pasted_school, query):
+    # found by hypothesis on PostgreSQL: a string literal there cannot hold NUL,
+    # so narrowing the roster by such a query raised ValueError
+    from db.roster import load_index
+
+    full = [r.student_id for r in load_index().search(query)]
+    assert [r.student_id for r in load_index(query).search(query)] == full
+
+
 def test_regression_natural_key_of_digits_that_are_not_decimal_or_too_long():
     # found by hypothesis: int() refused "①" (isdigit but not a decimal) and a
     # run of more than 4300 digits, so the roster could not be sorted
