@@ -12,22 +12,20 @@ after another.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, OptionList, SelectionList
-from textual.widgets.option_list import Option
 
 from db.case_status import OpenCaseInput
 from db.store.connected import connected
-from db.staff_view import filter_staff
 from db.text import one_line
 from db.vocab import CATEGORIES, CAUSES, OPEN_STATUSES
 from screens.case_edit import RISK_KEYS
 from tui.i18n import label, t
 from tui.screen_base import BangfuScreen
+from tui.staff_suggest import StaffSuggestions
 from tui.widgets import KeyFooter, LetterChoice, PlainStatic
 from tui.ticks import TickList
 
@@ -71,9 +69,7 @@ class CaseStatusScreen(BangfuScreen[bool]):
         self.counter = counter  # "2/5" in an intake pass
         self.lead = lead  # the first lead, prefilled (the person signed in)
         self.saving = False
-        self.staff: list = []  # db.staff_view.StaffView, for the lead's suggestions
-        self.leads: list = []  # the suggestions shown
-        self.lead_pick: tuple[int, str] | None = None  # (staff id, name) picked from them
+        self.suggestions = StaffSuggestions(self, "lead", "lead-suggestions", 6)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -148,46 +144,16 @@ class CaseStatusScreen(BangfuScreen[bool]):
         self.app.call_from_thread(self._staff_loaded, staff)
 
     def _staff_loaded(self, staff: list) -> None:
-        self.staff = staff
-        field = self.query_one("#lead", Input)
-        if field.has_focus:  # typed before the list arrived
-            self._suggest_leads(field.value)
+        self.suggestions.loaded(staff)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "lead" and event.input.has_focus:
-            self._suggest_leads(event.value)
-
-    def _suggest_leads(self, value: str) -> None:
-        if self.lead_pick is not None and value == self.lead_pick[1]:
-            return
-        self.lead_pick = None
-        options = self.query_one("#lead-suggestions", OptionList)
-        self.leads = filter_staff(self.staff, value)[:6] if value.strip() else []
-        options.set_options(Option(Text(f"{one_line(s.name)}  ·  {label('staff_role', s.role)}"))
-                            for s in self.leads)
-        options.display = bool(self.leads)
-        if self.leads:
-            options.highlighted = 0
+        self.suggestions.changed(event)
 
     def action_suggest_lead(self, delta: int) -> None:
-        options = self.query_one("#lead-suggestions", OptionList)
-        if options.display and self.leads:
-            current = options.highlighted or 0
-            options.highlighted = max(0, min(len(self.leads) - 1, current + delta))
-        elif delta > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
-
-    def _pick_lead(self, index: int) -> None:
-        person = self.leads[index]
-        self.lead_pick = (person.id, one_line(person.name))
-        self.query_one("#lead", Input).value = self.lead_pick[1]
-        self.query_one("#lead-suggestions", OptionList).display = False
+        self.suggestions.move(delta)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id == "lead-suggestions" and event.option_index < len(self.leads):
-            self._pick_lead(event.option_index)
+        if self.suggestions.selected(event):
             self.query_one("#reason").focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -196,9 +162,7 @@ class CaseStatusScreen(BangfuScreen[bool]):
             self.action_save()
             return
         if event.input.id == "lead":
-            options = self.query_one("#lead-suggestions", OptionList)
-            if options.display and self.leads:
-                self._pick_lead(options.highlighted or 0)
+            self.suggestions.submitted()
         self.focus_next()
 
     # -- saving ---------------------------------------------------------------
@@ -235,8 +199,9 @@ class CaseStatusScreen(BangfuScreen[bool]):
                 causes=list(self.query_one("#causes", SelectionList).selected),
                 risk_level=self.query_one("#risk_level", LetterChoice).value, reason=reason)
             lead = self.query_one("#lead", Input).value
-            if self.lead_pick is not None and lead == self.lead_pick[1]:
-                data.lead_id = self.lead_pick[0]  # picked from the list: that person
+            picked = self.suggestions.picked_id(lead)
+            if picked is not None:
+                data.lead_id = picked  # picked from the list: that person
                 lead = ""
             self.write("open", data, lead)
         elif self.query_one("#action", LetterChoice).value == "transformed":

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, OptionList
-from textual.widgets.option_list import Option
 
 from db import clock
 from db.store.connected import connected
 from db.text import one_line
-from tui.i18n import label, t
+from tui.i18n import t
 from tui.screen_base import BangfuScreen
+from tui.staff_suggest import StaffSuggestions
 from tui.widgets import DateInput, KeyFooter, PlainStatic
 
 NEW_FIELDS = ("helper", "month", "what", "due")
@@ -62,13 +61,12 @@ class CorrectionFormScreen(BangfuScreen[bool]):
         from db.corrections import this_month
 
         self.correction_id = correction_id
-        self.pick: tuple[int, str] | None = (staff_id, staff_name) if staff_id else None
+        self.suggestions = StaffSuggestions(self, "helper", "helper-suggestions", 5,
+                                            (staff_id, staff_name) if staff_id else None)
         self.month = month or this_month()
         self.what = what
         self.row = None  # db.corrections.CorrectionRow, once loaded
         self.may_mark = False
-        self.staff: list = []  # db.staff_view.StaffView, for the suggestions
-        self.shown: list = []  # the suggestions shown
         self.saved = False
         self._snapshot: dict = {}
 
@@ -80,8 +78,9 @@ class CorrectionFormScreen(BangfuScreen[bool]):
         yield Header()
         with VerticalScroll(id="corrform"):
             if self.correction_id is None:
+                pick = self.suggestions.pick
                 yield self._row("corr.form.helper", HelperInput(
-                    self.pick[1] if self.pick else "", id="helper", compact=True,
+                    pick[1] if pick else "", id="helper", compact=True,
                     max_length=40, placeholder=t("corr.form.helper.placeholder")), "helper")
                 yield OptionList(id="helper-suggestions", compact=True)
                 yield self._row("corr.form.month", Input(
@@ -110,7 +109,7 @@ class CorrectionFormScreen(BangfuScreen[bool]):
         if self.correction_id is None:
             self.title = t("corr.form.new")
             self.query_one("#helper-suggestions").display = False
-            (self.query_one("#what") if self.pick else self.query_one("#helper")).focus()
+            (self.query_one("#what") if self.suggestions.pick else self.query_one("#helper")).focus()
             self._snapshot = self.values()
             self.load_staff()
             return
@@ -172,57 +171,23 @@ class CorrectionFormScreen(BangfuScreen[bool]):
         self.app.call_from_thread(self._staff_loaded, staff)
 
     def _staff_loaded(self, staff: list) -> None:
-        self.staff = staff
-        field = self.query_one("#helper", Input)
-        if field.has_focus and field.value and self.pick is None:
-            self._suggest(field.value)
+        self.suggestions.loaded(staff)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "helper" and event.input.has_focus:
-            self._suggest(event.value)
-
-    def _suggest(self, value: str) -> None:
-        from db.staff_view import filter_staff
-
-        if self.pick is not None and value == self.pick[1]:
-            return
-        self.pick = None
-        options = self.query_one("#helper-suggestions", OptionList)
-        self.shown = filter_staff(self.staff, value)[:5] if value.strip() else []
-        options.set_options(Option(Text(f"{one_line(s.name)}  ·  {label('staff_role', s.role)}"))
-                            for s in self.shown)
-        options.display = bool(self.shown)
-        if self.shown:
-            options.highlighted = 0
+        self.suggestions.changed(event)
 
     def action_suggest(self, delta: int) -> None:
-        options = self.query_one("#helper-suggestions", OptionList)
-        if options.display and self.shown:
-            current = options.highlighted or 0
-            options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
-        elif delta > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
-
-    def _pick(self, index: int) -> None:
-        person = self.shown[index]
-        self.pick = (person.id, one_line(person.name))
-        self.query_one("#helper", Input).value = self.pick[1]
-        self.query_one("#helper-suggestions", OptionList).display = False
+        self.suggestions.move(delta)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option_index < len(self.shown):
-            self._pick(event.option_index)
+        if self.suggestions.selected(event):
             self.query_one("#month").focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "helper":
-            options = self.query_one("#helper-suggestions", OptionList)
-            if options.display and self.shown:
-                self._pick(options.highlighted or 0)
+            self.suggestions.submitted()
         if event.input.id in ("due", "note"):
             self.action_save()
             return
@@ -254,13 +219,15 @@ class CorrectionFormScreen(BangfuScreen[bool]):
         from db.staff_view import filter_staff
 
         text = text.strip()
-        if self.pick is not None and text == self.pick[1]:
-            return self.pick[0]
+        picked = self.suggestions.picked_id(text)
+        if picked is not None:
+            return picked
         if not text:
             self._field_error("helper", "corr.helper.empty")
             return None
-        exact = [s for s in self.staff if one_line(s.name) == text]
-        found = exact or filter_staff(self.staff, text)
+        staff = self.suggestions.staff
+        exact = [s for s in staff if one_line(s.name) == text]
+        found = exact or filter_staff(staff, text)
         if len(found) == 1:
             return found[0].id
         if not found:

@@ -162,7 +162,7 @@ async def test_an_item_added_by_keyboard_with_the_typeahead(school):
         assert isinstance(form, CorrectionFormScreen)
         await pilot.press(*"lij")
         await settle(pilot)
-        assert form.shown and form.shown[0].name == "李建国"
+        assert form.suggestions.shown and form.suggestions.shown[0].name == "李建国"
         await pilot.press("enter")  # picks him, on to the month
         await settle(pilot)
         assert form.focused is form.query_one("#month")
