@@ -8,7 +8,7 @@ import pytest
 
 from db import case_status as cs
 from db.access import NotAllowed
-from db.models import AuditLog, Case, CaseEvent, Guardian, SchoolClass, Student
+from db.models import Assignment, AuditLog, Case, CaseEvent, Guardian, SchoolClass, Student
 from db.students import (GuardianInput, StudentError, StudentInput, load_student, mask_id,
                          save_student)
 from tests.helpers import make_app, settle, sign_in
@@ -165,6 +165,36 @@ async def test_open_a_case_from_the_roster_with_one_key(school):
     event = CaseEvent.get(CaseEvent.case == case.id)
     assert (event.kind, event.reason, event.staff_id) == ("open", "期中考试三科不及格",
                                                           school.teacher.id)
+
+
+async def test_the_first_lead_is_picked_from_the_staff_matching_what_is_typed(school):
+    """Initials typed in the lead field list the matching staff; ↓ and Enter
+    pick one, and the case is opened with that person as lead."""
+    from screens.case_status import CaseStatusScreen
+
+    app = make_app(school.path)
+    zhou = school.students["周文"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "wangf")
+        await pilot.press(*"20240105")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseStatusScreen)
+        await pilot.press("space", "tab", "tab", "tab")  # academic; causes; risk; the lead
+        await pilot.press("ctrl+u", *"l")  # 李建国 (ljg) and 曾老师 (zls: l too)
+        await settle(pilot)
+        names = [s.name for s in screen.suggestions.shown]
+        assert "李建国" in names
+        await pilot.press(*["down"] * names.index("李建国"), "enter")
+        await settle(pilot)
+        assert screen.query_one("#lead").value == "李建国"
+        await pilot.press(*"新学期摸排", "enter")
+        await settle(pilot)
+    case = Case.get(Case.student == zhou.id)
+    lead = Assignment.get(Assignment.case == case.id, Assignment.role == "lead")
+    assert lead.staff_id == school.other.id
 
 
 async def test_close_and_reopen_a_case_with_a_reason(school):
