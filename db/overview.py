@@ -136,7 +136,7 @@ def overview(today: dt.date, period: str = "week", grouping: str = "class", *,
         for cid, (key, name) in klass.items():
             groups.setdefault(key, GroupRow(key, name)).cases.append(cid)
     else:
-        groups = _by_staff(cases, rules, since, everyone=scope.everyone)
+        groups = _by_staff(cases, rules, since, everyone=scope.everyone, all_open=all_open)
     total = GroupRow("", "", list(cases))
     for row in [*groups.values(), total]:
         if row.asked is None:
@@ -159,7 +159,7 @@ HELPER_ROLES = ("class_teacher", "teacher", "counsellor", "volunteer")
 
 
 def _by_staff(cases: dict[int, OpenCase], rules, since: dt.date, *,
-              everyone: bool) -> dict[str, GroupRow]:
+              everyone: bool, all_open: bool) -> dict[str, GroupRow]:
     """A row per person on the cases (and, for ``everyone``, per helper without
     one): their cases, and per rule the cases it asks of them and those their
     own entries met (see the module)."""
@@ -170,29 +170,55 @@ def _by_staff(cases: dict[int, OpenCase], rules, since: dt.date, *,
     for cid, staff_id, role in database.execute_sql(
             "SELECT case_id, staff_id, role FROM assignment WHERE active"):
         if cid in cases and staff_id in staff:
-            row = groups.setdefault(str(staff_id), GroupRow(str(staff_id), staff[staff_id][0],
-                                                            asked={}))
-            if (staff_id, cid) not in roles:
+            held = roles.get((staff_id, cid))
+            if held is None:
+                key = str(staff_id)
+                row = groups.get(key)
+                if row is None:
+                    row = groups[key] = GroupRow(key, staff[staff_id][0], asked={})
                 row.cases.append(cid)
-            roles.setdefault((staff_id, cid), set()).add(role)
+                held = roles[(staff_id, cid)] = set()
+            held.add(role)
     if everyone:
         for sid, (name, role, active) in staff.items():
             if active and role in HELPER_ROLES:
                 groups.setdefault(str(sid), GroupRow(str(sid), name, asked={}))
     # their own entries in the period: (author, case) -> its (kind, channel) pairs
+    # (read through the (case, date) index: of the open cases, or of the reader's)
+    if all_open:
+        which = f"SELECT id FROM case_file WHERE status IN ({','.join('?' * len(OPEN_STATUSES))})"
+        params: list = list(OPEN_STATUSES)
+    else:
+        which, params = ",".join("?" * len(cases)) or "NULL", list(cases)
     own: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for author, cid, kind, channel in database.execute_sql(
-            "SELECT author_id, case_id, kind, channel FROM contact WHERE occurred_at >= ? "
-            "GROUP BY author_id, case_id, kind, channel", (str(since),)):
+            f"SELECT author_id, case_id, kind, channel FROM contact WHERE case_id IN ({which}) "
+            "AND occurred_at >= ? GROUP BY author_id, case_id, kind, channel",
+            (*params, str(since))):
         if (author, cid) in roles:
             own.setdefault((author, cid), []).append((kind, channel))
+    # which rules a set of team roles is asked, and which an entry counts for:
+    # a handful of each, worked out once
+    asks: dict[frozenset, tuple[str, ...]] = {}
+    counted: dict[tuple[str, str], set[str]] = {}
     for (staff_id, cid), team_roles in roles.items():
+        team = frozenset(team_roles)
+        codes = asks.get(team)
+        if codes is None:
+            codes = asks[team] = tuple(r.code for r in rules
+                                       if any(r.applies_to(role) for role in team))
+        if not codes:
+            continue
+        met: set[str] = set()
+        for pair in own.get((staff_id, cid), ()):
+            found = counted.get(pair)
+            if found is None:
+                found = counted[pair] = {r.code for r in rules if r.counts(*pair)}
+            met |= found
         row = groups[str(staff_id)]
         asked = row.asked if row.asked is not None else {}
-        for rule in rules:
-            if not any(rule.applies_to(r) for r in team_roles):
-                continue
-            asked[rule.code] = asked.get(rule.code, 0) + 1
-            if any(rule.counts(k, ch) for k, ch in own.get((staff_id, cid), ())):
-                row.met[rule.code] = row.met.get(rule.code, 0) + 1
+        for code in codes:
+            asked[code] = asked.get(code, 0) + 1
+            if code in met:
+                row.met[code] = row.met.get(code, 0) + 1
     return groups
