@@ -52,10 +52,18 @@ class CorrectionsScreen(BangfuScreen[bool]):
     ]
 
     def __init__(self, month: str = ""):
+        """``month``: "" for the month a supervision opens on (the month just
+        ended in a month's first week, else this one: ``default_period``)."""
         super().__init__()
-        from db.corrections import this_month
+        from db import clock
+        from db.corrections import shift_month, this_month
+        from db.supervision import default_period
 
-        self.month = month or this_month()
+        if not month:
+            month = this_month()
+            if default_period(clock.today()) == "last_month":
+                month = shift_month(month, -1)
+        self.month = month
         self.rows: list = []  # (CorrectionRow, None) or (None, NoticeRow): as listed
         self.notice = None  # db.corrections.Notice (supervising roles), once loaded
         self.loaded = False

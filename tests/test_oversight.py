@@ -64,3 +64,18 @@ async def test_the_screen_and_the_command_line_agree(ward, tmp_path):  # noqa: F
             assert got[:8] == [line[c] for c in (0, 1, 2, 3, 4, 5, 8, 12)], line[0]
         scores = {r[0]: r[7] for r in shown}
         assert scores["陈老师"] == "100" and scores["刘老师"] == "0"
+
+
+async def test_in_a_months_first_week_both_screens_open_on_the_month_just_ended(school):
+    import datetime as dt
+
+    from db import clock
+    from screens.corrections import CorrectionsScreen
+    from screens.supervision import SupervisionScreen
+
+    clock.set_today(dt.date(2026, 12, 3))  # (the fixed_clock fixture puts it back)
+    assert SupervisionScreen().period == "last_month"
+    assert CorrectionsScreen().month == "2026-11"
+    clock.set_today(dt.date(2026, 12, 8))
+    assert SupervisionScreen().period == "month"
+    assert CorrectionsScreen().month == "2026-12"
