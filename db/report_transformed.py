@@ -14,12 +14,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from peewee import JOIN
-
 from db.access import Scope
-from db.dates import as_date
-from db.models import Case, SchoolClass, Staff, Student, Transformation
-from db.transformation import Evidence
+from db.models import Student, Transformation
+from db.transformation import Evidence, as_row, proposals_query
 from db.visible import student_query
 
 if TYPE_CHECKING:
@@ -46,24 +43,14 @@ class TransformedSection:
 
 
 def transformed_section(start: dt.date, as_of: dt.date, scope: Scope) -> TransformedSection:
-    Proposer = Staff.alias()
-    Decider = Staff.alias()
-    query = (Transformation.select(Student.name, SchoolClass.name, Transformation.decided_on,
-                                   Decider.name, Proposer.name, Transformation.evidence)
-             .join(Case, on=(Transformation.case == Case.id))
-             .join(Student, on=(Case.student == Student.id))
-             .join(SchoolClass, JOIN.LEFT_OUTER, on=(Student.school_class == SchoolClass.id))
-             .switch(Transformation)
-             .join(Proposer, JOIN.LEFT_OUTER, on=(Transformation.proposed_by == Proposer.id))
-             .switch(Transformation)
-             .join(Decider, JOIN.LEFT_OUTER, on=(Transformation.decided_by == Decider.id))
+    query = (proposals_query()
              .where(Transformation.status == "confirmed",
                     Transformation.decided_on.between(start, as_of))
              .order_by(Transformation.decided_on, Transformation.id))
     students = student_query(scope)
     if students is not None:
         query = query.where(Student.id.in_(students))
+    rows = (as_row(values) for values in cast("Rows", query.tuples()))
     return TransformedSection([
-        TransformedRow(name, klass or "", cast(dt.date, as_date(on)), decider or "",
-                       proposer or "", Evidence.from_json(shown))
-        for name, klass, on, decider, proposer, shown in cast("Rows", query.tuples())])
+        TransformedRow(r.name, r.class_name, cast(dt.date, r.decided_on), r.decided_by,
+                       r.proposed_by, r.evidence) for r in rows])

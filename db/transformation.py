@@ -302,7 +302,9 @@ def decline(actor, transformation_id: int, note: str, expected: int | None = Non
 
 # -- reading ---------------------------------------------------------------------------------
 
-def _query():
+def proposals_query():
+    """Every proposal with its student, class and the people's names: read by
+    ``as_row`` (the list here, and the term summary's section)."""
     Proposer = Staff.alias()
     Decider = Staff.alias()
     return (Transformation.select(
@@ -320,7 +322,7 @@ def _query():
         .join(Decider, JOIN.LEFT_OUTER, on=(Transformation.decided_by == Decider.id)))
 
 
-def _row(values) -> TransformationRow:
+def as_row(values) -> TransformationRow:
     (tid, case_id, sid, name, klass, status, reason, shown, by_id, by, on, decider, decided_on,
      note, version, case_status) = values
     from db.dates import as_date
@@ -342,12 +344,12 @@ def _seen(query, reader):
 def transformations(reader, status: str | None = "proposed") -> list[TransformationRow]:
     """The proposals ``reader`` sees (their students'), of ``status`` (None:
     all): the pending ones oldest first, the decided ones newest first."""
-    query = _seen(_query(), reader)
+    query = _seen(proposals_query(), reader)
     if query is None:
         return []
     if status is not None:
         query = query.where(Transformation.status == status)
-    rows = [_row(v) for v in cast("Rows", query.order_by(Transformation.id).tuples())]
+    rows = [as_row(v) for v in cast("Rows", query.order_by(Transformation.id).tuples())]
     pending = [r for r in rows if r.status == "proposed"]
     decided = sorted((r for r in rows if r.status != "proposed"),
                      key=lambda r: (r.decided_on or r.proposed_on, r.id), reverse=True)
@@ -355,13 +357,13 @@ def transformations(reader, status: str | None = "proposed") -> list[Transformat
 
 
 def get_transformation(reader, transformation_id: int) -> TransformationRow:
-    query = _seen(_query().where(Transformation.id == transformation_id), reader)
+    query = _seen(proposals_query().where(Transformation.id == transformation_id), reader)
     found = None if query is None else query.tuples().first()
     if found is None:
         if Transformation.select().where(Transformation.id == transformation_id).exists():
             raise access.NotAllowed("student")
         raise TransformationError("gone")
-    return _row(found)
+    return as_row(found)
 
 
 def may_decide(reader, row: TransformationRow) -> bool:
