@@ -119,7 +119,7 @@ class CaseStatusScreen(BangfuScreen[bool]):
         if self.opening:
             self.query_one("#lead-suggestions").display = False
             self.query_one("#categories").focus()
-            self.load_staff()
+            self.suggestions.load()
         else:
             self.query_one("#action").focus()
             self._show_to()
@@ -135,17 +135,6 @@ class CaseStatusScreen(BangfuScreen[bool]):
             t("case_status.to_class") if action == "transfer_class" else t("case_status.to_school"))
 
     # -- the lead: staff by name, pinyin or initials, as at sign-in --------------
-    @work(thread=True, exclusive=True, group="case-status-staff", exit_on_error=False)
-    def load_staff(self) -> None:
-        from db.staff import list_staff
-
-        with connected():
-            staff = list_staff()
-        self.app.call_from_thread(self._staff_loaded, staff)
-
-    def _staff_loaded(self, staff: list) -> None:
-        self.suggestions.loaded(staff)
-
     def on_input_changed(self, event: Input.Changed) -> None:
         self.suggestions.changed(event)
 

@@ -111,7 +111,7 @@ class CorrectionFormScreen(BangfuScreen[bool]):
             self.query_one("#helper-suggestions").display = False
             (self.query_one("#what") if self.suggestions.pick else self.query_one("#helper")).focus()
             self._snapshot = self.values()
-            self.load_staff()
+            self.suggestions.load()
             return
         self.title = t("corr.form.open", id=self.correction_id)
         self.load()
@@ -162,17 +162,6 @@ class CorrectionFormScreen(BangfuScreen[bool]):
         return True
 
     # -- the helper: staff by name, pinyin or initials, as at sign-in ------------------
-    @work(thread=True, exclusive=True, group="correction-staff", exit_on_error=False)
-    def load_staff(self) -> None:
-        from db.staff import list_staff
-
-        with connected():
-            staff = list_staff()
-        self.app.call_from_thread(self._staff_loaded, staff)
-
-    def _staff_loaded(self, staff: list) -> None:
-        self.suggestions.loaded(staff)
-
     def on_input_changed(self, event: Input.Changed) -> None:
         self.suggestions.changed(event)
 

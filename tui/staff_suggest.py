@@ -2,8 +2,8 @@
 (name, pinyin or initials, as at sign-in: ``db.staff_view.filter_staff``),
 listed under it; ↑/↓ move through them, Enter (or a click) picks one.
 
-The screen owns the ``Input`` and the ``OptionList`` and passes their events
-on; the case's first lead (``screens/case_status.py``) and a correction item's
+The screen owns the ``Input`` and the ``OptionList``, calls ``load`` once and
+passes their events on; the case's first lead (``screens/case_status.py``) and a correction item's
 helper (``screens/correction_form.py``) are chosen this way.
 """
 
@@ -28,6 +28,19 @@ class StaffSuggestions:
 
     def _list(self) -> OptionList:
         return self.screen.query_one(f"#{self.options}", OptionList)
+
+    def load(self) -> None:
+        """Read the staff list in a worker of the screen; it suggests once read."""
+        self.screen.run_worker(self._read, thread=True, exclusive=True,
+                               group=f"staff-{self.field}", exit_on_error=False)
+
+    def _read(self) -> None:
+        from db.staff import list_staff
+        from db.store.connected import connected
+
+        with connected():
+            staff = list_staff()
+        self.screen.app.call_from_thread(self.loaded, staff)
 
     def loaded(self, staff: list) -> None:
         self.staff = staff
