@@ -576,16 +576,22 @@ def test_recover_rebuilds_from_the_backup_and_every_journal(tmp_path, env, locki
     path = tmp_path / "school.db"
     school = make_school(path, locking, padding=300)
     env = dict(env, BANGFU_LOCKING=locking)
-    early = [log(env, f"before the backup {i}", path) for i in range(2)]
-    proc = run(env, "backup", db=path)
+    # each step a minute after the one before, all after the school was made (at
+    # the tests' fixed 15:30): dated by the real time of day, the steps sorted
+    # before the school's own lines in the journal whenever the suite ran before
+    # 15:30 (and the case edit was lost), or the edit before the commands after it
+    minutes = iter(range(60))
+
+    def step() -> dict:
+        return dict(env, BANGFU_NOW=f"{TODAY}T16:{next(minutes):02d}:00")
+
+    early = [log(step(), f"before the backup {i}", path) for i in range(2)]
+    proc = run(step(), "backup", db=path)
     assert proc.returncode == 0, proc.stderr
-    late = [log(env, f"after the backup {i}", path, "--channel", "w") for i in range(3)]
+    late = [log(step(), f"after the backup {i}", path, "--channel", "w") for i in range(3)]
     open_database(path, locking=locking)
     case_id = school.cases["张伟"].id
-    # written after the commands, so dated after them as they date theirs (the pinned
-    # day at the real time): by the tests' fixed 15:30 it sorted before them in the
-    # journal whenever the suite ran after 15:30, and recover re-linked the chain
-    clock.set_today(TODAY, dt.datetime.combine(TODAY, clock.real_now().time()))
+    clock.set_today(TODAY, dt.datetime.fromisoformat(step()["BANGFU_NOW"]))
     assert update_case(school.other, case_id, 1, {"measures": "Daily check-in"}) == 2
     close_database()
 
@@ -593,9 +599,9 @@ def test_recover_rebuilds_from_the_backup_and_every_journal(tmp_path, env, locki
     want_contacts, want_audit = contacts(path), audit_rows(path)
     want_counts = counts(path)
     damage(path)
-    assert run(env, "check", db=path).returncode == 1
+    assert run(step(), "check", db=path).returncode == 1
 
-    proc = run(env, "recover", "--yes", db=path)
+    proc = run(step(), "recover", "--yes", db=path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 failed, 0 unreadable lines. Check: ok." in proc.stdout
     assert "4 rows restored" in proc.stdout  # three contacts and the case edit
@@ -611,17 +617,17 @@ def test_recover_rebuilds_from_the_backup_and_every_journal(tmp_path, env, locki
     assert audit_rows(path) == want_audit
     assert counts(path) == want_counts
     assert stored_mode(path) == locking
-    assert run(env, "check", db=path).returncode == 0
+    assert run(step(), "check", db=path).returncode == 0
     assert not lock_dir(path).exists()
 
-    proc = run(env, "recover", "--yes", db=path)  # again: nothing changes
+    proc = run(step(), "recover", "--yes", db=path)  # again: nothing changes
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "not damaged" in proc.stdout and ": 0 rows restored" in proc.stdout
     assert "0 failed" in proc.stdout
     assert contacts(path) == want_contacts and audit_rows(path) == want_audit
     assert counts(path) == want_counts
     # and the app can write again
-    assert log(env, "after recovery", path) in contacts(path)
+    assert log(step(), "after recovery", path) in contacts(path)
 
 
 def test_recover_without_yes_and_without_a_terminal_changes_nothing(tmp_path, env, closing):
