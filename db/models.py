@@ -109,6 +109,7 @@ class Student(BaseModel):
     address = TextField(default="")  # v8: 现住址
     phone = CharField(default="")  # v8: the family's contact number (联系电话)
     id_number = CharField(default="")  # v8: 身份证件号, only when mapped on import; never shown whole
+    village = CharField(default="")  # v16: 属地, the village or community (db.villages)
 
     if TYPE_CHECKING:
         school_class_id: int | None

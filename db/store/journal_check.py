@@ -28,7 +28,7 @@ ROW_PRESERVING_MIGRATIONS = frozenset({
     "0001_initial", "0002_follow_up_done", "0003_due_indexes", "0004_meeting_id",
     "0005_reviews_peers", "0006_assessments", "0007_accounts_access", "0008_roster_intake",
     "0009_entry_versions", "0010_lockouts", "0012_sealed_text", "0014_families",
-    "0015_oversight",
+    "0015_oversight", "0016_schools",
     # the audit log's chain: new columns, filled for the rows already there
     # (journal lines match an audit row by identity, staff and changes: those
     # stay as they were), and new rows that seal them
