@@ -89,8 +89,10 @@ def stored_setting(key: str) -> Meta | None:
 
 def put_setting(key: str, value: str) -> None:
     """Store a school setting (inside the caller's journaled transaction)."""
-    (Meta.insert(key=key, value=value)
-     .on_conflict(conflict_target=[Meta.key], preserve=[Meta.value]).execute())
+    # not an upsert: on a server of many schools the key is unique within a school
+    # (db.store.district), and a school writes its own row over the district's default
+    if not Meta.update(value=value).where(Meta.key == key).execute():
+        Meta.insert(key=key, value=value).execute()
 
 
 def load_rules() -> tuple[Rule, ...]:

@@ -55,7 +55,8 @@ def empty_bound_database() -> None:
     from db.models import database
 
     db = database.obj
-    tables = [t for t in db.get_tables() if t != "schema_migration"]
+    # the district's own tables stay (db.store.district): the school the rows belong to
+    tables = [t for t in db.get_tables() if t not in ("schema_migration", "school", "bangfu_client")]
     with db.atomic():
         db.execute_sql("SET LOCAL session_replication_role = replica")  # past the audit log's guard
         db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
@@ -70,7 +71,7 @@ def bound_database_rows() -> dict[str, tuple[list[str], list[tuple]]]:
     db = database.obj
     found = {}
     for table in db.get_tables():
-        if table == "schema_migration":
+        if table in ("schema_migration", "school", "bangfu_client"):
             continue
         cursor = db.execute_sql(f'SELECT * FROM "{table}"')
         rows = cursor.fetchall()

@@ -66,7 +66,8 @@ def file_uri(path: Path, locking: str) -> str:
 
 
 def open_database(path: str | os.PathLike, *, create: bool = False,
-                  migrate: bool = True, locking: str = "posix") -> ShareDatabase | ServerDatabase:
+                  migrate: bool = True, locking: str = "posix",
+                  owner: bool = False) -> ShareDatabase | ServerDatabase:
     """Open (and bind the models to) the database at ``path``: a file, or a
     ``postgresql://`` URL (``db.store.server``; ``create`` and ``locking`` are the
     file's business and do not apply there).
@@ -81,7 +82,7 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
     from db.config import is_server_url
 
     if is_server_url(path):
-        return open_server(path, migrate=migrate)
+        return open_server(path, migrate=migrate, owner=owner)
     path = Path(path)
     if path.exists() and not create and path.is_file() and path.stat().st_size == 0:
         # an empty file is not a school's database: never build one in it silently
@@ -127,12 +128,16 @@ def _bind(db, path: Path, prepare: Callable[[], object]):
     return db
 
 
-def open_server(url: str, *, migrate: bool = True):
+def open_server(url: str, *, migrate: bool = True, owner: bool = False):
     """Open (and bind the models to) the PostgreSQL database at ``url``.
 
     The database itself must exist (``createdb``); an empty one gets the schema.
+    A database of several schools (``db.store.district``) is opened by a school's
+    role, which sees only its school; the owner's role is refused there
+    ("many_schools") unless ``owner`` (its own tools), and a role of no school
+    is refused ("no_school").
     """
-    from db.store import server
+    from db.store import district, server
 
     try:
         db = server.make_database(url)
@@ -143,6 +148,12 @@ def open_server(url: str, *, migrate: bool = True):
         db.connect(reuse_if_open=True)
         if migrate:
             migrate_database(db)
+        if not owner and district.has_schools(db):
+            kind = district.connection_kind(db)
+            if kind == "none":
+                raise DatabaseError("no_school", shown)
+            if kind == "owner" and district.school_count(db) > 1:
+                raise DatabaseError("many_schools", shown)
     except PeeweeDatabaseError as exc:
         db.close()
         raise DatabaseError(server.error_code(exc), shown, server.first_line(exc)) from None
@@ -365,14 +376,22 @@ def migrate_database(db) -> list[str]:
         raise DatabaseError("newer", where, ", ".join(sorted(unknown)))
     if known <= applied:
         return []
+    if is_server(db):
+        from db.store import district, server
+
+        if district.has_schools(db) and district.connection_kind(db) != "owner":
+            # a school's role changes no schema: the server's owner upgrades it
+            raise DatabaseError("needs_owner", where, ", ".join(sorted(known - applied)))
     with db.atomic():  # BEGIN IMMEDIATE (on a server its write lock): one client migrates
         if is_server(db):
-            from db.store import server
 
             if known <= applied_migrations(db):
                 return []  # another client migrated while this one waited
             done = _runner(db).up()
             server.install_change_triggers(db)  # new tables tell listeners too
+            if district.has_schools(db):
+                district.adopt_tables(db)  # new tables belong to schools too
+                district.grant_clients(db)
             return done
         return _runner(db).up()
 

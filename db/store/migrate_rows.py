@@ -104,15 +104,22 @@ def target_columns(cur) -> dict[str, list[Column]]:
                 "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
     columns: dict[str, list[Column]] = {}
     for table, name, kind, length, nullable, default in cur.fetchall():
+        if name == "school_id":  # the server's own (db.store.district): never in a file
+            continue
         columns.setdefault(table, []).append(
             Column(name, kind, length, nullable == "YES", default))
     return columns
 
 
-def count_rows(cur, tables) -> dict[str, int]:
+def school_filter(school: int | None) -> str:
+    """The rows of one school of a district database (None: every row)."""
+    return "" if school is None else f' WHERE "school_id" = {int(school)}'
+
+
+def count_rows(cur, tables, school: int | None = None) -> dict[str, int]:
     counts = {}
     for name in tables:
-        cur.execute(f"SELECT COUNT(*) FROM {quote_name(name)}")
+        cur.execute(f"SELECT COUNT(*) FROM {quote_name(name)}{school_filter(school)}")
         counts[name] = cur.fetchone()[0]
     return counts
 
@@ -272,9 +279,11 @@ def read_source(src, table: str, columns: list[Column], pk: list[str]):
         yield out
 
 
-def target_checksum(cur, table: str, columns: list[Column], pk: list[str]) -> tuple[int, str]:
+def target_checksum(cur, table: str, columns: list[Column], pk: list[str],
+                    school: int | None = None) -> tuple[int, str]:
     names = ", ".join(quote_name(c.name) for c in columns)
-    cur.execute(f"SELECT {names} FROM {quote_name(table)} ORDER BY {_order_by(pk, columns, True)}")
+    cur.execute(f"SELECT {names} FROM {quote_name(table)}{school_filter(school)} "
+                f"ORDER BY {_order_by(pk, columns, True)}")
     digest, n = hashlib.sha256(), 0
     while True:
         rows = cur.fetchmany(BATCH * 5)

@@ -101,12 +101,12 @@ def _check_orphans(src) -> None:
         raise MigrateError("orphans", str(len(rows)), table=", ".join(tables))
 
 
-def _compare(src, cur, order, source_pk, columns) -> list[TableFigures]:
+def _compare(src, cur, order, source_pk, columns, school) -> list[TableFigures]:
     figures = []
     for name in order:
         cols = columns[name]
         n_src, s_src = source_checksum(src, name, cols, source_pk[name])
-        n_tgt, s_tgt = target_checksum(cur, name, cols, source_pk[name])
+        n_tgt, s_tgt = target_checksum(cur, name, cols, source_pk[name], school)
         figures.append(TableFigures(name, n_src, n_tgt, s_src, s_tgt))
     return figures
 
@@ -122,8 +122,11 @@ def _reset_sequences(cur, order, columns) -> None:
 
 
 def migrate_to(source_path, target_url: str, progress: ProgressFn | None = None, *,
-               locking: str = "posix", confirm: Callable[[Plan], bool] | None = None) -> Report:
-    """Copy the file at ``source_path`` into the empty server database ``target_url``.
+               locking: str = "posix", confirm: Callable[[Plan], bool] | None = None,
+               school: str = "") -> Report:
+    """Copy the file at ``source_path`` into the empty server database ``target_url``;
+    with ``school``, in as that school of a district database, beside the others
+    (its rows keep their ids: each school's keys are its own, ``db.store.district``).
 
     ``confirm(plan)`` is asked before anything is written (None: go ahead);
     ``progress(done, total)`` is told rows copied.  Raises
@@ -148,10 +151,11 @@ def migrate_to(source_path, target_url: str, progress: ProgressFn | None = None,
     src = tgt = None
     try:
         src = open_database(source_path, locking=locking)  # checks the file, migrates it
-        tgt = cast("ServerDatabase", open_database(target_url, migrate=False))  # a URL: checked above
+        tgt = cast("ServerDatabase", open_database(target_url, migrate=False, owner=True))
         shown = tgt.bangfu_url
         try:
-            return _migrate(src, tgt, str(source_path), shown, progress, confirm, started)
+            return _migrate(src, tgt, str(source_path), shown, progress, confirm, started,
+                            school)
         except (MigrateError, DatabaseError):
             raise
         except (PeeweeError, sqlite3.Error, psycopg2.Error) as exc:  # failed under us
@@ -178,7 +182,24 @@ def _failure(exc: BaseException) -> MigrateError:
     return MigrateError("copy", first_line(exc))
 
 
-def _migrate(src, tgt, source: str, shown: str, progress, confirm, started) -> Report:
+def _target_school(tgt, present: set[str], school: str) -> int | None:
+    """Which school's rows the copy is compared with: the one named (-1: a new one,
+    no rows yet), else the only school there is; several without a name: refused."""
+    from db.store import district
+
+    if "school" not in present:
+        return None
+    listed = district.schools(tgt)
+    if school:
+        return next((s.id for s in listed if s.name == school), -1)
+    if len(listed) > 1:
+        raise MigrateError("schools", ", ".join(s.name for s in listed[:5]))
+    return listed[0].id if listed else None
+
+
+def _migrate(src, tgt, source: str, shown: str, progress, confirm, started,
+             school_name: str = "") -> Report:
+    from db.store import district
     from db.store.connection import applied_migrations, known_migrations, migrate_database
 
     report = progress or (lambda done, total: None)
@@ -200,13 +221,14 @@ def _migrate(src, tgt, source: str, shown: str, progress, confirm, started) -> R
         unknown = theirs - set(known_migrations())
         if unknown:  # made by a newer bangfu: as any client would, refuse it
             raise DatabaseError("newer", shown, ", ".join(sorted(unknown)))
-        others = present - set(source_pk) - {HISTORY_TABLE}
+        others = present - set(source_pk) - {HISTORY_TABLE, "school", "bangfu_client"}
         if others:
             raise MigrateError("foreign", ", ".join(sorted(others)[:5]))
-        counts = count_rows(cur, [n for n in order if n in present])
+        school = _target_school(tgt, present, school_name)
+        counts = count_rows(cur, [n for n in order if n in present], school)
         if any(counts.values()):
             return _already_or_refuse(src, cur, order, source_pk, mine, theirs, counts,
-                                      source, shown, started)
+                                      source, shown, started, school)
     _check_orphans(src)
     with src.atomic("DEFERRED"):
         source_counts = count_rows(src.cursor(), order)
@@ -227,22 +249,37 @@ def _migrate(src, tgt, source: str, shown: str, progress, confirm, started) -> R
         check_columns(src, order, columns)
         # nobody else writes while this copies (reading stays possible)
         cur.execute("LOCK TABLE " + ", ".join(quote_name(n) for n in order) + " IN EXCLUSIVE MODE")
-        counts = count_rows(cur, order)
+        school = None
+        if district.has_schools(tgt):
+            if school_name:
+                chosen = district.add_school(tgt, school_name)
+            elif district.school_count(tgt) == 1:
+                chosen = district.schools(tgt)[0]
+            else:
+                raise MigrateError("schools", ", ".join(s.name for s in district.schools(tgt)[:5]))
+            district.use_school(tgt, chosen)  # the copied rows are this school's
+            school = chosen.id
+        counts = count_rows(cur, order, school)
         if any(counts.values()):  # someone wrote since the look above
             raise MigrateError("not_empty", tables=[
                 TableFigures(n, source_counts[n], counts[n]) for n in order if counts[n]])
-        figures = _copy(src, cur, order, source_pk, columns, report)
+        figures = _copy(src, cur, order, source_pk, columns, report, school)
         _reset_sequences(cur, order, columns)
         for f in figures:
             f.target_rows, f.target_sum = target_checksum(cur, f.name, columns[f.name],
-                                                      source_pk[f.name])
+                                                          source_pk[f.name], school)
         if not all(f.equal for f in figures):
             raise MigrateError("verify", tables=figures)  # rolls everything back
     return Report(source, shown, "copied", figures, time.perf_counter() - started)
 
 
-def _copy(src, cur, order, source_pk, columns, report) -> list[TableFigures]:
+def _copy(src, cur, order, source_pk, columns, report,
+          school: int | None = None) -> list[TableFigures]:
     from psycopg2.extras import execute_values
+
+    # the school written with each row (the column's default would work it out
+    # again for every row)
+    extra = "" if school is None else ', "school_id"'
 
     with src.atomic("DEFERRED"):  # one consistent moment of the file
         total = sum(count_rows(src.cursor(), order).values())
@@ -251,11 +288,13 @@ def _copy(src, cur, order, source_pk, columns, report) -> list[TableFigures]:
         figures = []
         for name in order:
             cols = columns[name]
-            sql = (f"INSERT INTO {quote_name(name)} ({', '.join(quote_name(c.name) for c in cols)}) "
-                   "VALUES %s")
+            sql = (f"INSERT INTO {quote_name(name)} ({', '.join(quote_name(c.name) for c in cols)}"
+                   f"{extra}) VALUES %s")
+            template = ("(" + ", ".join(["%s"] * len(cols))
+                        + ("" if school is None else f", {int(school)}") + ")")
             digest, n = hashlib.sha256(), 0
             for rows in read_source(src, name, cols, source_pk[name]):
-                execute_values(cur, sql, rows, page_size=BATCH)
+                execute_values(cur, sql, rows, template=template, page_size=BATCH)
                 hash_rows(digest, rows)
                 n += len(rows)
                 done += len(rows)
@@ -266,14 +305,14 @@ def _copy(src, cur, order, source_pk, columns, report) -> list[TableFigures]:
 
 
 def _already_or_refuse(src, cur, order, source_pk, mine, theirs, counts, source, shown,
-                       started) -> Report:
+                       started, school) -> Report:
     """The target holds data: the same as the file's (nothing to do), or other (refused)."""
     if theirs != mine:
         raise MigrateError("schema", "schema_migration")
     columns = target_columns(cur)
     check_columns(src, order, columns)
     with src.atomic("DEFERRED"):
-        figures = _compare(src, cur, order, source_pk, columns)
+        figures = _compare(src, cur, order, source_pk, columns, school)
     if all(f.equal for f in figures):
         return Report(source, shown, "already", figures, time.perf_counter() - started)
     raise MigrateError("not_empty", tables=[f for f in figures if not f.equal])

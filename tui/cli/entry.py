@@ -191,11 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import (audit, events, export, families, feedback, keys, note, referrals, roster,
-                         server, share, staff, supervision, survey)
+    from tui.cli import (audit, district, events, export, families, feedback, keys, note,
+                         referrals, roster, server, share, staff, supervision, survey)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey, supervision, referrals):
+                  events, survey, supervision, referrals, district):
         group.add_commands(add_parser)
     return parser
 
@@ -229,6 +229,7 @@ COMMANDS = {
     "events": _command("events", "cmd_events"), "survey": _command("survey", "cmd_survey"),
     "supervision": _command("supervision", "cmd_supervision"),
     "referrals": _command("referrals", "cmd_referrals"), "orgs": _command("referrals", "cmd_orgs"),
+    "district": _command("district", "cmd_district"),
 }
 
 

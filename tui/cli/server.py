@@ -20,6 +20,7 @@ def add_commands(add_parser) -> None:
     p = add_parser("migrate-to", help=t("cli.help.migrate_to"))
     p.add_argument("url", metavar="URL", help=t("cli.help.migrate_to_url"))
     p.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
+    p.add_argument("--school", default="", metavar="NAME", help=t("cli.help.migrate_school"))
 
 
 def _progress_printer():
@@ -69,7 +70,7 @@ def _error(exc, source: str, target: str):
 
 
 _KNOWN = {f"migrate.error.{c}" for c in ("foreign", "not_empty", "schema", "orphans", "value",
-                                         "copy", "source", "verify")}
+                                         "copy", "source", "verify", "schools")}
 
 
 def cmd_migrate_to(args, settings) -> int:
@@ -105,7 +106,8 @@ def cmd_migrate_to(args, settings) -> int:
 
     try:
         report = migrate_to(settings.db_path, args.url, _progress_printer(),
-                            locking=settings.locking, confirm=confirm)
+                            locking=settings.locking, confirm=confirm,
+                            school=" ".join(args.school.split()))
     except DatabaseError as exc:
         raise CliError(i18n.database_error(exc.code, exc.path, safe(exc.detail), settings),
                        3) from None

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import string
 
-from tui.i18n import (access, case, cli, cli_checks, families, feedback, general, oversight,
-                      parent_note, referrals, roster, roster_import, rules_reports, supervision,
+from tui.i18n import (access, case, cli, cli_checks, district, families, feedback, general,
+                      oversight, parent_note, referrals, roster, roster_import, rules_reports, supervision,
                       supervision_screens, surveys, transformation, vocab)
 
 LANGS = ("en", "zh")
@@ -25,7 +25,7 @@ _lang = "en"
 
 AREAS = (general, roster, case, cli, cli_checks, rules_reports, roster_import, access,
          families, feedback, surveys, parent_note, oversight, supervision, supervision_screens,
-         referrals, transformation)
+         referrals, transformation, district)
 
 
 def build_catalog(areas) -> dict[str, tuple[str, str]]:
@@ -47,7 +47,9 @@ VOCAB = vocab.VOCAB
 DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db", "empty": "cli.empty_db",
                    "unwritable": "cli.unwritable_db", "locking": "cli.locking_db",
                    "auth": "cli.server_auth", "unreachable": "cli.server_unreachable",
-                   "server_full": "cli.server_full", "bad_url": "cli.bad_url"}
+                   "server_full": "cli.server_full", "bad_url": "cli.bad_url",
+                   "many_schools": "cli.many_schools_db", "no_school": "cli.no_school_db",
+                   "needs_owner": "cli.needs_owner_db"}
 
 
 # why a saved entry waits in the outbox: the server's kinds (db.store.server.outage_kind)

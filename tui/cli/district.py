@@ -1,0 +1,84 @@
+"""``bangfu district``: the schools of one PostgreSQL database and their client
+roles, for whoever runs the server (with the owner's credentials).
+
+    bangfu --db URL district list
+    bangfu --db URL district add-school NAME --role ROLE [--town T] [--county C]
+
+``add-school`` makes the school (the first school of a new district database is
+renamed instead) and a login role for its clients: the role sees and writes
+only that school's rows, and only appends to the audit log (``db.store.district``).
+The role's password is ``BANGFU_CLIENT_PASSWORD`` when set, else a new random one,
+shown once.  No Textual here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+from tui.cli.common import CliError, safe
+from tui.i18n import t
+
+ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def add_commands(add_parser) -> None:
+    p = add_parser("district", help=t("cli.help.district"))
+    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sub.add_parser("list", help=t("cli.help.district_list"))
+    q = sub.add_parser("add-school", help=t("cli.help.district_add"))
+    q.add_argument("name", metavar="NAME", help=t("cli.help.district_name"))
+    q.add_argument("--role", required=True, help=t("cli.help.district_role"))
+    q.add_argument("--town", default="", help=t("cli.help.district_town"))
+    q.add_argument("--county", default="", help=t("cli.help.district_county"))
+
+
+def open_district(settings):
+    """The server database with the owner's credentials (any school)."""
+    from db.store import district
+    from db.store.connection import DatabaseError, open_database
+    from tui import i18n
+
+    if not settings.on_server:
+        raise CliError(t("cli.district.need_server"), 2)
+    try:
+        db = open_database(settings.db_path, owner=True)
+    except DatabaseError as exc:
+        raise CliError(i18n.database_error(exc.code, exc.path, safe(exc.detail), settings),
+                       3) from None
+    if district.connection_kind(db) != "owner":
+        raise CliError(t("cli.district.need_owner"), 2)
+    return db
+
+
+def cmd_district(args, settings) -> int:
+    from db.store import district
+    from db.store.server import safe_url
+
+    if args.action == "add-school":
+        name = " ".join(args.name.split())
+        if not name or len(name) > 100:
+            raise CliError(t("cli.district.bad_name"), 2)
+        if not ROLE_NAME.fullmatch(args.role):
+            raise CliError(t("cli.district.bad_role", role=safe(args.role)), 2)
+    db = open_district(settings)
+    if args.action == "list":
+        for school in district.schools(db):
+            roles = ", ".join(school.roles) or t("cli.district.no_role")
+            place = " · ".join(p for p in (school.county, school.town) if p)
+            print(f"{school.id:>4}  {safe(school.name)}  {safe(place)}  {roles}".rstrip())
+        return 0
+    password = os.environ.get("BANGFU_CLIENT_PASSWORD", "")
+    shown = not password
+    password = password or secrets.token_urlsafe(18)
+    with db.atomic():
+        school = district.add_school(db, name, town=args.town.strip(),
+                                     county=args.county.strip())
+        district.add_client(db, args.role, school, password)
+    scheme, rest = safe_url(settings.db_path).split("://", 1)
+    url = f"{scheme}://{args.role}@{rest.split('@', 1)[-1]}"
+    print(t("cli.district.added", name=safe(school.name), id=school.id, role=args.role, url=url))
+    if shown:
+        print(t("cli.district.password", password=password))
+    return 0

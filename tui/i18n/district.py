@@ -1,0 +1,66 @@
+"""Many schools on one server (``bangfu district``, ``migrate-to --school``), and
+the messages of a database that holds several schools."""
+
+ENTRIES: dict[str, tuple[str, str]] = {
+    "cli.help.district": ("The schools of a district database and their accounts "
+                          "(the server's owner)", "区县数据库中的学校及其账号（服务器管理者用）"),
+    "cli.help.district_list": ("List the schools and their client roles",
+                               "列出学校及其客户端账号"),
+    "cli.help.district_add": ("Add a school and a client role for its staff",
+                              "添加学校及其教职工使用的客户端账号"),
+    "cli.help.district_name": ("The school's name", "学校名称"),
+    "cli.help.district_role": ("The database role its clients connect as (lower case)",
+                               "该校客户端连接所用的数据库账号（小写）"),
+    "cli.help.district_town": ("The town (乡镇) the school is in", "学校所在乡镇"),
+    "cli.help.district_county": ("The county (区县) the school is in", "学校所在区县"),
+    "cli.help.migrate_school": ("Copy the file in as this school, beside the others",
+                                "把本文件作为该校复制进去，与其他学校并存"),
+    "cli.district.need_server": ("`bangfu district` works on a PostgreSQL server: give its URL "
+                                 "with --db.", "`bangfu district` 用于 PostgreSQL 服务器：请用 "
+                                 "--db 指定其地址。"),
+    "cli.district.need_owner": ("Only the database's owner manages schools and their accounts: "
+                                "connect with the owner's credentials.",
+                                "只有数据库的所有者才能管理学校及其账号：请用所有者的账号连接。"),
+    "cli.district.bad_name": ("Give the school's name (at most 100 characters).",
+                              "请给出学校名称（不超过 100 个字）。"),
+    "cli.district.bad_role": ("{role} cannot be a role name: use lower-case letters, digits and "
+                              "_ (at most 63), starting with a letter.",
+                              "{role} 不能用作账号名：请用小写字母、数字和 _（不超过 63 个），"
+                              "以字母开头。"),
+    "cli.district.no_role": ("no client role", "无客户端账号"),
+    "cli.district.added": ("School {name} (number {id}): its clients connect as {role}:\n"
+                           "  bangfu --db {url}\n"
+                           "They see and change only this school's records.",
+                           "学校 {name}（编号 {id}）：其客户端以 {role} 连接：\n"
+                           "  bangfu --db {url}\n"
+                           "它们只能查看和修改本校的记录。"),
+    "cli.district.password": ("The role's password, shown only now: {password}\n"
+                              "Give it to the school's administrator (for ~/.pgpass or "
+                              "PGPASSWORD on its computers).",
+                              "该账号的密码（只显示这一次）：{password}\n"
+                              "请交给学校的管理员（放入各电脑的 ~/.pgpass 或 PGPASSWORD）。"),
+    "cli.many_schools_db": ("The database {path} holds several schools, and you connected with "
+                            "the owner's credentials, which are not held to one school. Connect "
+                            "with your school's role (ask whoever runs the server; README: "
+                            "A town or county).",
+                            "数据库 {path} 中有多所学校，而你用的是所有者的账号，它不限于某一所"
+                            "学校。请用本校的账号连接（向服务器管理者索取；见 README“乡镇或区县”）。"),
+    "cli.no_school_db": ("The role you connected to {path} with belongs to no school of that "
+                         "database, so it sees no records. Ask whoever runs the server for your "
+                         "school's role (bangfu district add-school).",
+                         "你连接 {path} 所用的账号不属于该库中的任何学校，因此看不到记录。"
+                         "请向服务器管理者索取本校的账号（bangfu district add-school）。"),
+    "cli.needs_owner_db": ("The database {path} needs this bangfu's newer schema ({detail}), and "
+                           "only the server's owner changes it. Ask whoever runs the server to "
+                           "run `bangfu --db URL district list` once with the owner's "
+                           "credentials (it upgrades the schema); until then use the bangfu "
+                           "version the server has.",
+                           "数据库 {path} 需要本版 bangfu 的新结构（{detail}），而只有服务器的"
+                           "所有者能修改结构。请服务器管理者用所有者账号运行一次 "
+                           "`bangfu --db 地址 district list`（会升级结构）；在此之前请使用与服务器"
+                           "一致的 bangfu 版本。"),
+    "migrate.error.schools": ("The target database holds several schools ({detail}): name the "
+                              "school this file is with --school NAME. Nothing was changed.",
+                              "目标数据库中有多所学校（{detail}）：请用 --school 名称 指明本文件"
+                              "是哪所学校。未做任何改动。"),
+}
