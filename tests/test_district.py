@@ -266,28 +266,37 @@ def test_a_copy_into_several_schools_names_its_school(town, tmp_path):
     assert owner_counts(url, "乙校") == before_b
 
 
-def test_settings_are_each_schools_with_the_districts_default(town):
+def test_settings_are_each_schools_with_the_districts_default(town, tmp_path):
     from db.workflow import load_review_days as review_days
-    from db.workflow import load_rules, put_setting
+    from db.workflow import put_setting
 
     url, clients = town
-    conn = raw(url)
-    with conn.cursor() as cur:
-        cur.execute("INSERT INTO bangfu_meta (key, value, school_id) "
-                    "VALUES ('review_days', '21', NULL)")
-    conn.close()
-    try:
-        for letter in "ab":
-            open_database(clients[letter])
-            assert review_days() == 21  # the district's default
-            close_database()
-        open_database(clients["a"])
+
+    def set_days(letter: str, days: str) -> None:
+        open_database(clients[letter])
         with database.obj.atomic():
-            put_setting("review_days", "14")
-        assert review_days() == 14 and load_rules()
+            put_setting("review_days", days)
         close_database()
-        open_database(clients["b"])
-        assert review_days() == 21  # 甲's own value is 甲's
+
+    def days_of(letter: str) -> int:
+        open_database(clients[letter])
+        try:
+            return review_days()
+        finally:
+            close_database()
+
+    try:
+        set_days("a", "21")
+        assert (days_of("a"), days_of("b")) == (21, 30)  # each school's own; 乙 has bangfu's
+        out = run_cli(cli_env(tmp_path), "district", "defaults", "--from-school", "甲校",
+                      db=server_url(NAME, with_password=True), pin=None)
+        assert out.returncode == 0, out.stderr
+        assert "review_days: the district's default" in out.stdout
+        assert days_of("b") == 21  # the district's default now
+        set_days("a", "14")
+        assert (days_of("a"), days_of("b")) == (14, 21)  # 甲's own value is 甲's
+        set_days("b", "10")
+        assert (days_of("a"), days_of("b")) == (14, 10)
     finally:
         close_database()
         conn = raw(url)

@@ -326,3 +326,32 @@ def connection_kind(db) -> str:
 
 def school_count(db) -> int:
     return db.execute_sql("SELECT count(*) FROM school").fetchone()[0] if has_schools(db) else 1
+
+
+def setting_keys() -> tuple[str, ...]:
+    """The school settings the district can give a default for (``bangfu_meta`` keys):
+    the rules, the review interval, subjects, check-in dimensions, the supervision
+    rubric.  Never the school's own state (its key, how the file was made)."""
+    from db.scores import DIMENSIONS_KEY, SUBJECTS_KEY
+    from db.supervision import RUBRIC_KEY
+    from db.workflow import REVIEW_KEY, RULES_KEY
+
+    return (RULES_KEY, REVIEW_KEY, SUBJECTS_KEY, DIMENSIONS_KEY, RUBRIC_KEY)
+
+
+def district_defaults(db) -> dict[str, str]:
+    rows = db.execute_sql(f'SELECT key, value FROM "{META}" WHERE school_id IS NULL').fetchall()
+    return {k: v for k, v in rows if k in setting_keys()}
+
+
+def defaults_from(db, school: School) -> list[str]:
+    """The district's defaults become ``school``'s settings (those it has set; the
+    others go back to bangfu's own defaults): every school that has not set a
+    setting itself follows them.  The keys copied."""
+    keys = setting_keys()
+    marks = ", ".join(["%s"] * len(keys))
+    db.execute_sql(f'DELETE FROM "{META}" WHERE school_id IS NULL AND key IN ({marks})', keys)
+    db.execute_sql(f'INSERT INTO "{META}" (key, value, school_id) SELECT key, value, NULL '
+                   f'FROM "{META}" WHERE school_id = %s AND key IN ({marks}) ORDER BY key',
+                   (school.id, *keys))
+    return sorted(district_defaults(db))

@@ -3,10 +3,14 @@ roles, for whoever runs the server (with the owner's credentials).
 
     bangfu --db URL district list
     bangfu --db URL district add-school NAME --role ROLE [--town T] [--county C]
+    bangfu --db URL district defaults [--from-school NAME]
 
 ``add-school`` makes the school (the first school of a new district database is
 renamed instead) and a login role for its clients: the role sees and writes
 only that school's rows, and only appends to the audit log (``db.store.district``).
+``defaults --from-school`` makes that school's settings (rules, review interval,
+subjects, check-in dimensions, supervision rubric) the district's defaults, which
+every school follows until it sets its own.
 The role's password is ``BANGFU_CLIENT_PASSWORD`` when set, else a new random one,
 shown once.  No Textual here.
 """
@@ -32,6 +36,9 @@ def add_commands(add_parser) -> None:
     q.add_argument("--role", required=True, help=t("cli.help.district_role"))
     q.add_argument("--town", default="", help=t("cli.help.district_town"))
     q.add_argument("--county", default="", help=t("cli.help.district_county"))
+    q = sub.add_parser("defaults", help=t("cli.help.district_defaults"))
+    q.add_argument("--from-school", default="", metavar="NAME",
+                   help=t("cli.help.district_from"))
 
 
 def open_district(settings):
@@ -63,6 +70,8 @@ def cmd_district(args, settings) -> int:
         if not ROLE_NAME.fullmatch(args.role):
             raise CliError(t("cli.district.bad_role", role=safe(args.role)), 2)
     db = open_district(settings)
+    if args.action == "defaults":
+        return _defaults(db, " ".join(args.from_school.split()))
     if args.action == "list":
         for school in district.schools(db):
             roles = ", ".join(school.roles) or t("cli.district.no_role")
@@ -81,4 +90,21 @@ def cmd_district(args, settings) -> int:
     print(t("cli.district.added", name=safe(school.name), id=school.id, role=args.role, url=url))
     if shown:
         print(t("cli.district.password", password=password))
+    return 0
+
+
+def _defaults(db, name: str) -> int:
+    from db.store import district
+
+    if name:
+        school = district.find_school(db, name)
+        if school is None:
+            names = t("common.list_sep").join(safe(s.name) for s in district.schools(db))
+            raise CliError(t("cli.district.no_such", name=safe(name), names=names), 2)
+        with db.atomic():
+            district.defaults_from(db, school)
+        print(t("cli.district.defaults_set", name=safe(school.name)))
+    found = district.district_defaults(db)
+    for key in district.setting_keys():
+        print(f"{key}: {t('cli.district.default_set') if key in found else t('cli.district.default_none')}")
     return 0

@@ -13,6 +13,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "该校客户端连接所用的数据库账号（小写）"),
     "cli.help.district_town": ("The town (乡镇) the school is in", "学校所在乡镇"),
     "cli.help.district_county": ("The county (区县) the school is in", "学校所在区县"),
+    "cli.help.district_defaults": ("Show the district's default settings, or take them from a "
+                                   "school", "查看区县的默认设置，或以某校的设置为默认"),
+    "cli.help.district_from": ("The school whose settings become the defaults",
+                               "以其设置为默认的学校"),
+    "cli.district.no_such": ("There is no school {name} in this database. Its schools: {names}.",
+                             "该数据库中没有学校 {name}。已有的学校：{names}。"),
+    "cli.district.defaults_set": ("The settings of {name} are now the district's defaults: "
+                                  "every school that has not set its own follows them.",
+                                  "{name} 的设置现已成为区县默认：未自行设置的学校都按此执行。"),
+    "cli.district.default_set": ("the district's default", "区县默认"),
+    "cli.district.default_none": ("bangfu's own default", "bangfu 自带默认"),
     "cli.help.migrate_school": ("Copy the file in as this school, beside the others",
                                 "把本文件作为该校复制进去，与其他学校并存"),
     "cli.district.need_server": ("`bangfu district` works on a PostgreSQL server: give its URL "
