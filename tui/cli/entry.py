@@ -168,14 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--roles", default=None, metavar="ROLES", help=t("cli.help.rule_roles"))
 
     p = add_parser("report", help=t("cli.help.report"))
-    p.add_argument("kind", choices=("weekly", "term", "supervision"),
+    p.add_argument("kind", choices=("weekly", "term", "supervision", "rollup"),
                    help=t("cli.help.report_kind"))
     p.add_argument("--week", default="", help=t("cli.help.week"))
     p.add_argument("--term", default="", help=t("cli.help.report_term"))
     p.add_argument("--month", default="", metavar="YYYY-MM", help=t("cli.help.sup_month"))
     p.add_argument("--period", default=None,
-                   choices=("week", "half_month", "month", "last_month", "term"),
+                   choices=("week", "half_month", "half-month", "month", "last_month", "term"),
                    help=t("cli.help.sup_period"))
+    p.add_argument("--date", default="", metavar="YYYY-MM-DD", help=t("cli.help.rollup_date"))
+    p.add_argument("--school", default="", metavar="NAME", help=t("cli.help.rollup_school"))
     p.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
                    help=t("cli.help.report_format"))
     p.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
@@ -191,11 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
 
     add_parser("init", help=t("cli.help.init"))
-    from tui.cli import (audit, events, export, families, feedback, keys, note, referrals, roster,
-                         server, share, staff, supervision, survey)
+    from tui.cli import (audit, events, export, families, feedback, keys, note, referrals, rollup,
+                         roster, server, share, staff, supervision, survey)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey, supervision, referrals):
+                  events, survey, supervision, referrals, rollup):
         group.add_commands(add_parser)
     return parser
 
@@ -229,6 +231,7 @@ COMMANDS = {
     "events": _command("events", "cmd_events"), "survey": _command("survey", "cmd_survey"),
     "supervision": _command("supervision", "cmd_supervision"),
     "referrals": _command("referrals", "cmd_referrals"), "orgs": _command("referrals", "cmd_orgs"),
+    "rollup": _command("rollup", "cmd_rollup"),
 }
 
 
