@@ -3,7 +3,8 @@ that met each rule this week / month / term, and the cases with something
 overdue, over the students the person signed in may open (the title says so
 when that is not the whole school).  Enter drills down (group -> its cases ->
 a case); esc goes back up; u opens the school's rules (screens/rules.py), and
-a change recounts; t the figures reported up to the town (screens/rollup.py).  The roster's F-keys work here too (screens/navigation.py):
+a change recounts; t the figures reported up to the town (screens/rollup.py).
+The roster's F-keys work here too (screens/navigation.py):
 F5 class scores, F11 the intake pass … leave the overview for that screen."""
 
 from __future__ import annotations

@@ -120,11 +120,11 @@ class RollupScreen(BangfuScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "export":
-            return self.figures is not None and not self.busy
+        if action == "export":  # (None: shown, dimmed)
+            return True if self.figures is not None and not self.busy else None
         if action == "step" and parameters and parameters[0] > 0:
             # no roll-up of a period that has not begun
-            return shift_period(self.kind, self.start, 1)[0] <= clock.today()
+            return True if shift_period(self.kind, self.start, 1)[0] <= clock.today() else None
         return True
 
     def action_kind(self) -> None:

@@ -175,10 +175,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "{n} 次 · 受邀帮扶家庭 {invited} 中到场 {came}"),
     "rollup.feedback_value": ("{n} received · {answered} answered · {overdue} overdue",
                               "收到 {n} · 已答复 {answered} · 逾期 {overdue}"),
-    "rollup.supervision_value": ("{scored} scored, mean {mean} · {below} below the threshold · "
-                                 "{corrections} correction items open",
+    "rollup.supervision_value": ("{scored} scored, mean {mean} · {below} below threshold · "
+                                 "{corrections} corrections open",
                                  "已赋分 {scored} 人，平均 {mean} · 低于及格线 {below} · 未完成整改 {corrections}"),
-    "rollup.village_value": ("{cases} open · {helpers} helpers · {contacts} entries",
+    "rollup.village_value": ("{cases} open · {helpers:helper|helpers} · {contacts:entry|entries}",
                              "在案 {cases} · 帮扶 {helpers} 人 · 记录 {contacts}"),
     # the screen (screens/rollup.py)
     "key.rollup": ("Roll-up", "周报/半月报"),
