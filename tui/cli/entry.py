@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", default="", metavar="YYYY-MM", help=t("cli.help.sup_month"))
     p.add_argument("--period", default=None,
                    choices=("week", "half_month", "half-month", "month", "last_month", "term"),
-                   help=t("cli.help.sup_period"))
+                   metavar="PERIOD", help=t("cli.help.sup_period"))
     p.add_argument("--date", default="", metavar="YYYY-MM-DD", help=t("cli.help.rollup_date"))
     p.add_argument("--school", default="", metavar="NAME", help=t("cli.help.rollup_school"))
     p.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
