@@ -3,7 +3,8 @@ that met each rule this week / month / term, and the cases with something
 overdue, over the students the person signed in may open (the title says so
 when that is not the whole school).  Enter drills down (group -> its cases ->
 a case); esc goes back up; u opens the school's rules (screens/rules.py), and
-a change recounts.  The roster's F-keys work here too (screens/navigation.py):
+a change recounts; t the figures reported up to the town (screens/rollup.py).
+The roster's F-keys work here too (screens/navigation.py):
 F5 class scores, F11 the intake pass … leave the overview for that screen."""
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class OverviewScreen(GoTo, BangfuScreen):
         Binding("u", "rules", "key.rules", id="rules"),
         Binding("r", "report", "key.report", id="report"),
         Binding("s", "oversight", "key.oversight", id="oversight"),
+        Binding("t", "rollup", "key.rollup", id="rollup"),
         Binding("escape", "back", "key.back", id="back"),
         *go_bindings(),  # F2, F3–F12 as on the roster
     ]
@@ -184,6 +186,12 @@ class OverviewScreen(GoTo, BangfuScreen):
         from screens.report import ReportScreen
 
         self.app.push_screen(ReportScreen())
+
+    def action_rollup(self) -> None:
+        """This school's weekly or half-monthly figures for the town (周报、半月报)."""
+        from screens.rollup import RollupScreen
+
+        self.app.push_screen(RollupScreen())
 
     def action_oversight(self) -> None:
         """Supervision, the month's notice, referrals, transformations (督导与转介)."""

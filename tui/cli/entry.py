@@ -168,14 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--roles", default=None, metavar="ROLES", help=t("cli.help.rule_roles"))
 
     p = add_parser("report", help=t("cli.help.report"))
-    p.add_argument("kind", choices=("weekly", "term", "supervision"),
+    p.add_argument("kind", choices=("weekly", "term", "supervision", "rollup"),
                    help=t("cli.help.report_kind"))
     p.add_argument("--week", default="", help=t("cli.help.week"))
     p.add_argument("--term", default="", help=t("cli.help.report_term"))
     p.add_argument("--month", default="", metavar="YYYY-MM", help=t("cli.help.sup_month"))
     p.add_argument("--period", default=None,
-                   choices=("week", "half_month", "month", "last_month", "term"),
-                   help=t("cli.help.sup_period"))
+                   choices=("week", "half_month", "half-month", "month", "last_month", "term"),
+                   metavar="PERIOD", help=t("cli.help.sup_period"))
+    p.add_argument("--date", default="", metavar="YYYY-MM-DD", help=t("cli.help.rollup_date"))
+    p.add_argument("--school", default="", metavar="NAME", help=t("cli.help.rollup_school"))
     p.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
                    help=t("cli.help.report_format"))
     p.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
@@ -192,10 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, district, events, export, families, feedback, keys, note,
-                         referrals, roster, server, share, staff, supervision, survey)
+                         referrals, rollup, roster, server, share, staff, supervision, survey)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey, supervision, referrals, district):
+                  events, survey, supervision, referrals, rollup, district):
         group.add_commands(add_parser)
     return parser
 
@@ -230,6 +232,7 @@ COMMANDS = {
     "supervision": _command("supervision", "cmd_supervision"),
     "referrals": _command("referrals", "cmd_referrals"), "orgs": _command("referrals", "cmd_orgs"),
     "district": _command("district", "cmd_district"),
+    "rollup": _command("rollup", "cmd_rollup"),
 }
 
 

@@ -1,5 +1,7 @@
 """``bangfu report weekly|term``: the weekly report or the term summary, as
-Markdown or CSV on stdout, or a file with -o (``tui.report_files``).
+Markdown or CSV on stdout, or a file with -o (``tui.report_files``);
+``supervision`` (``tui.cli.supervision``) and ``rollup`` (``tui.cli.rollup``)
+are passed on.
 No Textual here."""
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ def cmd_report(args, settings) -> int:
     # the input first: a mistyped command never opens (or waits on) the file
     if fmt == "xlsx" and not args.output:
         raise CliError(t("cli.report.need_output"), 2)
+    if args.kind == "rollup":
+        from tui.cli.rollup import rollup_report
+
+        return rollup_report(args, settings, fmt)
+    if args.date or args.school:
+        raise CliError(t("cli.rollup.options"), 2)
+    if args.period == "half-month":
+        args.period = "half_month"
     if args.kind == "supervision":
         from tui.cli.supervision import supervision_report
 

@@ -189,9 +189,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "err.report.term_unknown": ("That term no longer exists.", "该学期已不存在。"),
     "cli.help.report": ("write the weekly report or the term summary (xlsx, csv or md)",
                         "生成帮扶工作周报或学期总结（xlsx、csv 或 md）"),
-    "cli.help.report_kind": ("weekly (one ISO week), term (a whole term) or supervision "
-                             "(each helper's own work and score, 督导赋分)",
-                             "weekly（周报）、term（学期总结）或 supervision（督导赋分）"),
+    "cli.help.report_kind": ("weekly (one ISO week), term (a whole term), supervision "
+                             "(each helper's own work and score, 督导赋分) or rollup (the "
+                             "school's figures for the town, a week or half-month, no names)",
+                             "weekly（周报）、term（学期总结）、supervision（督导赋分）或 rollup"
+                             "（报镇里的周报、半月报，仅含数字）"),
     "cli.help.week": ("the ISO week, e.g. 2026-W47 (default: this week)", "ISO 周次，如 2026-W47（默认本周）"),
     "cli.help.report_term": ("the term's name (default: the current term)", "学期名称（默认当前学期）"),
     "cli.help.report_format": ("xlsx, csv or md (default: from the -o suffix, else md)",

@@ -107,8 +107,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.sup_staff": ("the staff member to adjust (adjust)", "要调整的教师（adjust）"),
     "cli.help.sup_month": ("the month, YYYY-MM (supervision)", "月份，YYYY-MM（督导）"),
     "cli.help.sup_period": ("supervision without --month: week, half_month, month, last_month "
-                            "or term", "未指定 --month 时的督导时段：week、half_month、month、"
-                            "last_month 或 term"),
+                            "or term; rollup: week or half-month", "未指定 --month 时的督导时段："
+                            "week、half_month、month、last_month 或 term；汇总：week 或 half-month"),
     "cli.help.sup_points": ("points added to the month's score (-100 to 100)",
                             "当月得分调整分（-100 到 100）"),
     "cli.help.sup_note": ("the note shown with the score", "与得分一同显示的备注"),
