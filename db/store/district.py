@@ -33,6 +33,7 @@ not held to a school; it picks the school new rows go to with
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 SETTING = "bangfu.school"  # the owner's choice of school for new rows (use_school)
@@ -297,9 +298,21 @@ def add_client(db, role: str, school: School, password: str) -> None:
     else:
         db.execute_sql(f'CREATE ROLE "{role}" LOGIN PASSWORD %s', (password,))
     db.execute_sql(f'GRANT "{group}" TO "{role}"')
+    db.execute_sql(f'GRANT "{role}" TO CURRENT_USER')  # the owner's roll-up reads as it (as_school)
     db.execute_sql('DELETE FROM "bangfu_client" WHERE role_name = %s', (role,))
     db.execute_sql('INSERT INTO "bangfu_client" (role_name, kind, school_id) '
                    "VALUES (%s, 'school', %s)", (role, school.id))
+
+
+@contextmanager
+def as_school(db, school: School):
+    """The owner's connection as ``school``'s role for a while: what it reads is that
+    school's rows only (row-level security), as its clients see them."""
+    db.execute_sql(f'SET ROLE "{school.roles[0]}"')
+    try:
+        yield
+    finally:
+        db.execute_sql("RESET ROLE")
 
 
 def use_school(db, school: School) -> None:

@@ -4,10 +4,13 @@ roles, for whoever runs the server (with the owner's credentials).
     bangfu --db URL district list
     bangfu --db URL district add-school NAME --role ROLE [--town T] [--county C]
     bangfu --db URL district defaults [--from-school NAME]
+    bangfu --db URL district rollup --period week|half-month [--town T | --county C] [-o FILE]
 
 ``add-school`` makes the school (the first school of a new district database is
 renamed instead) and a login role for its clients: the role sees and writes
 only that school's rows, and only appends to the audit log (``db.store.district``).
+``rollup`` is the district's own roll-up: each school's figures counted as that
+school's role sees them, combined as ``bangfu rollup`` combines files.
 ``defaults --from-school`` makes that school's settings (rules, review interval,
 subjects, check-in dimensions, supervision rubric) the district's defaults, which
 every school follows until it sets its own.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 
 from tui.cli.common import CliError, safe
 from tui.i18n import t
@@ -36,6 +40,14 @@ def add_commands(add_parser) -> None:
     q.add_argument("--role", required=True, help=t("cli.help.district_role"))
     q.add_argument("--town", default="", help=t("cli.help.district_town"))
     q.add_argument("--county", default="", help=t("cli.help.district_county"))
+    q = sub.add_parser("rollup", help=t("cli.help.district_rollup"))
+    q.add_argument("--period", default="week", metavar="PERIOD", help=t("cli.help.district_period"))
+    q.add_argument("--date", default="", metavar="DATE", help=t("cli.help.rollup_date"))
+    q.add_argument("--town", default="", help=t("cli.help.district_rollup_town"))
+    q.add_argument("--county", default="", help=t("cli.help.district_rollup_county"))
+    q.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
+                   help=t("cli.help.report_format"))
+    q.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
     q = sub.add_parser("defaults", help=t("cli.help.district_defaults"))
     q.add_argument("--from-school", default="", metavar="NAME",
                    help=t("cli.help.district_from"))
@@ -72,6 +84,8 @@ def cmd_district(args, settings) -> int:
     db = open_district(settings)
     if args.action == "defaults":
         return _defaults(db, " ".join(args.from_school.split()))
+    if args.action == "rollup":
+        return _rollup(db, args)
     if args.action == "list":
         for school in district.schools(db):
             roles = ", ".join(school.roles) or t("cli.district.no_role")
@@ -108,3 +122,47 @@ def _defaults(db, name: str) -> int:
     for key in district.setting_keys():
         print(f"{key}: {t('cli.district.default_set') if key in found else t('cli.district.default_none')}")
     return 0
+
+
+def _rollup(db, args) -> int:
+    """The district database's own roll-up: each school's figures counted in that
+    school's own scope (as its role: row-level security), then combined as
+    ``bangfu rollup`` combines the schools' files."""
+    import datetime as dt
+
+    from db import clock
+    from db.rollup import RollupError, combine, period_kind
+    from db.rollup_figures import school_figures
+    from db.store import district
+    from tui.cli.rollup import rollup_name, write_out
+    from tui.report_files import format_of
+
+    fmt = format_of(args.output, args.format)
+    if fmt == "xlsx" and not args.output:
+        raise CliError(t("cli.report.need_output"), 2)
+    try:
+        kind = period_kind(args.period)
+        day = dt.date.fromisoformat(args.date.strip()) if args.date else None
+    except RollupError as exc:
+        raise CliError(t(exc.key), 2) from None
+    except ValueError:
+        raise CliError(t("cli.rollup.date"), 2) from None
+    chosen = [s for s in district.schools(db)
+              if (not args.town or s.town == args.town) and (not args.county
+                                                             or s.county == args.county)]
+    figures, skipped = [], []
+    for school in chosen:
+        if not school.roles:
+            skipped.append(school.name)
+            continue
+        with district.as_school(db, school):
+            try:
+                figures.append(school_figures(clock.today(), kind, day=day, school=school.name))
+            except RollupError as exc:
+                raise CliError(t(exc.key, **exc.details), 2) from None
+    for name in skipped:
+        print(t("cli.district.no_role_skipped", name=safe(name)), file=sys.stderr)
+    if not figures:
+        raise CliError(t("cli.district.no_schools"), 1)
+    rollup = combine(figures)
+    return write_out(rollup, fmt, args.output, f"{rollup_name(rollup)}-district")

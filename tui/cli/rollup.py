@@ -24,7 +24,7 @@ def add_commands(add_parser) -> None:
                    help=t("cli.help.report_output"))
 
 
-def _write(rollup, fmt: str, output: str, default_name: str) -> int:
+def write_out(rollup, fmt: str, output: str, default_name: str) -> int:
     """The roll-up on stdout (md, csv) or into ``output`` (a folder: a default name in it)."""
     from tui.report_rollup import render_csv, render_markdown, write_rollup
 
@@ -45,7 +45,7 @@ def _write(rollup, fmt: str, output: str, default_name: str) -> int:
     return 0
 
 
-def _name(rollup) -> str:
+def rollup_name(rollup) -> str:
     return f"bangfu-rollup-{rollup.period}-{rollup.start.isoformat()}"
 
 
@@ -75,7 +75,7 @@ def rollup_report(args, settings, fmt: str) -> int:
     except RollupError as exc:
         raise CliError(t(exc.key, **exc.details), 2) from None
     rollup = combine([figures])
-    return _write(rollup, fmt, args.output, f"{_name(rollup)}-{name}")
+    return write_out(rollup, fmt, args.output, f"{rollup_name(rollup)}-{name}")
 
 
 def _period_name(kind) -> str:
@@ -114,4 +114,4 @@ def cmd_rollup(args, settings) -> int:
         rollup = combine(figures)
     except RollupError as exc:
         raise _refused(exc, args.files) from None
-    return _write(rollup, fmt, args.output, f"{_name(rollup)}-town")
+    return write_out(rollup, fmt, args.output, f"{rollup_name(rollup)}-town")

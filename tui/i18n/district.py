@@ -24,6 +24,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "{name} 的设置现已成为区县默认：未自行设置的学校都按此执行。"),
     "cli.district.default_set": ("the district's default", "区县默认"),
     "cli.district.default_none": ("bangfu's own default", "bangfu 自带默认"),
+    "cli.help.district_rollup": ("The district's own roll-up: every school's figures, per "
+                                 "school and in total", "区县库自身的汇总：各校数据，分校及合计"),
+    "cli.help.district_rollup_town": ("Only the schools of this town", "只汇总该乡镇的学校"),
+    "cli.help.district_rollup_county": ("Only the schools of this county", "只汇总该区县的学校"),
+    "cli.district.no_role_skipped": ("{name} has no client role yet, so it is not counted "
+                                     "(bangfu district add-school).",
+                                     "{name} 还没有客户端账号，未计入（bangfu district add-school）。"),
+    "cli.district.no_schools": ("No school to count: none matches, or none has a client role.",
+                                "没有可汇总的学校：没有符合条件的，或都还没有客户端账号。"),
+    "cli.help.district_period": ("week or half-month (default: week)", "week（周）或 half-month（半月），默认 week"),
     "cli.help.migrate_school": ("Copy the file in as this school, beside the others",
                                 "把本文件作为该校复制进去，与其他学校并存"),
     "cli.district.need_server": ("`bangfu district` works on a PostgreSQL server: give its URL "
