@@ -192,10 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, district, events, export, families, feedback, keys, note,
-                         referrals, roster, server, share, staff, supervision, survey)
+                         referrals, roster, server, share, staff, supervision, survey, villages)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey, supervision, referrals, district):
+                  events, survey, supervision, referrals, district, villages):
         group.add_commands(add_parser)
     return parser
 
@@ -230,6 +230,7 @@ COMMANDS = {
     "supervision": _command("supervision", "cmd_supervision"),
     "referrals": _command("referrals", "cmd_referrals"), "orgs": _command("referrals", "cmd_orgs"),
     "district": _command("district", "cmd_district"),
+    "villages": _command("villages", "cmd_villages"),
 }
 
 
