@@ -6,9 +6,9 @@ family's circumstances and a guardian's "lives with" / "works away"; ctrl+g
 adds a guardian (up to six), and clearing a guardian's name, phone and WeChat
 removes them.  The village (属地) is read from the address when left blank
 (its hint shows what the address reads as); typed, it is set by hand and
-kept when the address changes (``db.villages``).  ctrl+s saves the student and guardians in one transaction; a bad
-value is named under its field and nothing is written.  A class that does not
-exist yet ("7-3") is made on save.
+kept when the address changes (``db.villages``).  ctrl+s saves the student
+and guardians in one transaction; a bad value is named under its field and
+nothing is written.  A class that does not exist yet ("7-3") is made on save.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 
 ENTRIES: dict[str, tuple[str, str]] = {
     "student.village": ("Village", "属地"),
+    "case.village": ("village", "属地"),
     "student.village.read": ("blank: {village} (from the address)", "留空：{village}（按住址）"),
     "student.village.none": ("blank: read from the address", "留空则按住址识别"),
     "err.student.village_long": ("Too long (at most 40 characters).", "内容过长（最多 40 字）。"),
