@@ -105,6 +105,7 @@ class CaseView:
     hidden: frozenset = frozenset()  # fields blanked for this reader (db.access)
     address: str = ""  # v8: 现住址
     phone: str = ""  # v8: the family's contact number
+    village: str = ""  # v16: 属地 (db.villages)
     events: list = field(default_factory=list)  # db.case_status.EventView, newest first
     reads_restricted: bool = False  # this reader may open the case's restricted entries
 
@@ -154,7 +155,8 @@ def load_case(student_id: int, case_id: int | None = None, reader=None) -> CaseV
         student_id=row.id, student_no=row.student_no, name=row.name, gender=row.gender,
         class_name=row.class_name or "", birth_date=row.birth_date,
         family_flags=split_codes(row.family_flags), family_notes=row.family_notes,
-        guardians=load_guardians(student_id), address=row.address, phone=row.phone)
+        guardians=load_guardians(student_id), address=row.address, phone=row.phone,
+        village=row.village)
     case_id = case_id or current_case_id(student_id)
     if case_id is None:
         return _as_seen_by(view, reader)
@@ -228,7 +230,7 @@ def _as_seen_by(view: CaseView, reader) -> CaseView:
     if "guardian_phone" in hidden:
         for g in view.guardians:
             g.phone = g.wechat = ""
-        view.phone = view.address = ""
+        view.phone = view.address = view.village = ""
     view.hidden = frozenset(hidden)
     return view
 

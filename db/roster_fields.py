@@ -369,6 +369,11 @@ def read_row(row: Row, number_field: str, flag_fields, has_class: bool,
     record.address = row.text("address")
     row.limit("address", record.address, editor.MAX_ADDRESS)
     record.phone = row.phone("phone")
+    if "village" in row.index:
+        from db.villages import MAX_VILLAGE
+
+        record.village = single_spaces(nfkc(row.text("village")))
+        row.limit("village", record.village, MAX_VILLAGE)
     flags = row.left_behind()
     for flag in flag_fields:
         on = row.flag(flag)

@@ -166,6 +166,7 @@ class RosterRecord:
     flags: dict[str, bool] = _field(default_factory=dict)
     guardians: list[GuardianRecord] = _field(default_factory=list)
     id_number: str = ""
+    village: str = ""  # a village column's value (属地); "" = read from the address
 
 
 @dataclass
@@ -220,18 +221,19 @@ def pack_records(records: list[RosterRecord]) -> bytes:
         (r.row, r.student_no, r.name, r.gender,
          r.birth_date.toordinal() if r.birth_date else 0, r.grade, r.class_code, r.class_name,
          r.address, r.phone, tuple(r.flags.items()),
-         tuple((g.name, g.relation, g.phone) for g in r.guardians), r.id_number)
+         tuple((g.name, g.relation, g.phone) for g in r.guardians), r.id_number, r.village)
         for r in records)), 1)
 
 
 def _unpack(item) -> RosterRecord:
     (row, student_no, name, gender, born, grade, class_code, class_name, address, phone,
-     flags, guardians, id_number) = item
+     flags, guardians, id_number, village) = item
     return RosterRecord(row=row, student_no=student_no, name=name, gender=gender,
                         birth_date=dt.date.fromordinal(born) if born else None, grade=grade,
                         class_code=class_code, class_name=class_name, address=address,
                         phone=phone, flags=dict(flags),
-                        guardians=[GuardianRecord(*g) for g in guardians], id_number=id_number)
+                        guardians=[GuardianRecord(*g) for g in guardians], id_number=id_number,
+                        village=village)
 
 
 

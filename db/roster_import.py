@@ -14,6 +14,12 @@ good row is matched to the roster by student number:
   probable duplicate: imported as its own student (the numbers differ) and
   flagged, never merged.
 
+The village (属地, ``db.villages``): a file's village column sets it (a value,
+like one typed by hand, kept when the address changes later); without one, a
+new student's village is read from their address, and a known student's is
+read again when the import changes their address and the village was empty
+or read from the old address (``village_after``).
+
 Managers only (``db.access``: "manage").  No Textual here: the CLI
 (``bangfu import roster``) and the import screen call the same functions.
 
@@ -43,7 +49,8 @@ if TYPE_CHECKING:
     from db.models import Rows
 
 # student fields an import may change, as the record names them
-STUDENT_FIELDS = ("name", "gender", "birth_date", "class", "address", "phone", "id_number")
+STUDENT_FIELDS = ("name", "gender", "birth_date", "class", "address", "phone", "id_number",
+                  "village")
 FLAG_FIELDS = {"left_behind": ("left_behind_one", "left_behind_both"), "only_child": ("only_child",),
                "orphan": ("orphan",), "migrant": ("migrant",)}
 
@@ -238,6 +245,9 @@ def _update_row(record: RosterRecord, student: Student, present: set[str],
         old = getattr(student, name)
         if name in present and new not in ("", None) and new != old:
             changes.append(Change(name, _text(old), _text(new)))
+    village = _village_after(record, student, present)
+    if village != student.village:
+        changes.append(Change("village", student.village, village))
     if "class" in present and record.class_code:
         old = classes.get(student.school_class_id, "")  # type: ignore[arg-type]  # None: no class
         if old != record.class_code:
@@ -258,6 +268,18 @@ def _update_row(record: RosterRecord, student: Student, present: set[str],
     return PlanRow(record, "update" if changes else "same", student.id, changes)
 
 
+def _village_after(record: RosterRecord, student: Student, present: set[str]) -> str:
+    """The village once ``record`` is imported: the file's village when it
+    has one, else read again from a changed address (``db.villages``)."""
+    from db.villages import village_after
+
+    if "village" in present and record.village:
+        return record.village
+    if "address" in present and record.address and record.address != student.address:
+        return village_after(student.village, student.address, record.address)
+    return student.village
+
+
 def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
     """Write the plan in one transaction (all of it or nothing); one audit row
     per student and guardian written and one for the import as a whole.
@@ -266,6 +288,7 @@ def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
     said, ``RosterChanged`` rolls everything back."""
     from db.classes import ensure_class, planned
     from db.pinyin import name_keys
+    from db.villages import village_of
 
     access.require(actor, "manage")
     parsed = plan.parsed
@@ -306,6 +329,7 @@ def apply_import(actor, plan: ImportPlan, progress=None) -> ImportResult:
                         student_no=r.student_no, name=r.name, gender=r.gender,
                         school_class=class_id(r), birth_date=r.birth_date, address=r.address,
                         phone=r.phone, id_number=r.id_number,
+                        village=r.village or village_of(r.address),
                         family_flags=_flags_after("", r), pinyin=pinyin, initials=initials,
                         created_at=now, updated_at=now)
                     audit.record(actor, "student", student.id, "insert",
@@ -346,8 +370,8 @@ def _update_student(actor, row: PlanRow, class_id) -> None:
             continue
         if change.field == "class":
             values["school_class"] = class_id(r)
-        elif change.field == "family_flags":
-            values["family_flags"] = change.new
+        elif change.field in ("family_flags", "village"):
+            values[change.field] = change.new
         else:
             values[change.field] = getattr(r, change.field)
         changes[change.field] = [change.old, change.new]

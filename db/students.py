@@ -112,6 +112,9 @@ class StudentInput:
     birth_date: str = ""  # YYYY-MM-DD, YYYYMMDD
     address: str = ""
     phone: str = ""
+    # 属地 (db.villages): text = set by hand; "" = read from the address; None =
+    # not on the form (kept when set by hand, else read from the address)
+    village: str | None = None
     family_flags: list[str] = field(default_factory=list)
     family_notes: str = ""
     guardians: list[GuardianInput] = field(default_factory=list)
@@ -199,6 +202,14 @@ def validate_student(data: StudentInput, student_id: int | None = None) -> dict:
     if phone is None:
         errors["phone"] = "err.student.phone"
     out["phone"] = phone or ""
+    out["village"] = None
+    if data.village is not None:
+        from db.villages import VillageError, clean_village
+
+        try:
+            out["village"] = clean_village(data.village)
+        except VillageError:
+            errors["village"] = "err.student.village_long"
     unknown = set(data.family_flags) - set(FAMILY_FLAGS)
     if unknown:
         errors["family_flags"] = "err.choice"
@@ -241,7 +252,7 @@ def validate_student(data: StudentInput, student_id: int | None = None) -> dict:
 def _student_values(student: Student) -> dict:
     return {"student_no": student.student_no, "name": student.name, "gender": student.gender,
             "school_class": student.school_class_id, "birth_date": student.birth_date,
-            "address": student.address, "phone": student.phone,
+            "address": student.address, "phone": student.phone, "village": student.village,
             "family_flags": student.family_flags, "family_notes": student.family_notes}
 
 
@@ -254,14 +265,18 @@ def save_student(actor, data: StudentInput, student_id: int | None = None,
     in one transaction.  Managers only (``db.access``: "manage").  A changed
     student whose version moved on since ``expected_version`` raises
     ``StudentError(code="version")`` and writes nothing.  Guardians are
-    matched by ``id``; one left out of ``data.guardians`` is removed."""
+    matched by ``id``; one left out of ``data.guardians`` is removed.
+    The village is ``data.village`` when typed, else read from the address
+    (``db.villages``: a village set by hand is kept when ``data.village`` is None)."""
     from db import access
     from db.classes import ensure_class
     from db.pinyin import name_keys
+    from db.villages import village_after, village_of
 
     access.require(actor, "manage")
     values = validate_student(data, student_id)
     guardians = values.pop("guardians")
+    typed = values.pop("village")
     with journal.transaction():
         planned = values.pop("class")
         values["school_class"] = ensure_class(actor, planned) if planned else None
@@ -269,6 +284,7 @@ def save_student(actor, data: StudentInput, student_id: int | None = None,
         now = clock.now()
         student: Student | None
         if student_id is None:
+            values["village"] = typed or village_of(values["address"])
             student = Student.create(**values, created_at=now, updated_at=now)
             changes = {k: v for k, v in _student_values(student).items() if v}
             audit.record(actor, "student", student.id, "insert", changes)
@@ -278,6 +294,9 @@ def save_student(actor, data: StudentInput, student_id: int | None = None,
                 raise StudentError(code="gone")
             if expected_version is not None and student.version != expected_version:
                 raise StudentError(code="version")
+            values["village"] = (typed or village_of(values["address"]) if typed is not None
+                                 else village_after(student.village, student.address,
+                                                    values["address"]))
             before = _student_values(student)
             after = {k: values[k] for k in before}
             changes = audit.diff(before, after)
@@ -325,7 +344,10 @@ class StudentForm:
 
 
 def load_student(student_id: int) -> StudentForm | None:
+    """The student as the editor shows them; the village is blank when it is
+    what the address reads as (the editor shows that value as its hint)."""
     from db.models import SchoolClass
+    from db.villages import village_of
 
     s = Student.get_or_none(Student.id == student_id)
     if s is None:
@@ -335,7 +357,9 @@ def load_student(student_id: int) -> StudentForm | None:
         student_no=s.student_no, name=s.name, gender=s.gender,
         class_text=(cls.code or cls.name) if cls else "",
         birth_date=s.birth_date.isoformat() if s.birth_date else "",
-        address=s.address, phone=s.phone, family_flags=split_codes(s.family_flags),
+        address=s.address, phone=s.phone,
+        village="" if s.village == village_of(s.address) else s.village,
+        family_flags=split_codes(s.family_flags),
         family_notes=s.family_notes,
         guardians=[GuardianInput(g.name, g.relation, g.phone, g.wechat, g.lives_with,
                                  g.works_away, g.id)

@@ -53,7 +53,7 @@ CHANNEL_KEYS = {"p": "phone", "w": "wechat", "s": "sms", "f": "face",
 # what a roster file's columns can be taken as (db.roster_file; ``--map COLUMN=FIELD``)
 ROSTER_FIELDS = (
     "name", "student_no", "aux_no", "class_no", "gender", "birth_date", "grade", "class",
-    "address", "phone", "left_behind", "only_child", "orphan", "migrant",
+    "address", "village", "phone", "left_behind", "only_child", "orphan", "migrant",
     "guardian1_name", "guardian1_relation", "guardian1_phone",
     "guardian2_name", "guardian2_relation", "guardian2_phone",
     "father_name", "father_phone", "mother_name", "mother_phone",

@@ -91,11 +91,13 @@ def family_text(view: CaseView) -> Text:
     text.append(f"{one_line(view.name)} · {label('gender', view.gender)} · "
                 f"{t('case.birth')} {_d(view.birth_date)} · {one_line(view.class_name)} · "
                 f"{view.student_no}")
-    if view.address or view.phone:
+    if view.address or view.phone or view.village:
         text.append("\n")
         if view.address:
             text.append(f"{t('case.address')}{t('common.colon')}", style="bold")
             text.append(one_line(view.address) + "  ")
+        if view.village:
+            text.append(f"{t('case.village')} {one_line(view.village)}  ")
         if view.phone:
             text.append(f"{t('case.phone')} {one_line(view.phone)}")
     text.append(f"\n{t('case.family')}{t('common.colon')}", style="bold")

@@ -4,9 +4,11 @@ Managers only (``db.access``: "manage").  Tab moves through the fields, the
 gender and each guardian's relation are chosen by letter, space ticks the
 family's circumstances and a guardian's "lives with" / "works away"; ctrl+g
 adds a guardian (up to six), and clearing a guardian's name, phone and WeChat
-removes them.  ctrl+s saves the student and guardians in one transaction; a bad
-value is named under its field and nothing is written.  A class that does not
-exist yet ("7-3") is made on save.
+removes them.  The village (属地) is read from the address when left blank
+(its hint shows what the address reads as); typed, it is set by hand and
+kept when the address changes (``db.villages``).  ctrl+s saves the student
+and guardians in one transaction; a bad value is named under its field and
+nothing is written.  A class that does not exist yet ("7-3") is made on save.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from textual.widgets import Checkbox, Header, Input, SelectionList, TextArea
 from db.store.connected import connected
 from db.students import MAX_GUARDIANS, GuardianInput, StudentForm, StudentInput
 from db.text import one_line
+from db.villages import MAX_VILLAGE, village_of
 from db.vocab import FAMILY_FLAGS, RELATION_KEYS
 from screens.confirm import ConfirmScreen
 from tui.i18n import label, t
@@ -29,8 +32,15 @@ from tui.ticks import TickBox, TickList
 
 GENDER_KEYS = {"m": "M", "f": "F", "u": "U"}  # U: not given (stored as "")
 FIELDS = ("student_no", "name", "gender", "class", "birth_date", "address", "phone",
-          "family_flags", "family_notes")
+          "village", "family_flags", "family_notes")
 SHOWN_GUARDIANS = 2  # guardian blocks shown on a new student
+
+
+def village_hint(address: str) -> str:
+    """The village field's hint: what a blank field stands for."""
+    village = village_of(address)
+    return (t("student.village.read", village=village) if village
+            else t("student.village.none"))
 
 
 class GenderChoice(LetterChoice):
@@ -95,7 +105,11 @@ class StudentScreen(BangfuScreen[int | None]):
             with Horizontal(classes="row"):
                 yield PlainStatic(t("student.phone"), classes="label")
                 yield Input(d.phone, id="phone", classes="short", compact=True, max_length=20)
+                yield PlainStatic(t("student.village"), classes="label-short")
+                yield Input(d.village or "", id="village", compact=True, max_length=MAX_VILLAGE,
+                            placeholder=village_hint(d.address))
             yield PlainStatic("", id="err-phone", classes="error")
+            yield PlainStatic("", id="err-village", classes="error")
             yield PlainStatic(t("student.family_flags"), classes="label-wide")
             yield TickList(*[(label("family", f), f, f in d.family_flags)
                              for f in FAMILY_FLAGS], id="family_flags", compact=True)
@@ -140,6 +154,10 @@ class StudentScreen(BangfuScreen[int | None]):
         self.query_one("#student_no" if self.form is None else "#name").focus()
         self._start = self.collect()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "address":  # the hint follows the address typed
+            self.query_one("#village", Input).placeholder = village_hint(event.value)
+
     # -- guardians ------------------------------------------------------------
     def action_add_guardian(self) -> None:
         if self.guardian_count >= MAX_GUARDIANS:
@@ -174,7 +192,7 @@ class StudentScreen(BangfuScreen[int | None]):
             student_no=self._text("student_no"), name=self._text("name"),
             gender="" if gender == "U" else gender, class_text=self._text("class"),
             birth_date=self._text("birth_date"), address=self._text("address"),
-            phone=self._text("phone"),
+            phone=self._text("phone"), village=self._text("village"),
             family_flags=[f for f in FAMILY_FLAGS
                           if f in self.query_one("#family_flags", SelectionList).selected],
             family_notes=self._text("family_notes"), guardians=guardians)

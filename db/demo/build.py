@@ -59,7 +59,7 @@ FIELDS = {
     "student": (Student.id, Student.student_no, Student.name, Student.gender,
                 Student.school_class, Student.birth_date, Student.family_flags,
                 Student.family_notes, Student.pinyin, Student.initials, Student.version,
-                Student.created_at, Student.updated_at),
+                Student.created_at, Student.updated_at, Student.address, Student.village),
     "guardian": (Guardian.id, Guardian.student, Guardian.name, Guardian.relation,
                  Guardian.phone, Guardian.wechat, Guardian.lives_with, Guardian.notes),
     "case_file": (Case.id, Case.student, Case.term, Case.status, Case.categories, Case.causes,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from db.demo.calendar import GRADE_ZH, TermInfo, terms_for
 from db.demo.words import (BOY_FIRST, BOY_SECOND, BOY_SINGLE, BOY_WHOLE, CITIES, FAMILY_NOTES, GIRL_FIRST,
                            GIRL_SECOND, GIRL_SINGLE, GIRL_WHOLE, MAN_GIVEN, OLD_MAN_GIVEN, OLD_WOMAN_GIVEN,
-                           POLYPHONIC, PROVINCES, SURNAMES, WOMAN_GIVEN, ZW_NAMES)
+                           HOMES, POLYPHONIC, PROVINCES, SURNAMES, TOWN, WOMAN_GIVEN, ZW_NAMES)
 from db.pinyin import name_keys
 from db.vocab import FAMILY_FLAGS
 
@@ -81,6 +81,8 @@ class SchoolBuilder:
         self.rng3 = random.Random(seed * 7927 + 6)
         # and the work with families as a group from a fourth (db.demo.families)
         self.rng4 = random.Random(seed * 7933 + 7)
+        # and the addresses (villages, 属地) from a sixth (the fifth: db.demo.oversight)
+        self.rng6 = random.Random(seed * 7949 + 9)
         self.today = today
         self.yesterday = today - dt.timedelta(days=1)
         self.term, self.prev = terms_for(today)
@@ -252,11 +254,19 @@ class SchoolBuilder:
                 guardians.append((gid, st.id, g["name"], g["relation"], g["phone"],
                                   g["wechat"], g["lives_with"], g["notes"]))
                 gid += 1
+            address, village = self.home()
             rows.append((st.id, number, st.name, st.gender, cls.id, birth,
                          ",".join(st.flags), self.family_notes(st), pinyin, initials,
-                         1, created, created))
+                         1, created, created, address, village))
         self.rows["student"] = rows
         self.rows["guardian"] = guardians
+
+    def home(self) -> tuple[str, str]:
+        """A student's address in the school's town and the village it names."""
+        rng = self.rng6
+        village, _, forms = rng.choices(HOMES, weights=[h[1] for h in HOMES])[0]
+        form = forms[rng.randrange(len(forms))]
+        return form.format(town=TOWN, n=rng.randint(1, 12 if "组" in form else 80)), village
 
     def _force_names(self) -> None:
         """Make sure the searches worth showing have something to find."""

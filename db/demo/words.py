@@ -235,6 +235,25 @@ CITIES = ("广东东莞", "浙江宁波", "江苏苏州", "上海", "福建厦�
           "北京", "广东佛山", "新疆")
 PROVINCES = ("河南", "安徽", "四川", "贵州", "湖南", "江西", "云南")
 
+# where the demo's students live (现住址): the villages and communities of the
+# school's town (城关镇), each with its share of the students and the ways its
+# addresses are written ({n} a number); the village is what
+# db.villages.village_of reads from the address ("" for a street in town)
+TOWN = "城关镇"
+HOMES = (
+    ("东关村", 18, ("{town}东关村{n}组", "{town}东关村委会{n}组", "东关村{n}组")),
+    ("西关村", 14, ("{town}西关村{n}组", "{town}西关村{n}号")),
+    ("南关村", 10, ("{town}南关村{n}组",)),
+    ("北关村", 8, ("{town}北关村{n}组", "{town}北关村委会{n}组")),
+    ("大塘村", 8, ("{town}大塘村{n}组", "{town}大塘村民委员会{n}组")),
+    ("李庄村", 7, ("{town}李庄村{n}组",)),
+    ("王营村", 6, ("{town}王营村{n}组",)),
+    ("城南社区", 10, ("{town}城南社区居委会{n}栋", "{town}城南社区幸福小区{n}栋")),
+    ("幸福里社区", 8, ("{town}幸福里社区{n}号",)),
+    ("文化路社区", 5, ("{town}文化路社区{n}号院",)),
+    ("", 6, ("{town}人民路{n}号", "{town}建设路{n}号院", "{town}新村路{n}号")),
+)
+
 FAMILY_TALK = {
     "phone": (("反馈{name}本周{subj}作业完成情况，有{n}次未按时上交", "家长每晚检查作业并在家校联系本上签字"),
               ("沟通{subj}单元测验成绩（{score}分），一起分析失分原因", "家长督促孩子每天订正错题"),

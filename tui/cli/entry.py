@@ -194,10 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, district, events, export, families, feedback, keys, note,
-                         referrals, rollup, roster, server, share, staff, supervision, survey)
+                         referrals, rollup, roster, server, share, staff, supervision, survey,
+                         villages)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey, supervision, referrals, rollup, district):
+                  events, survey, supervision, referrals, rollup, district, villages):
         group.add_commands(add_parser)
     return parser
 
@@ -233,6 +234,7 @@ COMMANDS = {
     "referrals": _command("referrals", "cmd_referrals"), "orgs": _command("referrals", "cmd_orgs"),
     "district": _command("district", "cmd_district"),
     "rollup": _command("rollup", "cmd_rollup"),
+    "villages": _command("villages", "cmd_villages"),
 }
 
 

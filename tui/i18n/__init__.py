@@ -4,7 +4,7 @@ Every string the interface shows comes from here: ``t("key", name=...)``.
 The entries are kept by area in this package's modules (``general``, ``roster``,
 ``case``, ``cli``, ``cli_checks``, ``rules_reports``, ``roster_import``, ``access``,
 ``families``, ``feedback``, ``surveys``, ``parent_note``, ``oversight``, ``supervision``,
-``referrals``, ``transformation``, ``rollup``;
+``referrals``, ``transformation``, ``rollup``, ``villages``;
 the vocabulary's labels in ``vocab``) and merged into one ``CATALOG``.
 A count in English names its noun in both forms, ``{n:day|days}``: the number
 and the form that fits it ("1 day", "2 days"; ``fill``); Chinese needs none.
@@ -19,14 +19,14 @@ import string
 from tui.i18n import (access, case, cli, cli_checks, district, families, feedback, general,
                       oversight, parent_note, referrals, rollup, roster, roster_import,
                       rules_reports, supervision, supervision_screens, surveys, transformation,
-                      vocab)
+                      villages, vocab)
 
 LANGS = ("en", "zh")
 _lang = "en"
 
 AREAS = (general, roster, case, cli, cli_checks, rules_reports, roster_import, access,
          families, feedback, surveys, parent_note, oversight, supervision, supervision_screens,
-         referrals, transformation, district, rollup)
+         referrals, transformation, district, rollup, villages)
 
 
 def build_catalog(areas) -> dict[str, tuple[str, str]]:
