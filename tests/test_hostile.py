@@ -18,6 +18,7 @@ import uuid as uuidlib
 import pytest
 from textual.widgets import Input, TextArea
 
+from db.workflow import put_setting
 from db.models import (Assignment, Case, Checkin, Contact, Goal, Guardian, Meta, PeerPair,
                        SchoolClass, Score, Staff, StageReview, Student, Term)
 from tests.conftest import NOW
@@ -119,8 +120,7 @@ def make_hostile(school, codes: bool = True) -> None:
                    note=hostile(NOTE), author=school.teacher.id)
     for key, names in (("subjects", ["数学", hostile(SUBJECT)]),
                        ("checkin_dimensions", ["mood", hostile(DIMENSION)])):
-        Meta.insert(key=key, value=json.dumps(names)).on_conflict(
-            conflict_target=[Meta.key], preserve=[Meta.value]).execute()
+        put_setting(key, json.dumps(names))
     rules = [{"code": "help", "kind": "student", "channel": "", "every_days": 7,
               "per_term": False},
              {"code": hostile("evil[b]"), "kind": "family", "channel": "phone", "every_days": 3,
@@ -138,8 +138,7 @@ def make_hostile(school, codes: bool = True) -> None:
             Assignment.staff == school.other.id, Assignment.case == case.id).execute()
         Goal.update(horizon=hostile("short")).where(Goal.case == case.id).execute()
         rules[1].update(kind=hostile("family"), channel=hostile("phone"))
-    Meta.insert(key="rules", value=json.dumps(rules)).on_conflict(
-        conflict_target=[Meta.key], preserve=[Meta.value]).execute()
+    put_setting("rules", json.dumps(rules))
 
 
 def assert_clean(text: str, where: str = "") -> None:

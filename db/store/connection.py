@@ -67,7 +67,7 @@ def file_uri(path: Path, locking: str) -> str:
 
 def open_database(path: str | os.PathLike, *, create: bool = False,
                   migrate: bool = True, locking: str = "posix",
-                  owner: bool = False) -> ShareDatabase | ServerDatabase:
+                  owner: bool = False, office: bool = False) -> ShareDatabase | ServerDatabase:
     """Open (and bind the models to) the database at ``path``: a file, or a
     ``postgresql://`` URL (``db.store.server``; ``create`` and ``locking`` are the
     file's business and do not apply there).
@@ -82,7 +82,7 @@ def open_database(path: str | os.PathLike, *, create: bool = False,
     from db.config import is_server_url
 
     if is_server_url(path):
-        return open_server(path, migrate=migrate, owner=owner)
+        return open_server(path, migrate=migrate, owner=owner, office=office)
     path = Path(path)
     if path.exists() and not create and path.is_file() and path.stat().st_size == 0:
         # an empty file is not a school's database: never build one in it silently
@@ -128,14 +128,15 @@ def _bind(db, path: Path, prepare: Callable[[], object]):
     return db
 
 
-def open_server(url: str, *, migrate: bool = True, owner: bool = False):
+def open_server(url: str, *, migrate: bool = True, owner: bool = False, office: bool = False):
     """Open (and bind the models to) the PostgreSQL database at ``url``.
 
     The database itself must exist (``createdb``); an empty one gets the schema.
     A database of several schools (``db.store.district``) is opened by a school's
     role, which sees only its school; the owner's role is refused there
-    ("many_schools") unless ``owner`` (its own tools), and a role of no school
-    is refused ("no_school").
+    ("many_schools") unless ``owner`` (its own tools), a town's or a county's
+    office role ("office_role") unless ``office`` (what shows its figures), and a
+    role of no school is refused ("no_school").
     """
     from db.store import district, server
 
@@ -152,6 +153,8 @@ def open_server(url: str, *, migrate: bool = True, owner: bool = False):
             kind = district.connection_kind(db)
             if kind == "none":
                 raise DatabaseError("no_school", shown)
+            if kind == "office" and not office:
+                raise DatabaseError("office_role", shown)
             if kind == "owner" and district.school_count(db) > 1:
                 raise DatabaseError("many_schools", shown)
     except PeeweeDatabaseError as exc:
@@ -377,7 +380,7 @@ def migrate_database(db) -> list[str]:
     if known <= applied:
         return []
     if is_server(db):
-        from db.store import district, server
+        from db.store import district, offices, server
 
         if district.has_schools(db) and district.connection_kind(db) != "owner":
             # a school's role changes no schema: the server's owner upgrades it
@@ -392,6 +395,7 @@ def migrate_database(db) -> list[str]:
             if district.has_schools(db):
                 district.adopt_tables(db)  # new tables belong to schools too
                 district.grant_clients(db)
+                offices.grant_offices(db)
             return done
         return _runner(db).up()
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 SETTING = "bangfu.school"  # the owner's choice of school for new rows (use_school)
 META = "bangfu_meta"
 OWN = "(SELECT bangfu_school_of(current_user::text))"  # the querying role's school
-_SKIP = ("schema_migration", "school", "bangfu_client")
+_SKIP = ("schema_migration", "school", "bangfu_client", "district_figures")
 _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
                    "d": "SET DEFAULT"}
 
@@ -87,6 +87,9 @@ def install(db) -> None:
     db.execute_sql('ALTER TABLE "school" ENABLE ROW LEVEL SECURITY')
     db.execute_sql('DROP POLICY IF EXISTS "own_school" ON "school"')
     db.execute_sql(f'CREATE POLICY "own_school" ON "school" FOR SELECT USING ("id" = {OWN})')
+    from db.store import offices
+
+    offices.install(db)  # a town's and a county's office: the schools' figures only
     adopt_tables(db)
 
 
@@ -218,7 +221,7 @@ def client_group(db) -> str:
     return (re.sub(r"[^a-z0-9_]", "_", name.lower()) + "_clients")[:63]
 
 
-def _role_exists(db, role: str) -> bool:
+def role_exists(db, role: str) -> bool:
     return bool(db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone())
 
 
@@ -228,7 +231,7 @@ def grant_clients(db) -> None:
     to the audit log and read it, read the migration history and its own school.
     Nothing else: no TRUNCATE, no trigger, no table of its own."""
     group = client_group(db)
-    if not _role_exists(db, group):
+    if not role_exists(db, group):
         return
     g = f'"{group}"'
     db.execute_sql(f"GRANT CONNECT ON DATABASE \"{db.database}\" TO {g}")
@@ -290,10 +293,10 @@ def _school_has_rows(db, school_id: int) -> bool:
 def add_client(db, role: str, school: School, password: str) -> None:
     """A login role for ``school``'s clients (its password given once, to the school)."""
     group = client_group(db)
-    if not _role_exists(db, group):
+    if not role_exists(db, group):
         db.execute_sql(f'CREATE ROLE "{group}" NOLOGIN')
         grant_clients(db)
-    if _role_exists(db, role):
+    if role_exists(db, role):
         db.execute_sql(f'ALTER ROLE "{role}" LOGIN PASSWORD %s', (password,))
     else:
         db.execute_sql(f'CREATE ROLE "{role}" LOGIN PASSWORD %s', (password,))
@@ -326,10 +329,15 @@ def role_school(db) -> int | None:
 
 
 def connection_kind(db) -> str:
-    """"school" (a school's role), "owner" (not held by row-level security: the
-    tables' owner or a superuser) or "none" (another role: it sees no school)."""
+    """"school" (a school's role), "office" (a town's or a county's: figures only,
+    ``db.store.offices``), "owner" (not held by row-level security: the tables'
+    owner or a superuser) or "none" (another role: it sees no school)."""
+    from db.store import offices
+
     if role_school(db) is not None:
         return "school"
+    if offices.office_of(db) is not None:
+        return "office"
     free = db.execute_sql(
         "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'USAGE') "
         "FROM pg_roles r, pg_class c WHERE r.rolname = current_user "

@@ -40,6 +40,18 @@ def add_commands(add_parser) -> None:
     q.add_argument("--role", required=True, help=t("cli.help.district_role"))
     q.add_argument("--town", default="", help=t("cli.help.district_town"))
     q.add_argument("--county", default="", help=t("cli.help.district_county"))
+    q = sub.add_parser("add-office", help=t("cli.help.district_add_office"))
+    q.add_argument("--role", required=True, help=t("cli.help.district_office_role"))
+    q.add_argument("--town", default="", help=t("cli.help.district_office_town"))
+    q.add_argument("--county", default="", help=t("cli.help.district_office_county"))
+    q = sub.add_parser("publish", help=t("cli.help.district_publish"))
+    q.add_argument("--period", default="", metavar="PERIOD", help=t("cli.help.district_publish_period"))
+    q = sub.add_parser("view", help=t("cli.help.district_view"))
+    q.add_argument("--period", default="week", metavar="PERIOD", help=t("cli.help.district_period"))
+    q.add_argument("--date", default="", metavar="DATE", help=t("cli.help.rollup_date"))
+    q.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
+                   help=t("cli.help.report_format"))
+    q.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
     q = sub.add_parser("rollup", help=t("cli.help.district_rollup"))
     q.add_argument("--period", default="week", metavar="PERIOD", help=t("cli.help.district_period"))
     q.add_argument("--date", default="", metavar="DATE", help=t("cli.help.rollup_date"))
@@ -81,7 +93,18 @@ def cmd_district(args, settings) -> int:
             raise CliError(t("cli.district.bad_name"), 2)
         if not ROLE_NAME.fullmatch(args.role):
             raise CliError(t("cli.district.bad_role", role=safe(args.role)), 2)
+    if args.action == "view":
+        return _view(settings, args)
+    if args.action == "add-office":
+        if not ROLE_NAME.fullmatch(args.role):
+            raise CliError(t("cli.district.bad_role", role=safe(args.role)), 2)
+        if not (args.town.strip() or args.county.strip()):
+            raise CliError(t("cli.district.office_place"), 2)
     db = open_district(settings)
+    if args.action == "add-office":
+        return _add_office(db, settings, args)
+    if args.action == "publish":
+        return _publish(db, args)
     if args.action == "defaults":
         return _defaults(db, " ".join(args.from_school.split()))
     if args.action == "rollup":
@@ -166,3 +189,97 @@ def _rollup(db, args) -> int:
         raise CliError(t("cli.district.no_schools"), 1)
     rollup = combine(figures)
     return write_out(rollup, fmt, args.output, f"{rollup_name(rollup)}-district")
+
+
+def _password() -> tuple[str, bool]:
+    """``(password, shown)``: BANGFU_CLIENT_PASSWORD, else a new one to show once."""
+    given = os.environ.get("BANGFU_CLIENT_PASSWORD", "")
+    return (given, False) if given else (secrets.token_urlsafe(18), True)
+
+
+def _client_url(settings, role: str) -> str:
+    from db.store.server import safe_url
+
+    scheme, rest = safe_url(settings.db_path).split("://", 1)
+    return f"{scheme}://{role}@{rest.split('@', 1)[-1]}"
+
+
+def _add_office(db, settings, args) -> int:
+    from db.store import offices
+
+    town, county = args.town.strip(), args.county.strip()
+    kind, place = ("town", town) if town else ("county", county)
+    password, shown = _password()
+    with db.atomic():
+        offices.add_office(db, args.role, kind, place, county if town else "", password)
+    print(t(f"cli.district.office_added_{kind}", place=safe(place), role=args.role,
+            url=_client_url(settings, args.role)))
+    if shown:
+        print(t("cli.district.password", password=password))
+    return 0
+
+
+def _period_kinds(text: str) -> tuple[str, ...]:
+    from db.rollup import PERIOD_KINDS, RollupError, period_kind
+
+    if not text.strip():
+        return PERIOD_KINDS
+    try:
+        return (period_kind(text),)
+    except RollupError as exc:
+        raise CliError(t(exc.key), 2) from None
+
+
+def _publish(db, args) -> int:
+    from db import clock
+    from db.district_view import publish_all
+
+    kinds = _period_kinds(args.period)
+    done = publish_all(db, clock.today(), kinds)
+    for school, kind in done:
+        print(t("cli.district.published", school=safe(school),
+                period=t(f"cli.rollup.period_name.{kind.replace('-', '_')}")))
+    if not done:
+        raise CliError(t("cli.district.no_schools"), 1)
+    return 0
+
+
+def _view(settings, args) -> int:
+    """What an office sees: the schools' published figures, per school and in total."""
+    import datetime as dt
+
+    from db import clock
+    from db.district_view import office_view
+    from db.rollup import RollupError
+    from db.store import district
+    from db.store.connection import DatabaseError, open_database
+    from tui import i18n
+    from tui.cli.rollup import rollup_name, write_out
+    from tui.report_files import format_of
+
+    fmt = format_of(args.output, args.format)
+    if fmt == "xlsx" and not args.output:
+        raise CliError(t("cli.report.need_output"), 2)
+    (kind,) = _period_kinds(args.period)
+    try:
+        day = dt.date.fromisoformat(args.date.strip()) if args.date else clock.today()
+    except ValueError:
+        raise CliError(t("cli.rollup.date"), 2) from None
+    if not settings.on_server:
+        raise CliError(t("cli.district.need_server"), 2)
+    try:
+        db = open_database(settings.db_path, office=True)
+    except DatabaseError as exc:
+        raise CliError(i18n.database_error(exc.code, exc.path, safe(exc.detail), settings),
+                       3) from None
+    if district.connection_kind(db) != "office":
+        raise CliError(t("cli.district.need_office"), 2)
+    try:
+        view = office_view(db, kind, day)
+    except RollupError as exc:
+        raise CliError(t(exc.key, **exc.details)) from None
+    for name in view.missing:
+        print(t("cli.district.not_reported", school=safe(name)), file=sys.stderr)
+    if view.rollup is None:
+        raise CliError(t("cli.district.nothing_published"), 1)
+    return write_out(view.rollup, fmt, args.output, f"{rollup_name(view.rollup)}-office")

@@ -50,7 +50,7 @@ DATABASE_ERRORS = {"missing": "cli.missing_db", "newer": "cli.newer_db", "empty"
                    "auth": "cli.server_auth", "unreachable": "cli.server_unreachable",
                    "server_full": "cli.server_full", "bad_url": "cli.bad_url",
                    "many_schools": "cli.many_schools_db", "no_school": "cli.no_school_db",
-                   "needs_owner": "cli.needs_owner_db"}
+                   "needs_owner": "cli.needs_owner_db", "office_role": "cli.office_role_db"}
 
 
 # why a saved entry waits in the outbox: the server's kinds (db.store.server.outage_kind)

@@ -34,6 +34,55 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.district.no_schools": ("No school to count: none matches, or none has a client role.",
                                 "没有可汇总的学校：没有符合条件的，或都还没有客户端账号。"),
     "cli.help.district_period": ("week or half-month (default: week)", "week（周）或 half-month（半月），默认 week"),
+    "cli.help.district_add_office": ("Add a town's or a county's office: a role that sees the "
+                                     "schools' figures, never a record",
+                                     "添加乡镇或区县的工作专班账号：只能看各校数据，看不到任何记录"),
+    "cli.help.district_office_role": ("The office's database role (lower case)",
+                                      "该专班的数据库账号（小写）"),
+    "cli.help.district_office_town": ("The town whose schools it sees", "可查看该乡镇的学校"),
+    "cli.help.district_office_county": ("The county whose schools it sees (with --town: the "
+                                        "town's county)", "可查看该区县的学校（与 --town 同用时："
+                                        "该乡镇所在区县）"),
+    "cli.help.district_publish": ("Count every school's figures for the offices (e.g. hourly "
+                                  "from cron)", "为专班统计各校数据（可由 cron 每小时运行）"),
+    "cli.help.district_publish_period": ("week or half-month (default: both)",
+                                         "week 或 half-month（默认两者）"),
+    "cli.help.district_view": ("An office's view: its schools' figures, per school and in total",
+                               "专班视图：所辖学校的数据，分校及合计"),
+    "cli.district.office_place": ("Say whose schools the office sees: --town NAME (and "
+                                  "--county NAME where town names repeat) or --county NAME.",
+                                  "请指明该专班查看哪些学校：--town 名称（乡镇重名时加 --county "
+                                  "名称），或 --county 名称。"),
+    "cli.district.office_added_town": ("The office of {place}: it connects as {role}:\n"
+                                       "  bangfu --db {url}\n"
+                                       "It sees the figures of {place}'s schools, never a name "
+                                       "or a record.",
+                                       "{place} 专班：以 {role} 连接：\n  bangfu --db {url}\n"
+                                       "只能看到 {place} 各校的数据，看不到任何姓名或记录。"),
+    "cli.district.office_added_county": ("The office of {place}: it connects as {role}:\n"
+                                         "  bangfu --db {url}\n"
+                                         "It sees the figures of {place}'s schools, never a name "
+                                         "or a record.",
+                                         "{place} 办公室：以 {role} 连接：\n  bangfu --db {url}\n"
+                                         "只能看到 {place} 各校的数据，看不到任何姓名或记录。"),
+    "cli.district.published": ("{school}: {period} counted for the offices.",
+                               "{school}：{period}数据已为专班统计。"),
+    "cli.district.need_office": ("`bangfu district view` is an office's: connect with the "
+                                 "town's or the county's role.",
+                                 "`bangfu district view` 供专班使用：请用乡镇或区县的账号连接。"),
+    "cli.district.not_reported": ("{school} has no figures for this period yet (the server's "
+                                  "owner counts them with `bangfu district publish`).",
+                                  "{school} 还没有本时段的数据（服务器管理者用 "
+                                  "`bangfu district publish` 统计）。"),
+    "cli.district.nothing_published": ("No school has figures for this period yet: the server's "
+                                       "owner counts them with `bangfu district publish`.",
+                                       "还没有学校有本时段的数据：服务器管理者用 "
+                                       "`bangfu district publish` 统计。"),
+    "cli.office_role_db": ("The role you connected to {path} with is a town's or a county's "
+                           "office: it sees the schools' figures, never their records. Open the "
+                           "app with it (no sign-in), or run `bangfu district view`.",
+                           "你连接 {path} 所用的账号属于乡镇或区县专班：只能看各校数据，看不到"
+                           "记录。请直接用它打开程序（无需登录），或运行 `bangfu district view`。"),
     "cli.help.migrate_school": ("Copy the file in as this school, beside the others",
                                 "把本文件作为该校复制进去，与其他学校并存"),
     "cli.district.need_server": ("`bangfu district` works on a PostgreSQL server: give its URL "
