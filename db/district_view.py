@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from db.rollup import PERIOD_KINDS, Rollup, RollupError, combine, period_bounds
+from db.rollup import PERIOD_KINDS, Rollup, RollupError, combine, period_bounds, shift_period
 from db.rollup_rows import as_rows, from_rows
 
 
@@ -45,8 +45,9 @@ def office_view(db, period: str, day: dt.date) -> OfficeView:
 
 def publish_all(db, today: dt.date, periods=PERIOD_KINDS, schools=None) -> list[tuple[str, str]]:
     """Every school with a client role (or those given), for the period of each
-    kind holding ``today``: counted as the school's role sees it, and published.
-    ``(school, period)`` of each; the owner's connection."""
+    kind holding ``today`` and the one before it (its final figures): counted as
+    the school's role sees it, and published.  ``(school, period)`` of each; the
+    owner's connection."""
     from db import clock
     from db.rollup_figures import school_figures
     from db.store import district, offices
@@ -56,11 +57,12 @@ def publish_all(db, today: dt.date, periods=PERIOD_KINDS, schools=None) -> list[
         if not school.roles:
             continue
         for kind in periods:
-            with district.as_school(db, school):
-                figures = school_figures(today, kind, school=school.name)
-            with db.atomic():
-                offices.publish(db, school.id, kind, figures.start, figures.version,
-                                figures.made_at or clock.now(),
-                                as_rows(figures))
+            now = period_bounds(kind, today)[0]
+            for day in (shift_period(kind, now, -1)[0], now):
+                with district.as_school(db, school):
+                    figures = school_figures(today, kind, day=day, school=school.name)
+                with db.atomic():
+                    offices.publish(db, school.id, kind, figures.start, figures.version,
+                                    figures.made_at or clock.now(), as_rows(figures))
             done.append((school.name, kind))
     return done

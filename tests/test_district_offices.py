@@ -24,7 +24,7 @@ from db.store import district, offices
 from db.store.connection import DatabaseError, close_database, open_database
 from db.students import create_student, open_case
 from tests.conftest import NOW, PIN_HASH, TODAY
-from tests.helpers import cli_env, run_cli
+from tests.helpers import cli_env, run_cli, settle
 from tests.pg import WORKER, drop_server_database, fresh_server_database, server_url
 from tests.pgserver import PASSWORD
 
@@ -106,6 +106,7 @@ def town(tmp_path_factory):
     finally:
         clock.set_today(None)
     env = cli_env(tmp_path_factory.mktemp("offices"))
+    env["BANGFU_NOW"] = "2026-11-20 15:30"  # the figures' time, on screen
     out = run_cli(env, "district", "publish", db=server_url(NAME, with_password=True), pin=None)
     assert out.returncode == 0, out.stderr
     yield url, env, schools
@@ -237,3 +238,76 @@ def test_property_the_towns_overview_has_every_schools_figures_and_no_name(data)
 
     shown = render_csv(view.rollup) + render_markdown(view.rollup) + repr(view)
     assert not [s for s in secrets_ if s in shown]
+
+
+# -- the office's screen ---------------------------------------------------------------------
+
+def office_app(url: str):
+    """The app as an office opens it: no database yet, the role's URL."""
+    from db.config import Settings
+    from tui.app import BangfuApp
+
+    return BangfuApp(settings=Settings(db_path=url, db_source="--db", lang="en",
+                                       lang_source="test", user=""), database=None)
+
+
+async def shown(pilot):
+    """Until the office's screen has read the figures."""
+    from screens.office import OfficeScreen
+
+    for _ in range(200):
+        await settle(pilot)
+        screen = pilot.app.screen
+        if isinstance(screen, OfficeScreen) and screen.view is not None and not screen.busy:
+            return screen
+    raise AssertionError(f"still on {pilot.app.screen!r}")
+
+
+async def test_an_office_opens_on_its_schools_figures_without_signing_in(town, tmp_path,
+                                                                        monkeypatch):
+    url, _, schools = town
+    monkeypatch.setenv("BANGFU_EXPORT_DIR", str(tmp_path))
+    app = office_app(as_role(url, role("town")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await shown(pilot)
+        assert app.staff is None and app.office
+        rows = screen.table.rows
+        assert [r[0] for r in rows] == ["乙校", "甲校", "Total"]  # by name
+        assert [r[1] for r in rows] == ["4", "3", "7"]  # the students of each, and in total
+        assert [r[4] for r in rows] == ["2", "2", "4"]  # open cases
+        await pilot.press("v")
+        await settle(pilot)
+        assert screen.villages and all(r[0].startswith(("甲校", "乙校")) for r in screen.table.rows)
+        await pilot.press("w")
+        screen = await shown(pilot)
+        assert screen.kind == "half-month" and screen.start.isoformat() == "2026-11-16"
+        await pilot.press("e")
+        for _ in range(200):
+            await settle(pilot)
+            if list(tmp_path.glob("*.xlsx")) and not screen.busy:
+                break
+        (written,) = tmp_path.glob("*.xlsx")
+        from openpyxl import load_workbook
+
+        cells = " ".join(str(c) for sheet in load_workbook(written).worksheets
+                         for row in sheet.iter_rows(values_only=True) for c in row if c)
+        assert "甲校" in cells and "丙校" not in cells
+        for _name, _town, students, staff, text in schools:
+            assert not [s for s in [*students, staff, text] if s in cells]
+        await pilot.press("left_square_bracket")  # the half-month before: counted too
+        screen = await shown(pilot)
+        assert screen.start.isoformat() == "2026-11-01" and screen.view.missing == []
+        await pilot.press("left_square_bracket")  # two before: never counted
+        screen = await shown(pilot)
+        assert screen.start.isoformat() == "2026-10-16" and screen.view.missing == ["乙校", "甲校"]
+        assert screen.table.rows == []
+
+
+def test_office_screen(snap_compare, town, lang):
+    url, _, _ = town
+
+    async def before(pilot):
+        await shown(pilot)
+
+    assert snap_compare(office_app(as_role(url, role("town"))), terminal_size=(80, 24),
+                        run_before=before)

@@ -82,6 +82,7 @@ class BangfuApp(TypeAhead, Jobs, StaleLockPrompts, AppCommands, App):
         self.settings: Settings = settings  # type: ignore[assignment]  # every caller gives them
         self.database = database  # opened by a worker after the first frame if None
         self.db_ready = False
+        self.office = False  # opened with a town's or a county's office role (screens.office)
         self.staff: StaffView | None = None  # once signed in
         self.scope: Scope | None = None  # the students they may see
         self._all: RosterIndex | None = None  # the whole roster, in memory
@@ -137,10 +138,13 @@ class BangfuApp(TypeAhead, Jobs, StaleLockPrompts, AppCommands, App):
         if self.database is None:
             from db.store.connection import DatabaseError, open_database
 
+            from db.store.district import is_office
+
             try:
                 self.database = open_database(self.settings.db_path,
                                               create=self.settings.db_source == "default",
-                                              locking=self.settings.locking)
+                                              locking=self.settings.locking, office=True)
+                self.office = is_office(self.database)
             except DatabaseError as exc:
                 self.call_from_thread(self._database_failed, exc)
                 return
@@ -152,6 +156,11 @@ class BangfuApp(TypeAhead, Jobs, StaleLockPrompts, AppCommands, App):
 
     def _database_ready(self) -> None:
         self.db_ready = True
+        if self.office:  # a town's or a county's office: the schools' figures, no sign-in
+            from screens.office import OfficeScreen
+
+            self.switch_screen(OfficeScreen())
+            return
         tell_screens(self, DatabaseReady)
         self.load_roster()
         self.start_jobs()  # freshness and outbox timers, the outbox count, the backup

@@ -39,7 +39,8 @@ from dataclasses import dataclass
 SETTING = "bangfu.school"  # the owner's choice of school for new rows (use_school)
 META = "bangfu_meta"
 OWN = "(SELECT bangfu_school_of(current_user::text))"  # the querying role's school
-_SKIP = ("schema_migration", "school", "bangfu_client", "district_figures")
+SERVER_TABLES = ("school", "bangfu_client", "district_figures")  # the server's own, never a file's
+_SKIP = ("schema_migration", *SERVER_TABLES)
 _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
                    "d": "SET DEFAULT"}
 
@@ -268,9 +269,16 @@ def find_school(db, name: str) -> School | None:
 
 def add_school(db, name: str, *, town: str = "", county: str = "") -> School:
     """A new school (``name`` unique in the database), or the database's first
-    school renamed when it has no rows yet (a new district database)."""
+    school renamed when it has no rows yet (a new district database); a school
+    of that name already there is that school (with ``town`` and ``county`` set
+    when given)."""
     found = find_school(db, name)
     if found is not None:
+        if town or county:  # where it is, as given now (a school copied in had no place)
+            db.execute_sql('UPDATE "school" SET "town" = COALESCE(NULLIF(%s, \'\'), "town"), '
+                           '"county" = COALESCE(NULLIF(%s, \'\'), "county") WHERE id = %s',
+                           (town, county, found.id))
+            found = find_school(db, name)
         return found
     existing = schools(db)
     if len(existing) == 1 and not existing[0].roles and not _school_has_rows(db, existing[0].id):
@@ -343,6 +351,12 @@ def connection_kind(db) -> str:
         "FROM pg_roles r, pg_class c WHERE r.rolname = current_user "
         "AND c.oid = 'school'::regclass").fetchone()
     return "owner" if free and free[0] else "none"
+
+
+def is_office(db) -> bool:
+    """True when ``db`` is a district server opened with a town's or a county's role."""
+    return (getattr(db, "bangfu_backend", "") == "postgresql" and has_schools(db)
+            and connection_kind(db) == "office")
 
 
 def school_count(db) -> int:

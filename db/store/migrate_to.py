@@ -221,7 +221,7 @@ def _migrate(src, tgt, source: str, shown: str, progress, confirm, started,
         unknown = theirs - set(known_migrations())
         if unknown:  # made by a newer bangfu: as any client would, refuse it
             raise DatabaseError("newer", shown, ", ".join(sorted(unknown)))
-        others = present - set(source_pk) - {HISTORY_TABLE, "school", "bangfu_client"}
+        others = present - set(source_pk) - {HISTORY_TABLE, *district.SERVER_TABLES}
         if others:
             raise MigrateError("foreign", ", ".join(sorted(others)[:5]))
         school = _target_school(tgt, present, school_name)

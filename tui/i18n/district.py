@@ -65,8 +65,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                          "or a record.",
                                          "{place} 办公室：以 {role} 连接：\n  bangfu --db {url}\n"
                                          "只能看到 {place} 各校的数据，看不到任何姓名或记录。"),
-    "cli.district.published": ("{school}: {period} counted for the offices.",
-                               "{school}：{period}数据已为专班统计。"),
+    "cli.district.published": ("{school}: this {period} and the one before counted for the "
+                               "offices.", "{school}：本期及上一期{period}数据已为专班统计。"),
     "cli.district.need_office": ("`bangfu district view` is an office's: connect with the "
                                  "town's or the county's role.",
                                  "`bangfu district view` 供专班使用：请用乡镇或区县的账号连接。"),
@@ -133,4 +133,27 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "school this file is with --school NAME. Nothing was changed.",
                               "目标数据库中有多所学校（{detail}）：请用 --school 名称 指明本文件"
                               "是哪所学校。未做任何改动。"),
+    # the office's screen (screens/office.py)
+    "office.title": ("The schools' figures", "各校数据"),
+    "office.reading": ("Reading the schools' figures…", "正在读取各校数据…"),
+    "office.period.week": ("Week {start} – {end}", "周 {start} – {end}"),
+    "office.period.half_month": ("Half-month {start} – {end}", "半月 {start} – {end}"),
+    "office.as_of": ("counted {when}", "统计于 {when}"),
+    "office.missing": ("{n:school|schools} not counted yet: {names}", "{n} 所学校尚未统计：{names}"),
+    "office.nothing": ("no figures for this period yet (the server's owner counts them with "
+                       "bangfu district publish)", "本时段还没有数据（服务器管理者用 "
+                       "bangfu district publish 统计）"),
+    "office.col.school": ("School", "学校"),
+    "office.col.students": ("Students", "学生"),
+    "office.col.in_programme": ("Helped", "帮扶"),
+    "office.col.share": ("Share", "占比"),
+    "office.col.open": ("Open", "在帮"),
+    "office.col.overdue": ("Overdue", "逾期"),
+    "office.col.entries": ("Entries", "记录"),
+    "office.col.score": ("Score", "督导"),
+    "office.col.below": ("Below", "低分"),
+    "office.col.village": ("Village (属地)", "属地"),
+    "office.col.open_cases": ("Open cases", "在帮个案"),
+    "office.col.helpers": ("Helpers", "帮扶人"),
+    "key.office_villages": ("Villages/schools", "属地/学校"),
 }
