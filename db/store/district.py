@@ -278,7 +278,7 @@ def add_school(db, name: str, *, town: str = "", county: str = "") -> School:
             db.execute_sql('UPDATE "school" SET "town" = COALESCE(NULLIF(%s, \'\'), "town"), '
                            '"county" = COALESCE(NULLIF(%s, \'\'), "county") WHERE id = %s',
                            (town, county, found.id))
-            found = find_school(db, name)
+            found.town, found.county = town or found.town, county or found.county
         return found
     existing = schools(db)
     if len(existing) == 1 and not existing[0].roles and not _school_has_rows(db, existing[0].id):
