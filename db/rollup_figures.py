@@ -37,9 +37,6 @@ from db.models import database
 from db.rollup import (ROLLUP_VERSION, RollupError, RuleFigure, SchoolFigures, VillageFigure,
                        period_bounds, period_kind)
 
-SCHOOL_NAME_KEY = "school_name"  # bangfu_meta: the school's name, where a school set it
-
-
 @dataclass(frozen=True)
 class WholeSchool:
     """The reader the figures are counted as: an administrator's scope (no one's account)."""
@@ -50,13 +47,19 @@ class WholeSchool:
 
 
 def school_name(fallback: str = "") -> str:
-    """The school's name as the database keeps it (``bangfu_meta`` key
-    ``school_name``), else ``fallback`` (the caller's: the file's name)."""
+    """The school's name as the district server keeps it, for a school's own role
+    (``bangfu district list``), else ``fallback`` (the caller's: the file's name)."""
+    from db.store import district
     from db.text import one_line
-    from db.workflow import stored_setting
 
-    row = stored_setting(SCHOOL_NAME_KEY)
-    return (one_line(row.value).strip() if row is not None else "") or fallback.strip()
+    db = database.obj
+    if getattr(db, "bangfu_backend", "") == "postgresql" and district.has_schools(db):
+        mine = district.role_school(db)
+        if mine is not None:
+            row = db.execute_sql('SELECT name FROM "school" WHERE id = %s', (mine,)).fetchone()
+            if row:
+                return one_line(row[0]).strip() or fallback.strip()
+    return fallback.strip()
 
 
 def name_of_database(target) -> str:

@@ -200,6 +200,9 @@ def test_the_app_as_a_school_finds_no_student_of_the_other(town, tmp_path):
     assert run_cli(env, "find", ONLY_B, db=clients["a"]).returncode != 0
     found = run_cli(env, "find", ONLY_A, db=clients["a"])
     assert found.returncode == 0 and ONLY_A in found.stdout
+    rollup = run_cli(env, "report", "rollup", "--format", "csv", db=clients["a"])
+    assert rollup.returncode == 0, rollup.stderr
+    assert "甲校" in rollup.stdout and "乙校" not in rollup.stdout  # its name in the district
     for args in (["report", "weekly"], ["report", "term"], ["due"],
                  ["report", "weekly", "--format", "csv"]):
         out = run_cli(env, *args, db=clients["a"])

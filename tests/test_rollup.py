@@ -128,16 +128,15 @@ def test_a_future_period_is_refused(school):
     assert caught.value.code == "future"
 
 
-def test_the_name_comes_from_the_setting_else_the_fallback(school):
-    from db.models import Meta
+def test_the_name_comes_from_the_database_else_the_fallback(school):
+    """A file's name (or a server database's) when no district names the school
+    (a school's role on a district server: tests/test_district.py)."""
     from db.rollup_figures import name_of_database, school_name
 
-    assert school_name("school") == "school"
+    assert school_name(" school ") == "school"
     assert name_of_database("/mnt/share/bangfu/一中.db") == "一中"
     assert name_of_database("postgresql://u@host:5432/town?sslmode=require") == "town"
-    Meta.create(key="school_name", value="  红旗小学 ")
-    assert school_name("school") == "红旗小学"
-    assert school_figures(TODAY, "week").school == "红旗小学"
+    assert school_figures(TODAY, "week", school="红旗小学").school == "红旗小学"
 
 
 def test_rows_read_back_exactly(school):
