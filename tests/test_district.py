@@ -16,7 +16,7 @@ import pytest
 from db.store import district
 from db.store.connection import DatabaseError, close_database, open_database
 from db.store.migrate_to import MigrateError, migrate_to
-from db.models import Student, database
+from db.models import Student, Term, database
 from db.students import create_student
 from tests.conftest import build_small_school
 from tests.helpers import cli_env, run_cli
@@ -204,15 +204,19 @@ def test_the_app_as_a_school_finds_no_student_of_the_other(town, tmp_path):
     assert rollup.returncode == 0, rollup.stderr
     assert "甲校" in rollup.stdout and "乙校" not in rollup.stdout  # its name in the district
     for args in (["report", "weekly"], ["report", "term"], ["due"],
-                 ["report", "weekly", "--format", "csv"]):
+                 ["report", "weekly", "--format", "csv"], ["report", "supervision"],
+                 ["villages"], ["audit"], ["show", SAME_NO], ["referrals", "list"],
+                 ["feedback", "list"], ["events"]):
         out = run_cli(env, *args, db=clients["a"])
         assert out.returncode == 0, out.stderr
         assert ONLY_B not in out.stdout and "B-001" not in out.stdout
-    export = tmp_path / "students.csv"
-    out = run_cli(env, "export", "students", "-o", export, db=clients["a"])
-    assert out.returncode == 0, out.stderr
-    text = export.read_text("utf-8-sig")
-    assert ONLY_A in text and ONLY_B not in text
+    for what in ("students", "cases", "contacts"):
+        export = tmp_path / f"{what}.csv"
+        out = run_cli(env, "export", what, "-o", export, db=clients["a"])
+        assert out.returncode == 0, out.stderr
+        text = export.read_text("utf-8-sig")
+        assert ONLY_B not in text and "B-001" not in text
+        assert ONLY_A in text or what != "students"
     # counts: the app's own, in the client's scope
     open_database(clients["a"])
     try:
@@ -328,6 +332,8 @@ def test_the_owner_adds_a_school_and_its_role_from_the_command_line(town, tmp_pa
     url, _ = town
     env = cli_env(tmp_path)
     owner = server_url(NAME, with_password=True)
+    out = run_cli(env, "district", "defaults", "--from-school", "甲校", db=owner, pin=None)
+    assert out.returncode == 0 and "terms a new school starts with: 1" in out.stdout
     out = run_cli(env, "district", "add-school", "丁校", "--role", role("d"), "--town", "金石镇",
                   db=owner, pin=None)
     assert out.returncode == 0, out.stderr
@@ -339,6 +345,7 @@ def test_the_owner_adds_a_school_and_its_role_from_the_command_line(town, tmp_pa
     open_database(as_role(url, role("d"), password))
     try:
         assert Student.select().count() == 0
+        assert [t.name for t in Term.select()] == ["2026-2027 第一学期"]  # the district's terms
     finally:
         close_database()
     refused = run_cli(env, "district", "list", db=as_role(url, role("a"), PASSWORD), pin=None)

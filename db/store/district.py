@@ -32,12 +32,14 @@ not held to a school; it picks the school new rows go to with
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 SETTING = "bangfu.school"  # the owner's choice of school for new rows (use_school)
 META = "bangfu_meta"
+TERMS_KEY = "district_terms"  # bangfu_meta, no school: the terms a new school starts with
 OWN = "(SELECT bangfu_school_of(current_user::text))"  # the querying role's school
 SERVER_TABLES = ("school", "bangfu_client", "district_figures")  # the server's own, never a file's
 _SKIP = ("schema_migration", *SERVER_TABLES)
@@ -289,6 +291,7 @@ def add_school(db, name: str, *, town: str = "", county: str = "") -> School:
                        (name, town, county))
     found = find_school(db, name)
     assert found is not None
+    _seed_terms(db, found.id)  # a new school starts with the district's terms
     return found
 
 
@@ -382,11 +385,32 @@ def district_defaults(db) -> dict[str, str]:
 def defaults_from(db, school: School) -> list[str]:
     """The district's defaults become ``school``'s settings (those it has set; the
     others go back to bangfu's own defaults): every school that has not set a
-    setting itself follows them.  The keys copied."""
+    setting itself follows them; and its terms are what a school added later
+    starts with.  The keys copied."""
     keys = setting_keys()
     marks = ", ".join(["%s"] * len(keys))
     db.execute_sql(f'DELETE FROM "{META}" WHERE school_id IS NULL AND key IN ({marks})', keys)
     db.execute_sql(f'INSERT INTO "{META}" (key, value, school_id) SELECT key, value, NULL '
                    f'FROM "{META}" WHERE school_id = %s AND key IN ({marks}) ORDER BY key',
                    (school.id, *keys))
+    terms = db.execute_sql('SELECT name, school_year, semester, start_date, end_date FROM "term" '
+                           "WHERE school_id = %s ORDER BY start_date", (school.id,)).fetchall()
+    db.execute_sql(f'DELETE FROM "{META}" WHERE school_id IS NULL AND key = %s', (TERMS_KEY,))
+    db.execute_sql(f'INSERT INTO "{META}" (key, value, school_id) VALUES (%s, %s, NULL)',
+                   (TERMS_KEY, json.dumps([[n, y, s, str(a), str(b)] for n, y, s, a, b in terms],
+                                          ensure_ascii=False)))
     return sorted(district_defaults(db))
+
+
+def district_terms(db) -> list[list]:
+    """The terms a new school starts with (``defaults_from``): [name, year, semester, start, end]."""
+    row = db.execute_sql(f'SELECT value FROM "{META}" WHERE school_id IS NULL AND key = %s',
+                         (TERMS_KEY,)).fetchone()
+    return json.loads(row[0]) if row else []
+
+
+def _seed_terms(db, school_id: int) -> None:
+    for name, year, semester, start, end in district_terms(db):
+        db.execute_sql('INSERT INTO "term" (name, school_year, semester, start_date, end_date, '
+                       "school_id) VALUES (%s, %s, %s, %s, %s, %s)",
+                       (name, year, semester, start, end, school_id))

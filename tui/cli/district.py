@@ -142,6 +142,7 @@ def _defaults(db, name: str) -> int:
             district.defaults_from(db, school)
         print(t("cli.district.defaults_set", name=safe(school.name)))
     found = district.district_defaults(db)
+    print(t("cli.district.default_terms", n=len(district.district_terms(db))))
     for key in district.setting_keys():
         print(f"{key}: {t('cli.district.default_set') if key in found else t('cli.district.default_none')}")
     return 0

@@ -22,6 +22,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.district.defaults_set": ("The settings of {name} are now the district's defaults: "
                                   "every school that has not set its own follows them.",
                                   "{name} 的设置现已成为区县默认：未自行设置的学校都按此执行。"),
+    "cli.district.default_terms": ("terms a new school starts with: {n}", "新学校起始学期：{n} 个"),
     "cli.district.default_set": ("the district's default", "区县默认"),
     "cli.district.default_none": ("bangfu's own default", "bangfu 自带默认"),
     "cli.help.district_rollup": ("The district's own roll-up: every school's figures, per "
