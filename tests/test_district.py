@@ -372,3 +372,36 @@ def test_a_schools_role_never_changes_the_schema(town):
             cur.execute("INSERT INTO schema_migration (name, applied) VALUES "
                         "('0016_schools', now())")
         conn.close()
+
+
+def test_a_schools_clients_are_not_woken_by_another_schools_writes(town):
+    import select
+
+    from db.store.server import CHANNEL, Listener
+
+    url, clients = town
+    listening = raw(clients["a"])
+    writer = raw(clients["b"])
+    try:
+        with listening.cursor() as cur:
+            cur.execute(f"LISTEN {CHANNEL}")
+            cur.execute("SELECT bangfu_school_of(current_user::text)")
+            (mine,) = cur.fetchone()
+        with writer.cursor() as cur:
+            cur.execute("SELECT bangfu_school_of(current_user::text)")
+            (theirs,) = cur.fetchone()
+            cur.execute("UPDATE term SET name = name")
+        while not listening.notifies:  # delivered at the writer's commit
+            select.select([listening], [], [], 5)
+            listening.poll()
+        assert [n.payload for n in listening.notifies] == [f"{theirs}:term"]
+    finally:
+        listening.close()
+        writer.close()
+    listener = Listener(clients["a"])
+    try:
+        assert listener.stamp() is not None
+        assert not listener._mine(f"{theirs}:term")
+        assert listener._mine(f"{mine}:contact") and listener._mine(":contact")
+    finally:
+        listener.close()

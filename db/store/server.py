@@ -337,10 +337,12 @@ def outage_kind(exc: BaseException) -> str:
     return "unreachable"
 
 
+# the payload is "SCHOOL:TABLE": the writer's school on a district server
+# (db.store.district; "" when it has none), so a school's clients skip the others'
 _NOTIFY_FUNCTION = (
     "CREATE OR REPLACE FUNCTION bangfu_notify_change() RETURNS trigger "
-    "LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('" + CHANNEL + "', TG_TABLE_NAME); "
-    "RETURN NULL; END $$")
+    "LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('" + CHANNEL + "', "
+    "{school} || ':' || TG_TABLE_NAME); RETURN NULL; END $$")
 
 
 def install_change_triggers(db) -> None:
@@ -348,8 +350,11 @@ def install_change_triggers(db) -> None:
 
     Run after every migration (new tables get theirs); idempotent.
     """
-    db.execute_sql(_NOTIFY_FUNCTION)
-    for table in db.get_tables():
+    tables = db.get_tables()
+    district = "school" in tables and "bangfu_client" in tables  # schema 16's functions
+    db.execute_sql(_NOTIFY_FUNCTION.format(
+        school="COALESCE(bangfu_row_school()::text, '')" if district else "''"))
+    for table in tables:
         name = re.sub(r"[^a-z0-9_]", "", table)
         db.execute_sql(
             f'CREATE OR REPLACE TRIGGER "{name}_notify_change" '
@@ -383,6 +388,7 @@ class Listener:
         self._conn: Any = None  # a psycopg2 connection
         self._stamp = 0
         self._lock = threading.Lock()
+        self._school = ""  # on a district server: this role's school (others' writes skipped)
 
     def _open(self):
         import psycopg2
@@ -392,7 +398,16 @@ class Listener:
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(f"LISTEN {CHANNEL}")
+            cur.execute("SELECT to_regproc('bangfu_school_of') IS NOT NULL")
+            if cur.fetchone()[0]:
+                cur.execute("SELECT bangfu_school_of(current_user::text)")
+                self._school = str(cur.fetchone()[0] or "")
         return conn
+
+    def _mine(self, payload: str) -> bool:
+        """A write this client should look at: its own school's, or one of no school."""
+        school = payload.partition(":")[0] if ":" in payload else ""
+        return not self._school or school in ("", self._school)
 
     def stamp(self) -> int | None:
         """The change stamp now; None while the server cannot be reached."""
@@ -405,7 +420,7 @@ class Listener:
                 if select.select([conn], [], [], 0)[0]:
                     conn.poll()
                 if conn.notifies:
-                    self._stamp += len(conn.notifies)
+                    self._stamp += sum(1 for n in conn.notifies if self._mine(n.payload))
                     conn.notifies.clear()
             except Exception:  # noqa: BLE001 - psycopg2.Error, OSError: unreachable now
                 self.close()
