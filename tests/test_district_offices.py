@@ -63,6 +63,7 @@ def build_school(url: str, students: list[str], staff: str, text: str) -> None:
         term = Term.create(name="2026-2027 第一学期", school_year="2026-2027", semester=1,
                            start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 20))
         teacher = add_staff(None, staff, "teacher", pin_hash=PIN_HASH)
+        add_staff(None, "管理员", "admin", pin_hash=PIN_HASH)
         klass = SchoolClass.create(name="七年级(1)班", code="7-1", grade=7)
         for n, name in enumerate(students):
             s = create_student(None, student_no=f"2024{n:04d}", name=name, gender="F",
@@ -311,3 +312,55 @@ def test_office_screen(snap_compare, town, lang):
 
     assert snap_compare(office_app(as_role(url, role("town"))), terminal_size=(80, 24),
                         run_before=before)
+
+
+# -- a case shared with an office ------------------------------------------------------------
+
+def test_a_case_shared_with_the_town_is_opened_there_logged_and_taken_back(town):
+    url, env, schools = town
+    school_a, town_role, county_role = as_role(url, role("s0")), role("town"), role("county")
+    student, text = schools[0][2][0], schools[0][4]
+    listed = run_cli(env, "district", "shared", db=as_role(url, town_role), pin=None)
+    assert listed.returncode == 0 and "No case is shared" in listed.stdout
+    teacher = run_cli(env, "share-case", student, "--office", town_role, "--reason", "镇专班协调",
+                      "--as", schools[0][3], db=school_a)
+    assert teacher.returncode == 4  # a teacher may not
+    bad = run_cli(env, "share-case", student, "--office", "nobody", "--reason", "x",
+                  "--as", "管理员", db=school_a)
+    assert bad.returncode == 2 and "no town's or county's office" in bad.stderr
+    done = run_cli(env, "share-case", student, "--office", town_role, "--reason", "镇专班协调",
+                   "--as", "管理员", db=school_a)
+    assert done.returncode == 0, done.stderr
+    assert f"shared with {town_role}" in done.stdout
+
+    listed = run_cli(env, "district", "shared", db=as_role(url, town_role), pin=None)
+    assert listed.returncode == 0 and "镇专班协调" in listed.stdout
+    which = listed.stdout.split()[0]
+    opened = run_cli(env, "district", "shared", which, db=as_role(url, town_role), pin=None)
+    assert opened.returncode == 0, opened.stderr
+    assert student in opened.stdout and text in opened.stdout and "七年级(1)班" in opened.stdout
+    other = run_cli(env, "district", "shared", which, db=as_role(url, county_role), pin=None)
+    assert other.returncode == 1 and student not in other.stdout  # shared with the town only
+    conn = raw(as_role(url, county_role))
+    with conn.cursor() as cur:
+        school_id, case_id = which.split(":")
+        cur.execute("SELECT bangfu_open_shared(%s, %s)", (int(school_id), int(case_id)))
+        assert cur.fetchone() == (None,)
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute("SELECT * FROM case_share")
+    conn.close()
+
+    seen = run_cli(env, "share-case", student, "--as", "管理员", db=school_a)
+    assert seen.returncode == 0 and f"opened by {town_role}" in seen.stdout
+    back = run_cli(env, "share-case", student, "--revoke", town_role, "--as", "管理员",
+                   db=school_a)
+    assert back.returncode == 0 and "taken back" in back.stdout
+    gone = run_cli(env, "district", "shared", which, db=as_role(url, town_role), pin=None)
+    assert gone.returncode == 1 and student not in gone.stdout
+    conn = raw(url)
+    with conn.cursor() as cur:
+        cur.execute("SELECT action FROM audit_log WHERE table_name = 'case_share' ORDER BY id")
+        assert [a for (a,) in cur.fetchall()] == ["insert", "delete"]
+        cur.execute("SELECT count(*) FROM office_read")
+        assert cur.fetchone()[0] == 1
+    conn.close()

@@ -41,7 +41,8 @@ SETTING = "bangfu.school"  # the owner's choice of school for new rows (use_scho
 META = "bangfu_meta"
 TERMS_KEY = "district_terms"  # bangfu_meta, no school: the terms a new school starts with
 OWN = "(SELECT bangfu_school_of(current_user::text))"  # the querying role's school
-SERVER_TABLES = ("school", "bangfu_client", "district_figures")  # the server's own, never a file's
+# the server's own tables, never a file's
+SERVER_TABLES = ("school", "bangfu_client", "district_figures", "case_share", "office_read")
 _SKIP = ("schema_migration", *SERVER_TABLES)
 _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
                    "d": "SET DEFAULT"}
@@ -94,6 +95,7 @@ def install(db) -> None:
 
     offices.install(db)  # a town's and a county's office: the schools' figures only
     adopt_tables(db)
+    offices.install_shares(db)  # a case a school shares with an office (keys within schools)
 
 
 def data_tables(db) -> list[str]:
@@ -247,6 +249,9 @@ def grant_clients(db) -> None:
             db.execute_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{table}" TO {g}')
     db.execute_sql(f'GRANT SELECT ON "school", "schema_migration" TO {g}')
     db.execute_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {g}")
+    from db.store import offices
+
+    offices.grant_shares(db, group, offices.office_group(db))
 
 
 @dataclass

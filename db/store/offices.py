@@ -13,6 +13,12 @@ Installed with the schools (``db.store.district.install``, schema 16).
   its town or county, and NOTHING else: no student, staff, case, entry or
   family table is granted to it, so no name or text can reach it, whatever
   SQL it sends.
+- A case a school shares with an office (``case_share``, ``db.case_share``):
+  the office lists and opens it through two functions only
+  (``bangfu_shared_cases``, ``bangfu_open_shared``), which show the student,
+  the class, the status and the entries that are not restricted, and log every
+  opening (``office_read``, which the school reads).  A share taken back opens
+  nothing.
 """
 
 from __future__ import annotations
@@ -73,6 +79,9 @@ def grant_offices(db) -> None:
     db.execute_sql(f'GRANT CONNECT ON DATABASE "{db.database}" TO "{group}"')
     db.execute_sql(f'GRANT USAGE ON SCHEMA public TO "{group}"')
     db.execute_sql(f'GRANT SELECT ON "school", "{FIGURES}", "schema_migration" TO "{group}"')
+    from db.store.district import client_group
+
+    grant_shares(db, client_group(db), group)
 
 
 def add_office(db, role: str, kind: str, place: str, county: str, password: str) -> None:
@@ -121,3 +130,97 @@ def published(db, period: str, start: dt.date) -> list[tuple[str, str]]:
     return db.execute_sql(
         f'SELECT s.name, f.figures FROM "{FIGURES}" f JOIN "school" s ON s.id = f.school_id '
         "WHERE f.period = %s AND f.start = %s ORDER BY s.name", (period, start)).fetchall()
+
+
+# -- a case shared with an office (explicitly, by the school; every opening logged) -------
+SHARES = "case_share"
+READS = "office_read"
+
+_SHARE_TABLES = [
+    f'CREATE TABLE IF NOT EXISTS "{SHARES}" ('
+    '"id" SERIAL NOT NULL PRIMARY KEY, '
+    '"school_id" INTEGER NOT NULL DEFAULT bangfu_row_school() REFERENCES "school" ("id") '
+    'ON DELETE CASCADE, "case_id" INTEGER NOT NULL, "role_name" VARCHAR NOT NULL, '
+    '"reason" TEXT NOT NULL, "shared_by" VARCHAR NOT NULL DEFAULT \'\', '
+    '"shared_at" TIMESTAMP NOT NULL, "revoked_at" TIMESTAMP, '
+    'FOREIGN KEY ("case_id", "school_id") REFERENCES "case_file" ("id", "school_id") '
+    "ON DELETE CASCADE)",
+    f'CREATE TABLE IF NOT EXISTS "{READS}" ('
+    '"id" SERIAL NOT NULL PRIMARY KEY, "school_id" INTEGER NOT NULL, '
+    '"case_id" INTEGER NOT NULL, "role_name" VARCHAR NOT NULL, '
+    '"at" TIMESTAMP NOT NULL DEFAULT LOCALTIMESTAMP(0))',
+]
+
+# what an office may open: the shared case's student, class, status and its
+# entries that are not restricted, the latest 30; the opening is logged first
+_OPEN_SHARED = (
+    "CREATE OR REPLACE FUNCTION bangfu_open_shared(school integer, shared_case integer) "
+    "RETURNS text LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$ "
+    "DECLARE found text; BEGIN "
+    f'IF NOT EXISTS (SELECT 1 FROM "{SHARES}" WHERE school_id = school AND case_id = shared_case '
+    "AND role_name = session_user AND revoked_at IS NULL) THEN RETURN NULL; END IF; "
+    f'INSERT INTO "{READS}" (school_id, case_id, role_name) VALUES (school, shared_case, '
+    "session_user); "
+    "SELECT json_build_object('school', sc.name, 'student', s.name, "
+    "'class', COALESCE(k.name, ''), 'status', c.status, 'opened_on', c.opened_on, "
+    "'main_problems', CASE WHEN position('main_problems' IN c.restricted_fields) > 0 THEN '' "
+    "ELSE c.main_problems END, "
+    "'measures', CASE WHEN position('measures' IN c.restricted_fields) > 0 THEN '' "
+    "ELSE c.measures END, "
+    "'entries', COALESCE((SELECT json_agg(json_build_object('at', e.occurred_at, 'kind', e.kind, "
+    "'channel', e.channel, 'discussed', e.discussed, 'agreed', e.agreed) "
+    "ORDER BY e.occurred_at DESC) FROM (SELECT * FROM contact WHERE case_id = c.id "
+    "AND school_id = c.school_id AND restricted = '' ORDER BY occurred_at DESC LIMIT 30) e), "
+    "'[]'::json))::text INTO found "
+    "FROM case_file c JOIN student s ON s.id = c.student_id AND s.school_id = c.school_id "
+    "JOIN school sc ON sc.id = c.school_id "
+    "LEFT JOIN school_class k ON k.id = s.school_class_id AND k.school_id = s.school_id "
+    "WHERE c.id = shared_case AND c.school_id = school; RETURN found; END $$")
+
+_SHARED_LIST = (
+    "CREATE OR REPLACE FUNCTION bangfu_shared_cases() RETURNS TABLE (school_id integer, "
+    "school text, case_id integer, reason text, shared_at timestamp) LANGUAGE sql STABLE "
+    "SECURITY DEFINER SET search_path = public AS $$ "
+    f'SELECT h.school_id, sc.name::text, h.case_id, h.reason, h.shared_at FROM "{SHARES}" h '
+    "JOIN school sc ON sc.id = h.school_id WHERE h.role_name = session_user "
+    "AND h.revoked_at IS NULL ORDER BY h.shared_at DESC $$")
+
+
+def install_shares(db) -> None:
+    for sql in _SHARE_TABLES:
+        db.execute_sql(sql)
+    own = "(SELECT bangfu_school_of(current_user::text))"
+    for table in (SHARES, READS):
+        db.execute_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+        db.execute_sql(f'DROP POLICY IF EXISTS "own_school" ON "{table}"')
+        db.execute_sql(f'CREATE POLICY "own_school" ON "{table}" USING ("school_id" = {own}) '
+                       f'WITH CHECK ("school_id" = {own})')
+    db.execute_sql(_OPEN_SHARED)
+    db.execute_sql(_SHARED_LIST)
+    for fn in ("bangfu_open_shared(integer, integer)", "bangfu_shared_cases()"):
+        db.execute_sql(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+
+
+def grant_shares(db, clients: str, offices_group: str) -> None:
+    """A school shares and takes back (its own rows) and reads who opened them; an
+    office lists and opens what was shared with it, through the two functions only."""
+    from db.store.district import role_exists
+
+    if role_exists(db, clients):
+        db.execute_sql(f'GRANT SELECT, INSERT, UPDATE ON "{SHARES}" TO "{clients}"')
+        db.execute_sql(f'GRANT SELECT ON "{READS}" TO "{clients}"')
+        db.execute_sql(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{clients}"')
+    if role_exists(db, offices_group):
+        for fn in ("bangfu_open_shared(integer, integer)", "bangfu_shared_cases()"):
+            db.execute_sql(f'GRANT EXECUTE ON FUNCTION {fn} TO "{offices_group}"')
+
+
+def shared_cases(db) -> list[tuple]:
+    """An office's shared cases: ``(school_id, school, case_id, reason, shared_at)``."""
+    return db.execute_sql("SELECT * FROM bangfu_shared_cases()").fetchall()
+
+
+def open_shared(db, school_id: int, case_id: int) -> dict | None:
+    """The shared case as an office may see it (its opening logged); None if not shared."""
+    row = db.execute_sql("SELECT bangfu_open_shared(%s, %s)", (school_id, case_id)).fetchone()
+    return json.loads(row[0]) if row and row[0] else None

@@ -52,6 +52,9 @@ def add_commands(add_parser) -> None:
     q.add_argument("--format", choices=("xlsx", "csv", "md"), default=None,
                    help=t("cli.help.report_format"))
     q.add_argument("-o", "--output", metavar="FILE", default="", help=t("cli.help.report_output"))
+    q = sub.add_parser("shared", help=t("cli.help.district_shared"))
+    q.add_argument("which", nargs="?", default="", metavar="SCHOOL:CASE",
+                   help=t("cli.help.district_shared_which"))
     q = sub.add_parser("rollup", help=t("cli.help.district_rollup"))
     q.add_argument("--period", default="week", metavar="PERIOD", help=t("cli.help.district_period"))
     q.add_argument("--date", default="", metavar="DATE", help=t("cli.help.rollup_date"))
@@ -93,7 +96,7 @@ def cmd_district(args, settings) -> int:
             raise CliError(t("cli.district.bad_name"), 2)
         if not ROLE_NAME.fullmatch(args.role):
             raise CliError(t("cli.district.bad_role", role=safe(args.role)), 2)
-    if args.action == "view":
+    if args.action in ("view", "shared"):
         return _view(settings, args)
     if args.action == "add-office":
         if not ROLE_NAME.fullmatch(args.role):
@@ -258,12 +261,13 @@ def _view(settings, args) -> int:
     from tui.cli.rollup import rollup_name, write_out
     from tui.report_files import format_of
 
-    fmt = format_of(args.output, args.format)
+    shared = args.action == "shared"
+    fmt = "" if shared else format_of(args.output, args.format)
     if fmt == "xlsx" and not args.output:
         raise CliError(t("cli.report.need_output"), 2)
-    (kind,) = _period_kinds(args.period)
+    (kind,) = ("week",) if shared else _period_kinds(args.period)
     try:
-        day = dt.date.fromisoformat(args.date.strip()) if args.date else clock.today()
+        day = dt.date.fromisoformat(args.date.strip()) if not shared and args.date else None
     except ValueError:
         raise CliError(t("cli.rollup.date"), 2) from None
     if not settings.on_server:
@@ -275,8 +279,12 @@ def _view(settings, args) -> int:
                        3) from None
     if district.connection_kind(db) != "office":
         raise CliError(t("cli.district.need_office"), 2)
+    if shared:
+        from tui.cli.office_share import office_shared
+
+        return office_shared(db, args.which.strip())
     try:
-        view = office_view(db, kind, day)
+        view = office_view(db, kind, day or clock.today())
     except RollupError as exc:
         raise CliError(t(exc.key, **exc.details)) from None
     for name in view.missing:

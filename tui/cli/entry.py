@@ -194,11 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, district, events, export, families, feedback, keys, note,
-                         referrals, rollup, roster, server, share, staff, supervision, survey,
-                         villages)
+                         office_share, referrals, rollup, roster, server, share, staff,
+                         supervision, survey, villages)
 
     for group in (share, staff, audit, roster, export, server, keys, families, note, feedback,
-                  events, survey, supervision, referrals, rollup, district, villages):
+                  events, survey, supervision, referrals, rollup, district, villages, office_share):
         group.add_commands(add_parser)
     return parser
 
@@ -235,6 +235,7 @@ COMMANDS = {
     "district": _command("district", "cmd_district"),
     "rollup": _command("rollup", "cmd_rollup"),
     "villages": _command("villages", "cmd_villages"),
+    "share-case": _command("office_share", "cmd_share_case"),
 }
 
 

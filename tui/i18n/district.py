@@ -157,4 +157,52 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "office.col.open_cases": ("Open cases", "在帮个案"),
     "office.col.helpers": ("Helpers", "帮扶人"),
     "key.office_villages": ("Villages/schools", "属地/学校"),
+    # a case shared with an office (bangfu share-case, bangfu district shared)
+    "cli.help.share_case": ("Share a student's case with a town's or a county's office, take it "
+                            "back, or list its shares and openings (district server)",
+                            "把学生的帮扶个案分享给乡镇或区县专班、收回，或列出分享与查阅记录"
+                            "（区县服务器）"),
+    "cli.help.share_office": ("The office's role to share it with", "分享给的专班账号"),
+    "cli.help.share_reason": ("Why it is shared (kept and audited)", "分享原因（留存并审计）"),
+    "cli.help.share_revoke": ("The office's role to take it back from", "从该专班收回"),
+    "cli.help.district_shared": ("An office's shared cases, or one opened (each opening is "
+                                 "logged for the school)", "专班收到的分享个案，或打开其中一个"
+                                 "（每次查阅都为学校记录）"),
+    "cli.help.district_shared_which": ("SCHOOL:CASE as listed", "列表中的 学校:个案 编号"),
+    "cli.share.both": ("Give either --office with --reason, or --revoke, not both.",
+                       "请只给出 --office（及 --reason）或 --revoke 之一。"),
+    "cli.share.reason": ("Say why the case is shared: --reason \"…\" (at most 500 characters).",
+                         "请说明分享原因：--reason \"…\"（不超过 500 字）。"),
+    "cli.share.office": ("There is no town's or county's office with that role on this server: "
+                         "ask whoever runs it (bangfu district add-office).",
+                         "服务器上没有该账号的乡镇或区县专班：请询问服务器管理者"
+                         "（bangfu district add-office）。"),
+    "cli.share.server": ("Sharing a case with an office needs a district server and your "
+                         "school's role (README: A town or county).",
+                         "分享个案给专班需要区县服务器及本校账号（见 README“乡镇或区县”）。"),
+    "cli.share.gone": ("That case is not there any more.", "该个案已不存在。"),
+    "cli.share.shared": ("It is already shared with that office.", "已分享给该专班。"),
+    "cli.share.not_shared": ("It is not shared with that office: nothing to take back.",
+                             "未分享给该专班，无需收回。"),
+    "cli.share.no_case": ("{name} has no open case to share.", "{name} 没有可分享的在帮个案。"),
+    "cli.share.done": ("{name}'s case is shared with {office}: it can open the student, the class, "
+                       "the status and the entries that are not restricted; every opening is "
+                       "listed here.", "{name} 的个案已分享给 {office}：对方可查看学生、班级、"
+                       "状态及非保密记录；每次查阅都会列在这里。"),
+    "cli.share.revoked": ("{name}'s case is no longer shared with {office}.",
+                          "{name} 的个案已不再分享给 {office}。"),
+    "cli.share.line": ("{office}: shared {when} by {by} ({reason}) · {state}",
+                       "{office}：{when} 由 {by} 分享（{reason}）· {state}"),
+    "cli.share.state_open": ("open to it", "可查阅"),
+    "cli.share.state_revoked": ("taken back {when}", "已于 {when} 收回"),
+    "cli.share.read": ("  opened by {office} {when}", "  {office} 于 {when} 查阅"),
+    "cli.share.none": ("Not shared with any office.", "未分享给任何专班。"),
+    "cli.share.none_office": ("No case is shared with this office.", "没有分享给本专班的个案。"),
+    "cli.share.which": ("Name the case as listed: SCHOOL:CASE, for example 2:17.",
+                        "请按列表给出个案：学校:个案，例如 2:17。"),
+    "cli.share.not_yours": ("That case is not shared with this office (or no longer).",
+                            "该个案未分享给本专班（或已收回）。"),
+    "cli.share.main_problems": ("Main problems", "主要问题"),
+    "cli.share.measures": ("Measures", "帮扶措施"),
+    "cli.share.agreed": ("Agreed", "约定"),
 }
