@@ -19,7 +19,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "这些文件已存在：{paths}。如需替换请加 --force，或用 --db 指定另一个文件夹中的路径。"),
     "cli.demo_town.file": ("{name}: {path}; its weekly roll-up (PIN 1234):",
                            "{name}：{path}；其周报汇总（PIN 1234）："),
-    "cli.demo_town.files_done": ("A demo town of {n} schools, a file each (every account's PIN "
+    "cli.demo_town.files_done": ("A demo town of {n:school|schools}, a file each (every account's PIN "
                                  "is {pin}). The town's weekly report from the schools' files:",
                                  "已生成有 {n} 所学校的演示乡镇，每校一个文件（所有账号的 PIN 都是 {pin}）。"
                                  "用各校文件合成镇的周报："),
@@ -35,7 +35,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
                              "{name}：其电脑以 {role} 连接（{url}）："),
     "cli.demo_town.password": ("  the role's password, shown only now: {password}",
                                "  该账号的密码（只显示这一次）：{password}"),
-    "cli.demo_town.server_done": ("A demo town of {n} schools in one database: each school's "
+    "cli.demo_town.server_done": ("A demo town of {n:school|schools} in one database: each school's "
                                   "role sees only its own school (its password in ~/.pgpass or "
                                   "PGPASSWORD); sign in with any staff name and PIN {pin}. The "
                                   "town's weekly roll-up, with the owner's credentials:",
