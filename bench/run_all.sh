@@ -7,7 +7,7 @@ PY=.venv/bin/python
 [ -x "$PY" ] || PY=python3
 LOG=$(mktemp "${TMPDIR:-/tmp}/bangfu-bench-XXXXXX.log")
 status=0
-for name in first_screen keystroke case_open save_latency server_latency workflow_open report import_roster; do
+for name in first_screen keystroke case_open save_latency server_latency workflow_open report import_roster district_scale; do
     echo "==== $name ===="
     "$PY" "bench/$name.py" 2>&1 | tee -a "$LOG"
     # the python exit status, not tee's

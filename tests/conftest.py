@@ -150,7 +150,8 @@ def pytest_configure(config):
 # to whichever worker is free, so the long share and stress tests run side by side).
 ONE_WORKER_FILES = ("test_server.py", "test_server_faults.py", "test_server_writers.py",
                     "test_tamper.py", "test_migrate_to.py", "test_district.py",
-                    "test_district_rollup.py", "test_district_offices.py")
+                    "test_district_rollup.py", "test_district_offices.py",
+                    "test_demo_town.py")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups

@@ -158,10 +158,12 @@ def _write(model, fields, rows) -> None:
 
 
 def build_demo(students: int = 1500, seed: int = 1,
-               progress: ProgressFn | None = None) -> dict[str, int]:
+               progress: ProgressFn | None = None, homes=None) -> dict[str, int]:
     """Fill the bound, empty database with a demo school; return rows per table.
 
     The same ``seed`` on the same ``clock.today()`` gives the same content.
+    ``homes``: where its students live, as ``db.demo.words.HOMES`` (the default)
+    gives them (one school of a demo town: ``db.demo.town``).
     Raises ``ValueError`` when the database already has students or classes.
     """
     if students < 1:
@@ -171,13 +173,14 @@ def build_demo(students: int = 1500, seed: int = 1,
     report(0, total)
 
     try:
-        return _build_demo(students, seed, total, report)
+        return _build_demo(students, seed, total, report, homes)
     except BaseException:
         clock.forget()  # the demo's mark went with the rollback
         raise
 
 
-def _build_demo(students: int, seed: int, total: int, report: ProgressFn) -> dict[str, int]:
+def _build_demo(students: int, seed: int, total: int, report: ProgressFn,
+                homes=None) -> dict[str, int]:
     from db.store import journal
 
     with journal.transaction():  # one BEGIN IMMEDIATE: all or nothing
@@ -190,6 +193,8 @@ def _build_demo(students: int, seed: int, total: int, report: ProgressFn) -> dic
         today = clock.today()
         base = {name: _next_id(model) for name, model in MODELS.items()}
         builder = Builder(students, seed, today)
+        if homes:
+            builder.homes = homes
         builder.staff_names.update(n for (n,) in cast("Rows", Staff.select(Staff.name).tuples()))
 
         counts: dict[str, int] = {}

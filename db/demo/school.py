@@ -83,6 +83,7 @@ class SchoolBuilder:
         self.rng4 = random.Random(seed * 7933 + 7)
         # and the addresses (villages, 属地) from a sixth (the fifth: db.demo.oversight)
         self.rng6 = random.Random(seed * 7949 + 9)
+        self.homes = HOMES  # where the students live (a town's schools: db.demo.town)
         self.today = today
         self.yesterday = today - dt.timedelta(days=1)
         self.term, self.prev = terms_for(today)
@@ -264,7 +265,8 @@ class SchoolBuilder:
     def home(self) -> tuple[str, str]:
         """A student's address in the school's town and the village it names."""
         rng = self.rng6
-        village, _, forms = rng.choices(HOMES, weights=[h[1] for h in HOMES])[0]
+        homes = self.homes
+        village, _, forms = rng.choices(homes, weights=[h[1] for h in homes])[0]
         form = forms[rng.randrange(len(forms))]
         return form.format(town=TOWN, n=rng.randint(1, 12 if "组" in form else 80)), village
 

@@ -188,9 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--reset", action="store_true", help=t("cli.help.names_reset"))
 
     p = add_parser("demo", help=t("cli.help.demo"))
-    p.add_argument("--students", type=int, default=1500, help=t("cli.help.students"))
+    p.add_argument("--students", type=int, default=None, help=t("cli.help.students"))
     p.add_argument("--seed", type=int, default=1, help=t("cli.help.seed"))
     p.add_argument("--force", action="store_true", help=t("cli.help.force"))
+    p.add_argument("--schools", type=int, default=None, metavar="N", help=t("cli.help.schools"))
 
     add_parser("init", help=t("cli.help.init"))
     from tui.cli import (audit, district, events, export, families, feedback, keys, note,

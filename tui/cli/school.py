@@ -152,6 +152,10 @@ def cmd_rules(args, settings) -> int:
 
 
 def cmd_demo(args, settings) -> int:
+    if args.schools is not None:  # a demo town
+        from tui.cli.demo_town import cmd_demo_town
+
+        return cmd_demo_town(args, settings)
     from db.demo.build import build_demo
     from db.demo.school import DEMO_PIN
     from db.models import Student
@@ -163,7 +167,7 @@ def cmd_demo(args, settings) -> int:
     if Student.select().exists():
         raise CliError(t("cli.demo_exists_server" if settings.on_server else "cli.demo_exists",
                          path=path))
-    counts = build_demo(students=args.students, seed=args.seed)
+    counts = build_demo(students=1500 if args.students is None else args.students, seed=args.seed)
     from db import keys
 
     code = keys.set_up_demo(DEMO_PIN)  # restricted text sealed, as in a real school

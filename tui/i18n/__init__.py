@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import string
 
-from tui.i18n import (access, case, cli, cli_checks, district, families, feedback, general,
-                      oversight, parent_note, referrals, rollup, roster, roster_import,
+from tui.i18n import (access, case, cli, cli_checks, demo_town, district, families, feedback,
+                      general, oversight, parent_note, referrals, rollup, roster, roster_import,
                       rules_reports, supervision, supervision_screens, surveys, transformation,
                       villages, vocab)
 
@@ -26,7 +26,7 @@ _lang = "en"
 
 AREAS = (general, roster, case, cli, cli_checks, rules_reports, roster_import, access,
          families, feedback, surveys, parent_note, oversight, supervision, supervision_screens,
-         referrals, transformation, district, rollup, villages)
+         referrals, transformation, district, rollup, villages, demo_town)
 
 
 def build_catalog(areas) -> dict[str, tuple[str, str]]:

@@ -118,7 +118,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.participants": ("who took part", "参与者"),
     "cli.help.follow_up": ("follow-up", "后续跟进"),
     "cli.help.follow_up_due": ("follow-up due date", "跟进截止日期"),
-    "cli.help.students": ("how many students", "学生人数"),
+    "cli.help.students": ("how many students (with --schools: per school, 600 unless given)",
+                          "学生人数（配合 --schools 时为每校人数，默认 600）"),
     "cli.help.seed": ("random seed (same seed, same school)", "随机种子（种子相同，学校相同）"),
     # why a read or write failed (db.store.failures), said in place of an error's name
     "failure.busy": ("the database is busy: another computer holds its lock",
