@@ -72,6 +72,8 @@ def town(tmp_path_factory):
         for n in (1, 2, 3):
             cur.execute(f'DROP ROLE IF EXISTS "{role(n)}"')
         cur.execute(f'DROP ROLE IF EXISTS "{NAME}_clients"')
+        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_town"')
+        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_offices"')
     conn.close()
 
 
@@ -188,3 +190,14 @@ def test_with_a_file_a_file_per_school_and_the_printed_commands_work(tmp_path):
     again = run_cli(env, "demo", "--schools", "3", "--students", STUDENTS,
                     db=tmp_path / "town.db")
     assert again.returncode == 1 and "Use --force" in again.stderr
+
+
+@pytest.mark.server
+def test_the_towns_office_sees_the_three_schools_figures(town):
+    env, url, out = town
+    office = f"{NAME}_town"
+    assert f"The town's office (城关镇), role {office}" in out
+    seen = run_cli(env, "district", "view", "--format", "csv", "--date", "2026-11-20",
+                   db=as_role(url, office), pin=None)
+    assert seen.returncode == 0, seen.stderr
+    assert all(name in seen.stdout for name in SCHOOLS) and "Total" in seen.stdout

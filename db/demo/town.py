@@ -112,15 +112,27 @@ def admin_name(path) -> str:
 # -- on a server: the district database ------------------------------------------
 
 
-def client_role(db, number: int) -> str:
+def client_role(db, number: int | str) -> str:
     """The client role of the town's school ``number``: named after the database
-    (roles are the whole server's), ``<database>_s<number>``."""
+    (roles are the whole server's), ``<database>_s<number>``; ``"town"``: the
+    town's office, ``<database>_town``."""
     name = db.execute_sql("SELECT current_database()").fetchone()[0]
     base = re.sub(r"[^a-z0-9_]", "_", name.lower())
     if not re.match(r"[a-z_]", base):
         base = "_" + base
-    suffix = f"_s{number}"
+    suffix = f"_s{number}" if isinstance(number, int) else f"_{number}"
     return base[:63 - len(suffix)] + suffix
+
+
+def add_office_and_publish(db, role: str, password: str, today) -> None:
+    """The town's office (its role sees the town's schools' figures only), and the
+    figures counted for it (``bangfu district publish``)."""
+    from db.district_view import publish_all
+    from db.store import offices
+
+    with db.atomic():
+        offices.add_office(db, role, "town", TOWN, COUNTY, password)
+    publish_all(db, today)
 
 
 def district_is_empty(db) -> bool:

@@ -141,11 +141,37 @@ def _on_server(settings, schools, students: int) -> int:
                 raise CliError(t("cli.demo_town.copy_failed", name=school.name,
                                  detail=report.status))
             lines.append((school, role, f"{scheme}://{role}@{host}", secret))
+    office = client_role_named(settings, "town")
+    office_secret = password or secrets.token_urlsafe(18)
+    db = open_district(settings)
+    try:
+        from db import clock
+        from db.demo.town import add_office_and_publish
+
+        add_office_and_publish(db, office, office_secret, clock.today())
+    finally:
+        close_database()
     for school, role, url, secret in lines:
         print(t("cli.demo_town.school", name=school.name, role=role, url=url))
         print(f"  bangfu --db {url}")
         if not password:
             print(t("cli.demo_town.password", password=secret))
+    print(t("cli.demo_town.office", role=office))
+    print(f"  bangfu --db {scheme}://{office}@{host}")
+    if not password:
+        print(t("cli.demo_town.password", password=office_secret))
     print(t("cli.demo_town.server_done", n=len(schools), pin="1234"))
     print(f"  bangfu --db {shown} district rollup --period week")
     return 0
+
+
+def client_role_named(settings, what: str) -> str:
+    from db.demo.town import client_role
+    from db.store.connection import close_database
+    from tui.cli.district import open_district
+
+    db = open_district(settings)
+    try:
+        return client_role(db, what)
+    finally:
+        close_database()

@@ -33,6 +33,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "请用一个新的空数据库重新开始。"),
     "cli.demo_town.school": ("{name}: its computers connect as {role} ({url}):",
                              "{name}：其电脑以 {role} 连接（{url}）："),
+    "cli.demo_town.office": ("The town's office (城关镇), role {role}: it opens on the schools' "
+                             "figures (no sign-in), never a record; counted now, and again "
+                             "with `bangfu district publish`:",
+                             "城关镇专班，账号 {role}：打开即是各校数据（无需登录），看不到任何"
+                             "记录；已统计，之后用 `bangfu district publish` 再统计："),
     "cli.demo_town.password": ("  the role's password, shown only now: {password}",
                                "  该账号的密码（只显示这一次）：{password}"),
     "cli.demo_town.server_done": ("A demo town of {n:school|schools} in one database: each school's "
