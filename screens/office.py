@@ -18,10 +18,11 @@ from textual.binding import Binding
 from textual.widgets import Header
 
 from db import clock
-from db.rollup import PERIOD_KINDS, period_bounds, shift_period
+from db.rollup import PERIOD_KINDS, period_bounds
 from db.store.connected import connected
 from db.text import one_line
 from tui.i18n import failure, t
+from tui.rollup_screen import RollupPeriods
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
@@ -51,7 +52,7 @@ def village_rows(rollup) -> list[list[str]]:
              str(v.helpers), str(v.contacts)] for v in rollup.total.villages]
 
 
-class OfficeScreen(BangfuScreen[None]):
+class OfficeScreen(RollupPeriods, BangfuScreen[None]):
     BINDINGS = [
         Binding("w", "kind", "key.rollup_kind", id="office_kind"),
         Binding("left_square_bracket", "step(-1)", "key.rollup_earlier", id="office_earlier",
@@ -147,60 +148,14 @@ class OfficeScreen(BangfuScreen[None]):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "export":
-            ready = self.view is not None and self.view.rollup is not None and not self.busy
-            return True if ready else None
+            return True if self.rollup_to_write() is not None and not self.busy else None
         if action == "step" and parameters and parameters[0] > 0:
-            return True if shift_period(self.kind, self.start, 1)[0] <= clock.today() else None
+            return True if self.later_begun() else None
         return True
 
-    def action_kind(self) -> None:
-        self.kind = "half-month" if self.kind == "week" else "week"
-        end = period_bounds("week" if self.kind == "half-month" else "half-month", self.start)[1]
-        self.start = period_bounds(self.kind, min(end, clock.today()))[0]
-        self.load()
-
-    def action_step(self, delta: int) -> None:
-        start = shift_period(self.kind, self.start, delta)[0]
-        if start > clock.today():
-            return
-        self.start = start
-        self.load()
+    def rollup_to_write(self):
+        return None if self.view is None else self.view.rollup
 
     def action_villages(self) -> None:
         self.villages = not self.villages
         self.draw()
-
-    def action_export(self) -> None:
-        if self.view is None or self.view.rollup is None or self.busy:
-            return
-        from tui.exports import default_path
-
-        rollup = self.view.rollup
-        path = default_path(t(f"rollscreen.file.{rollup.period.replace('-', '_')}"),
-                            rollup.start.isoformat(), suffix="xlsx")
-        self.busy = True
-        self.refresh_bindings()
-        self.query_one(InfoLine).show(t("rscreen.writing", path=str(path)))
-        self.write(rollup, path)
-
-    @work(thread=True, exclusive=True, group="office-write", exit_on_error=False)
-    def write(self, rollup, path) -> None:
-        from tui.report_rollup import write_rollup
-
-        try:
-            written = write_rollup(rollup, "xlsx", path)
-        except OSError as exc:
-            self.app.call_from_thread(self._written, None, failure(exc))
-            return
-        self.app.call_from_thread(self._written, written, "")
-
-    def _written(self, path, problem: str) -> None:
-        self.busy = False
-        if path is None:
-            message = t("rscreen.write_failed", detail=problem)
-            self.notify(message, severity="error", markup=False)
-        else:
-            message = t("rscreen.written", path=str(path))
-            self.notify(message, markup=False, timeout=8)
-        self.query_one(InfoLine).show(message)
-        self.refresh_bindings()

@@ -19,10 +19,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from db import clock
-from db.rollup import PERIOD_KINDS, period_bounds, shift_period
+from db.rollup import PERIOD_KINDS, period_bounds
 from db.store.connected import connected
 from db.text import one_line
-from tui.i18n import failure, t
+from tui.i18n import t
+from tui.rollup_screen import RollupPeriods
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, fit
 
@@ -45,7 +46,7 @@ def rollup_text(figures) -> Text:
     return text
 
 
-class RollupScreen(BangfuScreen[None]):
+class RollupScreen(RollupPeriods, BangfuScreen[None]):
     BINDINGS = [
         Binding("w", "kind", "key.rollup_kind", id="rollup_kind"),
         Binding("left_square_bracket", "step(-1)", "key.rollup_earlier", id="rollup_earlier",
@@ -123,60 +124,13 @@ class RollupScreen(BangfuScreen[None]):
         if action == "export":  # (None: shown, dimmed)
             return True if self.figures is not None and not self.busy else None
         if action == "step" and parameters and parameters[0] > 0:
-            # no roll-up of a period that has not begun
-            return True if shift_period(self.kind, self.start, 1)[0] <= clock.today() else None
+            return True if self.later_begun() else None  # no roll-up of a period not begun
         return True
 
-    def action_kind(self) -> None:
-        self.kind = "half-month" if self.kind == "week" else "week"
-        # the period of the new kind that holds the last day shown (or today)
-        end = period_bounds("week" if self.kind == "half-month" else "half-month", self.start)[1]
-        self.start = period_bounds(self.kind, min(end, clock.today()))[0]
-        self.load()
-
-    def action_step(self, delta: int) -> None:
-        start = shift_period(self.kind, self.start, delta)[0]
-        if start > clock.today():
-            return
-        self.start = start
-        self.load()
-
-    # -- writing ---------------------------------------------------------------------------
-    def action_export(self) -> None:
-        if self.figures is None or self.busy:
-            return
-        from tui.exports import default_path
-
-        figures = self.figures
-        path = default_path(t(f"rollscreen.file.{figures.period.replace('-', '_')}"),
-                            figures.start.isoformat(), suffix="xlsx")
-        self.busy = True
-        self.refresh_bindings()
-        self.query_one(InfoLine).show(t("rscreen.writing", path=str(path)))
-        self.write(figures, path)
-
-    @work(thread=True, exclusive=True, group="rollup-write", exit_on_error=False)
-    def write(self, figures, path) -> None:
+    def rollup_to_write(self):
         from db.rollup import combine
-        from tui.report_rollup import write_rollup
 
-        try:
-            written = write_rollup(combine([figures]), "xlsx", path)
-        except OSError as exc:
-            self.app.call_from_thread(self._written, None, failure(exc))
-            return
-        self.app.call_from_thread(self._written, written, "")
-
-    def _written(self, path, problem: str) -> None:
-        self.busy = False
-        if path is None:
-            message = t("rscreen.write_failed", detail=problem)
-            self.notify(message, severity="error", markup=False)
-        else:
-            message = t("rscreen.written", path=str(path))
-            self.notify(message, markup=False, timeout=8)
-        self.query_one(InfoLine).show(message)
-        self.refresh_bindings()
+        return None if self.figures is None else combine([self.figures])
 
     def action_back(self) -> None:
         self.dismiss(None)
