@@ -100,3 +100,26 @@ def restore_bound_database(saved: dict[str, tuple[list[str], list[tuple]]]) -> N
                 last = max(row[columns.index("id")] for row in rows)
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                                (f'"{table}"', last))
+
+
+# -- a district database's roles (tests/test_district*.py, test_demo_town.py) ------------
+
+def as_role(url: str, who: str, password: str | None = None) -> str:
+    """``url`` for role ``who`` (the test server's password unless given)."""
+    from tests.pgserver import PASSWORD
+
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{who}:{PASSWORD if password is None else password}@{rest.split('@', 1)[1]}"
+
+
+def raw(url: str):
+    """A plain autocommit connection: what anyone holding these credentials can do."""
+    import psycopg2
+
+    from db.store.server import connect_params
+
+    name, params = connect_params(url, bounded=False)
+    conn = psycopg2.connect(dbname=name, **params)
+    conn.autocommit = True
+    return conn
+

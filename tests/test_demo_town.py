@@ -18,7 +18,8 @@ import pytest
 from db.store import district
 from db.store.connection import close_database, open_database
 from tests.helpers import cli_env, run_cli
-from tests.pg import WORKER, drop_server_database, fresh_server_database, server_url
+from tests.pg import (WORKER, as_role, drop_server_database, fresh_server_database, raw,
+                      server_url)
 from tests.pgserver import PASSWORD
 
 NAME = "bangfu_demo_town" + (f"_{WORKER}" if WORKER else "")
@@ -28,20 +29,6 @@ STUDENTS = 60
 
 def role(n: int) -> str:
     return f"{NAME}_s{n}"
-
-
-def as_role(url: str, who: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{who}:{PASSWORD}@{rest.split('@', 1)[1]}"
-
-
-def raw(url: str):
-    from db.store.server import connect_params
-
-    name, params = connect_params(url, bounded=False)
-    conn = psycopg2.connect(dbname=name, **params)
-    conn.autocommit = True
-    return conn
 
 
 def rows(url: str, sql: str, args=()) -> list[tuple]:

@@ -20,7 +20,8 @@ from db.models import Student, Term, database
 from db.students import create_student
 from tests.conftest import build_small_school
 from tests.helpers import cli_env, run_cli
-from tests.pg import WORKER, drop_server_database, fresh_server_database, server_url
+from tests.pg import (WORKER, as_role, drop_server_database, fresh_server_database, raw,
+                      server_url)
 from tests.pgserver import PASSWORD
 
 pytestmark = pytest.mark.server
@@ -34,9 +35,6 @@ def role(letter: str) -> str:
     return f"{NAME}_{letter}"
 
 
-def as_role(url: str, who: str, password: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{who}:{password}@{rest.split('@', 1)[1]}"
 
 
 def school_file(path, only: str, number: str):
@@ -74,16 +72,6 @@ def town(tmp_path_factory):
             cur.execute(f'DROP ROLE IF EXISTS "{role(letter)}"')
         cur.execute(f'DROP ROLE IF EXISTS "{NAME}_clients"')
     conn.close()
-
-
-def raw(url: str):
-    """A plain connection: what anyone holding these credentials can do with psql."""
-    from db.store.server import connect_params
-
-    name, params = connect_params(url, bounded=False)
-    conn = psycopg2.connect(dbname=name, **params)
-    conn.autocommit = True
-    return conn
 
 
 def owner_counts(url: str, school: str) -> dict[str, int]:

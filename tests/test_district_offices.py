@@ -25,7 +25,8 @@ from db.store.connection import DatabaseError, close_database, open_database
 from db.students import create_student, open_case
 from tests.conftest import NOW, PIN_HASH, TODAY
 from tests.helpers import cli_env, run_cli, settle
-from tests.pg import WORKER, drop_server_database, fresh_server_database, server_url
+from tests.pg import (WORKER, as_role, drop_server_database, fresh_server_database, raw,
+                      server_url)
 from tests.pgserver import PASSWORD
 
 pytestmark = pytest.mark.server
@@ -38,20 +39,6 @@ RECORD_TABLES = ("student", "staff", "guardian", "case_file", "contact", "audit_
 
 def role(tag: str, name: str = NAME) -> str:
     return f"{name}_{tag}"
-
-
-def as_role(url: str, who: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{who}:{PASSWORD}@{rest.split('@', 1)[1]}"
-
-
-def raw(url: str):
-    from db.store.server import connect_params
-
-    name, params = connect_params(url, bounded=False)
-    conn = psycopg2.connect(dbname=name, **params)
-    conn.autocommit = True
-    return conn
 
 
 def build_school(url: str, students: list[str], staff: str, text: str) -> None:

@@ -68,8 +68,9 @@ def add_commands(add_parser) -> None:
                    help=t("cli.help.district_from"))
 
 
-def open_district(settings):
-    """The server database with the owner's credentials (any school)."""
+def open_district(settings, kind: str = "owner"):
+    """The server database with the owner's credentials (any school), or with an
+    office's (``kind`` "office"); any other role is refused."""
     from db.store import district
     from db.store.connection import DatabaseError, open_database
     from tui import i18n
@@ -77,18 +78,17 @@ def open_district(settings):
     if not settings.on_server:
         raise CliError(t("cli.district.need_server"), 2)
     try:
-        db = open_database(settings.db_path, owner=True)
+        db = open_database(settings.db_path, owner=kind == "owner", office=kind == "office")
     except DatabaseError as exc:
         raise CliError(i18n.database_error(exc.code, exc.path, safe(exc.detail), settings),
                        3) from None
-    if district.connection_kind(db) != "owner":
-        raise CliError(t("cli.district.need_owner"), 2)
+    if district.connection_kind(db) != kind:
+        raise CliError(t(f"cli.district.need_{kind}"), 2)
     return db
 
 
 def cmd_district(args, settings) -> int:
     from db.store import district
-    from db.store.server import safe_url
 
     if args.action == "add-school":
         name = " ".join(args.name.split())
@@ -118,16 +118,13 @@ def cmd_district(args, settings) -> int:
             place = " · ".join(p for p in (school.county, school.town) if p)
             print(f"{school.id:>4}  {safe(school.name)}  {safe(place)}  {roles}".rstrip())
         return 0
-    password = os.environ.get("BANGFU_CLIENT_PASSWORD", "")
-    shown = not password
-    password = password or secrets.token_urlsafe(18)
+    password, shown = _password()
     with db.atomic():
         school = district.add_school(db, name, town=args.town.strip(),
                                      county=args.county.strip())
         district.add_client(db, args.role, school, password)
-    scheme, rest = safe_url(settings.db_path).split("://", 1)
-    url = f"{scheme}://{args.role}@{rest.split('@', 1)[-1]}"
-    print(t("cli.district.added", name=safe(school.name), id=school.id, role=args.role, url=url))
+    print(t("cli.district.added", name=safe(school.name), id=school.id, role=args.role,
+            url=_client_url(settings, args.role)))
     if shown:
         print(t("cli.district.password", password=password))
     return 0
@@ -255,9 +252,6 @@ def _view(settings, args) -> int:
     from db import clock
     from db.district_view import office_view
     from db.rollup import RollupError
-    from db.store import district
-    from db.store.connection import DatabaseError, open_database
-    from tui import i18n
     from tui.cli.rollup import rollup_name, write_out
     from tui.report_files import format_of
 
@@ -270,15 +264,7 @@ def _view(settings, args) -> int:
         day = dt.date.fromisoformat(args.date.strip()) if not shared and args.date else None
     except ValueError:
         raise CliError(t("cli.rollup.date"), 2) from None
-    if not settings.on_server:
-        raise CliError(t("cli.district.need_server"), 2)
-    try:
-        db = open_database(settings.db_path, office=True)
-    except DatabaseError as exc:
-        raise CliError(i18n.database_error(exc.code, exc.path, safe(exc.detail), settings),
-                       3) from None
-    if district.connection_kind(db) != "office":
-        raise CliError(t("cli.district.need_office"), 2)
+    db = open_district(settings, "office")
     if shared:
         from tui.cli.office_share import office_shared
 
