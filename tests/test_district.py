@@ -393,3 +393,29 @@ def test_a_schools_clients_are_not_woken_by_another_schools_writes(town):
         assert listener._mine(f"{mine}:contact") and listener._mine(":contact")
     finally:
         listener.close()
+
+
+async def test_in_the_app_a_school_finds_only_its_own_students(town):
+    """The app as school A's computers run it: the roster in memory is A's alone,
+    whatever is typed (B's name, its number, the number both schools use)."""
+    from screens.roster import RosterScreen
+    from tests.helpers import make_app, settle, sign_in
+
+    _, clients = town
+    open_database(clients["a"])
+    try:
+        app = make_app(clients["a"])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await sign_in(pilot, "wangfang")
+            assert isinstance(app.screen, RosterScreen) and app.staff.name == "王芳"
+            assert len(app.index) == 8 and ONLY_B not in {r.name for r in app.index.search("")}
+            for query in (ONLY_B, "B-001", "ouyangyi", SAME_NO):
+                await pilot.press("ctrl+u", *query)
+                await settle(pilot)
+                names = [r.name for r in app.screen.roster.rows]
+                assert ONLY_B not in names, query
+            await pilot.press("ctrl+u", *SAME_NO)
+            await settle(pilot)
+            assert [r.name for r in app.screen.roster.rows] == ["张伟"]
+    finally:
+        close_database()
