@@ -10,10 +10,12 @@ later migration (``adopt_tables``); only on PostgreSQL (a file is one school).
   (``kind`` "town"/"county").  Only the owner reads or writes it.
 - Every other table has ``school_id`` (``NOT NULL`` but on ``bangfu_meta``, where
   a row without a school is the district's default of that setting), and its
-  keys within the school: the primary key is ``(school_id, id)``, every unique
-  index and foreign key starts with ``school_id`` (so a school's file comes in
+  keys within the school: the primary key is ``(id, school_id)``, every unique
+  index and foreign key ends with ``school_id`` (so a school's file comes in
   with its own ids: the same student number, or id, in two schools is two
-  students; and no row points into another school).
+  students; and no row points into another school).  The school comes last so
+  that a look-up by id alone still uses the index; ordinary indexes stay as
+  they were, with one on ``school_id`` beside them.
 - Row-level security on every table, for every role but the tables' owner:
   a role sees and writes the rows of the school ``bangfu_client`` gives it, and
   nothing else; a role without a school sees nothing.  A new row gets its
@@ -25,7 +27,9 @@ later migration (``adopt_tables``); only on PostgreSQL (a file is one school).
   appended, never changed or emptied, and a client owns no table, so it can
   drop no trigger.
 
-The owner's connection (migrations, ``bangfu migrate-to``, ``bangfu server``) is
+Offices above the schools (a town's, a county's) are ``db.store.offices``.
+
+The owner's connection (migrations, ``bangfu migrate-to``, ``bangfu district``) is
 not held to a school; it picks the school new rows go to with
 ``SET bangfu.school = N`` (``use_school``), else the only school there is.
 """
@@ -153,11 +157,12 @@ def _foreign_keys(db, tables: list[str]) -> list[dict]:
 
 def _adopt(db, table: str) -> None:
     meta = table == META
+    (first,) = db.execute_sql('SELECT min(id) FROM "school"').fetchone()
+    # the rows already there are the first school's (a constant: no table rewrite);
+    # new rows, the writing role's
     db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "school_id" INTEGER '
-                   f'{"" if meta else "NOT NULL "}DEFAULT bangfu_row_school() '
-                   'REFERENCES "school" ("id")')
-    db.execute_sql(f'UPDATE "{table}" SET "school_id" = (SELECT min(id) FROM "school") '
-                   'WHERE "school_id" IS NULL')
+                   f'{"" if meta else "NOT NULL "}DEFAULT {int(first)} REFERENCES "school" ("id")')
+    db.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "school_id" SET DEFAULT bangfu_row_school()')
     constraints = db.execute_sql(
         "SELECT c.conname, c.contype, ARRAY(SELECT a.attname FROM unnest(c.conkey) "
         "WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid "
