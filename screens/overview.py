@@ -45,7 +45,7 @@ class OverviewScreen(GoTo, BangfuScreen):
         Binding("u", "rules", "key.rules", id="rules"),
         Binding("r", "report", "key.report", id="report"),
         Binding("s", "oversight", "key.oversight", id="oversight"),
-        Binding("t", "rollup", "key.rollup", id="rollup"),
+        Binding("t", "rollup", "key.rollup", id="rollup", show=False),  # F1 and ctrl+p: the footer is full
         Binding("escape", "back", "key.back", id="back"),
         *go_bindings(),  # F2, F3–F12 as on the roster
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.rollup import school_figures
+from db.rollup_figures import name_of_database
 from tests.conftest import TODAY
 from tests.helpers import make_app, settle, sign_in
 from tests.rollup_school import add_rollup_data
@@ -33,7 +34,8 @@ async def test_periods_and_export(school, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
         assert isinstance(screen, RollupScreen)
-        assert screen.figures == school_figures(TODAY, "week", school="school")
+        name = name_of_database(school.path)  # the file's name, or the server database's
+        assert screen.figures == school_figures(TODAY, "week", school=name)
         text = str(screen.query_one("#rollup-text").render())
         assert "4 of 7" in text and "Weekly roll-up 2026-11-16" in text
         await pilot.press("]")  # next week has not begun
@@ -46,7 +48,7 @@ async def test_periods_and_export(school, tmp_path):
         await pilot.press("w")  # the half-month holding that week's last day
         await settle(pilot)
         assert screen.figures == school_figures(TODAY, "half-month", day=dt.date(2026, 11, 10),
-                                                school="school")
+                                                school=name)
         assert "Half-monthly roll-up 2026-11-01" in str(screen.query_one("#rollup-text").render())
         await pilot.press("]")
         await settle(pilot)

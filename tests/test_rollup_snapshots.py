@@ -4,10 +4,16 @@ English and Chinese.  Update after an intended change with
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import make_app, settle, sign_in
 from tests.rollup_school import add_rollup_data
 
 SIZE = (80, 24)
+
+# the screen names the school: on a server run the database's name, which is each
+# test worker's own; what it counts there is tests/test_rollup_screen.py's
+pytestmark = pytest.mark.file_only
 
 
 def _open(*keys):
