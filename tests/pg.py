@@ -123,3 +123,19 @@ def raw(url: str):
     conn.autocommit = True
     return conn
 
+
+
+def drop_district(name: str) -> None:
+    """Drop district database ``name`` and every role named after it (``name_…``:
+    its schools', its offices' and their groups; roles are the whole server's)."""
+    drop_server_database(name)
+    conn = raw(server_url("postgres", with_password=True))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT rolname FROM pg_roles")
+            ours = [r for (r,) in cur.fetchall() if r.startswith(name + "_")]
+            # members before the groups they belong to
+            for role in sorted(ours, key=lambda r: r.endswith(("_clients", "_offices"))):
+                cur.execute(f'DROP ROLE IF EXISTS "{role}"')
+    finally:
+        conn.close()

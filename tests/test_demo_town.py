@@ -9,16 +9,15 @@ whose printed roll-up commands work as printed, up to the town's report.
 
 from __future__ import annotations
 
-import os
 import shlex
 
-import psycopg2
 import pytest
 
 from db.store import district
 from db.store.connection import close_database, open_database
 from tests.helpers import cli_env, run_cli
-from tests.pg import (WORKER, as_role, drop_server_database, fresh_server_database, raw,
+from tests.pg import (WORKER, as_role, drop_district, fresh_server_database,
+                      raw,
                       server_url)
 from tests.pgserver import PASSWORD
 
@@ -52,16 +51,7 @@ def town(tmp_path_factory):
     assert made.returncode == 0, made.stderr
     yield env, url, made.stdout
     close_database()
-    drop_server_database(NAME)
-    conn = psycopg2.connect(server_url("postgres"), password=os.environ.get("PGPASSWORD", ""))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for n in (1, 2, 3):
-            cur.execute(f'DROP ROLE IF EXISTS "{role(n)}"')
-        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_clients"')
-        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_town"')
-        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_offices"')
-    conn.close()
+    drop_district(NAME)
 
 
 @pytest.mark.server

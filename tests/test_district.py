@@ -8,7 +8,6 @@ functions and the command line.  The server, not the client, is what holds.
 
 from __future__ import annotations
 
-import os
 
 import psycopg2
 import pytest
@@ -20,7 +19,8 @@ from db.models import Student, Term, database
 from db.students import create_student
 from tests.conftest import build_small_school
 from tests.helpers import cli_env, run_cli
-from tests.pg import (WORKER, as_role, drop_server_database, fresh_server_database, raw,
+from tests.pg import (WORKER, as_role, drop_district, fresh_server_database,
+                      raw,
                       server_url)
 from tests.pgserver import PASSWORD
 
@@ -64,14 +64,7 @@ def town(tmp_path_factory):
     clients = {letter: as_role(url, role(letter), PASSWORD) for letter in "ab"}
     yield url, clients
     close_database()
-    drop_server_database(NAME)
-    conn = psycopg2.connect(server_url("postgres"), password=os.environ.get("PGPASSWORD", ""))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for letter in "abd":
-            cur.execute(f'DROP ROLE IF EXISTS "{role(letter)}"')
-        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_clients"')
-    conn.close()
+    drop_district(NAME)
 
 
 def owner_counts(url: str, school: str) -> dict[str, int]:

@@ -9,7 +9,6 @@ publish``), and each office reads them (``bangfu district view``, raw SQL).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 import psycopg2
@@ -25,7 +24,8 @@ from db.store.connection import DatabaseError, close_database, open_database
 from db.students import create_student, open_case
 from tests.conftest import NOW, PIN_HASH, TODAY
 from tests.helpers import cli_env, run_cli, settle
-from tests.pg import (WORKER, as_role, drop_server_database, fresh_server_database, raw,
+from tests.pg import (WORKER, as_role, drop_district, drop_server_database, fresh_server_database,
+                      raw,
                       server_url)
 from tests.pgserver import PASSWORD
 
@@ -99,19 +99,7 @@ def town(tmp_path_factory):
     assert out.returncode == 0, out.stderr
     yield url, env, schools
     close_database()
-    drop_server_database(NAME)
-    drop_roles(NAME, len(SCHOOLS))
-
-
-def drop_roles(name: str, schools: int) -> None:
-    conn = psycopg2.connect(server_url("postgres"), password=os.environ.get("PGPASSWORD", ""))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for tag in [f"s{n}" for n in range(schools)] + ["town", "county"]:
-            cur.execute(f'DROP ROLE IF EXISTS "{role(tag, name)}"')
-        cur.execute(f'DROP ROLE IF EXISTS "{name}_clients"')
-        cur.execute(f'DROP ROLE IF EXISTS "{name}_offices"')
-    conn.close()
+    drop_district(NAME)
 
 
 @pytest.mark.parametrize("table", RECORD_TABLES)
@@ -179,7 +167,7 @@ PROPERTY = NAME + "_p"  # the property's own database (and roles, dropped at the
 @pytest.fixture(scope="module", autouse=True)
 def _property_roles():
     yield
-    drop_roles(PROPERTY, 3)
+    drop_district(PROPERTY)
 
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF, exclude_characters="甲乙丙")
@@ -214,7 +202,7 @@ def test_property_the_towns_overview_has_every_schools_figures_and_no_name(data)
     finally:
         clock.set_today(None)
         close_database()
-        drop_server_database(PROPERTY)
+        drop_server_database(PROPERTY)  # (its roles at the module's end: drop_district)
     assert view.rollup is not None and view.missing == []
     by_school = {f.school: f for f in view.rollup.schools}
     assert sorted(by_school) == sorted(names)

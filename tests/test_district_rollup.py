@@ -6,16 +6,14 @@ its own role sees it) says exactly what ``bangfu rollup`` of the three files say
 
 from __future__ import annotations
 
-import os
 
-import psycopg2
 import pytest
 
 from db.store import district
 from db.store.connection import close_database, open_database
 from db.store.migrate_to import migrate_to
 from tests.helpers import cli_env, run_cli
-from tests.pg import WORKER, drop_server_database, fresh_server_database, server_url
+from tests.pg import WORKER, drop_district, fresh_server_database, server_url
 from tests.pgserver import PASSWORD
 from tests.test_rollup_cli import make_school
 
@@ -49,14 +47,7 @@ def town(tmp_path_factory):
     close_database()
     yield env, files
     close_database()
-    drop_server_database(NAME)
-    conn = psycopg2.connect(server_url("postgres"), password=os.environ.get("PGPASSWORD", ""))
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        for variant in SCHOOLS:
-            cur.execute(f'DROP ROLE IF EXISTS "{NAME}_{variant}"')
-        cur.execute(f'DROP ROLE IF EXISTS "{NAME}_clients"')
-    conn.close()
+    drop_district(NAME)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md"])
