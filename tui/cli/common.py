@@ -1,6 +1,6 @@
 """What every ``bangfu`` command shares: its one-line error, opening the
 school's database, who runs the command (their PIN asked), the student a
-query names, a console for tables.  No Textual here.
+query names, a console for tables, a report written to -o.  No Textual here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,22 @@ class CliError(Exception):
     def __init__(self, message: str, status: int = 1):
         super().__init__(message)
         self.status = status
+
+
+def write_file(output: str, default_name: str, write):
+    """``write(target)`` (returning the path written) for ``-o output``: a folder
+    gets ``default_name`` in it; a file that cannot be written is a one-line error."""
+    import os
+    from pathlib import Path
+
+    target = Path(os.path.expanduser(output))
+    if target.is_dir():  # a folder: a default name in it
+        target /= default_name
+    try:
+        return write(target)
+    except OSError as exc:
+        raise CliError(t("cli.report.failed", path=target,
+                         detail=exc.strerror or i18n.failure(exc))) from None
 
 
 def open_school(settings, *, create: bool = False):

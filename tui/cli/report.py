@@ -6,12 +6,10 @@ No Textual here."""
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-from tui.cli.common import CliError, open_school, safe, signed_in
-from tui.i18n import failure, t
+from tui.cli.common import CliError, open_school, safe, signed_in, write_file
+from tui.i18n import t
 
 
 def cmd_report(args, settings) -> int:
@@ -64,15 +62,9 @@ def cmd_report(args, settings) -> int:
     if not args.output:
         sys.stdout.write(render_csv(report) if fmt == "csv" else render_markdown(report))
         return 0
-    target = Path(os.path.expanduser(args.output))
-    if target.is_dir():  # a folder: a default name in it
-        from tui.exports import safe_name
+    from tui.exports import safe_name
 
-        target /= f"bangfu-{safe_name(report.week or report.term_name)}.{fmt}"
-    try:
-        written = write_report(report, fmt, target)
-    except OSError as exc:
-        raise CliError(t("cli.report.failed", path=target,
-                         detail=exc.strerror or failure(exc))) from None
+    written = write_file(args.output, f"bangfu-{safe_name(report.week or report.term_name)}.{fmt}",
+                         lambda target: write_report(report, fmt, target))
     print(t("cli.report.written", path=written))
     return 0

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 
-from tui.cli.common import CliError, open_school, safe, signed_in
-from tui.i18n import failure, t
+from tui.cli.common import CliError, open_school, safe, signed_in, write_file
+from tui.i18n import t
 
 
 def add_commands(add_parser) -> None:
@@ -28,19 +27,13 @@ def write_out(rollup, fmt: str, output: str, default_name: str) -> int:
     """The roll-up on stdout (md, csv) or into ``output`` (a folder: a default name in it)."""
     from tui.report_rollup import render_csv, render_markdown, write_rollup
 
+    from tui.exports import safe_name
+
     if not output:
         sys.stdout.write(render_csv(rollup) if fmt == "csv" else render_markdown(rollup))
         return 0
-    target = Path(os.path.expanduser(output))
-    if target.is_dir():
-        from tui.exports import safe_name
-
-        target /= f"{safe_name(default_name)}.{fmt}"
-    try:
-        written = write_rollup(rollup, fmt, target)
-    except OSError as exc:
-        raise CliError(t("cli.report.failed", path=target,
-                         detail=exc.strerror or failure(exc))) from None
+    written = write_file(output, f"{safe_name(default_name)}.{fmt}",
+                         lambda target: write_rollup(rollup, fmt, target))
     print(t("cli.report.written", path=written))
     return 0
 

@@ -7,12 +7,10 @@ Only administrators and coordinators ("supervise"); others are refused (exit
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-from tui.cli.common import CliError, make_console, open_school, safe, signed_in
-from tui.i18n import failure, t
+from tui.cli.common import CliError, make_console, open_school, safe, signed_in, write_file
+from tui.i18n import t
 
 RUBRIC_OPTIONS = ("rule_met", "review", "content", "content_chars", "overdue", "threshold",
                   "burst", "late_days")
@@ -116,14 +114,8 @@ def supervision_report(args, settings, fmt: str) -> int:
         supervision.record_export(actor, report, "print")
         sys.stdout.write(text)
         return 0
-    target = Path(os.path.expanduser(args.output))
-    if target.is_dir():  # a folder: a default name in it
-        target /= f"bangfu-supervision-{report.month or report.period}.{fmt}"
-    try:
-        written = files.write_supervision(report, fmt, target, rules)
-    except OSError as exc:
-        raise CliError(t("cli.report.failed", path=target,
-                         detail=exc.strerror or failure(exc))) from None
+    written = write_file(args.output, f"bangfu-supervision-{report.month or report.period}.{fmt}",
+                         lambda target: files.write_supervision(report, fmt, target, rules))
     try:
         supervision.record_export(actor, report, "file")
     except BaseException:
