@@ -24,7 +24,7 @@ from pathlib import Path
 from db.text import one_line
 from tui.i18n import due_label, label, rule_label, t
 from tui.sheets import (FORMATS, Cell, ProgressFn, Share, Style, Table, cell_text, csv_rows,
-                        csv_text, markdown_table, md_cell, md_escape, save_csv, save_text,
+                        csv_text, markdown_section, md_cell, md_escape, save_csv, save_text,
                         save_xlsx, sheet_text)
 
 STYLE = Style(gap=True)  # "—" for no value, text on one line, a blank row after each table
@@ -150,11 +150,7 @@ def render_markdown(report) -> str:
     if report.limited:
         lines += [md_escape(t("report.field.scope") + colon + t("report.scope_limited")), ""]
     for table in section_tables(report):
-        lines += [f"## {md_escape(table.title)}", ""]
-        lines += [*(md_escape(line) for line in table.lines), ""] if table.lines else []
-        lines += markdown_table(table, STYLE)
-        if not table.rows:
-            lines += ["", md_escape(t("report.empty"))]
+        lines += markdown_section(table, STYLE)
         for name, value in table.notes:
             lines += ["", f"{md_escape(name)}{colon}{md_cell(value, STYLE)}"]
         lines.append("")

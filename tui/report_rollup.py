@@ -20,7 +20,7 @@ from pathlib import Path
 from db.rollup import Rollup, RollupError, SchoolFigures
 from db.workflow import Rule
 from tui.i18n import due_label, rule_label, t
-from tui.sheets import (FORMATS, Cell, Share, Style, Table, csv_rows, csv_text, markdown_table,
+from tui.sheets import (FORMATS, Cell, Share, Style, Table, csv_rows, csv_text, markdown_section,
                         md_escape, save_csv, save_text, save_xlsx, sheet_text)
 
 STYLE = Style(gap=True)
@@ -134,12 +134,7 @@ def rollup_tables(rollup: Rollup) -> list[Table]:
 def render_markdown(rollup: Rollup) -> str:
     lines = [f"# {md_escape(title(rollup))}", "", md_escape(period_line(rollup)), ""]
     for table in rollup_tables(rollup):
-        lines += [f"## {md_escape(table.title)}", ""]
-        lines += [*(md_escape(line) for line in table.lines), ""] if table.lines else []
-        lines += markdown_table(table, STYLE)
-        if not table.rows:
-            lines += ["", md_escape(t("report.empty"))]
-        lines.append("")
+        lines += [*markdown_section(table, STYLE), ""]
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from db.text import one_line
 from tui.i18n import due_label, label, t
 from tui.sheets import (FORMATS, Cell, Style, Table, cell_text, csv_rows, csv_text,
-                        markdown_table, md_escape, save_csv, save_text, save_xlsx, sheet_text)
+                        markdown_section, md_escape, save_csv, save_text, save_xlsx, sheet_text)
 
 STYLE = Style(gap=True)
 RUBRIC_ITEMS = ("rule_met", "review", "content", "content_chars", "overdue", "threshold",
@@ -115,13 +115,7 @@ def render_markdown(report, rules=()) -> str:
     all_tables = supervision_tables(report, rules)
     lines = [f"# {md_escape(title(report))}", "", md_escape(period_text(report)), ""]
     for table in all_tables:
-        if table.key != "summary":
-            lines += [f"## {md_escape(table.title)}", ""]
-            lines += [*(md_escape(line) for line in table.lines), ""] if table.lines else []
-        lines += markdown_table(table, STYLE)
-        if not table.rows:
-            lines += ["", md_escape(t("report.empty"))]
-        lines.append("")
+        lines += [*markdown_section(table, STYLE, heading=table.key != "summary"), ""]
     return "\n".join(lines)
 
 

@@ -196,6 +196,21 @@ def markdown_table(table: Table, style: Style | None = None) -> list[str]:
                     ([md_cell(v, style) for v in row] for row in rows), right)
 
 
+def markdown_section(table: Table, style: Style | None = None, *,
+                     heading: bool = True) -> list[str]:
+    """``table`` as a section of a Markdown report: its title as a heading (unless
+    not ``heading``), its lines, the table, and "nothing" when it has no rows."""
+    from tui.i18n import t
+
+    lines = [f"## {md_escape(table.title)}", ""] if heading else []
+    if heading and table.lines:
+        lines += [*(md_escape(line) for line in table.lines), ""]
+    lines += markdown_table(table, style)
+    if not table.rows:
+        lines += ["", md_escape(t("report.empty"))]
+    return lines
+
+
 def csv_rows(table: Table, style: Style) -> Iterator[list[str]]:
     """``table`` as .csv rows: its title, its lines, the header, the rows, the
     notes (label, figure), and (``style.gap``) a blank row."""
