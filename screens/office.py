@@ -17,12 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header
 
-from db import clock
-from db.rollup import PERIOD_KINDS, period_bounds
+from db.rollup import period_bounds
 from db.store.connected import connected
 from db.text import one_line
 from tui.i18n import failure, t
-from tui.rollup_screen import RollupPeriods
+from tui.rollup_screen import RollupPeriods, period_bindings
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, PlainStatic, TableList
 
@@ -53,23 +52,14 @@ def village_rows(rollup) -> list[list[str]]:
 
 
 class OfficeScreen(RollupPeriods, BangfuScreen[None]):
-    BINDINGS = [
-        Binding("w", "kind", "key.rollup_kind", id="office_kind"),
-        Binding("left_square_bracket", "step(-1)", "key.rollup_earlier", id="office_earlier",
-                key_display="["),
-        Binding("right_square_bracket", "step(1)", "key.rollup_later", id="office_later",
-                key_display="]"),
-        Binding("v", "villages", "key.office_villages", id="office_villages"),
-        Binding("e", "export", "key.export_xlsx", id="office_export"),
-    ]
+    BINDINGS = period_bindings(
+        "office", Binding("v", "villages", "key.office_villages", id="office_villages"))
 
     def __init__(self, kind: str = "week"):
         super().__init__()
-        self.kind = kind if kind in PERIOD_KINDS else "week"
-        self.start = period_bounds(self.kind, clock.today())[0]
+        self.start_period(kind)
         self.view = None
         self.villages = False
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -145,13 +135,6 @@ class OfficeScreen(RollupPeriods, BangfuScreen[None]):
         self.query_one("#office-header", PlainStatic).update(
             table.line(header, table.size.width or self.app.size.width))
         table.set_rows(rows)
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "export":
-            return True if self.rollup_to_write() is not None and not self.busy else None
-        if action == "step" and parameters and parameters[0] > 0:
-            return True if self.later_begun() else None
-        return True
 
     def rollup_to_write(self):
         return None if self.view is None else self.view.rollup

@@ -19,11 +19,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from db import clock
-from db.rollup import PERIOD_KINDS, period_bounds
 from db.store.connected import connected
 from db.text import one_line
 from tui.i18n import t
-from tui.rollup_screen import RollupPeriods
+from tui.rollup_screen import RollupPeriods, period_bindings
 from tui.screen_base import BangfuScreen
 from tui.widgets import InfoLine, KeyFooter, fit
 
@@ -48,21 +47,14 @@ def rollup_text(figures) -> Text:
 
 class RollupScreen(RollupPeriods, BangfuScreen[None]):
     BINDINGS = [
-        Binding("w", "kind", "key.rollup_kind", id="rollup_kind"),
-        Binding("left_square_bracket", "step(-1)", "key.rollup_earlier", id="rollup_earlier",
-                key_display="["),
-        Binding("right_square_bracket", "step(1)", "key.rollup_later", id="rollup_later",
-                key_display="]"),
-        Binding("e", "export", "key.export_xlsx", id="rollup_export"),
+        *period_bindings("rollup"),
         Binding("escape", "back", "key.back", id="back"),
     ]
 
     def __init__(self, kind: str = "week"):
         super().__init__()
-        self.kind = kind if kind in PERIOD_KINDS else "week"
-        self.start = period_bounds(self.kind, clock.today())[0]
+        self.start_period(kind)
         self.figures = None
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,13 +111,6 @@ class RollupScreen(RollupPeriods, BangfuScreen[None]):
         self.query_one(InfoLine).show(t("rollscreen.hint"))
         self.query_one("#rollup-text", Static).update(rollup_text(figures))
         self.refresh_bindings()
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "export":  # (None: shown, dimmed)
-            return True if self.figures is not None and not self.busy else None
-        if action == "step" and parameters and parameters[0] > 0:
-            return True if self.later_begun() else None  # no roll-up of a period not begun
-        return True
 
     def rollup_to_write(self):
         from db.rollup import combine

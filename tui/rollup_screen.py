@@ -2,24 +2,55 @@
 office's, ``screens/office.py``): a week or a half-month, the period before or
 after (never one not begun), and writing the roll-up's .xlsx in a worker.
 
-A screen using it sets ``kind``, ``start`` and ``busy``, and has ``load()`` (read
-the period shown) and ``rollup_to_write()`` (the roll-up ``e`` writes, or None).
+A screen using it puts ``period_bindings(prefix)`` in its bindings, calls
+``start_period(kind)`` in its ``__init__``, and has ``load()`` (read the period
+shown) and ``rollup_to_write()`` (the roll-up ``e`` writes, or None).
 """
 
 from __future__ import annotations
 
 from textual import work
+from textual.binding import Binding
 
 from db import clock
-from db.rollup import period_bounds, shift_period
+from db.rollup import PERIOD_KINDS, period_bounds, shift_period
 from tui.i18n import failure, t
 from tui.widgets import InfoLine
+
+
+def period_bindings(prefix: str, *between: Binding) -> list[Binding]:
+    """w, [ and ] (the period), the screen's own ``between``, then e (the .xlsx);
+    ids ``<prefix>_kind`` and so on."""
+    return [
+        Binding("w", "kind", "key.rollup_kind", id=f"{prefix}_kind"),
+        Binding("left_square_bracket", "step(-1)", "key.rollup_earlier", id=f"{prefix}_earlier",
+                key_display="["),
+        Binding("right_square_bracket", "step(1)", "key.rollup_later", id=f"{prefix}_later",
+                key_display="]"),
+        *between,
+        Binding("e", "export", "key.export_xlsx", id=f"{prefix}_export"),
+    ]
 
 
 class RollupPeriods:
     kind: str
     start: object
     busy: bool
+
+    def start_period(self, kind: str) -> None:
+        """The period of ``kind`` (a week unless "half-month") that holds today."""
+        self.kind = kind if kind in PERIOD_KINDS else "week"
+        self.start = period_bounds(self.kind, clock.today())[0]
+        self.busy = False
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """``e`` once there is a roll-up to write, ``]`` once the next period has
+        begun (None: shown, dimmed)."""
+        if action == "export":
+            return True if self.rollup_to_write() is not None and not self.busy else None
+        if action == "step" and parameters and parameters[0] > 0:
+            return True if self.later_begun() else None
+        return True
 
     def load(self) -> None:  # pragma: no cover - each screen's own
         raise NotImplementedError
