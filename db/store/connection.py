@@ -149,8 +149,9 @@ def open_server(url: str, *, migrate: bool = True, owner: bool = False, office: 
         db.connect(reuse_if_open=True)
         if migrate:
             migrate_database(db)
+        db.bangfu_kind = ""  # on a district server: whose role this is (district.is_office)
         if not owner and district.has_schools(db):
-            kind = district.connection_kind(db)
+            kind = db.bangfu_kind = district.connection_kind(db)
             if kind == "none":
                 raise DatabaseError("no_school", shown)
             if kind == "office" and not office:

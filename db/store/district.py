@@ -108,7 +108,8 @@ def data_tables(db) -> list[str]:
 
 def has_schools(db) -> bool:
     """True on a server database with schema 16's school tables."""
-    return "school" in db.get_tables() and "bangfu_client" in db.get_tables()
+    tables = db.get_tables()
+    return "school" in tables and "bangfu_client" in tables
 
 
 def adopt_tables(db) -> list[str]:
@@ -367,9 +368,9 @@ def connection_kind(db) -> str:
 
 
 def is_office(db) -> bool:
-    """True when ``db`` is a district server opened with a town's or a county's role."""
-    return (getattr(db, "bangfu_backend", "") == "postgresql" and has_schools(db)
-            and connection_kind(db) == "office")
+    """True when ``db`` is a district server opened with a town's or a county's role
+    (as ``open_server`` found when it checked the role)."""
+    return getattr(db, "bangfu_kind", "") == "office"
 
 
 def school_count(db) -> int:

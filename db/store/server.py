@@ -144,6 +144,7 @@ class ServerDatabase(PostgresqlDatabase):
 
     bangfu_url: str  # set by make_database: the URL without its password
     bangfu_backend: str
+    bangfu_kind: str  # set by open_server on a district server: "school", "office", "owner" or ""
 
     def execute_sql(self, sql, params=None):
         # peewee's own SQL for PostgreSQL (``execute`` below) never reaches here;
